@@ -1,0 +1,1 @@
+//! The seeded synthetic company behind `kam generate` and `data/demo/` (being written).

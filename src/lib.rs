@@ -1,0 +1,18 @@
+//! # kam — key-account analytics
+//!
+//! A run is a straight line of stages; each takes typed values and returns typed values:
+//!
+//! ```text
+//! kam.toml + flags ─ Config::check ─► ValidConfig        (config)
+//! io::load      files               → RawTable per input  (io::load)
+//! validate      RawTable            → clean frames + rejects + counts that reconcile
+//! features      transactions, as_of → one row per customer (features)
+//! io::write     every table         → out/ (CSV + Parquet), manifest.json, atomically
+//! ```
+//! Only `io` touches the disk and only `cli`/`main` touch the terminal.
+pub mod config;
+pub mod error;
+pub mod generate;
+pub mod schema;
+
+pub use error::{Error, Result};
