@@ -10,9 +10,16 @@
 //! io::write     every table         → out/ (CSV + Parquet), manifest.json, atomically
 //! ```
 //! Only `io` touches the disk and only `cli`/`main` touch the terminal.
+pub mod app;
+pub mod cli;
 pub mod config;
 pub mod error;
+pub mod features;
 pub mod generate;
+pub mod io;
+pub mod manifest;
+pub mod pipeline;
 pub mod schema;
+pub mod validate;
 
 pub use error::{Error, Result};

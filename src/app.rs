@@ -1,0 +1,152 @@
+//! The commands behind the CLI: read the config, run, print the summary. The only module
+//! besides `main` that writes to the terminal.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::cli::{Cli, Command, GenerateArgs, InitArgs, RunArgs, TableFormat};
+use crate::config::{Config, INIT_TEMPLATE, Overrides};
+use crate::error::{Error, Result};
+use crate::generate::{self, GenerateParams};
+use crate::io::write;
+use crate::pipeline::{self, Mode, Progress};
+
+/// A spinner on stderr when it is a terminal and the user did not ask for quiet.
+struct Bar(Option<ProgressBar>);
+
+impl Bar {
+    fn new(quiet: bool) -> Self {
+        if quiet || !std::io::stderr().is_terminal() {
+            return Bar(None);
+        }
+        let pb = ProgressBar::new_spinner();
+        if let Ok(style) = ProgressStyle::with_template("{spinner} [{elapsed}] {msg}") {
+            pb.set_style(style);
+        }
+        pb.enable_steady_tick(Duration::from_millis(120));
+        Bar(Some(pb))
+    }
+}
+
+impl Progress for Bar {
+    fn stage(&self, name: &str) {
+        if let Some(pb) = &self.0 {
+            pb.set_message(name.to_string());
+        }
+    }
+}
+
+impl Drop for Bar {
+    fn drop(&mut self) {
+        if let Some(pb) = &self.0 {
+            pb.finish_and_clear();
+        }
+    }
+}
+
+pub fn dispatch(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Run(a) => run(a, Mode::Run, cli.quiet),
+        Command::Validate(a) => run(a, Mode::Validate, cli.quiet),
+        Command::Generate(a) => generate(a, cli.quiet),
+        Command::Init(a) => init(a, cli.quiet),
+    }
+}
+
+fn print(lines: &[String], quiet: bool) -> Result<()> {
+    if quiet {
+        return Ok(());
+    }
+    let mut out = std::io::stdout().lock();
+    for l in lines {
+        writeln!(out, "{l}").map_err(|e| Error::write(Path::new("<stdout>"), e))?;
+    }
+    Ok(())
+}
+
+fn run(a: RunArgs, mode: Mode, quiet: bool) -> Result<()> {
+    let cfg = Config::from_file(&a.config)?.check(
+        &a.config,
+        Overrides {
+            out_dir: a.out,
+            as_of: a.as_of,
+            seed: a.seed,
+        },
+    )?;
+    let bar = Bar::new(quiet);
+    let outcome = pipeline::run(&cfg, mode, &bar);
+    drop(bar);
+    let outcome = outcome?;
+    print(&outcome.summary, quiet)
+}
+
+fn generate(a: GenerateArgs, quiet: bool) -> Result<()> {
+    let end = crate::config::parse_iso_date(&a.end).ok_or_else(|| {
+        Error::Usage(format!(
+            "--end {} is not a date in the form YYYY-MM-DD",
+            a.end
+        ))
+    })?;
+    let params = GenerateParams {
+        customers: a.customers,
+        months: a.months,
+        seed: a.seed,
+        end,
+        activity: a.activity,
+    }
+    .check()?;
+    let bar = Bar::new(quiet);
+    bar.stage("generating the company");
+    let company = generate::generate(&params)?;
+    bar.stage("writing files");
+    let ext = match a.format {
+        TableFormat::Csv => "csv",
+        TableFormat::Parquet => "parquet",
+    };
+    let mut lines = Vec::new();
+    let tables = [
+        ("customers", &company.customers),
+        ("transactions", &company.transactions),
+        ("targets", &company.targets),
+        ("deals", &company.deals),
+        ("campaigns", &company.campaigns),
+    ];
+    for (name, df) in tables {
+        let path = a.out.join(format!("{name}.{ext}"));
+        match a.format {
+            TableFormat::Csv => write::csv(df, &path)?,
+            TableFormat::Parquet => write::parquet(df, &path)?,
+        }
+        lines.push(format!(
+            "{name}: {} rows -> {}",
+            df.height(),
+            path.display()
+        ));
+    }
+    let toml = company
+        .config_toml()
+        .replace(".csv\"", &format!(".{ext}\""));
+    let cfg_path = a.out.join("kam.toml");
+    write::text(&toml, &cfg_path)?;
+    drop(bar);
+    lines.push(format!(
+        "config: {} (kam run --config {})",
+        cfg_path.display(),
+        cfg_path.display()
+    ));
+    print(&lines, quiet)
+}
+
+fn init(a: InitArgs, quiet: bool) -> Result<()> {
+    if a.out.exists() && !a.force {
+        return Err(Error::Usage(format!(
+            "{} already exists; pass --force to overwrite it",
+            a.out.display()
+        )));
+    }
+    write::text(INIT_TEMPLATE, &a.out)?;
+    print(&[format!("wrote {}", a.out.display())], quiet)
+}

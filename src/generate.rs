@@ -1,1 +1,0 @@
-//! The seeded synthetic company behind `kam generate` and `data/demo/` (being written).

@@ -1,0 +1,144 @@
+//! Every file kam writes goes through here: written to a temporary file beside the target and
+//! renamed into place, so a killed run never leaves a half-written output.
+//!
+//! Tables are written deterministically: floats rounded to [`FLOAT_DECIMALS`] and printed in
+//! shortest form, dates as ISO `YYYY-MM-DD`, rows in the order the stage sorted them.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+/// Decimals kept for floats in CSV and Parquet outputs.
+pub const FLOAT_DECIMALS: u32 = 6;
+
+/// Write `path` atomically: `fill` writes into a temporary file that is renamed on success.
+pub fn atomic<F>(path: &Path, fill: F) -> Result<()>
+where
+    F: FnOnce(&mut BufWriter<File>) -> Result<()>,
+{
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
+    }
+    let tmp = tmp_path(path);
+    let result = (|| {
+        let file = File::create(&tmp).map_err(|e| Error::write(&tmp, e))?;
+        let mut w = BufWriter::new(file);
+        fill(&mut w)?;
+        let file = w
+            .into_inner()
+            .map_err(|e| Error::write(&tmp, e.into_error()))?;
+        file.sync_all().map_err(|e| Error::write(&tmp, e))?;
+        std::fs::rename(&tmp, path).map_err(|e| Error::write(path, e))
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+fn tmp_path(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+}
+
+/// Round float columns so the same run prints the same digits.
+fn rounded(df: &DataFrame) -> Result<DataFrame> {
+    let exprs: Vec<Expr> = df
+        .columns()
+        .iter()
+        .filter(|c| matches!(c.dtype(), DataType::Float64 | DataType::Float32))
+        .map(|c| col(c.name().clone()).round(FLOAT_DECIMALS, RoundMode::HalfToEven))
+        .collect();
+    if exprs.is_empty() {
+        return Ok(df.clone());
+    }
+    Ok(df.clone().lazy().with_columns(exprs).collect()?)
+}
+
+pub fn csv(df: &DataFrame, path: &Path) -> Result<()> {
+    let mut df = rounded(df)?;
+    atomic(path, |w| {
+        CsvWriter::new(w)
+            .include_header(true)
+            .with_date_format(Some("%Y-%m-%d".into()))
+            .with_datetime_format(Some("%Y-%m-%d %H:%M:%S".into()))
+            .finish(&mut df)
+            .map_err(|e| Error::write(path, std::io::Error::other(e.to_string())))
+    })
+}
+
+pub fn parquet(df: &DataFrame, path: &Path) -> Result<()> {
+    let mut df = rounded(df)?;
+    atomic(path, |w| {
+        ParquetWriter::new(w)
+            .finish(&mut df)
+            .map(|_| ())
+            .map_err(|e| Error::write(path, std::io::Error::other(e.to_string())))
+    })
+}
+
+pub fn json<T: Serialize>(value: &T, path: &Path) -> Result<()> {
+    atomic(path, |w| {
+        serde_json::to_writer_pretty(&mut *w, value)
+            .map_err(|e| Error::write(path, std::io::Error::other(e)))?;
+        w.write_all(b"\n").map_err(|e| Error::write(path, e))
+    })
+}
+
+pub fn text(content: &str, path: &Path) -> Result<()> {
+    atomic(path, |w| {
+        w.write_all(content.as_bytes())
+            .map_err(|e| Error::write(path, e))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_leaves_no_temp_file() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| Error::Internal(e.to_string()))?;
+        let p = dir.path().join("sub/a.txt");
+        text("hello", &p)?;
+        assert_eq!(std::fs::read_to_string(&p).ok().as_deref(), Some("hello"));
+        let names: Vec<_> = std::fs::read_dir(dir.path().join("sub"))
+            .map_err(|e| Error::Internal(e.to_string()))?
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(names.len(), 1);
+        Ok(())
+    }
+
+    #[test]
+    fn failed_fill_keeps_the_old_file() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| Error::Internal(e.to_string()))?;
+        let p = dir.path().join("a.txt");
+        text("old", &p)?;
+        let r = atomic(&p, |_| Err(Error::Internal("boom".into())));
+        assert!(r.is_err());
+        assert_eq!(std::fs::read_to_string(&p).ok().as_deref(), Some("old"));
+        Ok(())
+    }
+
+    #[test]
+    fn csv_rounds_floats_and_prints_iso_dates() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| Error::Internal(e.to_string()))?;
+        let p = dir.path().join("t.csv");
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 1, 2).ok_or(Error::Internal("d".into()))?;
+        let df = df!("x" => [0.1 + 0.2], "d" => [d])?;
+        csv(&df, &p)?;
+        let s = std::fs::read_to_string(&p).map_err(|e| Error::Internal(e.to_string()))?;
+        assert_eq!(s, "x,d\n0.3,2026-01-02\n");
+        Ok(())
+    }
+}

@@ -1,0 +1,303 @@
+//! Cross-column rules of each table: what parsing one column at a time cannot see.
+//!
+//! - transactions: `amount = quantity x unit_price` when there is no amount column; dates
+//!   before `validation.min_date` or after `as_of`; implausible magnitudes; customers missing
+//!   from the customers table (kept and counted, or rejected, per config).
+//! - targets: the company level needs no unit; other levels do.
+//! - campaigns: conversions cannot exceed reach; a campaign cannot end before it starts.
+//! - keyed tables: a repeated key rejects the later rows, naming the first.
+
+use polars::prelude::*;
+
+use super::parse::{Problem, quoted};
+use super::{Present, VALUE_PREFIX, value_col};
+use crate::config::{UnknownCustomers, ValidConfig};
+use crate::error::{Error, Result};
+use crate::io::load::{REASON_INTERNAL, ROW_INTERNAL, RawTable};
+use crate::schema::{self as s, TableSpec};
+
+/// What a table's rules add to the plan.
+pub(super) struct RuleOutput {
+    pub frame: LazyFrame,
+    pub problems: Vec<Problem>,
+    /// Extra columns to carry to the clean frame (derived values, flag columns).
+    pub keep: Vec<Expr>,
+    /// (flag column, note with `{n}` for the count of used rows where the flag is set).
+    pub notes: Vec<(String, String)>,
+}
+
+fn has(present: &[Present], name: &str) -> bool {
+    present.iter().any(|p| p.name == name)
+}
+
+fn label<'a>(present: &'a [Present], name: &'a str) -> &'a str {
+    present
+        .iter()
+        .find(|p| p.name == name)
+        .map_or(name, |p| p.label.as_str())
+}
+
+/// Columns required by a rule rather than by the contract column itself.
+pub(super) fn require_columns(raw: &RawTable, present: &[Present], found: &str) -> Result<()> {
+    let spec = raw.input.table;
+    if spec.name == s::TRANSACTIONS.name
+        && !has(present, s::AMOUNT)
+        && !(has(present, s::QUANTITY) && has(present, s::UNIT_PRICE))
+    {
+        return Err(Error::MissingColumn {
+            file: raw.file.path.clone(),
+            column: "amount (or both quantity and unit_price)".into(),
+            file_column: "amount (or both quantity and unit_price)".into(),
+            found: if found.is_empty() {
+                "(none)".into()
+            } else {
+                found.into()
+            },
+        });
+    }
+    Ok(())
+}
+
+pub(super) fn table_rules(
+    spec: &TableSpec,
+    frame: LazyFrame,
+    present: &[Present],
+    cfg: &ValidConfig,
+    known_customers: Option<&DataFrame>,
+) -> Result<RuleOutput> {
+    let out = RuleOutput {
+        frame,
+        problems: vec![],
+        keep: vec![],
+        notes: vec![],
+    };
+    match spec.name {
+        n if n == s::TRANSACTIONS.name => transactions(out, present, cfg, known_customers),
+        n if n == s::TARGETS.name => Ok(targets(out, present)),
+        n if n == s::CAMPAIGNS.name => Ok(campaigns(out, present)),
+        _ => Ok(out),
+    }
+}
+
+fn date_lit(d: chrono::NaiveDate) -> Expr {
+    lit(d)
+}
+
+fn transactions(
+    mut out: RuleOutput,
+    present: &[Present],
+    cfg: &ValidConfig,
+    known: Option<&DataFrame>,
+) -> Result<RuleOutput> {
+    let v = &cfg.validation;
+    if has(present, s::AMOUNT) {
+        // blank amounts (unparseable ones were caught by the column's own checks)
+        out.problems.push(Problem::new(
+            value_col(s::AMOUNT).is_null(),
+            lit(format!("{} is blank", label(present, s::AMOUNT))),
+            "amount: blank",
+        ));
+    } else {
+        // amount = quantity x unit_price
+        let amount = value_col(s::QUANTITY) * value_col(s::UNIT_PRICE);
+        out.frame = out
+            .frame
+            .with_column(amount.alias(format!("{VALUE_PREFIX}{}", s::AMOUNT)));
+        out.keep.push(value_col(s::AMOUNT));
+        for c in [s::QUANTITY, s::UNIT_PRICE] {
+            out.problems.push(Problem::new(
+                value_col(c).is_null(),
+                lit(format!(
+                    "{} is blank (amount = quantity x unit_price)",
+                    label(present, c)
+                )),
+                format!("{c}: blank"),
+            ));
+        }
+    }
+    let date_text = value_col(s::DATE).dt().strftime("%Y-%m-%d");
+    out.problems.push(Problem::new(
+        value_col(s::DATE).lt(date_lit(v.min_date)),
+        quoted(
+            label(present, s::DATE),
+            date_text.clone(),
+            &format!("is before validation.min_date ({})", v.min_date),
+        ),
+        "date: before min_date",
+    ));
+    if let Some(as_of) = cfg.as_of {
+        out.problems.push(Problem::new(
+            value_col(s::DATE).gt(date_lit(as_of)),
+            quoted(
+                label(present, s::DATE),
+                date_text,
+                &format!("is after as_of ({as_of})"),
+            ),
+            "date: after as_of",
+        ));
+    }
+    for c in [s::AMOUNT, s::QUANTITY] {
+        if c == s::AMOUNT || has(present, c) {
+            out.problems.push(Problem::new(
+                value_col(c).abs().gt(lit(v.max_abs_amount)),
+                quoted(
+                    label(present, c),
+                    value_col(c).cast(DataType::String),
+                    &format!("is beyond validation.max_abs_amount ({})", v.max_abs_amount),
+                ),
+                format!("{c}: implausible"),
+            ));
+        }
+    }
+    if let Some(known) = known {
+        const KNOWN: &str = "__kam_known";
+        const UNKNOWN: &str = "__kam_unknown";
+        let ids = known
+            .clone()
+            .lazy()
+            .select([col(s::CUSTOMER_ID), lit(true).alias(KNOWN)])
+            .unique(None, UniqueKeepStrategy::First);
+        let mut args = JoinArgs::new(JoinType::Left);
+        args.maintain_order = MaintainOrderJoin::Left;
+        out.frame = out.frame.join(
+            ids,
+            [value_col(s::CUSTOMER_ID)],
+            [col(s::CUSTOMER_ID)],
+            args,
+        );
+        let unknown = col(KNOWN)
+            .is_null()
+            .and(value_col(s::CUSTOMER_ID).is_not_null());
+        match v.unknown_customers {
+            UnknownCustomers::Reject => out.problems.push(Problem::new(
+                unknown,
+                quoted(
+                    label(present, s::CUSTOMER_ID),
+                    value_col(s::CUSTOMER_ID),
+                    "is not in the customers table",
+                ),
+                "customer_id: not in customers",
+            )),
+            UnknownCustomers::Keep => {
+                out.frame = out
+                    .frame
+                    .with_column(unknown.cast(DataType::UInt32).alias(UNKNOWN));
+                out.keep.push(col(UNKNOWN));
+                out.notes.push((
+                    UNKNOWN.into(),
+                    "{n} transactions of customers not in the customers table were kept (validation.unknown_customers = \"keep\")".into(),
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn targets(mut out: RuleOutput, present: &[Present]) -> RuleOutput {
+    let company = value_col(s::LEVEL).eq(lit("company"));
+    let unit = if has(present, s::UNIT) {
+        value_col(s::UNIT)
+    } else {
+        lit(NULL).cast(DataType::String)
+    };
+    out.frame = out.frame.with_column(
+        when(company.clone().and(unit.clone().is_null()))
+            .then(lit("company"))
+            .otherwise(unit)
+            .alias(format!("{VALUE_PREFIX}{}", s::UNIT)),
+    );
+    if !has(present, s::UNIT) {
+        out.keep.push(value_col(s::UNIT));
+    }
+    out.problems.push(Problem::new(
+        company.not().and(value_col(s::UNIT).is_null()),
+        concat_str(
+            [
+                lit("unit is blank for level '"),
+                value_col(s::LEVEL),
+                lit("'"),
+            ],
+            "",
+            true,
+        ),
+        "unit: blank",
+    ));
+    out
+}
+
+fn campaigns(mut out: RuleOutput, present: &[Present]) -> RuleOutput {
+    if has(present, s::REACHED) && has(present, s::CONVERTED) {
+        out.problems.push(Problem::new(
+            value_col(s::CONVERTED).gt(value_col(s::REACHED)),
+            lit("converted exceeds reached"),
+            "converted: exceeds reached",
+        ));
+    }
+    if has(present, s::START) && has(present, s::END) {
+        out.problems.push(Problem::new(
+            value_col(s::END).lt(value_col(s::START)),
+            lit("end is before start"),
+            "end: before start",
+        ));
+    }
+    out
+}
+
+/// The columns whose combination must be unique in a table.
+pub(super) fn key_columns(spec: &TableSpec) -> Vec<&'static str> {
+    if spec.name == s::TARGETS.name {
+        vec![s::PERIOD, s::LEVEL, s::UNIT, s::METRIC]
+    } else {
+        spec.key.into_iter().collect()
+    }
+}
+
+/// Split the used rows into first occurrences and repeats of the table's key.
+pub(super) fn duplicates(
+    spec: &TableSpec,
+    ok: DataFrame,
+) -> Result<(DataFrame, Option<DataFrame>)> {
+    let keys = key_columns(spec);
+    if keys.is_empty() || ok.height() == 0 {
+        return Ok((ok, None));
+    }
+    let key = concat_str(
+        keys.iter()
+            .map(|k| value_col(k).cast(DataType::String).fill_null(lit("")))
+            .collect::<Vec<_>>(),
+        "\u{1f}",
+        false,
+    );
+    let first_row = col(ROW_INTERNAL).first().over([key.clone()])?;
+    let what = keys.join(", ");
+    let marked = ok
+        .lazy()
+        .with_columns([
+            key.is_first_distinct().not().alias("__kam_dup"),
+            concat_str(
+                [
+                    lit(format!("duplicate {what} (first on row ")),
+                    first_row.cast(DataType::String),
+                    lit(")"),
+                ],
+                "",
+                false,
+            )
+            .alias("__kam_dup_reason"),
+        ])
+        .collect()?;
+    let dup = marked.column("__kam_dup")?.bool()?.clone();
+    let kept = marked
+        .filter(&!&dup)?
+        .drop_many(["__kam_dup", "__kam_dup_reason"]);
+    let dups = marked
+        .filter(&dup)?
+        .lazy()
+        .select([
+            col(ROW_INTERNAL),
+            col("__kam_dup_reason").alias(REASON_INTERNAL),
+            lit(format!("{what}: duplicate")).alias(super::CHECK_INTERNAL),
+        ])
+        .collect()?;
+    Ok((kept, (dups.height() > 0).then_some(dups)))
+}

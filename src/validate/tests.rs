@@ -1,0 +1,241 @@
+//! Validation on tiny inline files: every row used or rejected with its reason.
+
+use std::path::Path;
+
+use super::*;
+use crate::config::{Config, Overrides};
+use crate::io::load::load;
+
+fn io_err(e: std::io::Error) -> Error {
+    Error::Internal(e.to_string())
+}
+
+/// Write `files` (name, content) and a config into a temp dir, then load and validate.
+fn run(config: &str, files: &[(&str, &str)]) -> Result<(Validation, tempfile::TempDir)> {
+    let dir = tempfile::tempdir().map_err(io_err)?;
+    for (name, content) in files {
+        std::fs::write(dir.path().join(name), content).map_err(io_err)?;
+    }
+    let path = dir.path().join("kam.toml");
+    let cfg = Config::from_toml(config, &path)?.check(&path, Overrides::default())?;
+    let raw = cfg.inputs.iter().map(load).collect::<Result<Vec<_>>>()?;
+    Ok((validate(&raw, &cfg)?, dir))
+}
+
+const TX: &str = "[input.transactions]\npath = \"t.csv\"\n";
+
+fn reasons(t: &ValidTable) -> Vec<String> {
+    t.rejects
+        .column("reason")
+        .ok()
+        .and_then(|c| c.str().ok().cloned())
+        .map(|c| c.iter().map(|s| s.unwrap_or("").to_string()).collect())
+        .unwrap_or_default()
+}
+
+fn tx(v: &Validation) -> Result<&ValidTable> {
+    v.table("transactions")
+        .ok_or_else(|| Error::Internal("no transactions".into()))
+}
+
+#[test]
+fn bad_rows_are_rejected_with_reasons_and_counts_reconcile() -> Result<()> {
+    let csv = "customer_id,date,amount\n\
+               C1,2025-01-02,100\n\
+               ,2025-01-03,5\n\
+               C2,2025-13-01,5\n\
+               C3,2025-01-04,abc\n\
+               C4,2025-01-05,NaN\n\
+               C5,2025-01-06,-20\n";
+    let (v, _d) = run(TX, &[("t.csv", csv)])?;
+    let t = tx(&v)?;
+    assert_eq!((t.counts.read, t.counts.used, t.counts.rejected), (6, 2, 4));
+    assert_eq!(
+        reasons(t),
+        [
+            "customer_id is blank",
+            "date '2025-13-01' is not a date (%Y-%m-%d)",
+            "amount 'abc' is not a number",
+            "amount 'NaN' is not a finite number",
+        ]
+    );
+    let rows: Vec<Option<i64>> = t.rejects.column("row")?.i64()?.iter().collect();
+    assert_eq!(rows, [Some(2), Some(3), Some(4), Some(5)]);
+    // original fields are kept as text
+    assert_eq!(t.rejects.column("amount")?.str()?.get(2), Some("abc"));
+    // the negative amount is a return, kept
+    let amounts: Vec<Option<f64>> = t.clean.column("amount")?.f64()?.iter().collect();
+    assert_eq!(amounts, [Some(100.0), Some(-20.0)]);
+    assert_eq!(v.as_of, chrono::NaiveDate::from_ymd_opt(2025, 1, 7));
+    Ok(())
+}
+
+#[test]
+fn mapped_columns_formats_and_amount_from_quantity_times_price() -> Result<()> {
+    let cfg = "[input.transactions]\npath = \"t.csv\"\ndelimiter = \";\"\n\
+               date_format = \"%m/%d/%Y %H:%M\"\n\
+               [input.transactions.columns]\ncustomer_id = \"Customer ID\"\ndate = \"InvoiceDate\"\n\
+               quantity = \"Quantity\"\nunit_price = \"Price\"\norder_id = \"Invoice\"\n";
+    let csv = "Invoice;Customer ID;InvoiceDate;Quantity;Price\n\
+               536365;17850;12/01/2010 08:26;6;2.55\n\
+               C536379;17850;12/01/2010 09:41;-1;27.50\n\
+               536366;;12/01/2010 08:28;6;1.85\n";
+    let (v, _d) = run(cfg, &[("t.csv", csv)])?;
+    let t = tx(&v)?;
+    assert_eq!((t.counts.used, t.counts.rejected), (2, 1));
+    let a: Vec<Option<f64>> = t.clean.column("amount")?.f64()?.iter().collect();
+    assert!((a[0].unwrap_or(0.0) - 15.3).abs() < 1e-9);
+    assert!((a[1].unwrap_or(0.0) + 27.5).abs() < 1e-9);
+    assert_eq!(reasons(t), ["customer_id ('Customer ID') is blank"]);
+    Ok(())
+}
+
+#[test]
+fn missing_column_names_file_mapping_and_found_columns() {
+    let cfg =
+        "[input.transactions]\npath = \"t.csv\"\ncolumns = { customer_id = \"CustomerID\" }\n";
+    let err = run(cfg, &[("t.csv", "Customer,date,amount\nC1,2025-01-01,1\n")])
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(err.contains("t.csv: missing required column 'customer_id' (mapped to 'CustomerID'); found columns: Customer, date, amount"), "{err}");
+}
+
+#[test]
+fn wrong_delimiter_is_diagnosed() {
+    let err = run(
+        TX,
+        &[("t.csv", "customer_id;date;amount\nC1;2025-01-01;1\n")],
+    )
+    .err()
+    .map(|e| e.to_string())
+    .unwrap_or_default();
+    assert!(err.contains("set delimiter = \";\""), "{err}");
+}
+
+#[test]
+fn after_as_of_and_implausible_values_are_rejected() -> Result<()> {
+    let cfg = format!(
+        "as_of = \"2025-01-31\"\n{TX}[validation]\nmax_abs_amount = 1e6\nmin_date = \"2000-01-01\"\n"
+    );
+    let csv = "customer_id,date,amount\nC1,2025-01-02,1\nC1,2025-02-02,1\nC1,2025-01-03,5e9\nC1,1970-01-01,1\n";
+    let (v, _d) = run(&cfg, &[("t.csv", csv)])?;
+    let t = tx(&v)?;
+    assert_eq!(t.counts.used, 1);
+    assert_eq!(
+        reasons(t),
+        [
+            "date '2025-02-02' is after as_of (2025-01-31)",
+            "amount '5000000000.0' is beyond validation.max_abs_amount (1000000)",
+            "date '1970-01-01' is before validation.min_date (2000-01-01)",
+        ]
+    );
+    Ok(())
+}
+
+#[test]
+fn duplicate_customers_keep_the_first_and_unknown_customers_are_kept_and_counted() -> Result<()> {
+    let cfg = format!("{TX}[input.customers]\npath = \"c.csv\"\n");
+    let customers = "customer_id,name,payment_terms,shares_resources,region\n\
+                     C1,Acme,Cash,yes,N\nC2,Beta,credit,no,S\nC1,Acme again,cash,no,N\nC3,Gamma,barter,no,S\n";
+    let csv = "customer_id,date,amount\nC1,2025-01-02,1\nC9,2025-01-03,2\n";
+    let (v, _d) = run(&cfg, &[("t.csv", csv), ("c.csv", customers)])?;
+    let c = v
+        .table("customers")
+        .ok_or_else(|| Error::Internal("c".into()))?;
+    assert_eq!((c.counts.used, c.counts.rejected), (2, 2));
+    assert_eq!(
+        reasons(c),
+        [
+            "duplicate customer_id (first on row 1)",
+            "payment_terms 'barter' is not one of cash, prepay, credit",
+        ]
+    );
+    // extra columns pass through; payment terms normalised
+    assert_eq!(c.clean.column("region")?.str()?.get(0), Some("N"));
+    assert_eq!(c.clean.column("payment_terms")?.str()?.get(0), Some("cash"));
+    let t = tx(&v)?;
+    assert_eq!(t.counts.used, 2);
+    assert_eq!(t.notes.len(), 1, "{:?}", t.notes);
+    assert!(t.notes[0].starts_with("1 transactions of customers not in"));
+    Ok(())
+}
+
+#[test]
+fn unknown_customers_can_be_rejected() -> Result<()> {
+    let cfg = format!(
+        "{TX}[input.customers]\npath = \"c.csv\"\n[validation]\nunknown_customers = \"reject\"\n"
+    );
+    let (v, _d) = run(
+        &cfg,
+        &[
+            (
+                "t.csv",
+                "customer_id,date,amount\nC1,2025-01-02,1\nC9,2025-01-03,2\n",
+            ),
+            ("c.csv", "customer_id\nC1\n"),
+        ],
+    )?;
+    assert_eq!(
+        reasons(tx(&v)?),
+        ["customer_id 'C9' is not in the customers table"]
+    );
+    Ok(())
+}
+
+#[test]
+fn targets_need_units_below_company_level_and_unique_keys() -> Result<()> {
+    let cfg = format!("{TX}[input.targets]\npath = \"g.csv\"\n");
+    let g = "period,level,unit,metric,target\n2025-01,company,,revenue,100\n2025-01,district,,revenue,10\n\
+             2025/01,company,,revenue,100\n2025-01,region,x,revenue,1\n";
+    let (v, _d) = run(
+        &cfg,
+        &[
+            ("t.csv", "customer_id,date,amount\nC1,2025-01-02,1\n"),
+            ("g.csv", g),
+        ],
+    )?;
+    let t = v
+        .table("targets")
+        .ok_or_else(|| Error::Internal("t".into()))?;
+    assert_eq!(t.counts.used, 1);
+    assert_eq!(t.clean.column("unit")?.str()?.get(0), Some("company"));
+    assert_eq!(
+        reasons(t),
+        [
+            "unit is blank for level 'district'",
+            "duplicate period, level, unit, metric (first on row 1)",
+            "level 'region' is not one of company, district, station, account_manager",
+        ]
+    );
+    Ok(())
+}
+
+#[test]
+fn no_usable_transactions_is_a_clear_error() -> Result<()> {
+    let (v, _d) = run(TX, &[("t.csv", "customer_id,date,amount\n")])?;
+    let e = v
+        .transactions()
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert_eq!(
+        e,
+        "transactions: no usable rows (0 read, 0 rejected); see rejects/transactions.csv"
+    );
+    assert!(v.as_of.is_none());
+    Ok(())
+}
+
+#[test]
+fn whitespace_file_without_header_like_cdnow() -> Result<()> {
+    let cfg = "[input.transactions]\npath = \"t.txt\"\ndelimiter = \"whitespace\"\nhas_header = false\n\
+               date_format = \"%Y%m%d\"\ncolumns = { customer_id = \"column_1\", date = \"column_2\", quantity = \"column_3\", amount = \"column_4\" }\n";
+    let txt = "   00001 19970101  1   11.77\r\n   00002 19970112  1   12.00\r\n   00002 19970112  5   77.00\r\n";
+    let (v, _d) = run(cfg, &[("t.txt", txt)])?;
+    let t = tx(&v)?;
+    assert_eq!(t.counts.used, 3);
+    assert_eq!(t.clean.column("customer_id")?.str()?.get(1), Some("00002"));
+    assert!(Path::new("x").is_relative());
+    Ok(())
+}
