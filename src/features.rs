@@ -82,7 +82,11 @@ pub fn per_customer(tx: LazyFrame, cols: TxColumns, as_of: NaiveDate, unit: Time
             .sum()
             .alias("__first_day"),
         col(s::AMOUNT).sum().alias(s::MONETARY_TOTAL),
-        (lit(0.0) - col(s::AMOUNT).filter(col(s::AMOUNT).lt(lit(0.0))).sum())
+        // |sum of negative amounts| (abs also turns Polars' empty-sum -0.0 into 0)
+        col(s::AMOUNT)
+            .filter(col(s::AMOUNT).lt(lit(0.0)))
+            .sum()
+            .abs()
             .alias(s::RETURNS_TOTAL),
         col(s::DATE).min().alias("__first_tx"),
         revenue_between(m12, as_of).alias(s::REVENUE_LAST_12M),

@@ -21,8 +21,10 @@ pub enum Kind {
     Period,
     /// A finite number (currency units, tonnes, litres...).
     Number,
-    /// A finite number that must not be negative (counts, volumes, targets).
+    /// A finite number that must not be negative (volumes, targets, costs).
     NonNegative,
+    /// A whole number that must not be negative (days, vehicles, people reached).
+    Count,
     /// true/false, yes/no, y/n, 1/0, 是/否.
     Bool,
 }
@@ -314,7 +316,7 @@ pub const CAMPAIGNS: TableSpec = TableSpec {
             false,
             "people or organisations reached",
         ),
-        col(CONVERTED, Kind::NonNegative, false, "new customers won"),
+        col(CONVERTED, Kind::Count, false, "new customers won"),
         col(COST, Kind::NonNegative, false, "campaign cost"),
         col(
             FIRST_TOPUP_TOTAL,

@@ -76,8 +76,8 @@ pub(super) const TYPES: [TypeProfile; 9] = [
         grade_bias: 0.3,
         products: &[(1, 0.6), (2, 0.4)],
         channels: [0.7, 0.2, 0.02, 0.08],
-        vehicle_share: 0.9,
-        vehicle_median: 18.0,
+        vehicle_share: 0.6,
+        vehicle_median: 12.0,
         shares_resources: 0.15,
         ..profile("ready_mix", 0.06, (15_000.0, 1.0), (4.0, 4.0))
     },
@@ -96,8 +96,8 @@ pub(super) const TYPES: [TypeProfile; 9] = [
         grade_bias: 0.3,
         products: &[(0, 0.35), (1, 0.35), (3, 0.2), (4, 0.1)],
         channels: [0.6, 0.25, 0.05, 0.1],
-        vehicle_share: 0.6,
-        vehicle_median: 6.0,
+        vehicle_share: 0.3,
+        vehicle_median: 4.0,
         shares_resources: 0.15,
         ..profile("distributor", 0.08, (10_000.0, 1.1), (3.0, 3.0))
     },
@@ -106,8 +106,8 @@ pub(super) const TYPES: [TypeProfile; 9] = [
         grade_bias: -0.8,
         products: &[(1, 0.6), (0, 0.4)],
         channels: [0.5, 0.3, 0.05, 0.15],
-        vehicle_share: 0.7,
-        vehicle_median: 5.0,
+        vehicle_share: 0.4,
+        vehicle_median: 3.0,
         shares_resources: 0.04,
         ..profile("construction", 0.10, (3_000.0, 0.9), (3.0, 2.0))
     },
@@ -116,8 +116,8 @@ pub(super) const TYPES: [TypeProfile; 9] = [
         grade_bias: 0.1,
         products: &[(1, 0.7), (2, 0.3)],
         channels: [0.8, 0.1, 0.0, 0.1],
-        vehicle_share: 0.5,
-        vehicle_median: 8.0,
+        vehicle_share: 0.3,
+        vehicle_median: 5.0,
         shares_resources: 0.04,
         ..profile("hydropower", 0.03, (8_000.0, 0.8), (2.5, 2.0))
     },
@@ -125,16 +125,16 @@ pub(super) const TYPES: [TypeProfile; 9] = [
         grade_bias: 0.9,
         products: &[(1, 0.7), (0, 0.3)],
         channels: [0.5, 0.2, 0.1, 0.2],
-        vehicle_share: 0.2,
-        vehicle_median: 4.0,
+        vehicle_share: 0.1,
+        vehicle_median: 3.0,
         ..profile("government", 0.06, (900.0, 0.8), (0.8, 2.0))
     },
     TypeProfile {
         grade_bias: 0.3,
         products: &[(1, 0.5), (0, 0.3), (3, 0.2)],
         channels: [0.3, 0.35, 0.15, 0.2],
-        vehicle_share: 0.3,
-        vehicle_median: 3.0,
+        vehicle_share: 0.15,
+        vehicle_median: 2.0,
         ..profile("enterprise", 0.12, (450.0, 0.9), (1.1, 1.5))
     },
     TypeProfile {

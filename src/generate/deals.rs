@@ -126,9 +126,9 @@ pub(super) fn frame(
             owner,
             stage,
             amount,
-            need: *pick(&mut rng, NEEDS),
-            obstacle: *pick(&mut rng, OBSTACLES),
-            strategy: *pick(&mut rng, STRATEGIES),
+            need: pick::<&str, _>(&mut rng, NEEDS),
+            obstacle: pick::<&str, _>(&mut rng, OBSTACLES),
+            strategy: pick::<&str, _>(&mut rng, STRATEGIES),
         });
     }
     // Ids follow the opening date.

@@ -199,6 +199,16 @@ pub fn parse(
                 )],
             }
         }
+        Kind::Count => {
+            let mut p = parse(raw, dtype, Kind::NonNegative, name, label, date_format);
+            p.problems.push(Problem::new(
+                (p.value.clone() - p.value.clone().floor()).neq(lit(0.0)),
+                quoted(label, t, "is not a whole number"),
+                format!("{name}: not a whole number"),
+            ));
+            p.value = p.value.cast(DataType::Int64);
+            p
+        }
         Kind::Number | Kind::NonNegative => {
             let value = if is_numeric(dtype) {
                 raw.cast(DataType::Float64)
