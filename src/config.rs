@@ -442,9 +442,9 @@ fn check_date_format(f: &str) -> std::result::Result<(), String> {
         return Err("not a valid strftime format".into());
     }
     let has = |specs: &[&str]| specs.iter().any(|s| f.contains(s));
-    if !(has(&["%Y", "%y", "%G"]) && has(&["%m", "%b", "%B", "%h"]) && has(&["%d", "%e"]))
-        && !has(&["%F", "%D", "%x"])
-    {
+    let whole_date = has(&["%F", "%D", "%x"]);
+    let ymd = has(&["%Y", "%y", "%G"]) && has(&["%m", "%b", "%B", "%h"]) && has(&["%d", "%e"]);
+    if !(whole_date || ymd) {
         return Err("must contain a year, a month and a day (e.g. %Y, %m, %d)".into());
     }
     Ok(())

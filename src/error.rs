@@ -4,7 +4,7 @@
 //! (exit code 1). Every message is a single plain sentence naming the file, row and column
 //! involved, because it is printed as the only line a user sees.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -98,16 +98,6 @@ impl Error {
     /// Whether this error is a closed pipe on stdout (treated as success by `main`).
     pub fn is_broken_pipe(&self) -> bool {
         matches!(self, Error::Write { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
-    }
-}
-
-/// Attach the input file to a Polars error raised while reading it.
-pub fn in_file(file: &PathBuf) -> impl FnOnce(polars::error::PolarsError) -> Error + '_ {
-    move |e| {
-        // Polars messages can span lines; keep the first, which names the problem.
-        let msg = e.to_string();
-        let first = msg.lines().next().unwrap_or("").trim().to_string();
-        Error::input(file, first)
     }
 }
 

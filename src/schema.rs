@@ -458,7 +458,6 @@ mod tests {
                 CHANNEL
             ]
         );
-        assert!(TRANSACTIONS.required);
         assert_eq!(table("deals").map(|t| t.name), Some("deals"));
     }
 }

@@ -172,7 +172,6 @@ fn split_csv(
         .has_headers(false)
         .flexible(true)
         .from_reader(text);
-    let mut records = rdr.byte_records();
     let mut names: Vec<String> = Vec::new();
     let mut width = 0;
     let mut cols: Vec<Vec<Option<String>>> = Vec::new();
@@ -187,7 +186,7 @@ fn split_csv(
         let s = String::from_utf8_lossy(f);
         (!s.is_empty()).then(|| s.into_owned())
     };
-    while let Some(rec) = records.next() {
+    for rec in rdr.byte_records() {
         let rec = rec.map_err(|e| Error::input(path, format!("cannot split into fields: {e}")))?;
         if width == 0 {
             width = rec.len();

@@ -23,6 +23,10 @@ use parse::Problem;
 const CHECK_INTERNAL: &str = "__kam_check";
 /// Prefix of parsed values while validating (the file may use the contract names itself).
 const VALUE_PREFIX: &str = "__kam_v_";
+/// Prefix of trimmed text while validating.
+const TEXT_PREFIX: &str = "__kam_t_";
+/// Index of the first problem of a row while validating (null: the row is usable).
+const FIRST_PROBLEM: &str = "__kam_first_problem";
 
 /// Rows read, used and rejected for one table, with the per-check reject counts.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
@@ -158,68 +162,84 @@ fn validate_table(
     }
     rules::require_columns(raw, &present, &found())?;
 
+    // Three steps, so nothing is parsed twice: trimmed text, then typed values, then the index
+    // of the first problem of each row. Reason sentences are built for rejected rows only.
     let date_format = input.date_format.as_deref();
+    let mut texts: Vec<Expr> = Vec::new();
     let mut values: Vec<Expr> = Vec::new();
     let mut problems: Vec<Problem> = Vec::new();
+    let mut keep: Vec<Expr> = vec![col(ROW_INTERNAL)];
     for p in &present {
         let kind = spec.column(p.name).map(|c| c.kind).unwrap_or(Kind::Text);
         let required = spec.column(p.name).is_some_and(|c| c.required);
-        let parsed = parse::parse(
-            col(p.file_col.as_str()),
-            &p.dtype,
-            kind,
-            p.name,
-            &p.label,
-            date_format,
-        );
+        let text_col = format!("{TEXT_PREFIX}{}", p.name);
+        let raw_col = col(p.file_col.as_str());
+        if parse::Source::needs_text(&p.dtype) {
+            texts.push(parse::text(raw_col.clone(), &p.dtype).alias(text_col.as_str()));
+            keep.push(col(text_col.as_str()));
+        } else {
+            keep.push(raw_col.clone());
+        }
+        let src = parse::Source::new(raw_col, &p.dtype, &text_col);
         if required {
             problems.push(Problem::new(
-                parse::text(col(p.file_col.as_str()), &p.dtype).is_null(),
+                src.present.clone().not(),
                 lit(format!("{} is blank", p.label)),
                 format!("{}: blank", p.name),
             ));
         }
+        let parsed = parse::parse(&src, kind, p.name, &p.label, date_format, value_col(p.name));
         problems.extend(parsed.problems);
         values.push(parsed.value.alias(format!("{VALUE_PREFIX}{}", p.name)));
+        keep.push(value_col(p.name));
     }
-    frame = frame.with_columns(values);
+    frame = frame.with_columns(texts).with_columns(values);
     let rules = rules::table_rules(spec, frame, &present, cfg, known_customers)?;
     problems.extend(rules.problems);
 
-    // reason/check = the first problem of the row, in priority order.
-    let (reason, check) = problems.into_iter().rev().fold(
+    // first = index of the first problem of the row, in priority order (null: usable).
+    let first = problems
+        .iter()
+        .enumerate()
+        .rev()
+        .fold(lit(NULL).cast(DataType::UInt32), |acc, (i, p)| {
+            when(p.when.clone()).then(lit(i as u32)).otherwise(acc)
+        });
+    if spec.name == schema::CUSTOMERS.name {
+        keep.extend(
+            extra_columns(raw, &present)
+                .into_iter()
+                .map(|c| col(c.as_str()).alias(format!("{VALUE_PREFIX}{c}"))),
+        );
+    }
+    keep.extend(rules.keep);
+    keep.push(first.alias(FIRST_PROBLEM));
+    let all = rules.frame.select(keep).collect()?;
+
+    let ok_mask = all.column(FIRST_PROBLEM)?.is_null();
+    let mut ok = all.filter(&ok_mask)?.drop(FIRST_PROBLEM)?;
+    let (reason, check) = problems.into_iter().enumerate().rev().fold(
         (
             lit(NULL).cast(DataType::String),
             lit(NULL).cast(DataType::String),
         ),
-        |(r, c), p| {
+        |(r, c), (i, p)| {
+            let hit = col(FIRST_PROBLEM).eq(lit(i as u32));
             (
-                when(p.when.clone()).then(p.reason).otherwise(r),
-                when(p.when).then(lit(p.check)).otherwise(c),
+                when(hit.clone()).then(p.reason).otherwise(r),
+                when(hit).then(lit(p.check)).otherwise(c),
             )
         },
     );
-    let extras: Vec<Expr> = if spec.name == schema::CUSTOMERS.name {
-        extra_columns(raw, &present)
-            .into_iter()
-            .map(|c| col(c.as_str()).alias(format!("{VALUE_PREFIX}{c}")))
-            .collect()
-    } else {
-        vec![]
-    };
-    let mut keep: Vec<Expr> = vec![col(ROW_INTERNAL)];
-    keep.extend(present.iter().map(|p| value_col(p.name)));
-    keep.extend(extras);
-    keep.extend(rules.keep);
-    keep.push(reason.alias(REASON_INTERNAL));
-    keep.push(check.alias(CHECK_INTERNAL));
-    let all = rules.frame.select(keep).collect()?;
-
-    let ok_mask = all.column(REASON_INTERNAL)?.is_null();
-    let mut ok = all.filter(&ok_mask)?;
     let mut bad = all
         .filter(&!ok_mask)?
-        .select([ROW_INTERNAL, REASON_INTERNAL, CHECK_INTERNAL])?;
+        .lazy()
+        .select([
+            col(ROW_INTERNAL),
+            reason.alias(REASON_INTERNAL),
+            check.alias(CHECK_INTERNAL),
+        ])
+        .collect()?;
     let (kept, dups) = rules::duplicates(spec, ok)?;
     ok = kept;
     if let Some(d) = dups {

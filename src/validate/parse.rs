@@ -123,58 +123,100 @@ pub fn date_from_text(t: Expr, date_format: Option<&str>) -> Expr {
     coalesce(&tries)
 }
 
-fn is_numeric(dtype: &DataType) -> bool {
-    dtype.is_primitive_numeric()
+/// Where a contract column's raw value comes from.
+pub struct Source {
+    /// The file's column as stored (text for CSV/XLSX, typed for Parquet).
+    pub raw: Expr,
+    pub dtype: DataType,
+    /// Trimmed text, blank as null (for text sources: a column materialized once).
+    pub text: Expr,
+    /// True where the file has a value.
+    pub present: Expr,
 }
 
-/// Parse one column. `name` is the contract name (for the check category), `label` names it in
-/// reasons (with the file's column when mapped).
+impl Source {
+    /// A source whose trimmed text is materialized in column `text_col` (text inputs only).
+    pub fn new(raw: Expr, dtype: &DataType, text_col: &str) -> Self {
+        if matches!(dtype, DataType::String) {
+            Source {
+                raw,
+                dtype: dtype.clone(),
+                text: col(text_col),
+                present: col(text_col).is_not_null(),
+            }
+        } else {
+            Source {
+                text: text(raw.clone(), dtype),
+                present: raw.clone().is_not_null(),
+                raw,
+                dtype: dtype.clone(),
+            }
+        }
+    }
+
+    /// Whether the text must be materialized before parsing.
+    pub fn needs_text(dtype: &DataType) -> bool {
+        matches!(dtype, DataType::String)
+    }
+}
+
+/// Parse one column into its typed `value`, and the problems of a row, which refer to the
+/// materialized value column `v` (so no parse runs twice) and quote the text only on the
+/// rejected rows. `name` is the contract name (for the check category); `label` names the
+/// column in reasons (with the file's column when mapped).
 pub fn parse(
-    raw: Expr,
-    dtype: &DataType,
+    src: &Source,
     kind: Kind,
     name: &str,
     label: &str,
     date_format: Option<&str>,
+    v: Expr,
 ) -> Parsed {
-    let t = text(raw.clone(), dtype);
-    let present = t.clone().is_not_null();
+    let t = src.text.clone();
+    let present = src.present.clone();
+    let typed = !matches!(src.dtype, DataType::String);
+    let problem = |when: Expr, what: &str, check: &str| {
+        Problem::new(
+            when,
+            quoted(label, t.clone(), what),
+            format!("{name}: {check}"),
+        )
+    };
     match kind {
         Kind::Text => Parsed {
-            value: t,
+            value: t.clone(),
             problems: vec![],
         },
         Kind::Code => Parsed {
-            value: code(t),
+            value: code(t.clone()),
             problems: vec![],
         },
         Kind::OneOf(values) => {
-            let v = code(t.clone());
             let ok = values
                 .iter()
                 .fold(lit(false), |acc, x| acc.or(v.clone().eq(lit(*x))));
             Parsed {
-                value: v,
-                problems: vec![Problem::new(
+                value: code(t.clone()),
+                problems: vec![problem(
                     present.and(ok.not()),
-                    quoted(label, t, &format!("is not one of {}", values.join(", "))),
-                    format!("{name}: not an allowed value"),
+                    &format!("is not one of {}", values.join(", ")),
+                    "not an allowed value",
                 )],
             }
         }
         Kind::Date => {
-            let value = match dtype {
-                DataType::Date => raw,
-                DataType::Datetime(_, _) => raw.cast(DataType::Date),
+            let value = match &src.dtype {
+                DataType::Date => src.raw.clone(),
+                DataType::Datetime(_, _) => src.raw.clone().cast(DataType::Date),
                 _ => date_from_text(t.clone(), date_format),
             };
             let expected = date_format.unwrap_or("%Y-%m-%d");
             Parsed {
-                value: value.clone(),
-                problems: vec![Problem::new(
-                    present.and(value.is_null()),
-                    quoted(label, t, &format!("is not a date ({expected})")),
-                    format!("{name}: not a date"),
+                value,
+                problems: vec![problem(
+                    present.and(v.is_null()),
+                    &format!("is not a date ({expected})"),
+                    "not a date",
                 )],
             }
         }
@@ -189,79 +231,76 @@ pub fn parse(
                 strptime_date(concat_str([t.clone(), lit("01")], "", false), "%Y%m%d"),
                 date_from_text(dashed, None),
             ]);
-            let value = first.clone().dt().strftime("%Y-%m");
             Parsed {
-                value,
-                problems: vec![Problem::new(
-                    present.and(first.is_null()),
-                    quoted(label, t, "is not a month (YYYY-MM)"),
-                    format!("{name}: not a month"),
+                value: first.dt().strftime("%Y-%m"),
+                problems: vec![problem(
+                    present.and(v.is_null()),
+                    "is not a month (YYYY-MM)",
+                    "not a month",
                 )],
             }
         }
-        Kind::Count => {
-            let mut p = parse(raw, dtype, Kind::NonNegative, name, label, date_format);
-            p.problems.push(Problem::new(
-                (p.value.clone() - p.value.clone().floor()).neq(lit(0.0)),
-                quoted(label, t, "is not a whole number"),
-                format!("{name}: not a whole number"),
-            ));
-            p.value = p.value.cast(DataType::Int64);
-            p
-        }
-        Kind::Number | Kind::NonNegative => {
-            let value = if is_numeric(dtype) {
-                raw.cast(DataType::Float64)
+        Kind::Number | Kind::NonNegative | Kind::Count => {
+            let value = if typed && src.dtype.is_primitive_numeric() {
+                src.raw.clone().cast(DataType::Float64)
             } else {
                 t.clone().cast(DataType::Float64)
             };
             let mut problems = vec![
-                Problem::new(
-                    present.clone().and(value.clone().is_null()),
-                    quoted(label, t.clone(), "is not a number"),
-                    format!("{name}: not a number"),
+                problem(
+                    present.and(v.clone().is_null()),
+                    "is not a number",
+                    "not a number",
                 ),
-                Problem::new(
-                    value.clone().is_finite().not(),
-                    quoted(label, t.clone(), "is not a finite number"),
-                    format!("{name}: not finite"),
+                problem(
+                    v.clone().cast(DataType::Float64).is_finite().not(),
+                    "is not a finite number",
+                    "not finite",
                 ),
             ];
-            if kind == Kind::NonNegative {
-                problems.push(Problem::new(
-                    value.clone().lt(lit(0.0)),
-                    quoted(label, t, "is negative"),
-                    format!("{name}: negative"),
+            if kind != Kind::Number {
+                problems.push(problem(v.clone().lt(lit(0.0)), "is negative", "negative"));
+            }
+            if kind == Kind::Count {
+                // checked on the float value: the Int64 cast happens after the check
+                let f = value.clone();
+                problems.push(problem(
+                    (f.clone() - f.floor()).neq(lit(0.0)),
+                    "is not a whole number",
+                    "not a whole number",
                 ));
+                return Parsed {
+                    value: value.cast(DataType::Int64),
+                    problems,
+                };
             }
             Parsed { value, problems }
         }
         Kind::Bool => {
+            if matches!(src.dtype, DataType::Boolean) {
+                return Parsed {
+                    value: src.raw.clone(),
+                    problems: vec![],
+                };
+            }
             let l = t.clone().str().to_lowercase();
             let any = |xs: &[&str]| {
                 xs.iter()
                     .fold(lit(false), |acc, x| acc.or(l.clone().eq(lit(*x))))
             };
-            let yes = any(&["true", "t", "yes", "y", "1", "是"]);
-            let no = any(&["false", "f", "no", "n", "0", "否"]);
-            let value = match dtype {
-                DataType::Boolean => raw,
-                _ => when(yes.clone())
-                    .then(lit(true))
-                    .when(no.clone())
-                    .then(lit(false))
-                    .otherwise(lit(NULL).cast(DataType::Boolean)),
-            };
-            let problems = if matches!(dtype, DataType::Boolean) {
-                vec![]
-            } else {
-                vec![Problem::new(
-                    present.and(yes.or(no).not()),
-                    quoted(label, t, "is not yes/no"),
-                    format!("{name}: not yes/no"),
-                )]
-            };
-            Parsed { value, problems }
+            let value = when(any(&["true", "t", "yes", "y", "1", "是"]))
+                .then(lit(true))
+                .when(any(&["false", "f", "no", "n", "0", "否"]))
+                .then(lit(false))
+                .otherwise(lit(NULL).cast(DataType::Boolean));
+            Parsed {
+                value,
+                problems: vec![problem(
+                    present.and(v.is_null()),
+                    "is not yes/no",
+                    "not yes/no",
+                )],
+            }
         }
     }
 }
@@ -272,7 +311,8 @@ mod tests {
 
     fn run(values: &[Option<&str>], kind: Kind, fmt: Option<&str>) -> PolarsResult<DataFrame> {
         let df = df!("x" => values)?;
-        let p = parse(col("x"), &DataType::String, kind, "x", "x", fmt);
+        let src = Source::new(col("x"), &DataType::String, "t");
+        let p = parse(&src, kind, "x", "x", fmt, col("v"));
         let reason = p
             .problems
             .into_iter()
@@ -281,7 +321,9 @@ mod tests {
                 when(p.when).then(p.reason).otherwise(acc)
             });
         df.lazy()
-            .select([p.value.alias("v"), reason.alias("r")])
+            .with_column(text(col("x"), &DataType::String).alias("t"))
+            .with_column(p.value.alias("v"))
+            .select([col("v"), reason.alias("r")])
             .collect()
     }
 

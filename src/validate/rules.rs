@@ -274,28 +274,28 @@ pub(super) fn duplicates(
         .lazy()
         .with_columns([
             key.is_first_distinct().not().alias("__kam_dup"),
-            concat_str(
-                [
-                    lit(format!("duplicate {what} (first on row ")),
-                    first_row.cast(DataType::String),
-                    lit(")"),
-                ],
-                "",
-                false,
-            )
-            .alias("__kam_dup_reason"),
+            first_row.alias("__kam_first_row"),
         ])
         .collect()?;
     let dup = marked.column("__kam_dup")?.bool()?.clone();
     let kept = marked
         .filter(&!&dup)?
-        .drop_many(["__kam_dup", "__kam_dup_reason"]);
+        .drop_many(["__kam_dup", "__kam_first_row"]);
     let dups = marked
         .filter(&dup)?
         .lazy()
         .select([
             col(ROW_INTERNAL),
-            col("__kam_dup_reason").alias(REASON_INTERNAL),
+            concat_str(
+                [
+                    lit(format!("duplicate {what} (first on row ")),
+                    col("__kam_first_row").cast(DataType::String),
+                    lit(")"),
+                ],
+                "",
+                false,
+            )
+            .alias(REASON_INTERNAL),
             lit(format!("{what}: duplicate")).alias(super::CHECK_INTERNAL),
         ])
         .collect()?;
