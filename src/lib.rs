@@ -13,6 +13,7 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod edge;
 pub mod error;
 pub mod features;
 pub mod generate;

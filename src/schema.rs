@@ -171,7 +171,7 @@ pub const CUSTOMERS: TableSpec = TableSpec {
         ),
         col(
             CREDIT_DAYS,
-            Kind::NonNegative,
+            Kind::Count,
             false,
             "agreed payment term in days",
         ),
@@ -184,7 +184,7 @@ pub const CUSTOMERS: TableSpec = TableSpec {
         ),
         col(
             VEHICLES,
-            Kind::NonNegative,
+            Kind::Count,
             false,
             "vehicles (fleet and fuel-card customers)",
         ),
@@ -312,7 +312,7 @@ pub const CAMPAIGNS: TableSpec = TableSpec {
         col(END, Kind::Date, false, "last day"),
         col(
             REACHED,
-            Kind::NonNegative,
+            Kind::Count,
             false,
             "people or organisations reached",
         ),

@@ -217,7 +217,24 @@ fn validate_table(
     let all = rules.frame.select(keep).collect()?;
 
     let ok_mask = all.column(FIRST_PROBLEM)?.is_null();
-    let mut ok = all.filter(&ok_mask)?.drop(FIRST_PROBLEM)?;
+    let n_bad = all.column(FIRST_PROBLEM)?.len() - all.column(FIRST_PROBLEM)?.null_count();
+    // the used rows need only the values, the row number and the rules' flags
+    let ok_cols: Vec<String> = all
+        .get_column_names()
+        .iter()
+        .map(|n| n.to_string())
+        .filter(|n| {
+            n == ROW_INTERNAL
+                || n.starts_with(VALUE_PREFIX)
+                || rules.notes.iter().any(|(flag, _)| flag == n)
+        })
+        .collect();
+    let ok_all = all.select(ok_cols)?;
+    let mut ok = if n_bad == 0 {
+        ok_all
+    } else {
+        ok_all.filter(&ok_mask)?
+    };
     let (reason, check) = problems.into_iter().enumerate().rev().fold(
         (
             lit(NULL).cast(DataType::String),
@@ -231,8 +248,12 @@ fn validate_table(
             )
         },
     );
-    let mut bad = all
-        .filter(&!ok_mask)?
+    let bad_rows = if n_bad == 0 {
+        all.clear()
+    } else {
+        all.filter(&!ok_mask)?
+    };
+    let mut bad = bad_rows
         .lazy()
         .select([
             col(ROW_INTERNAL),
@@ -312,6 +333,12 @@ fn extra_columns(raw: &RawTable, present: &[Present]) -> Vec<String> {
 
 /// Rejected row numbers + reasons → the original rows as text, sorted by row.
 fn reject_rows(raw: &RawTable, bad: DataFrame) -> Result<DataFrame> {
+    // no rejects: an empty frame of the right shape, without reading the input again
+    let bad = if bad.height() == 0 && raw.pre_rejects.is_none() {
+        return empty_rejects(raw);
+    } else {
+        bad
+    };
     let originals: Vec<Expr> = raw
         .columns
         .iter()
@@ -345,6 +372,23 @@ fn reject_rows(raw: &RawTable, bad: DataFrame) -> Result<DataFrame> {
     Ok(concat(parts, UnionArgs::default())?
         .sort([schema::ROW], SortMultipleOptions::default())
         .collect()?)
+}
+
+fn empty_rejects(raw: &RawTable) -> Result<DataFrame> {
+    let mut cols = vec![
+        Column::new_empty(schema::ROW.into(), &DataType::Int64),
+        Column::new_empty("check".into(), &DataType::String),
+        Column::new_empty(schema::REASON.into(), &DataType::String),
+    ];
+    for c in &raw.columns {
+        let out = if c == schema::ROW || c == schema::REASON || c == "check" {
+            format!("{c}_original")
+        } else {
+            c.clone()
+        };
+        cols.push(Column::new_empty(out.into(), &DataType::String));
+    }
+    Ok(DataFrame::new_infer_height(cols)?)
 }
 
 /// Strip the value prefix and bookkeeping columns.

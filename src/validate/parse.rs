@@ -42,10 +42,26 @@ pub fn text(raw: Expr, dtype: &DataType) -> Expr {
         DataType::String => raw,
         _ => raw.cast(DataType::String),
     };
-    let t = s.str().strip_chars(lit(NULL));
-    when(t.clone().str().len_bytes().eq(lit(0)))
-        .then(lit(NULL).cast(DataType::String))
-        .otherwise(t)
+    // Most exports are clean: one scan finds out, and a clean column is passed on untouched.
+    s.map(
+        |c: Column| {
+            let ca = c.str()?;
+            let untidy = |v: &str| {
+                v.is_empty()
+                    || v.starts_with(char::is_whitespace)
+                    || v.ends_with(char::is_whitespace)
+            };
+            if !ca.iter().flatten().any(untidy) {
+                return Ok(c);
+            }
+            let out: StringChunked = ca
+                .iter()
+                .map(|o| o.map(str::trim).filter(|v| !v.is_empty()))
+                .collect();
+            Ok(out.with_name(ca.name().clone()).into_column())
+        },
+        |_, f| Ok(Field::new(f.name().clone(), DataType::String)),
+    )
 }
 
 /// `Ready Mix` / `ready-mix` → `ready_mix` (codes live in small columns: a Rust map is cheap).
@@ -113,14 +129,84 @@ const ISO_FORMS: [&str; 6] = [
     "%Y-%m-%dT%H:%M:%S%.f",
 ];
 
-/// Text → Date: the configured format first, then the ISO forms.
+/// Text → Date: the configured format first, then the ISO forms. The whole column is parsed
+/// once with the first format; the others are tried only on the values it left unparsed.
 pub fn date_from_text(t: Expr, date_format: Option<&str>) -> Expr {
-    let mut tries: Vec<Expr> = Vec::new();
-    if let Some(f) = date_format {
-        tries.push(strptime_date(t.clone(), f));
+    let forms: Vec<String> = date_format
+        .into_iter()
+        .chain(ISO_FORMS)
+        .map(str::to_string)
+        .collect();
+    t.map(
+        move |c: Column| parse_dates(&c, &forms),
+        |_, f| Ok(Field::new(f.name().clone(), DataType::Date)),
+    )
+}
+
+/// Parse a text column with `forms[0]`, then retry the unparsed values with the next forms.
+fn parse_dates(c: &Column, forms: &[String]) -> PolarsResult<Column> {
+    const T: &str = "t";
+    let with = |df: DataFrame, f: &str| -> PolarsResult<Column> {
+        let out = df
+            .lazy()
+            .select([strptime_date(col(T), f).alias(T)])
+            .collect()?;
+        Ok(out.column(T)?.clone())
+    };
+    let input = DataFrame::new_infer_height(vec![c.clone().with_name(T.into())])?;
+    let Some(first) = forms.first() else {
+        return Ok(Column::full_null(
+            c.name().clone(),
+            c.len(),
+            &DataType::Date,
+        ));
+    };
+    let parsed = with(input.clone(), first)?;
+    let missed = parsed.is_null() & c.is_not_null();
+    if forms.len() == 1 || !missed.any() {
+        return Ok(parsed.with_name(c.name().clone()));
     }
-    tries.extend(ISO_FORMS.iter().map(|f| strptime_date(t.clone(), f)));
-    coalesce(&tries)
+    // retry only the missed values, then put them back in place
+    let subset = input.filter(&missed)?;
+    let retried = forms[1..]
+        .iter()
+        .map(|f| with(subset.clone(), f))
+        .collect::<PolarsResult<Vec<_>>>()?;
+    let retried = DataFrame::new_infer_height(
+        retried
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| c.with_name(format!("f{i}").into()))
+            .collect(),
+    )?
+    .lazy()
+    .select([coalesce(
+        &(0..forms.len() - 1)
+            .map(|i| col(format!("f{i}")))
+            .collect::<Vec<_>>(),
+    )
+    .cast(DataType::Int32)
+    .alias(T)])
+    .collect()?;
+    let mut fill = retried.column(T)?.i32()?.iter();
+    let days = parsed.cast(&DataType::Int32)?;
+    let merged: Int32Chunked = days
+        .i32()?
+        .iter()
+        .zip(missed.iter())
+        .map(|(d, m)| {
+            if m == Some(true) {
+                fill.next().flatten()
+            } else {
+                d
+            }
+        })
+        .collect();
+    Ok(merged
+        .into_series()
+        .cast(&DataType::Date)?
+        .with_name(c.name().clone())
+        .into_column())
 }
 
 /// Where a contract column's raw value comes from.

@@ -150,23 +150,15 @@ fn transactions(
         }
     }
     if let Some(known) = known {
-        const KNOWN: &str = "__kam_known";
         const UNKNOWN: &str = "__kam_unknown";
+        // membership in a hash set of the known ids (a join would reorder and cost more)
         let ids = known
-            .clone()
-            .lazy()
-            .select([col(s::CUSTOMER_ID), lit(true).alias(KNOWN)])
-            .unique(None, UniqueKeepStrategy::First);
-        let mut args = JoinArgs::new(JoinType::Left);
-        args.maintain_order = MaintainOrderJoin::Left;
-        out.frame = out.frame.join(
-            ids,
-            [value_col(s::CUSTOMER_ID)],
-            [col(s::CUSTOMER_ID)],
-            args,
-        );
-        let unknown = col(KNOWN)
-            .is_null()
+            .column(s::CUSTOMER_ID)?
+            .as_materialized_series()
+            .unique()?;
+        let unknown = value_col(s::CUSTOMER_ID)
+            .is_in(lit(ids).implode(true), false)
+            .not()
             .and(value_col(s::CUSTOMER_ID).is_not_null());
         match v.unknown_customers {
             UnknownCustomers::Reject => out.problems.push(Problem::new(
