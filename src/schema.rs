@@ -161,7 +161,7 @@ pub const CUSTOMERS: TableSpec = TableSpec {
             CREDIT_GRADE,
             Kind::Text,
             false,
-            "credit grade, e.g. AAA, AA, A, BBB, BB, B, C (upper-cased)",
+            "credit grade as the company rates it, e.g. AAA, AA, A, B, C, D",
         ),
         col(
             PAYMENT_TERMS,
