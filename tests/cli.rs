@@ -167,6 +167,8 @@ fn bundled_demo_is_what_the_generator_writes() {
         "36",
         "--seed",
         "42",
+        "--activity",
+        "0.7",
     ]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/demo");
@@ -179,7 +181,7 @@ fn bundled_demo_is_what_the_generator_writes() {
     ] {
         assert!(
             read(&demo.join(f)) == read(&out.join(f)),
-            "data/demo/{f} is stale: regenerate with `kam generate --out data/demo --customers 2000 --months 36 --seed 42`"
+            "data/demo/{f} is stale: regenerate with `kam generate --out data/demo --customers 2000 --months 36 --seed 42 --activity 0.7`"
         );
     }
 }
