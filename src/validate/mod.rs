@@ -25,8 +25,10 @@ const CHECK_INTERNAL: &str = "__kam_check";
 const VALUE_PREFIX: &str = "__kam_v_";
 /// Prefix of trimmed text while validating.
 const TEXT_PREFIX: &str = "__kam_t_";
-/// Index of the first problem of a row while validating (null: the row is usable).
+/// Index of the first problem of a rejected row while validating.
 const FIRST_PROBLEM: &str = "__kam_first_problem";
+/// Whether a row has any problem while validating.
+const BAD: &str = "__kam_bad";
 
 /// Rows read, used and rejected for one table, with the per-check reject counts.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
@@ -197,7 +199,11 @@ fn validate_table(
     let rules = rules::table_rules(spec, frame, &present, cfg, known_customers)?;
     problems.extend(rules.problems);
 
-    // first = index of the first problem of the row, in priority order (null: usable).
+    // bad = the row has any problem: a cheap OR over all rows; which problem comes first is
+    // worked out on the bad rows only.
+    let any_problem = problems.iter().fold(lit(false), |acc, p| {
+        acc.or(p.when.clone().fill_null(lit(false)))
+    });
     let first = problems
         .iter()
         .enumerate()
@@ -213,11 +219,12 @@ fn validate_table(
         );
     }
     keep.extend(rules.keep);
-    keep.push(first.alias(FIRST_PROBLEM));
+    keep.push(any_problem.alias(BAD));
     let all = rules.frame.select(keep).collect()?;
 
-    let ok_mask = all.column(FIRST_PROBLEM)?.is_null();
-    let n_bad = all.column(FIRST_PROBLEM)?.len() - all.column(FIRST_PROBLEM)?.null_count();
+    let bad_mask = all.column(BAD)?.bool()?.clone();
+    let ok_mask = !&bad_mask;
+    let n_bad = bad_mask.sum().unwrap_or(0);
     // the used rows need only the values, the row number and the rules' flags
     let ok_cols: Vec<String> = all
         .get_column_names()
@@ -251,10 +258,11 @@ fn validate_table(
     let bad_rows = if n_bad == 0 {
         all.clear()
     } else {
-        all.filter(&!ok_mask)?
+        all.filter(&bad_mask)?
     };
     let mut bad = bad_rows
         .lazy()
+        .with_column(first.alias(FIRST_PROBLEM))
         .select([
             col(ROW_INTERNAL),
             reason.alias(REASON_INTERNAL),
