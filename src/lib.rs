@@ -22,5 +22,6 @@ pub mod manifest;
 pub mod pipeline;
 pub mod schema;
 pub mod validate;
+pub mod value;
 
 pub use error::{Error, Result};

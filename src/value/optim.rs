@@ -1,0 +1,297 @@
+//! Maximum likelihood by L-BFGS (argmin, More-Thuente line search) over unconstrained
+//! parameters, from several starting points, with a convergence report in plain words.
+//!
+//! Models state their negative log-likelihood and its analytic gradient in log-parameters
+//! (so every positive parameter stays positive); [`minimize`] runs each start, keeps the best
+//! finite optimum and says whether it can be trusted. A fit that does not converge is never
+//! returned silently: [`Convergence::converged`] is false and [`Convergence::reason`] says why.
+
+use argmin::core::{CostFunction, Executor, Gradient, State, TerminationReason, TerminationStatus};
+use argmin::solver::linesearch::MoreThuenteLineSearch;
+use argmin::solver::quasinewton::LBFGS;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+/// A differentiable objective to minimise (a negative log-likelihood).
+pub trait Objective {
+    /// Names of the parameters, in order (for messages), e.g. `["log r", "log alpha", ...]`.
+    fn names(&self) -> Vec<&'static str>;
+    /// Value and gradient at `x`. A non-finite value marks `x` as outside the usable region.
+    fn value_grad(&self, x: &[f64]) -> (f64, Vec<f64>);
+}
+
+/// How hard to try.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Starting points (unconstrained scale). At least one.
+    pub starts: Vec<Vec<f64>>,
+    pub max_iters: u64,
+    /// L-BFGS stops when the gradient norm falls below this.
+    pub tol_grad: f64,
+    /// A converged optimum must have a gradient norm below this (absolute).
+    pub accept_grad: f64,
+    /// |x| beyond this (on the log scale: a parameter beyond e^bound or below e^-bound) means
+    /// the likelihood is flat in that direction.
+    pub bound: f64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            starts: vec![],
+            max_iters: 2_000,
+            tol_grad: 1e-9,
+            accept_grad: 1e-3,
+            bound: 25.0,
+        }
+    }
+}
+
+/// What the optimiser did, for the model file and the user.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Convergence {
+    pub converged: bool,
+    /// Iterations of the best start.
+    pub iterations: u64,
+    pub gradient_norm: f64,
+    pub starts: usize,
+    /// Starts that reached the same optimum as the best (within 1e-6 relative in value).
+    pub starts_agreeing: usize,
+    /// Plain-words explanation: "converged", or why not.
+    pub reason: String,
+}
+
+/// The best point found.
+#[derive(Debug, Clone)]
+pub struct Optimum {
+    pub x: Vec<f64>,
+    pub value: f64,
+    pub convergence: Convergence,
+}
+
+struct Problem<'a> {
+    obj: &'a dyn Objective,
+}
+
+impl CostFunction for Problem<'_> {
+    type Param = Vec<f64>;
+    type Output = f64;
+    fn cost(&self, x: &Self::Param) -> std::result::Result<f64, argmin::core::Error> {
+        Ok(self.obj.value_grad(x).0)
+    }
+}
+
+impl Gradient for Problem<'_> {
+    type Param = Vec<f64>;
+    type Gradient = Vec<f64>;
+    fn gradient(&self, x: &Self::Param) -> std::result::Result<Vec<f64>, argmin::core::Error> {
+        Ok(self.obj.value_grad(x).1)
+    }
+}
+
+fn norm(g: &[f64]) -> f64 {
+    g.iter().map(|v| v * v).sum::<f64>().sqrt()
+}
+
+struct Run {
+    x: Vec<f64>,
+    value: f64,
+    iterations: u64,
+    status: String,
+    solver_converged: bool,
+}
+
+fn run_one(obj: &dyn Objective, start: &[f64], o: &Options) -> Option<Run> {
+    let (v0, _) = obj.value_grad(start);
+    if !v0.is_finite() {
+        return None;
+    }
+    let solver = LBFGS::new(MoreThuenteLineSearch::new(), 10)
+        .with_tolerance_grad(o.tol_grad)
+        .ok()?
+        .with_tolerance_cost(0.0)
+        .ok()?;
+    let res = Executor::new(Problem { obj }, solver)
+        .configure(|s| s.param(start.to_vec()).max_iters(o.max_iters))
+        .run()
+        .ok()?;
+    let state = res.state();
+    let x = state.get_best_param()?.clone();
+    let value = state.get_best_cost();
+    let (solver_converged, status) = match state.get_termination_status() {
+        TerminationStatus::Terminated(TerminationReason::SolverConverged) => {
+            (true, "converged".to_string())
+        }
+        TerminationStatus::Terminated(TerminationReason::MaxItersReached) => (
+            false,
+            format!("stopped after {} iterations without settling", o.max_iters),
+        ),
+        TerminationStatus::Terminated(r) => (false, r.text().to_string()),
+        TerminationStatus::NotTerminated => (false, "did not finish".to_string()),
+    };
+    Some(Run {
+        x,
+        value,
+        iterations: state.get_iter(),
+        status,
+        solver_converged,
+    })
+}
+
+/// Minimise `obj` from every start; return the best finite optimum with its report.
+pub fn minimize(obj: &dyn Objective, o: &Options) -> Result<Optimum> {
+    if o.starts.is_empty() {
+        return Err(Error::Internal("minimize needs at least one start".into()));
+    }
+    let runs: Vec<Run> = o
+        .starts
+        .iter()
+        .filter_map(|s| run_one(obj, s, o))
+        .filter(|r| r.value.is_finite() && r.x.iter().all(|v| v.is_finite()))
+        .collect();
+    let Some(best) = runs.iter().min_by(|a, b| a.value.total_cmp(&b.value)) else {
+        return Err(Error::validation(
+            "model",
+            "the likelihood could not be evaluated at any starting point (the data may be empty or degenerate)",
+        ));
+    };
+    let (_, g) = obj.value_grad(&best.x);
+    let gradient_norm = norm(&g);
+    let agreeing = runs
+        .iter()
+        .filter(|r| (r.value - best.value).abs() <= 1e-6 * best.value.abs().max(1.0))
+        .count();
+    let names = obj.names();
+    // A true optimum rises when any parameter moves by a factor e either way; a parameter
+    // whose move does not raise the objective sits on a flat or unbounded ridge.
+    let scale = best.value.abs().max(1.0);
+    let flat = |i: usize| {
+        [-1.0, 1.0].iter().any(|d| {
+            let mut y = best.x.clone();
+            y[i] += d;
+            let v = obj.value_grad(&y).0;
+            v.is_finite() && v <= best.value + 1e-10 * scale
+        })
+    };
+    let runaway: Vec<String> = best
+        .x
+        .iter()
+        .zip(&names)
+        .enumerate()
+        .filter(|(i, (v, _))| v.abs() > o.bound || flat(*i))
+        .map(|(_, (v, n))| {
+            format!(
+                "{} drifted to {:.3e}",
+                n.trim_start_matches("log "),
+                v.exp()
+            )
+        })
+        .collect();
+    let (converged, reason) = if !runaway.is_empty() {
+        (
+            false,
+            format!(
+                "did not converge: {}; the likelihood is flat in that direction (too little information in the data to estimate it)",
+                runaway.join(", ")
+            ),
+        )
+    } else if !best.solver_converged {
+        (
+            false,
+            format!("did not converge: the optimiser {}", best.status),
+        )
+    } else if gradient_norm > o.accept_grad {
+        (
+            false,
+            format!(
+                "did not converge: the gradient norm at the best point is {gradient_norm:.2e} (needs <= {:.0e})",
+                o.accept_grad
+            ),
+        )
+    } else {
+        (true, "converged".to_string())
+    };
+    Ok(Optimum {
+        x: best.x.clone(),
+        value: best.value,
+        convergence: Convergence {
+            converged,
+            iterations: best.iterations,
+            gradient_norm,
+            starts: o.starts.len(),
+            starts_agreeing: agreeing,
+            reason,
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// f(x) = sum (x_i - i)^2
+    struct Bowl;
+    impl Objective for Bowl {
+        fn names(&self) -> Vec<&'static str> {
+            vec!["log a", "log b"]
+        }
+        fn value_grad(&self, x: &[f64]) -> (f64, Vec<f64>) {
+            let v = x
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (v - i as f64).powi(2))
+                .sum();
+            (
+                v,
+                x.iter()
+                    .enumerate()
+                    .map(|(i, v)| 2.0 * (v - i as f64))
+                    .collect(),
+            )
+        }
+    }
+
+    /// f(x) = exp(-x0) + x1^2: no minimum in x0 (runs off to +inf)
+    struct Slope;
+    impl Objective for Slope {
+        fn names(&self) -> Vec<&'static str> {
+            vec!["log a", "log b"]
+        }
+        fn value_grad(&self, x: &[f64]) -> (f64, Vec<f64>) {
+            (
+                (-x[0]).exp() + x[1] * x[1],
+                vec![-(-x[0]).exp(), 2.0 * x[1]],
+            )
+        }
+    }
+
+    #[test]
+    fn finds_the_bottom_of_a_bowl_from_every_start() -> Result<()> {
+        let o = Options {
+            starts: vec![vec![5.0, -3.0], vec![-1.0, 4.0]],
+            ..Options::default()
+        };
+        let m = minimize(&Bowl, &o)?;
+        assert!(m.convergence.converged, "{:?}", m.convergence);
+        assert!((m.x[0]).abs() < 1e-6 && (m.x[1] - 1.0).abs() < 1e-6);
+        assert_eq!(m.convergence.starts_agreeing, 2);
+        Ok(())
+    }
+
+    #[test]
+    fn an_unbounded_direction_is_reported_not_returned_as_converged() -> Result<()> {
+        let o = Options {
+            starts: vec![vec![0.0, 1.0]],
+            ..Options::default()
+        };
+        let m = minimize(&Slope, &o)?;
+        assert!(!m.convergence.converged);
+        assert!(
+            m.convergence.reason.starts_with("did not converge"),
+            "{}",
+            m.convergence.reason
+        );
+        Ok(())
+    }
+}
