@@ -1,4 +1,10 @@
 //! Customer value: RFM scores, the buy-till-you-die models (BG/NBD, Pareto/NBD) for purchase
 //! counts and survival, Gamma-Gamma for spend, and CLV.
+pub mod bgnbd;
+pub mod clv;
 pub mod data;
+pub mod gamma_gamma;
 pub mod optim;
+pub mod pareto_nbd;
+pub mod rfm;
+pub mod special;
