@@ -32,6 +32,13 @@ pub enum Command {
         after_help = "Examples:\n  kam generate --out demo --customers 2000 --months 36 --seed 42\n  kam generate --out big --customers 100000 --months 36 --format parquet\n  kam run --config demo/kam.toml"
     )]
     Generate(GenerateArgs),
+    /// Customer value from transactions or a lifetimes-style summary: BG/NBD or Pareto/NBD,
+    /// Gamma-Gamma, p_alive, expected purchases and CLV, with an optional calibration/holdout
+    /// check.
+    #[command(
+        after_help = "Examples:\n  kam clv --transactions sales.csv --customer-col CustomerID --date-col InvoiceDate --amount-col Amount --out clv/\n  kam clv --transactions CDNOW_master.txt --delimiter whitespace --no-header --customer-col column_1 --date-col column_2 --amount-col column_4 --date-format %Y%m%d --calibration-end 1997-09-30 --observation-end 1998-06-30 --out cdnow/\n  kam clv --summary cdnow_customers_summary.csv --customer-col ID --model pareto --out clv/"
+    )]
+    Clv(Box<ClvArgs>),
     /// Write a commented kam.toml with every setting and its default.
     #[command(
         after_help = "Example:\n  kam init                  # writes ./kam.toml\n  kam init --out shop/kam.toml"
@@ -83,6 +90,82 @@ pub struct GenerateArgs {
     /// File format of the tables.
     #[arg(long, value_enum, default_value_t = TableFormat::Csv)]
     pub format: TableFormat,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Unit {
+    Week,
+    Day,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ModelArg {
+    Bgnbd,
+    Pareto,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("input").required(true).args(["transactions", "summary"])))]
+pub struct ClvArgs {
+    /// A transaction log (CSV, Parquet or XLSX): one row per purchase.
+    #[arg(long)]
+    pub transactions: Option<PathBuf>,
+    /// A per-customer summary with frequency, recency, T[, monetary_value] (lifetimes' columns).
+    #[arg(long)]
+    pub summary: Option<PathBuf>,
+    /// Customer id column (optional for --summary: row numbers are used without it).
+    #[arg(long)]
+    pub customer_col: Option<String>,
+    #[arg(long, default_value = "date")]
+    pub date_col: String,
+    #[arg(long, default_value = "amount")]
+    pub amount_col: String,
+    /// Date format of the transactions (default: ISO), e.g. %Y%m%d or "%m/%d/%Y %H:%M".
+    #[arg(long)]
+    pub date_format: Option<String>,
+    /// Field delimiter: one character, tab or whitespace.
+    #[arg(long)]
+    pub delimiter: Option<String>,
+    /// The transaction file has no header (columns are column_1, column_2, ...).
+    #[arg(long)]
+    pub no_header: bool,
+    #[arg(long, default_value = "frequency")]
+    pub frequency_col: String,
+    #[arg(long, default_value = "recency")]
+    pub recency_col: String,
+    #[arg(long, default_value = "T")]
+    pub t_col: String,
+    #[arg(long, default_value = "monetary_value")]
+    pub monetary_col: String,
+    /// Time unit of recency, T and the horizon.
+    #[arg(long, value_enum, default_value_t = Unit::Week)]
+    pub time_unit: Unit,
+    #[arg(long, value_enum, default_value_t = ModelArg::Bgnbd)]
+    pub model: ModelArg,
+    /// Horizon of expected purchases, in the time unit (default: 52 weeks or 365 days).
+    #[arg(long)]
+    pub horizon: Option<f64>,
+    /// Months of CLV.
+    #[arg(long, default_value_t = 12)]
+    pub clv_months: u32,
+    /// Monthly discount rate of CLV.
+    #[arg(long, default_value_t = 0.01)]
+    pub discount_rate: f64,
+    /// Profit margin applied to CLV (1 = revenue).
+    #[arg(long, default_value_t = 1.0)]
+    pub margin: f64,
+    /// L2 penalty (lifetimes' penalizer_coef).
+    #[arg(long, default_value_t = 0.0)]
+    pub penalizer: f64,
+    /// Fit on transactions up to this date (YYYY-MM-DD) and check the holdout after it.
+    #[arg(long, requires = "transactions")]
+    pub calibration_end: Option<String>,
+    /// End of observation, YYYY-MM-DD (default: the day after the last transaction).
+    #[arg(long, requires = "transactions")]
+    pub observation_end: Option<String>,
+    /// Output directory.
+    #[arg(long, short)]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Args)]

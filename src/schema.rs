@@ -327,6 +327,45 @@ pub const CAMPAIGNS: TableSpec = TableSpec {
     ],
 };
 
+pub const MONETARY: &str = "monetary_value";
+
+/// The per-customer summary `kam clv --summary` reads (lifetimes' columns).
+pub const SUMMARY: TableSpec = TableSpec {
+    name: "summary",
+    required: true,
+    key: None,
+    columns: &[
+        col(
+            CUSTOMER_ID,
+            Kind::Text,
+            false,
+            "customer key (row numbers without it)",
+        ),
+        col(FREQUENCY_IN, Kind::NonNegative, true, "repeat purchases"),
+        col(
+            RECENCY_IN,
+            Kind::NonNegative,
+            true,
+            "first to last purchase, in the time unit",
+        ),
+        col(
+            T_IN,
+            Kind::NonNegative,
+            true,
+            "first purchase to the end of observation",
+        ),
+        col(
+            MONETARY,
+            Kind::Number,
+            false,
+            "mean value of repeat purchases",
+        ),
+    ],
+};
+const FREQUENCY_IN: &str = "frequency";
+const RECENCY_IN: &str = "recency";
+const T_IN: &str = "T";
+
 /// Every input table, in the order they are loaded.
 pub const TABLES: [&TableSpec; 5] = [&CUSTOMERS, &TRANSACTIONS, &TARGETS, &DEALS, &CAMPAIGNS];
 

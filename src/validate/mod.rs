@@ -132,6 +132,11 @@ pub(crate) fn value_col(name: &str) -> Expr {
     col(format!("{VALUE_PREFIX}{name}"))
 }
 
+/// Validate one table on its own (used by subcommands with a single input).
+pub fn validate_one(raw: &RawTable, cfg: &ValidConfig) -> Result<ValidTable> {
+    validate_table(raw, cfg, None)
+}
+
 fn validate_table(
     raw: &RawTable,
     cfg: &ValidConfig,

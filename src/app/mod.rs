@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+mod clv;
+
 use crate::cli::{Cli, Command, GenerateArgs, InitArgs, RunArgs, TableFormat};
 use crate::config::{Config, INIT_TEMPLATE, Overrides};
 use crate::error::{Error, Result};
@@ -53,10 +55,11 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::Validate(a) => run(a, Mode::Validate, cli.quiet),
         Command::Generate(a) => generate(a, cli.quiet),
         Command::Init(a) => init(a, cli.quiet),
+        Command::Clv(a) => clv::run(*a, cli.quiet),
     }
 }
 
-fn print(lines: &[String], quiet: bool) -> Result<()> {
+pub(crate) fn print(lines: &[String], quiet: bool) -> Result<()> {
     if quiet {
         return Ok(());
     }

@@ -1,0 +1,225 @@
+//! `kam clv` end to end on the CDNOW reference data (../shared/data/cdnow): published
+//! parameters from the summary, the same fit from raw transactions, the holdout tables, and
+//! clear errors for impossible inputs.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+
+fn cdnow(file: &str) -> PathBuf {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/cdnow")
+        .join(file);
+    assert!(
+        p.exists(),
+        "reference data missing: {} (tests read ../shared/data)",
+        p.display()
+    );
+    p
+}
+
+fn model(out: &Path, file: &str) -> serde_json::Value {
+    let text = std::fs::read_to_string(out.join("models").join(file)).expect("model file");
+    serde_json::from_str(&text).expect("model json")
+}
+
+fn within(got: &serde_json::Value, want: f64, rel: f64, what: &str) {
+    let g = got.as_f64().unwrap_or(f64::NAN);
+    assert!(
+        (g - want).abs() <= rel * want.abs(),
+        "{what}: got {g}, published {want} (tolerance {rel})"
+    );
+}
+
+#[test]
+fn bgnbd_and_gamma_gamma_from_the_cdnow_summary_match_the_literature() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("out");
+    let summary = cdnow("cdnow_customers_summary_with_transactions.csv");
+    let o = kam(&[
+        "clv",
+        "--summary",
+        summary.to_str().unwrap_or(""),
+        "--customer-col",
+        "ID",
+        "--frequency-col",
+        "x",
+        "--recency-col",
+        "t_x",
+        "--monetary-col",
+        "zbar",
+        "--horizon",
+        "39",
+        "--out",
+        out.to_str().unwrap_or(""),
+    ]);
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    let m = model(&out, "bgnbd.json");
+    // Fader, Hardie & Lee (2005): tolerance 0.1%
+    for (k, v) in [
+        ("r", 0.2426),
+        ("alpha", 4.4135),
+        ("a", 0.7929),
+        ("b", 2.4258),
+    ] {
+        within(&m[k], v, 0.001, k);
+    }
+    assert_eq!(m["converged"], true);
+    assert!(m["iterations"].is_u64());
+    assert!(m["log_likelihood"].as_f64().unwrap_or(f64::NEG_INFINITY) >= -9582.43);
+    // Gamma-Gamma, Fader & Hardie (2013): tolerance 0.5%
+    let g = model(&out, "gamma_gamma.json");
+    for (k, v) in [("p", 6.25), ("q", 3.74), ("gamma", 15.44)] {
+        within(&g[k], v, 0.005, k);
+    }
+    // clv.csv: one row per customer with the scores
+    assert_eq!(csv_rows(&out.join("clv.csv")), 2357);
+    let clv = std::fs::read_to_string(out.join("clv.csv")).unwrap_or_default();
+    let header = clv.lines().next().unwrap_or("");
+    assert_eq!(
+        header,
+        "customer_id,frequency,recency,T,monetary_value,p_alive,expected_purchases,expected_avg_value,clv"
+    );
+    // customer 1: x = 2, t_x = 30.43, T = 38.86 -> 1.226 purchases in the next 39 weeks
+    let first: Vec<&str> = clv.lines().nth(1).unwrap_or("").split(',').collect();
+    let expected: f64 = first
+        .get(6)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(f64::NAN);
+    assert!((expected - 1.226).abs() < 0.0005, "{expected}");
+    // a customer without repeat purchases is certainly alive
+    let zero = clv
+        .lines()
+        .skip(1)
+        .find(|l| l.split(',').nth(1) == Some("0.0"))
+        .unwrap_or("");
+    assert_eq!(zero.split(',').nth(5), Some("1.0"), "{zero}");
+}
+
+#[test]
+fn pareto_nbd_from_the_cdnow_summary_matches_the_literature() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("out");
+    let summary = cdnow("cdnow_customers_summary.csv");
+    let o = kam(&[
+        "clv",
+        "--summary",
+        summary.to_str().unwrap_or(""),
+        "--customer-col",
+        "ID",
+        "--model",
+        "pareto",
+        "--out",
+        out.to_str().unwrap_or(""),
+    ]);
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    let m = model(&out, "pareto_nbd.json");
+    for (k, v) in [
+        ("r", 0.553),
+        ("alpha", 10.578),
+        ("s", 0.606),
+        ("beta", 11.669),
+    ] {
+        within(&m[k], v, 0.005, k);
+    }
+}
+
+#[test]
+fn raw_cdnow_transactions_give_the_summary_fit_and_a_holdout_report() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("out");
+    let sample = cdnow("CDNOW_sample.txt");
+    let o = kam(&[
+        "clv",
+        "--transactions",
+        sample.to_str().unwrap_or(""),
+        "--delimiter",
+        "whitespace",
+        "--no-header",
+        "--customer-col",
+        "column_1",
+        "--date-col",
+        "column_3",
+        "--amount-col",
+        "column_5",
+        "--date-format",
+        "%Y%m%d",
+        "--calibration-end",
+        "1997-09-30",
+        "--observation-end",
+        "1998-06-30",
+        "--out",
+        out.to_str().unwrap_or(""),
+    ]);
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    let m = model(&out, "bgnbd.json");
+    // the summary file rounds recency and T to 2 decimals; the fits agree within 0.5%
+    for (k, v) in [
+        ("r", 0.2426),
+        ("alpha", 4.4135),
+        ("a", 0.7929),
+        ("b", 2.4258),
+    ] {
+        within(&m[k], v, 0.005, k);
+    }
+    assert_eq!(
+        csv_rows(&out.join("clv.csv")),
+        2357,
+        "the 2,357 customers of the cohort"
+    );
+    let by_freq =
+        std::fs::read_to_string(out.join("calibration_by_frequency.csv")).unwrap_or_default();
+    assert!(
+        by_freq.starts_with("frequency,customers,actual_mean,predicted_mean"),
+        "{by_freq}"
+    );
+    assert!(by_freq.contains("\n7+,"), "{by_freq}");
+    // 1997-01-01 .. 1998-06-30 in weeks
+    let weeks = csv_rows(&out.join("calibration_tracking.csv"));
+    assert!((77..=79).contains(&weeks), "{weeks}");
+    assert!(
+        o.stdout.contains("holdout 1997-09-30..1998-06-30"),
+        "{}",
+        o.stdout
+    );
+}
+
+#[test]
+fn impossible_summaries_are_clear_errors() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let bad = tmp.path().join("bad.csv");
+    std::fs::write(&bad, "frequency,recency,T\n1,5,10\n2,12,10\n").expect("write");
+    let o = kam(&[
+        "clv",
+        "--summary",
+        bad.to_str().unwrap_or(""),
+        "--out",
+        tmp.path().join("o").to_str().unwrap_or(""),
+    ]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert_clean_error(&o);
+    assert!(
+        o.stderr
+            .contains("row 2: recency 12 must be between 0 and T 10"),
+        "{}",
+        o.stderr
+    );
+
+    let zero = tmp.path().join("zero.csv");
+    std::fs::write(&zero, "frequency,recency,T\n0,0,10\n0,0,20\n0,0,30\n").expect("write");
+    let o = kam(&[
+        "clv",
+        "--summary",
+        zero.to_str().unwrap_or(""),
+        "--out",
+        tmp.path().join("z").to_str().unwrap_or(""),
+    ]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("did not converge") || o.stderr.contains("no repeat"),
+        "{}",
+        o.stderr
+    );
+}
