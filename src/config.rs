@@ -12,6 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::schema::{self, TableSpec};
+use crate::value::rfm::{RfmParams, RfmValid};
+use crate::value::stage::{ValueParams, ValueValid};
 
 /// `kam.toml` as written by the user; unknown keys are an error so typos never pass silently.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -34,6 +36,12 @@ pub struct Config {
     pub validation: ValidationParams,
     #[serde(default)]
     pub output: OutputParams,
+    /// Customer-value models: BG/NBD or Pareto/NBD, Gamma-Gamma, CLV.
+    #[serde(default)]
+    pub value: ValueParams,
+    /// RFM scores and segments.
+    #[serde(default)]
+    pub rfm: RfmParams,
 }
 
 fn default_seed() -> u64 {
@@ -251,6 +259,8 @@ pub struct ValidConfig {
     pub inputs: Vec<ValidInput>,
     pub validation: ValidValidation,
     pub out_dir: PathBuf,
+    pub value: ValueValid,
+    pub rfm: RfmValid,
     /// The config as resolved (defaults filled in), for the manifest.
     pub resolved: Config,
 }
@@ -344,6 +354,8 @@ impl Config {
         let out_dir = ov
             .out_dir
             .unwrap_or_else(|| PathBuf::from(&self.output.dir));
+        let value = self.value.clone().check().map_err(|e| bad(e.to_string()))?;
+        let rfm = self.rfm.clone().check().map_err(|e| bad(e.to_string()))?;
         Ok(ValidConfig {
             config_path: path.to_path_buf(),
             as_of,
@@ -357,6 +369,8 @@ impl Config {
                 max_abs_amount: max_abs,
             },
             out_dir,
+            value,
+            rfm,
             resolved: self,
         })
     }
@@ -487,6 +501,8 @@ mod tests {
         assert_eq!(c.validation, ValidationParams::default());
         assert_eq!(c.output, OutputParams::default());
         assert_eq!(c.time_unit, TimeUnit::default());
+        assert_eq!(c.value, ValueParams::default());
+        assert_eq!(c.rfm, RfmParams::default());
         c.check(p, Overrides::default())?;
         Ok(())
     }

@@ -5,11 +5,15 @@
 use std::path::Path;
 use std::time::Instant;
 
+use polars::prelude::*;
+
 use crate::config::ValidConfig;
 use crate::error::Result;
 use crate::io::{load, write};
 use crate::manifest::Manifest;
 use crate::validate::{self, Validation};
+use crate::value::rfm;
+use crate::value::stage::{self, ValueScores};
 use crate::{features, schema};
 
 /// Reports stage progress to the user (a progress bar on a terminal, nothing otherwise).
@@ -98,12 +102,37 @@ pub fn run(cfg: &ValidConfig, mode: Mode, progress: &dyn Progress) -> Result<Out
         let table = timer.time("features", || {
             features::customer_table(tx, customers, as_of, cfg.time_unit)
         })?;
+        progress.stage("scoring customer value");
+        let (table, scored, value_notes) = timer.time("value", || add_value(table, cfg))?;
+        if let Some(sc) = &scored {
+            timer.time("write_models", || write_value_models(sc, &out))?;
+        }
         progress.stage("writing outputs");
         timer.time("write_customers", || {
             write::csv(&table, &out.join("customers.csv"))?;
             write::parquet(&table, &out.join("customers.parquet"))
         })?;
         let n = table.height() as u64;
+        if let Some(sc) = &scored {
+            manifest
+                .outputs
+                .insert(format!("models/{}", sc.purchases.file_name()), 1);
+            if sc.spend.is_some() {
+                manifest.outputs.insert("models/gamma_gamma.json".into(), 1);
+            }
+            let c = sc.purchases.convergence();
+            summary.push(format!(
+                "{}: {} ({} iterations, {} distinct triples)",
+                sc.purchases.label(),
+                c.reason,
+                c.iterations,
+                sc.triples
+            ));
+        }
+        manifest
+            .notes
+            .extend(value_notes.iter().map(|n| format!("value: {n}")));
+        summary.extend(value_notes.iter().map(|n| format!("note: value: {n}")));
         manifest.outputs.insert("customers.csv".into(), n);
         manifest.outputs.insert("customers.parquet".into(), n);
         summary.push(format!(
@@ -118,6 +147,114 @@ pub fn run(cfg: &ValidConfig, mode: Mode, progress: &dyn Progress) -> Result<Out
     summary.push(format!("manifest: {}", out.join("manifest.json").display()));
     usable?;
     Ok(Outcome { manifest, summary })
+}
+
+/// RFM scores for everyone; model scores for every buyer (null when the model did not
+/// converge, with the reason in the notes).
+fn add_value(
+    table: DataFrame,
+    cfg: &ValidConfig,
+) -> Result<(DataFrame, Option<ValueScores>, Vec<String>)> {
+    let mut notes = Vec::new();
+    let rfm = rfm::score(&table, &cfg.rfm)?.drop(schema::CUSTOMER_ID)?;
+    let mut table = table.hstack(rfm.columns())?;
+    let value_cols = [
+        stage::P_ALIVE,
+        stage::EXPECTED_PURCHASES,
+        stage::EXPECTED_AVG_VALUE,
+        stage::CLV,
+    ];
+    let empty = |t: DataFrame| -> Result<DataFrame> {
+        let cols: Vec<Expr> = value_cols
+            .iter()
+            .map(|c| lit(NULL).cast(DataType::Float64).alias(*c))
+            .collect();
+        Ok(t.lazy().with_columns(cols).collect()?)
+    };
+    let summary = match stage::Summary::from_customers(&table) {
+        Ok(s) => s,
+        Err(e) => {
+            notes.push(format!("no value model: {e}"));
+            return Ok((empty(table)?, None, notes));
+        }
+    };
+    let scored = stage::score(&summary, &cfg.value, cfg.time_unit)?;
+    let conv = scored.purchases.convergence();
+    if !conv.converged {
+        notes.push(format!(
+            "{}: {}; value columns left empty",
+            scored.purchases.label(),
+            conv.reason
+        ));
+        table = empty(table)?;
+    } else {
+        if scored
+            .spend
+            .as_ref()
+            .is_none_or(|g| !g.convergence.converged)
+        {
+            let why = scored
+                .spend
+                .as_ref()
+                .map_or("too few repeat buyers".to_string(), |g| {
+                    g.convergence.reason.clone()
+                });
+            notes.push(format!(
+                "Gamma-Gamma: {why}; expected_avg_value and clv left empty"
+            ));
+        } else if scored.spend.as_ref().is_some_and(|g| g.q <= 1.0) {
+            notes.push("Gamma-Gamma q <= 1: the population mean spend is not finite, so expected_avg_value and clv are empty for customers without repeat purchases".into());
+        }
+        let mut args = JoinArgs::new(JoinType::Left);
+        args.maintain_order = MaintainOrderJoin::Left;
+        table = table
+            .lazy()
+            .join(
+                scored.scores.clone().lazy(),
+                [col(schema::CUSTOMER_ID)],
+                [col(schema::CUSTOMER_ID)],
+                args,
+            )
+            .collect()?;
+    }
+    Ok((table, Some(scored), notes))
+}
+
+/// `models/<purchase model>.json` and `models/gamma_gamma.json`, parameters and convergence
+/// report at the top level.
+pub fn write_value_models(scored: &ValueScores, out: &Path) -> Result<()> {
+    let flat =
+        |v: serde_json::Value, extra: Option<(&str, serde_json::Value)>| -> serde_json::Value {
+            let mut map: std::collections::BTreeMap<String, serde_json::Value> = Default::default();
+            if let serde_json::Value::Object(o) = v {
+                for (k, v) in o {
+                    match (k.as_str(), v) {
+                        ("convergence", serde_json::Value::Object(c)) => map.extend(c),
+                        (_, v) => {
+                            map.insert(k, v);
+                        }
+                    }
+                }
+            }
+            if let Some((k, v)) = extra {
+                map.insert(k.into(), v);
+            }
+            serde_json::Value::Object(map.into_iter().collect())
+        };
+    let model = flat(
+        scored.purchases.to_json()?,
+        Some(("triples", scored.triples.into())),
+    );
+    write::json(
+        &model,
+        &out.join("models").join(scored.purchases.file_name()),
+    )?;
+    if let Some(g) = &scored.spend {
+        let v =
+            serde_json::to_value(g).map_err(|e| crate::error::Error::Internal(e.to_string()))?;
+        write::json(&flat(v, None), &out.join("models/gamma_gamma.json"))?;
+    }
+    Ok(())
 }
 
 fn record_validation(m: &mut Manifest, v: &Validation) {

@@ -41,7 +41,7 @@ fn demo_run_writes_customers_and_a_reconciling_manifest() {
             "{t}"
         );
     }
-    for stage in ["load", "validate", "features", "total"] {
+    for stage in ["load", "validate", "features", "value", "total"] {
         assert!(m["timings_ms"][stage].is_u64(), "{stage}");
     }
     let customers = std::fs::read_to_string(out.join("customers.csv")).expect("customers.csv");
@@ -58,6 +58,23 @@ fn demo_run_writes_customers_and_a_reconciling_manifest() {
     ] {
         assert!(header.split(',').any(|h| h == col), "{col} in {header}");
     }
+    // value: RFM for everyone, model scores for buyers, model files with a convergence report
+    for col in [
+        "r_score",
+        "rfm_segment",
+        "p_alive",
+        "expected_purchases",
+        "expected_avg_value",
+        "clv",
+    ] {
+        assert!(header.split(',').any(|h| h == col), "{col} in {header}");
+    }
+    let bg: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("models/bgnbd.json")).expect("models/bgnbd.json"),
+    )
+    .expect("json");
+    assert_eq!(bg["converged"], true, "{bg}");
+    assert!(out.join("models/gamma_gamma.json").exists());
     // one row per customer of the customers table (the demo has no unknown customers)
     assert_eq!(
         csv_rows(&out.join("customers.csv")) as u64,

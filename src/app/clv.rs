@@ -70,7 +70,7 @@ pub fn run(a: ClvArgs, quiet: bool) -> Result<()> {
         ));
     };
     let scored = stage::score(&summary, &params, unit)?;
-    write_models(&scored, &a.out)?;
+    crate::pipeline::write_value_models(&scored, &a.out)?;
     let conv = scored.purchases.convergence();
     lines.push(format!(
         "{}: {} ({} iterations, gradient norm {:.1e}, {} customers, {} distinct triples, fit {:.3} s)",
@@ -127,38 +127,6 @@ fn clv_table(summary: &Summary, scored: &ValueScores) -> Result<DataFrame> {
     Ok(inputs.hstack(scores.columns())?)
 }
 
-/// models/<model>.json (parameters and convergence at the top level) and gamma_gamma.json.
-fn write_models(scored: &ValueScores, out: &Path) -> Result<()> {
-    let flat = |v: serde_json::Value| -> serde_json::Value {
-        let mut map: BTreeMap<String, serde_json::Value> = BTreeMap::new();
-        if let serde_json::Value::Object(o) = v {
-            for (k, v) in o {
-                if let (true, serde_json::Value::Object(c)) = (k == "convergence", &v) {
-                    for (ck, cv) in c {
-                        map.insert(ck.clone(), cv.clone());
-                    }
-                } else {
-                    map.insert(k, v);
-                }
-            }
-        }
-        serde_json::to_value(map).unwrap_or(serde_json::Value::Null)
-    };
-    let mut model = flat(scored.purchases.to_json()?);
-    if let serde_json::Value::Object(o) = &mut model {
-        o.insert("triples".into(), scored.triples.into());
-    }
-    write::json(
-        &model,
-        &out.join("models").join(scored.purchases.file_name()),
-    )?;
-    if let Some(g) = &scored.spend {
-        let v = serde_json::to_value(g).map_err(|e| Error::Internal(e.to_string()))?;
-        write::json(&flat(v), &out.join("models/gamma_gamma.json"))?;
-    }
-    Ok(())
-}
-
 fn input(path: &Path, a: &ClvArgs, columns: BTreeMap<String, String>) -> InputParams {
     InputParams {
         path: path.to_string_lossy().into_owned(),
@@ -208,6 +176,8 @@ fn from_transactions(
         },
         validation: Default::default(),
         output: OutputParams::default(),
+        value: Default::default(),
+        rfm: Default::default(),
     };
     let cfg = config.check(
         &cfg_path,

@@ -272,8 +272,10 @@ pub fn score(summary: &Summary, v: &ValueValid, unit: TimeUnit) -> Result<ValueS
             let (x, tx, t) = (r.x[i], r.t_x[i], r.t[i]);
             pa.push(m.p_alive(x, tx, t));
             ep.push(m.expected_purchases(horizon, x, tx, t));
-            let value =
-                spend_ok.map(|g| g.conditional_expected_average_profit(x, summary.monetary[i]));
+            // NaN (no finite population mean when q <= 1) is written as empty, never as NaN
+            let value = spend_ok
+                .map(|g| g.conditional_expected_average_profit(x, summary.monetary[i]))
+                .filter(|v| v.is_finite());
             av.push(value);
             cl.push(value.map(|val| {
                 clv(
