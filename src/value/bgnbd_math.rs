@@ -34,13 +34,46 @@ pub(super) struct LogLik {
     /// Distinct frequencies > 0 and the number of customers with each (A1, A2 depend on x only).
     xs: Vec<(f64, f64)>,
     x: Vec<f64>,
-    t_x: Vec<f64>,
-    t: Vec<f64>,
     n: Vec<f64>,
+    /// Each triple's T and t_x as an index into the distinct values below: logs and
+    /// reciprocals of alpha + T are taken once per distinct value, not once per triple.
+    t_idx: Vec<u32>,
+    tx_idx: Vec<u32>,
+    /// Each triple's x as an index into the distinct x values (`u32::MAX` for x = 0).
+    x_idx: Vec<u32>,
+    t_vals: Vec<f64>,
+    tx_vals: Vec<f64>,
+    x_vals: Vec<f64>,
     total: f64,
     penalizer: f64,
     alpha_scale: f64,
 }
+
+/// Distinct values of `v` (sorted) and each element's index among them.
+fn index(v: &[f64]) -> (Vec<f64>, Vec<u32>) {
+    let mut vals: Vec<f64> = v.to_vec();
+    vals.sort_by(f64::total_cmp);
+    vals.dedup();
+    let idx = v
+        .iter()
+        .map(|x| vals.partition_point(|y| y < x) as u32)
+        .collect();
+    (vals, idx)
+}
+
+/// Per-evaluation tables of the distinct values.
+struct Tables {
+    ln_t: Vec<f64>,
+    inv_t: Vec<f64>,
+    ln_tx: Vec<f64>,
+    inv_tx: Vec<f64>,
+    /// ln(b + x - 1) and 1 / (b + x - 1) per distinct x
+    ln_bx: Vec<f64>,
+    inv_bx: Vec<f64>,
+}
+
+/// Triples per thread below which the sum runs on one thread.
+const PARALLEL_ABOVE: usize = 50_000;
 
 impl LogLik {
     pub(super) fn new(d: &Triples, penalizer: f64, alpha_scale: f64) -> LogLik {
@@ -50,15 +83,27 @@ impl LogLik {
                 *by_x.entry(x.to_bits()).or_default() += n;
             }
         }
+        let (t_vals, t_idx) = index(&d.t);
+        let (tx_vals, tx_idx) = index(&d.t_x);
+        let (x_vals, x_idx) = index(&d.x);
+        let x_idx = x_idx
+            .into_iter()
+            .zip(&d.x)
+            .map(|(i, x)| if *x > 0.0 { i } else { u32::MAX })
+            .collect();
         LogLik {
             xs: by_x
                 .into_iter()
                 .map(|(x, n)| (f64::from_bits(x), n))
                 .collect(),
             x: d.x.clone(),
-            t_x: d.t_x.clone(),
-            t: d.t.clone(),
             n: d.n.clone(),
+            t_idx,
+            tx_idx,
+            x_idx,
+            t_vals,
+            tx_vals,
+            x_vals,
             total: d.customers(),
             penalizer,
             alpha_scale,
@@ -82,28 +127,76 @@ impl LogLik {
         ll += self.total * r * ln_al;
         g[0] += self.total * ln_al;
         g[1] += self.total * r / al;
+        let tables = Tables {
+            ln_t: self.t_vals.iter().map(|t| (al + t).ln()).collect(),
+            inv_t: self.t_vals.iter().map(|t| 1.0 / (al + t)).collect(),
+            ln_tx: self.tx_vals.iter().map(|t| (al + t).ln()).collect(),
+            inv_tx: self.tx_vals.iter().map(|t| 1.0 / (al + t)).collect(),
+            ln_bx: self.x_vals.iter().map(|x| (b + x - 1.0).ln()).collect(),
+            inv_bx: self.x_vals.iter().map(|x| 1.0 / (b + x - 1.0)).collect(),
+        };
+        let len = self.x.len();
+        let parts: Vec<(f64, [f64; 4])> = if len > 2 * PARALLEL_ABOVE {
+            let mid = len / 2;
+            std::thread::scope(|sc| {
+                let h = sc.spawn(|| self.sum_range(0..mid, p, &tables));
+                let second = self.sum_range(mid..len, p, &tables);
+                vec![h.join().unwrap_or((f64::NAN, [f64::NAN; 4])), second]
+            })
+        } else {
+            vec![self.sum_range(0..len, p, &tables)]
+        };
+        for (l, gg) in parts {
+            ll += l;
+            for k in 0..4 {
+                g[k] += gg[k];
+            }
+        }
+        (ll, g)
+    }
+
+    /// The per-triple terms A3/A4 over `range` (see the type's formulas).
+    fn sum_range(
+        &self,
+        range: std::ops::Range<usize>,
+        p: [f64; 4],
+        tb: &Tables,
+    ) -> (f64, [f64; 4]) {
+        let [r, _, a, _] = p;
         let ln_a = a.ln();
-        for i in 0..self.x.len() {
+        let (mut ll, mut g) = (0.0, [0.0; 4]);
+        for i in range {
             let (x, n) = (self.x[i], self.n[i]);
-            let l_t = (al + self.t[i]).ln();
+            let (ti, txi) = (self.t_idx[i] as usize, self.tx_idx[i] as usize);
+            let l_t = tb.ln_t[ti];
             let a3 = -(r + x) * l_t;
-            if x > 0.0 {
-                let l_tx = (al + self.t_x[i]).ln();
-                let a4 = ln_a - (b + x - 1.0).ln() - (r + x) * l_tx;
-                // log-sum-exp of A3 and A4
-                let m = a3.max(a4);
-                let (e3, e4) = ((a3 - m).exp(), (a4 - m).exp());
-                let s = e3 + e4;
-                let (w3, w4) = (e3 / s, e4 / s);
-                ll += n * (m + s.ln());
+            let xi = self.x_idx[i];
+            if xi != u32::MAX {
+                let xi = xi as usize;
+                let l_tx = tb.ln_tx[txi];
+                let a4 = ln_a - tb.ln_bx[xi] - (r + x) * l_tx;
+                // log-sum-exp of A3 and A4: one exp and one ln_1p
+                let (m, d) = if a3 >= a4 {
+                    (a3, a4 - a3)
+                } else {
+                    (a4, a3 - a4)
+                };
+                let e = d.exp();
+                let (w_big, w_small) = (1.0 / (1.0 + e), e / (1.0 + e));
+                let (w3, w4) = if a3 >= a4 {
+                    (w_big, w_small)
+                } else {
+                    (w_small, w_big)
+                };
+                ll += n * (m + e.ln_1p());
                 g[0] -= n * (w3 * l_t + w4 * l_tx);
-                g[1] -= n * (r + x) * (w3 / (al + self.t[i]) + w4 / (al + self.t_x[i]));
+                g[1] -= n * (r + x) * (w3 * tb.inv_t[ti] + w4 * tb.inv_tx[txi]);
                 g[2] += n * w4 / a;
-                g[3] -= n * w4 / (b + x - 1.0);
+                g[3] -= n * w4 * tb.inv_bx[xi];
             } else {
                 ll += n * a3;
                 g[0] -= n * l_t;
-                g[1] -= n * r / (al + self.t[i]);
+                g[1] -= n * r * tb.inv_t[ti];
             }
         }
         (ll, g)

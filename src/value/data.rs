@@ -96,7 +96,12 @@ impl Rfm {
 
     /// Distinct triples with counts, in a fixed (sorted) order.
     pub fn compress(&self) -> Triples {
-        let mut m: BTreeMap<(u64, u64, u64), f64> = BTreeMap::new();
+        // Polars' hash map (a fast non-cryptographic hasher); order is fixed by the sort below
+        let mut m: polars::prelude::PlHashMap<(u64, u64, u64), f64> =
+            polars::prelude::PlHashMap::with_capacity_and_hasher(
+                self.x.len() / 2,
+                Default::default(),
+            );
         for i in 0..self.x.len() {
             *m.entry((
                 self.x[i].to_bits(),
@@ -104,6 +109,32 @@ impl Rfm {
                 self.t[i].to_bits(),
             ))
             .or_default() += 1.0;
+        }
+        let mut keys: Vec<((u64, u64, u64), f64)> = m.into_iter().collect();
+        // values are >= 0, so their bit patterns sort like the numbers
+        keys.sort_unstable_by_key(|(k, _)| *k);
+        let mut out = Triples::default();
+        for ((x, r, t), n) in keys {
+            out.x.push(f64::from_bits(x));
+            out.t_x.push(f64::from_bits(r));
+            out.t.push(f64::from_bits(t));
+            out.n.push(n);
+        }
+        out
+    }
+}
+
+impl Triples {
+    /// The same customers with recency and T rounded to multiples of `step` (T at least one
+    /// step, recency at most T), merged again: a cheap stand-in for finding starting points.
+    pub fn coarsen(&self, step: f64) -> Triples {
+        let round = |v: f64| (v / step).round() * step;
+        let mut m: BTreeMap<(u64, u64, u64), f64> = BTreeMap::new();
+        for i in 0..self.x.len() {
+            let t = round(self.t[i]).max(step);
+            let r = round(self.t_x[i]).min(t);
+            *m.entry((self.x[i].to_bits(), r.to_bits(), t.to_bits()))
+                .or_default() += self.n[i];
         }
         let mut out = Triples::default();
         for ((x, r, t), n) in m {

@@ -13,8 +13,9 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 
-/// A differentiable objective to minimise (a negative log-likelihood).
-pub trait Objective {
+/// A differentiable objective to minimise (a negative log-likelihood). `Sync` so that the
+/// starting points run in parallel.
+pub trait Objective: Sync {
     /// Names of the parameters, in order (for messages), e.g. `["log r", "log alpha", ...]`.
     fn names(&self) -> Vec<&'static str>;
     /// Value and gradient at `x`. A non-finite value marks `x` as outside the usable region.
@@ -70,15 +71,34 @@ pub struct Optimum {
     pub convergence: Convergence,
 }
 
+/// The objective as argmin sees it. argmin asks for the cost and the gradient at the same
+/// point separately; both come from one `value_grad` call, kept for the second request.
 struct Problem<'a> {
     obj: &'a dyn Objective,
+    last: std::cell::RefCell<Option<Evaluated>>,
+}
+
+/// A point with its value and gradient.
+type Evaluated = (Vec<f64>, f64, Vec<f64>);
+
+impl Problem<'_> {
+    fn eval(&self, x: &[f64]) -> (f64, Vec<f64>) {
+        if let Some((lx, v, g)) = self.last.borrow().as_ref()
+            && lx.as_slice() == x
+        {
+            return (*v, g.clone());
+        }
+        let (v, g) = self.obj.value_grad(x);
+        *self.last.borrow_mut() = Some((x.to_vec(), v, g.clone()));
+        (v, g)
+    }
 }
 
 impl CostFunction for Problem<'_> {
     type Param = Vec<f64>;
     type Output = f64;
     fn cost(&self, x: &Self::Param) -> std::result::Result<f64, argmin::core::Error> {
-        Ok(self.obj.value_grad(x).0)
+        Ok(self.eval(x).0)
     }
 }
 
@@ -86,7 +106,7 @@ impl Gradient for Problem<'_> {
     type Param = Vec<f64>;
     type Gradient = Vec<f64>;
     fn gradient(&self, x: &Self::Param) -> std::result::Result<Vec<f64>, argmin::core::Error> {
-        Ok(self.obj.value_grad(x).1)
+        Ok(self.eval(x).1)
     }
 }
 
@@ -112,7 +132,11 @@ fn run_one(obj: &dyn Objective, start: &[f64], o: &Options) -> Option<Run> {
         .ok()?
         .with_tolerance_cost(0.0)
         .ok()?;
-    let res = Executor::new(Problem { obj }, solver)
+    let problem = Problem {
+        obj,
+        last: std::cell::RefCell::new(None),
+    };
+    let res = Executor::new(problem, solver)
         .configure(|s| s.param(start.to_vec()).max_iters(o.max_iters))
         .run()
         .ok()?;
@@ -139,17 +163,63 @@ fn run_one(obj: &dyn Objective, start: &[f64], o: &Options) -> Option<Run> {
     })
 }
 
+/// Run every start (in parallel, one thread per core), keeping the finite results in start
+/// order.
+fn run_starts(obj: &dyn Objective, starts: &[Vec<f64>], o: &Options) -> Vec<Run> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .max(1);
+    let chunk = starts.len().div_ceil(threads).max(1);
+    let results: Vec<Option<Run>> = std::thread::scope(|sc| {
+        let handles: Vec<_> = starts
+            .chunks(chunk)
+            .map(|part| {
+                sc.spawn(move || part.iter().map(|s| run_one(obj, s, o)).collect::<Vec<_>>())
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    results
+        .into_iter()
+        .flatten()
+        .filter(|r| r.value.is_finite() && r.x.iter().all(|v| v.is_finite()))
+        .collect()
+}
+
+/// Minimise `fine` by running every start on the cheaper `coarse` objective (the same model on
+/// coarsened data) and polishing the best coarse optimum on `fine`. The report counts the
+/// iterations of both stages and the coarse starts that agree.
+pub fn minimize_coarse_to_fine(
+    coarse: &dyn Objective,
+    fine: &dyn Objective,
+    o: &Options,
+) -> Result<Optimum> {
+    // the coarse stage only has to find the basin: a looser stopping rule is enough
+    let rough = Options {
+        tol_grad: o.tol_grad.max(1e-5),
+        ..o.clone()
+    };
+    let first = minimize(coarse, &rough)?;
+    let polish = Options {
+        starts: vec![first.x.clone()],
+        ..o.clone()
+    };
+    let mut best = minimize(fine, &polish)?;
+    best.convergence.iterations += first.convergence.iterations;
+    best.convergence.starts = first.convergence.starts;
+    best.convergence.starts_agreeing = first.convergence.starts_agreeing;
+    Ok(best)
+}
+
 /// Minimise `obj` from every start; return the best finite optimum with its report.
 pub fn minimize(obj: &dyn Objective, o: &Options) -> Result<Optimum> {
     if o.starts.is_empty() {
         return Err(Error::Internal("minimize needs at least one start".into()));
     }
-    let runs: Vec<Run> = o
-        .starts
-        .iter()
-        .filter_map(|s| run_one(obj, s, o))
-        .filter(|r| r.value.is_finite() && r.x.iter().all(|v| v.is_finite()))
-        .collect();
+    let runs: Vec<Run> = run_starts(obj, &o.starts, o);
     let Some(best) = runs.iter().min_by(|a, b| a.value.total_cmp(&b.value)) else {
         return Err(Error::validation(
             "model",
