@@ -117,6 +117,9 @@ pub fn run(cfg: &ValidConfig, mode: Mode, progress: &dyn Progress) -> Result<Out
             manifest
                 .outputs
                 .insert(format!("models/{}", sc.purchases.file_name()), 1);
+            manifest
+                .outputs
+                .insert("models/expected_curve.csv".into(), sc.curve.height() as u64);
             if sc.spend.is_some() {
                 manifest.outputs.insert("models/gamma_gamma.json".into(), 1);
             }
@@ -249,6 +252,7 @@ pub fn write_value_models(scored: &ValueScores, out: &Path) -> Result<()> {
         &model,
         &out.join("models").join(scored.purchases.file_name()),
     )?;
+    write::csv(&scored.curve, &out.join("models/expected_curve.csv"))?;
     if let Some(g) = &scored.spend {
         let v =
             serde_json::to_value(g).map_err(|e| crate::error::Error::Internal(e.to_string()))?;

@@ -74,6 +74,8 @@ fn bgnbd_and_gamma_gamma_from_the_cdnow_summary_match_the_literature() {
     for (k, v) in [("p", 6.25), ("q", 3.74), ("gamma", 15.44)] {
         within(&g[k], v, 0.005, k);
     }
+    // the unconditional curve E[X(t)], t = 0 .. 2 x longest T (38.86 weeks)
+    assert_eq!(csv_rows(&out.join("models/expected_curve.csv")), 79);
     // clv.csv: one row per customer with the scores
     assert_eq!(csv_rows(&out.join("clv.csv")), 2357);
     let clv = std::fs::read_to_string(out.join("clv.csv")).unwrap_or_default();

@@ -215,6 +215,9 @@ pub struct ValueScores {
     pub triples: usize,
     /// Wall time of the purchase-model fit (reported, never written to a file).
     pub fit_seconds: f64,
+    /// The unconditional expectation E[X(t)]: `t` (time unit) and `expected_repeat_purchases`,
+    /// from 0 to twice the longest T observed.
+    pub curve: DataFrame,
 }
 
 pub const P_ALIVE: &str = "p_alive";
@@ -296,11 +299,21 @@ pub fn score(summary: &Summary, v: &ValueValid, unit: TimeUnit) -> Result<ValueS
         cols.push(Column::new(EXPECTED_AVG_VALUE.into(), av));
         cols.push(Column::new(CLV.into(), cl));
     }
+    let t_end = (2.0 * summary.rfm.t.iter().fold(0.0_f64, |m, v| m.max(*v)))
+        .ceil()
+        .max(1.0);
+    let ts: Vec<f64> = (0..=t_end as u32).map(f64::from).collect();
+    let ex: Vec<f64> = ts
+        .iter()
+        .map(|t| purchases.expected_unconditional(*t))
+        .collect();
+    let curve = df!("t" => ts, "expected_repeat_purchases" => ex)?;
     Ok(ValueScores {
         purchases,
         spend,
         scores: DataFrame::new_infer_height(cols)?,
         triples,
         fit_seconds,
+        curve,
     })
 }
