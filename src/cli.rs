@@ -39,6 +39,12 @@ pub enum Command {
         after_help = "Examples:\n  kam clv --transactions sales.csv --customer-col CustomerID --date-col InvoiceDate --amount-col Amount --out clv/\n  kam clv --transactions CDNOW_master.txt --delimiter whitespace --no-header --customer-col column_1 --date-col column_2 --amount-col column_4 --date-format %Y%m%d --calibration-end 1997-09-30 --observation-end 1998-06-30 --out cdnow/\n  kam clv --summary cdnow_customers_summary.csv --customer-col ID --model pareto --out clv/"
     )]
     Clv(Box<ClvArgs>),
+    /// Segment any per-customer table with k-means: sized, profiled and named segments, a
+    /// stability score, and the model in models/kmeans.json.
+    #[command(
+        after_help = "Examples:\n  kam segment --customers out/customers.csv --out seg/\n  kam segment --customers rfm.csv --id CustomerID --features recency,frequency,monetary --k auto --out seg/\n  kam segment --customers out/customers.csv --k 6 --n-init 20 --seed 7 --out seg/"
+    )]
+    Segment(Box<SegmentArgs>),
     /// Write a commented kam.toml with every setting and its default.
     #[command(
         after_help = "Example:\n  kam init                  # writes ./kam.toml\n  kam init --out shop/kam.toml"
@@ -163,6 +169,37 @@ pub struct ClvArgs {
     /// End of observation, YYYY-MM-DD (default: the day after the last transaction).
     #[arg(long, requires = "transactions")]
     pub observation_end: Option<String>,
+    /// Output directory.
+    #[arg(long, short)]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct SegmentArgs {
+    /// A per-customer table (CSV, Parquet or XLSX), e.g. kam's out/customers.csv.
+    #[arg(long)]
+    pub customers: PathBuf,
+    /// Customer id column.
+    #[arg(long, default_value = "customer_id")]
+    pub id: String,
+    /// Comma-separated numeric columns to cluster on (default: recency_days, frequency,
+    /// monetary_total, tenure_days, trend_12m).
+    #[arg(long, value_delimiter = ',')]
+    pub features: Option<Vec<String>>,
+    #[arg(long, default_value = "log1p-standardize", value_parser = ["log1p-standardize", "standardize", "none"])]
+    pub transform: String,
+    /// A number of segments, or auto (chosen in 2..=10 by silhouette).
+    #[arg(long, default_value = "auto")]
+    pub k: String,
+    #[arg(long, default_value_t = 10)]
+    pub n_init: usize,
+    #[arg(long, default_value_t = 300)]
+    pub max_iter: u64,
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Column ordering segments by value (largest mean first).
+    #[arg(long, default_value = "monetary_total")]
+    pub value_col: String,
     /// Output directory.
     #[arg(long, short)]
     pub out: PathBuf,

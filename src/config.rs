@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::schema::{self, TableSpec};
+use crate::segment::stage::{SegmentParams, SegmentValid};
 use crate::value::rfm::{RfmParams, RfmValid};
 use crate::value::stage::{ValueParams, ValueValid};
 
@@ -42,6 +43,9 @@ pub struct Config {
     /// RFM scores and segments.
     #[serde(default)]
     pub rfm: RfmParams,
+    /// k-means segmentation.
+    #[serde(default)]
+    pub segment: SegmentParams,
 }
 
 fn default_seed() -> u64 {
@@ -261,6 +265,7 @@ pub struct ValidConfig {
     pub out_dir: PathBuf,
     pub value: ValueValid,
     pub rfm: RfmValid,
+    pub segment: SegmentValid,
     /// The config as resolved (defaults filled in), for the manifest.
     pub resolved: Config,
 }
@@ -356,6 +361,11 @@ impl Config {
             .unwrap_or_else(|| PathBuf::from(&self.output.dir));
         let value = self.value.clone().check().map_err(|e| bad(e.to_string()))?;
         let rfm = self.rfm.clone().check().map_err(|e| bad(e.to_string()))?;
+        let segment = self
+            .segment
+            .clone()
+            .check()
+            .map_err(|e| bad(e.to_string()))?;
         Ok(ValidConfig {
             config_path: path.to_path_buf(),
             as_of,
@@ -371,6 +381,7 @@ impl Config {
             out_dir,
             value,
             rfm,
+            segment,
             resolved: self,
         })
     }
@@ -503,6 +514,7 @@ mod tests {
         assert_eq!(c.time_unit, TimeUnit::default());
         assert_eq!(c.value, ValueParams::default());
         assert_eq!(c.rfm, RfmParams::default());
+        assert_eq!(c.segment, SegmentParams::default());
         c.check(p, Overrides::default())?;
         Ok(())
     }

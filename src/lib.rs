@@ -21,6 +21,7 @@ pub mod io;
 pub mod manifest;
 pub mod pipeline;
 pub mod schema;
+pub mod segment;
 pub mod validate;
 pub mod value;
 

@@ -107,12 +107,40 @@ pub fn run(cfg: &ValidConfig, mode: Mode, progress: &dyn Progress) -> Result<Out
         if let Some(sc) = &scored {
             timer.time("write_models", || write_value_models(sc, &out))?;
         }
+        progress.stage("segmenting customers");
+        let (mut seg_outputs, mut seg_notes): (Vec<(String, u64)>, Vec<String>) = (vec![], vec![]);
+        let table = match timer.time("segment", || {
+            crate::segment::stage::segment(&table, &cfg.segment, cfg.seed)
+        }) {
+            Ok(seg) => {
+                write::csv(&seg.segments, &out.join("segments.csv"))?;
+                write::json(&seg.report, &out.join("models/kmeans.json"))?;
+                summary.push(format!(
+                    "segments: k = {} (silhouette {:.3}, stability ARI {:.3}) -> {}",
+                    seg.report.k,
+                    seg.report.silhouette,
+                    seg.report.stability_ari,
+                    out.join("segments.csv").display()
+                ));
+                seg_outputs.push(("segments.csv".to_string(), seg.segments.height() as u64));
+                seg_outputs.push(("models/kmeans.json".to_string(), 1));
+                table.hstack(seg.labels.drop(schema::CUSTOMER_ID)?.columns())?
+            }
+            Err(e) => {
+                let note = format!("segment: not computed: {e}");
+                summary.push(format!("note: {note}"));
+                seg_notes.push(note);
+                table
+            }
+        };
         progress.stage("writing outputs");
         timer.time("write_customers", || {
             write::csv(&table, &out.join("customers.csv"))?;
             write::parquet(&table, &out.join("customers.parquet"))
         })?;
         let n = table.height() as u64;
+        manifest.outputs.extend(seg_outputs);
+        manifest.notes.extend(seg_notes);
         if let Some(sc) = &scored {
             manifest
                 .outputs

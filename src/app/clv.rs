@@ -178,6 +178,7 @@ fn from_transactions(
         output: OutputParams::default(),
         value: Default::default(),
         rfm: Default::default(),
+        segment: Default::default(),
     };
     let cfg = config.check(
         &cfg_path,

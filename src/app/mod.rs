@@ -8,6 +8,7 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressStyle};
 
 mod clv;
+mod segment;
 
 use crate::cli::{Cli, Command, GenerateArgs, InitArgs, RunArgs, TableFormat};
 use crate::config::{Config, INIT_TEMPLATE, Overrides};
@@ -56,6 +57,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::Generate(a) => generate(a, cli.quiet),
         Command::Init(a) => init(a, cli.quiet),
         Command::Clv(a) => clv::run(*a, cli.quiet),
+        Command::Segment(a) => segment::run(*a, cli.quiet),
     }
 }
 

@@ -1,0 +1,129 @@
+//! `kam segment`: k-means segments for any per-customer table.
+
+use std::collections::BTreeMap;
+
+use polars::prelude::*;
+
+use super::print;
+use crate::cli::SegmentArgs;
+use crate::config::{Delimiter, Encoding, Format, ValidInput};
+use crate::error::{Error, Result};
+use crate::io::{load, write};
+use crate::schema as s;
+use crate::segment::stage::{KChoice, SEGMENT, SEGMENT_NAME, SegmentParams, Transform, segment};
+
+pub fn run(a: SegmentArgs, quiet: bool) -> Result<()> {
+    let mut p = SegmentParams::default();
+    if let Some(f) = &a.features {
+        p.features = f
+            .iter()
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty())
+            .collect();
+    }
+    p.transform = match a.transform.as_str() {
+        "standardize" => Transform::Standardize,
+        "none" => Transform::None,
+        _ => Transform::Log1pStandardize,
+    };
+    p.k = match a.k.trim() {
+        "auto" => KChoice::Auto("auto".into()),
+        n => KChoice::Fixed(
+            n.parse()
+                .map_err(|_| Error::Usage(format!("--k {n} must be a number or auto")))?,
+        ),
+    };
+    p.n_init = a.n_init;
+    p.max_iter = a.max_iter;
+    p.value_col = a.value_col.clone();
+    let v = p.check()?;
+    let df = read_table(&a)?;
+    let seg = segment(&df, &v, a.seed)?;
+    // DIR/customers.csv: the input with the labels
+    let labels = seg.labels.drop(s::CUSTOMER_ID)?;
+    let out_table = df.hstack(labels.columns())?;
+    write::csv(&out_table, &a.out.join("customers.csv"))?;
+    write::csv(&seg.segments, &a.out.join("segments.csv"))?;
+    write::json(&seg.report, &a.out.join("models/kmeans.json"))?;
+    let r = &seg.report;
+    let lines = vec![
+        format!(
+            "k = {} (silhouette {:.3}, inertia {:.1}, {} iterations, converged {}, stability ARI {:.3})",
+            r.k, r.silhouette, r.inertia, r.iterations, r.converged, r.stability_ari
+        ),
+        format!(
+            "segments: {} customers placed, {} unplaced -> {}",
+            r.customers_placed,
+            r.customers_unplaced,
+            a.out.join("segments.csv").display()
+        ),
+    ];
+    print(&lines, quiet)
+}
+
+/// The per-customer table, read as text and cast: the id as text, every other column to a
+/// number where all its values are numbers (kam's own customers.csv round-trips this way).
+fn read_table(a: &SegmentArgs) -> Result<DataFrame> {
+    let ext = a
+        .customers
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let mut columns = BTreeMap::new();
+    columns.insert(s::CUSTOMER_ID, a.id.clone());
+    let vi = ValidInput {
+        table: &s::CUSTOMERS,
+        path: a.customers.clone(),
+        format: match ext.as_str() {
+            "parquet" => Format::Parquet,
+            "xlsx" => Format::Xlsx,
+            _ => Format::Csv,
+        },
+        delimiter: Delimiter::Byte(b','),
+        has_header: true,
+        encoding: Encoding::Utf8,
+        date_format: None,
+        sheet: None,
+        columns,
+    };
+    let raw = load::load(&vi)?;
+    let df = raw.frame.collect()?.drop(load::ROW_INTERNAL)?;
+    if !df.get_column_names().iter().any(|c| c.as_str() == a.id) {
+        return Err(Error::MissingColumn {
+            file: a.customers.display().to_string(),
+            column: "customer id".into(),
+            file_column: a.id.clone(),
+            found: df
+                .get_column_names()
+                .iter()
+                .map(|c| c.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
+    }
+    let mut cols: Vec<Column> = Vec::new();
+    for c in df.columns() {
+        let name = c.name().to_string();
+        // labels of an earlier segmentation are replaced, not duplicated
+        if name == SEGMENT || name == SEGMENT_NAME {
+            continue;
+        }
+        if name == a.id {
+            cols.push(c.cast(&DataType::String)?.with_name(s::CUSTOMER_ID.into()));
+            continue;
+        }
+        let as_num = c.cast(&DataType::Float64)?;
+        // numeric when every present value parses
+        if c.dtype() != &DataType::String || as_num.null_count() == c.null_count() {
+            cols.push(if c.dtype().is_primitive_numeric() {
+                c.clone()
+            } else {
+                as_num
+            });
+        } else {
+            cols.push(c.clone());
+        }
+    }
+    Ok(DataFrame::new_infer_height(cols)?)
+}
