@@ -4,7 +4,7 @@
 //! (only `fit` timed; inertia recomputed as a sum from linfa's centroids; iterations unknown,
 //! printed as 0).
 //!
-//! `cargo run --release --example kmeans_bench -- FILE DIMS K N_INIT REPEAT [--linfa]`
+//! `cargo run --release --example kmeans_bench -- FILE DIMS K N_INIT REPEAT [SEED] [--linfa]`
 
 use std::error::Error;
 use std::time::Instant;
@@ -20,7 +20,7 @@ use rand_xoshiro::rand_core::SeedableRng;
 fn main() -> Result<(), Box<dyn Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.len() < 5 {
-        return Err("usage: kmeans_bench FILE DIMS K N_INIT REPEAT [--linfa]".into());
+        return Err("usage: kmeans_bench FILE DIMS K N_INIT REPEAT [SEED] [--linfa]".into());
     }
     let bytes = std::fs::read(&args[0])?;
     let (d, k, n_init, repeat): (usize, usize, usize, usize) = (
@@ -29,7 +29,11 @@ fn main() -> Result<(), Box<dyn Error>> {
         args[3].parse()?,
         args[4].parse()?,
     );
-    let linfa = args.get(5).is_some_and(|a| a == "--linfa");
+    let linfa = args.iter().any(|a| a == "--linfa");
+    let seed: u64 = match args.get(5).filter(|a| *a != "--linfa") {
+        Some(s) => s.parse()?,
+        None => 0,
+    };
     let values: Vec<f64> = bytes
         .chunks_exact(8)
         .map(|b| f64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]))
@@ -42,7 +46,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         let mut secs = 0.0;
         let (inertia, iterations) = if linfa {
             let ds = DatasetBase::from(x.view());
-            let m = KMeans::params_with_rng(k, Xoshiro256Plus::seed_from_u64(0))
+            let m = KMeans::params_with_rng(k, Xoshiro256Plus::seed_from_u64(seed))
                 .n_runs(n_init)
                 .max_n_iterations(300)
                 .tolerance(1e-4)
@@ -61,6 +65,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         } else {
             let mut p = KMeansParams::new(k);
             p.n_init = n_init;
+            p.seed = seed;
             let m = p.check()?.fit(&x)?;
             (m.inertia, m.iterations)
         };

@@ -1,29 +1,39 @@
 //! k-means: the customer segments, seeded so that the same data and seed give the same labels.
 //!
-//! Initialisation is linfa-clustering's k-means++ (with linfa's first Lloyd step, run by
-//! `KMeans` with an iteration cap of 1); kam then runs the remaining Lloyd iterations itself.
-//! Why: on 1,000,000 x 6 standardised rows, k = 8, one init, linfa's `KMeans` as-is took
-//! (measured, release) far longer than scikit-learn's `KMeans(algorithm="lloyd", n_init=1)`
-//! (see `benches/compare_sklearn.py` and the numbers below). Profiling showed
-//! - linfa's stopping rule is an absolute Euclidean centroid shift below `tolerance`, where
-//!   scikit-learn stops when the squared shift falls below `tol` x the mean column variance;
-//!   with tol = 1e-4 on standardised data linfa needs a 100x smaller shift, so it runs many
-//!   more iterations (often to the cap);
-//! - its centroid update is single-threaded and goes through ndarray row views per point;
-//! - its inertia is the mean over rows and comes from the assignment before the last update,
-//!   and `fit` returns no labels (one more pass to predict them).
+//! Initialisation is linfa-clustering's k-means++ (its `KMeans` with an iteration cap of 1:
+//! k-means++ plus linfa's first Lloyd step); kam runs the remaining Lloyd iterations itself,
+//! because linfa's own loop is too slow. 1,000,000 x 6 standardised rows, k = 8, one init,
+//! release, 2 cores, best of 3 (`benches/compare_sklearn.py`; seconds, iterations, inertia):
+//!
+//! | data                | scikit-learn 1.9.1  | linfa 0.8.1 as-is  | kam (inertia vs sklearn)   |
+//! |---------------------|---------------------|--------------------|----------------------------|
+//! | 8 overlapping blobs | 0.39 s, 9 it.       | 0.78 s             | 0.31 s, 10 it., -0.00%     |
+//! | skewed, RFM-like    | 0.58-0.63 s, 41 it. | 11.5 s (300 = cap) | 0.44-0.56 s, 38 it., +0.14% |
+//!
+//! Why linfa's loop is slow (perf, and linfa timed with caps of 1, 2, 11, 51, 300 iterations):
+//! - it stops when the Euclidean centroid shift is below `tolerance` (absolute); scikit-learn
+//!   stops when the squared shift is below `tol` x the mean column variance. With 1e-4 on
+//!   standardised data linfa needs a 100x smaller shift: it runs to the cap on data without
+//!   clear clusters;
+//! - 90% of its time is `closest_centroid` calling ndarray-stats' generic, shape-checked
+//!   `sq_l2_dist` once per row and centroid: about 45 ms per iteration (kam: about 7 ms);
+//! - its k-means++ recomputes the distances to every chosen centre at each step (28 per row
+//!   for k = 8) through the same path: about 0.16 s, now two thirds of kam's time on blobs;
+//! - the centroid update is single-threaded (m_k-means: the old centroid counts as a point),
+//!   the inertia is a mean from before the last update, and `fit` returns no labels.
 //!
 //! kam's Lloyd loop: rows are split into fixed chunks of `CHUNK` rows; each chunk assigns its
-//! rows to the nearest centroid and accumulates per-cluster sums, counts and inertia; chunks
-//! run on up to `available_parallelism` threads (`std::thread::scope`) and their partial sums
+//! rows to the nearest centroid and accumulates per-cluster sums, counts and inertia; runs of
+//! chunks go to `available_parallelism` threads (`std::thread::scope`) and the partial sums
 //! are added in chunk order, so results do not depend on the number of threads. It stops when
 //! no label changes, or when the squared centroid shift
 //! `sum((new - old)^2) <= tol * mean(var(x, axis 0))` (scikit-learn's rule), or at `max_iter`.
-//! An emptied cluster is moved to the row farthest from its centroid. The returned labels and
+//! An emptied cluster takes the row farthest from its centroid. The returned labels and
 //! inertia are those of the returned centroids.
 //!
-//! Measurements (this machine, 2 cores, 1M x 6, k = 8, n_init = 1, best of 3):
-//! MEASUREMENTS
+//! Known gap: linfa's k-means++ is the plain variant, scikit-learn's the greedy one (2 + ln k
+//! candidates per centre). With one init on the blobs, 8 of 20 seeds reach the best optimum
+//! (scikit-learn: 16 of 20); the default of 10 restarts closes the gap.
 
 use std::collections::HashSet;
 
@@ -48,7 +58,7 @@ pub struct KMeansParams {
     pub k: usize,
     /// Restarts from different k-means++ seeds; the lowest inertia wins. Default 10.
     pub n_init: usize,
-    /// Cap on Lloyd iterations per restart. Default 300.
+    /// Cap on Lloyd iterations per restart (linfa's first step included). Default 300.
     pub max_iter: u64,
     /// Convergence tolerance, relative to the mean column variance of the data (as in
     /// scikit-learn): stop when the squared centroid shift is at most `tol * mean variance`.
@@ -122,10 +132,7 @@ impl KMeansValid {
         let p = &self.0;
         check_data(x.view(), p.k)?;
         let xs = x.as_standard_layout();
-        let d = xs.ncols();
-        let data = xs
-            .as_slice()
-            .ok_or_else(|| Error::Internal("k-means matrix is not contiguous".into()))?;
+        let (d, data) = (xs.ncols(), contiguous(&xs)?);
         let var = xs.var_axis(Axis(0), 0.0);
         let tol = p.tol * var.mean().unwrap_or(0.0);
         // one independent stream per restart: the seed's stream, jumped 2^128 draws each time
@@ -162,18 +169,21 @@ impl KMeansModel {
                 ),
             ));
         }
-        let xs = x.as_standard_layout();
-        let data = xs
-            .as_slice()
-            .ok_or_else(|| Error::Internal("k-means matrix is not contiguous".into()))?;
-        let cent = self.centroids.as_standard_layout();
-        let cent = cent
-            .as_slice()
-            .ok_or_else(|| Error::Internal("k-means centroids are not contiguous".into()))?;
+        let (xs, cent) = (x.as_standard_layout(), self.centroids.as_standard_layout());
         let mut labels = vec![0; x.nrows()];
-        assign(data, x.ncols(), cent, &mut labels)?;
+        assign(contiguous(&xs)?, x.ncols(), contiguous(&cent)?, &mut labels)?;
         Ok(labels)
     }
+}
+
+fn contiguous<'a>(x: &'a ndarray::CowArray<f64, ndarray::Ix2>) -> Result<&'a [f64]> {
+    x.as_slice()
+        .ok_or_else(|| Error::Internal("k-means matrix is not contiguous".into()))
+}
+
+/// "1 customer", "4 distinct customers".
+fn customers(n: usize, adjective: &str) -> String {
+    format!("{n} {adjective}customer{}", if n == 1 { "" } else { "s" })
 }
 
 /// The data errors a user can fix: empty, non-finite, fewer (distinct) rows than segments.
@@ -193,33 +203,57 @@ fn check_data(x: ArrayView2<f64>, k: usize) -> Result<()> {
         return bad(format!("feature column {j} has missing or infinite values"));
     }
     if n < k {
-        return bad(format!("k = {k} but only {n} customers"));
+        return bad(format!("k = {k} but only {}", customers(n, "")));
     }
     // distinct rows, counted only up to k (stops early on ordinary data)
-    let mut seen = HashSet::new();
+    let mut seen: HashSet<Vec<u64>> = HashSet::new();
+    let mut key = Vec::with_capacity(d);
     for row in x.rows() {
+        key.clear();
         // +0.0 turns -0.0 into 0.0 so that equal values hash equally
-        seen.insert(
-            row.iter()
-                .map(|v| (v + 0.0).to_bits())
-                .collect::<Vec<u64>>(),
-        );
-        if seen.len() >= k {
-            return Ok(());
+        key.extend(row.iter().map(|v| (v + 0.0).to_bits()));
+        if !seen.contains(key.as_slice()) {
+            seen.insert(key.clone());
+            if seen.len() >= k {
+                return Ok(());
+            }
         }
     }
     bad(format!(
-        "k = {k} but only {} distinct customers",
-        seen.len()
+        "k = {k} but only {}",
+        customers(seen.len(), "distinct ")
     ))
 }
 
-/// Per-chunk result of one assignment pass.
+/// Per-cluster sums and counts, inertia and changed labels of (part of) an assignment pass.
+#[derive(Debug, Clone, PartialEq)]
 struct Partial {
     sums: Vec<f64>,
     counts: Vec<usize>,
     inertia: f64,
     changed: usize,
+}
+
+impl Partial {
+    fn zero(k: usize, d: usize) -> Self {
+        Partial {
+            sums: vec![0.0; k * d],
+            counts: vec![0; k],
+            inertia: 0.0,
+            changed: 0,
+        }
+    }
+
+    fn add(mut self, o: &Self) -> Self {
+        self.sums.iter_mut().zip(&o.sums).for_each(|(a, b)| *a += b);
+        self.counts
+            .iter_mut()
+            .zip(&o.counts)
+            .for_each(|(a, b)| *a += b);
+        self.inertia += o.inertia;
+        self.changed += o.changed;
+        self
+    }
 }
 
 /// Lloyd iterations from `start` (linfa's first step counts as iteration 1).
@@ -243,7 +277,7 @@ fn lloyd(
         if iterations >= max_iter {
             break Some(p);
         }
-        let new = update(data, d, &cent, &labels, p);
+        let new = update(data, d, &cent, &mut labels, p);
         let shift: f64 = new.iter().zip(&cent).map(|(a, b)| (a - b) * (a - b)).sum();
         cent = new;
         iterations += 1;
@@ -268,51 +302,40 @@ fn lloyd(
     })
 }
 
-/// New centroids = cluster means; an empty cluster moves to the row farthest from its
-/// centroid (that row leaves its old cluster).
-fn update(data: &[f64], d: usize, cent: &[f64], labels: &[usize], p: Partial) -> Vec<f64> {
-    let k = cent.len() / d;
+/// New centroids = cluster means. An empty cluster takes the row farthest from its centroid
+/// among clusters of more than one row (first such row on ties), as scikit-learn does.
+fn update(data: &[f64], d: usize, cent: &[f64], labels: &mut [usize], p: Partial) -> Vec<f64> {
     let (mut sums, mut counts) = (p.sums, p.counts);
-    if counts.contains(&0) {
-        let mut far: Vec<(f64, usize)> = data
-            .chunks_exact(d)
-            .zip(labels)
-            .enumerate()
-            .map(|(i, (row, &c))| (sq_dist(row, &cent[c * d..(c + 1) * d]), i))
-            .collect();
-        // farthest first; ties by row index, so the choice is deterministic
-        far.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        let mut far = far.into_iter();
-        for c in 0..k {
-            if counts[c] > 0 {
-                continue;
-            }
-            let Some(i) = far
-                .by_ref()
-                .map(|(_, i)| i)
-                .find(|&i| counts[labels[i]] > 1)
-            else {
-                break;
-            };
-            let row = &data[i * d..(i + 1) * d];
-            let from = labels[i];
-            for j in 0..d {
-                sums[from * d + j] -= row[j];
-                sums[c * d + j] = row[j];
-            }
-            counts[from] -= 1;
-            counts[c] = 1;
-        }
-    }
-    let mut new = cent.to_vec();
-    for c in 0..k {
+    for c in 0..counts.len() {
         if counts[c] > 0 {
-            for j in 0..d {
-                new[c * d + j] = sums[c * d + j] / counts[c] as f64;
+            continue;
+        }
+        let mut far: Option<(f64, usize)> = None;
+        for (i, (row, &l)) in data.chunks_exact(d).zip(labels.iter()).enumerate() {
+            let dist = sq_dist(row, &cent[l * d..(l + 1) * d]);
+            if counts[l] > 1 && far.is_none_or(|f| dist > f.0) {
+                far = Some((dist, i));
             }
         }
+        let Some((_, i)) = far else { break };
+        let (row, from) = (&data[i * d..(i + 1) * d], labels[i]);
+        for j in 0..d {
+            sums[from * d + j] -= row[j];
+            sums[c * d + j] = row[j];
+        }
+        (counts[from], counts[c], labels[i]) = (counts[from] - 1, 1, c);
     }
-    new
+    let means = sums.chunks_exact(d).zip(&counts).zip(cent.chunks_exact(d));
+    // a cluster still empty (fewer movable rows than empty clusters) keeps its centroid
+    means
+        .flat_map(|((s, &n), old)| {
+            if n > 0 {
+                s.iter().map(|v| v / n as f64).collect()
+            } else {
+                old.to_vec()
+            }
+        })
+        .collect()
 }
 
 #[inline]
@@ -320,86 +343,66 @@ fn sq_dist(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum()
 }
 
-/// Assign every row to its nearest centroid (ties: lowest index), in parallel over chunks.
+/// Assign every row to its nearest centroid (ties: lowest index). Threads take whole runs of
+/// `CHUNK` rows and the per-chunk results are added in chunk order, so the result does not
+/// depend on the number of threads.
 fn assign(data: &[f64], d: usize, cent: &[f64], labels: &mut [usize]) -> Result<Partial> {
-    let n = labels.len();
-    let n_chunks = n.div_ceil(CHUNK).max(1);
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |t| t.get())
-        .min(n_chunks);
-    let parts: Vec<Partial> = if threads <= 1 {
-        (0..n_chunks)
-            .map(|i| {
-                let (a, b) = (i * CHUNK, ((i + 1) * CHUNK).min(n));
-                assign_chunk(&data[a * d..b * d], d, cent, &mut labels[a..b])
-            })
-            .collect()
-    } else {
-        // thread t takes chunks [t * n_chunks / threads, (t + 1) * n_chunks / threads)
-        let mut rest = labels;
-        std::thread::scope(|s| {
-            let mut handles = Vec::with_capacity(threads);
-            let mut first = 0;
-            for t in 0..threads {
-                let end = (t + 1) * n_chunks / threads;
-                let (a, b) = (first * CHUNK, (end * CHUNK).min(n));
-                let (mine, tail) = std::mem::take(&mut rest).split_at_mut(b - a);
-                rest = tail;
-                let rows = &data[a * d..b * d];
-                handles.push(s.spawn(move || {
-                    mine.chunks_mut(CHUNK)
-                        .zip(rows.chunks(CHUNK * d))
-                        .map(|(l, r)| assign_chunk(r, d, cent, l))
-                        .collect::<Vec<_>>()
-                }));
-                first = end;
-            }
-            let mut parts = Vec::with_capacity(n_chunks);
-            for h in handles {
-                let done = h.join();
-                parts.extend(done.map_err(|_| Error::Internal("a k-means thread failed".into()))?);
-            }
-            Ok::<_, Error>(parts)
-        })?
+    let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
+    let per_thread = labels.len().div_ceil(CHUNK).div_ceil(threads).max(1) * CHUNK;
+    let run = |l: &mut [usize], r: &[f64]| -> Vec<Partial> {
+        let chunks = l.chunks_mut(CHUNK).zip(r.chunks(CHUNK * d));
+        chunks.map(|(l, r)| assign_chunk(r, d, cent, l)).collect()
     };
-    let k = cent.len() / d;
-    let mut total = Partial {
-        sums: vec![0.0; k * d],
-        counts: vec![0; k],
-        inertia: 0.0,
-        changed: 0,
-    };
-    for p in parts {
-        total
-            .sums
-            .iter_mut()
-            .zip(&p.sums)
-            .for_each(|(a, b)| *a += b);
-        total
-            .counts
-            .iter_mut()
-            .zip(&p.counts)
-            .for_each(|(a, b)| *a += b);
-        total.inertia += p.inertia;
-        total.changed += p.changed;
-    }
-    Ok(total)
+    let run = &run;
+    let parts = std::thread::scope(|s| {
+        let pieces = labels
+            .chunks_mut(per_thread)
+            .zip(data.chunks(per_thread * d));
+        let handles: Vec<_> = pieces.map(|(l, r)| s.spawn(move || run(l, r))).collect();
+        handles
+            .into_iter()
+            .map(|h| h.join())
+            .collect::<Result<Vec<_>, _>>()
+    })
+    .map_err(|_| Error::Internal("a k-means thread failed".into()))?;
+    let zero = Partial::zero(cent.len() / d, d);
+    Ok(parts.iter().flatten().fold(zero, Partial::add))
 }
+
+/// Centroids per block of the distance kernel.
+const LANES: usize = 8;
 
 fn assign_chunk(rows: &[f64], d: usize, cent: &[f64], labels: &mut [usize]) -> Partial {
     let k = cent.len() / d;
-    let mut p = Partial {
-        sums: vec![0.0; k * d],
-        counts: vec![0; k],
-        inertia: 0.0,
-        changed: 0,
-    };
+    let mut p = Partial::zero(k, d);
+    // centroids in blocks of LANES, feature-major inside a block (ct[(b * d + f) * LANES + l]
+    // = feature f of centroid b * LANES + l; padding at infinity is never nearest): the
+    // distances to a block build feature by feature in LANES independent lanes, which the
+    // compiler unrolls and vectorises
+    let blocks = k.div_ceil(LANES);
+    let ct: Vec<f64> = (0..blocks * d * LANES)
+        .map(|i| {
+            let (c, f) = ((i / (d * LANES)) * LANES + i % LANES, (i / LANES) % d);
+            if c < k {
+                cent[c * d + f]
+            } else {
+                f64::INFINITY
+            }
+        })
+        .collect();
     for (row, label) in rows.chunks_exact(d).zip(labels.iter_mut()) {
         let (mut best, mut best_d) = (0, f64::INFINITY);
-        for (c, centroid) in cent.chunks_exact(d).enumerate() {
-            let dist = sq_dist(row, centroid);
-            if dist < best_d {
-                (best, best_d) = (c, dist);
+        for (b, block) in ct.chunks_exact(d * LANES).enumerate() {
+            let mut acc = [0.0; LANES];
+            for (v, col) in row.iter().zip(block.chunks_exact(LANES)) {
+                for l in 0..LANES {
+                    acc[l] += (v - col[l]) * (v - col[l]);
+                }
+            }
+            for (l, &a) in acc.iter().enumerate() {
+                if a < best_d {
+                    (best, best_d) = (b * LANES + l, a);
+                }
             }
         }
         p.changed += usize::from(*label != best);
@@ -435,178 +438,5 @@ pub fn gaussian_blobs(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::segment::metrics::adjusted_rand_index;
-    use ndarray::array;
-
-    fn fit(x: &Array2<f64>, k: usize, seed: u64) -> Result<KMeansModel> {
-        KMeansParams {
-            seed,
-            ..KMeansParams::new(k)
-        }
-        .check()?
-        .fit(x)
-    }
-
-    fn five_blobs() -> (Array2<f64>, Vec<usize>) {
-        let centres = array![
-            [0.0, 0.0, 0.0, 0.0],
-            [8.0, 0.0, 0.0, 0.0],
-            [0.0, 8.0, 0.0, 8.0],
-            [0.0, 0.0, 8.0, 0.0],
-            [8.0, 8.0, 8.0, 8.0]
-        ];
-        gaussian_blobs(1000, &centres, 1.0, 7)
-    }
-
-    fn message(r: Result<KMeansModel>) -> String {
-        r.err().map(|e| e.to_string()).unwrap_or_default()
-    }
-
-    #[test]
-    fn recovers_well_separated_clusters() -> Result<()> {
-        let (x, truth) = five_blobs();
-        let m = fit(&x, 5, 1)?;
-        assert!(adjusted_rand_index(&m.labels, &truth)? > 0.95);
-        assert!(m.converged);
-        let inertia = crate::segment::metrics::inertia(&x, &m.labels, &m.centroids)?;
-        assert!((inertia - m.inertia).abs() < 1e-9 * inertia);
-        assert_eq!(m.predict(&x)?, m.labels);
-        Ok(())
-    }
-
-    #[test]
-    fn same_seed_same_labels() -> Result<()> {
-        let (x, _) = five_blobs();
-        let (a, b) = (fit(&x, 4, 9)?, fit(&x, 4, 9)?);
-        assert_eq!(a.labels, b.labels);
-        assert_eq!(a.centroids, b.centroids);
-        assert_eq!(a.inertia, b.inertia);
-        Ok(())
-    }
-
-    #[test]
-    fn one_thread_or_many_give_the_same_sums() -> Result<()> {
-        // more rows than one chunk, so the parallel path runs
-        let centres = array![[0.0, 0.0], [3.0, 3.0], [0.0, 5.0]];
-        let (x, _) = gaussian_blobs(3 * CHUNK + 17, &centres, 1.5, 2);
-        let m = fit(&x, 3, 4)?;
-        let serial = crate::segment::metrics::inertia(&x, &m.labels, &m.centroids)?;
-        assert!((serial - m.inertia).abs() < 1e-9 * serial);
-        assert_eq!(m.labels, fit(&x, 3, 4)?.labels);
-        Ok(())
-    }
-
-    #[test]
-    fn k_cannot_be_zero() {
-        assert!(KMeansParams::new(0).check().is_err());
-    }
-
-    #[test]
-    fn n_init_cannot_be_zero() {
-        assert!(
-            KMeansParams {
-                n_init: 0,
-                ..KMeansParams::new(2)
-            }
-            .check()
-            .is_err()
-        );
-    }
-
-    #[test]
-    fn max_iter_cannot_be_zero() {
-        assert!(
-            KMeansParams {
-                max_iter: 0,
-                ..KMeansParams::new(2)
-            }
-            .check()
-            .is_err()
-        );
-    }
-
-    #[test]
-    fn tol_cannot_be_negative_or_nan() {
-        assert!(
-            KMeansParams {
-                tol: -1e-4,
-                ..KMeansParams::new(2)
-            }
-            .check()
-            .is_err()
-        );
-        assert!(
-            KMeansParams {
-                tol: f64::NAN,
-                ..KMeansParams::new(2)
-            }
-            .check()
-            .is_err()
-        );
-    }
-
-    #[test]
-    fn constant_rows_cannot_make_two_segments() {
-        let x = Array2::from_elem((50, 3), 2.5);
-        assert_eq!(
-            message(fit(&x, 2, 0)),
-            "k-means input: k = 2 but only 1 distinct customers"
-        );
-    }
-
-    #[test]
-    fn k_larger_than_distinct_rows_is_an_error() {
-        let x = array![
-            [0.0, 1.0],
-            [1.0, 0.0],
-            [0.0, 1.0],
-            [2.0, 2.0],
-            [3.0, 3.0],
-            [-0.0, 1.0]
-        ];
-        assert_eq!(
-            message(fit(&x, 9, 0)),
-            "k-means input: k = 9 but only 6 customers"
-        );
-        assert_eq!(
-            message(fit(&x, 5, 0)),
-            "k-means input: k = 5 but only 4 distinct customers"
-        );
-    }
-
-    #[test]
-    fn one_row_is_an_error_for_two_segments() -> Result<()> {
-        let x = array![[1.0, 2.0]];
-        assert_eq!(
-            message(fit(&x, 2, 0)),
-            "k-means input: k = 2 but only 1 customers"
-        );
-        assert_eq!(fit(&x, 1, 0)?.labels, vec![0]);
-        Ok(())
-    }
-
-    #[test]
-    fn missing_values_are_an_error() {
-        let x = array![[1.0, 2.0], [3.0, f64::NAN], [0.0, 1.0]];
-        assert_eq!(
-            message(fit(&x, 2, 0)),
-            "k-means input: feature column 1 has missing or infinite values"
-        );
-        let empty = Array2::<f64>::zeros((0, 3));
-        assert!(fit(&empty, 1, 0).is_err());
-    }
-
-    #[test]
-    fn emptied_cluster_is_moved_to_the_farthest_row() -> Result<()> {
-        // duplicate rows make k-means++ pick far points; restarts must still fill k segments
-        let x = array![[0.0], [0.0], [0.0], [0.1], [10.0], [10.1], [20.0]];
-        let m = fit(&x, 4, 3)?;
-        let mut used = m.labels.clone();
-        used.sort_unstable();
-        used.dedup();
-        assert_eq!(used.len(), 4);
-        Ok(())
-    }
-}
+#[path = "kmeans_tests.rs"]
+mod tests;

@@ -32,7 +32,24 @@ fn check_rows(x: &Array2<f64>, labels: &[usize]) -> Result<()> {
     if x.nrows() != labels.len() {
         return bad(format!("{} rows but {} labels", x.nrows(), labels.len()));
     }
+    let bad_column = x
+        .columns()
+        .into_iter()
+        .position(|c| c.iter().any(|v| !v.is_finite()));
+    if let Some(j) = bad_column {
+        return bad(format!("feature column {j} has missing or infinite values"));
+    }
     Ok(())
+}
+
+/// Sum in eight lanes (the compiler vectorises it); the order is fixed, so it is deterministic.
+fn lane_sum(v: &[f64]) -> f64 {
+    let mut acc = [0.0; 8];
+    let mut chunks = v.chunks_exact(8);
+    for c in &mut chunks {
+        acc.iter_mut().zip(c).for_each(|(a, b)| *a += b);
+    }
+    acc.iter().sum::<f64>() + chunks.remainder().iter().sum::<f64>()
 }
 
 fn sq_dist(a: &[f64], b: &[f64]) -> f64 {
@@ -58,30 +75,46 @@ pub fn silhouette(x: &Array2<f64>, labels: &[usize], sample: Option<(usize, u64)
         }
         rows.truncate(m);
     }
-    let pts: Vec<Vec<f64>> = rows.iter().map(|&i| x.row(i).to_vec()).collect();
     let (lab, k) = dense(&rows.iter().map(|&i| labels[i]).collect::<Vec<_>>());
-    let m = pts.len();
+    let (m, d) = (rows.len(), x.ncols());
     if k < 2 || k >= m {
         return bad(format!(
             "the silhouette needs between 2 and {} segments among {m} customers; got {k}",
             m.saturating_sub(1)
         ));
     }
-    let mut size = vec![0usize; k];
-    lab.iter().for_each(|&c| size[c] += 1);
-    let s_of = |i: usize| {
-        let mut sums = vec![0.0; k];
-        for (p, &c) in pts.iter().zip(&lab) {
-            sums[c] += sq_dist(&pts[i], p).sqrt();
+    // the used rows segment by segment, column-major (xt[f * m + j]), so that the distances
+    // from one row to all others are computed column by column (vectorised) and each
+    // segment's sum is over a contiguous range
+    let mut order: Vec<usize> = (0..m).collect();
+    order.sort_by_key(|&j| lab[j]);
+    let (rows, order_ref) = (&rows, &order);
+    let xt: Vec<f64> = (0..d)
+        .flat_map(|f| order_ref.iter().map(move |&j| x[[rows[j], f]]))
+        .collect();
+    let mut start = vec![0usize; k + 1];
+    order.iter().for_each(|&j| start[lab[j] + 1] += 1);
+    (0..k).for_each(|c| start[c + 1] += start[c]);
+    let size = |c: usize| start[c + 1] - start[c];
+    let s_of = |i: usize, dist: &mut Vec<f64>| {
+        dist.clear();
+        dist.resize(m, 0.0);
+        for col in xt.chunks_exact(m) {
+            let v = col[i];
+            dist.iter_mut()
+                .zip(col)
+                .for_each(|(s, w)| *s += (w - v) * (w - v));
         }
-        let own = lab[i];
-        if size[own] == 1 {
+        dist.iter_mut().for_each(|s| *s = s.sqrt());
+        let own = lab[order[i]];
+        if size(own) == 1 {
             return 0.0;
         }
-        let a = sums[own] / (size[own] - 1) as f64;
+        let mean = |c: usize| lane_sum(&dist[start[c]..start[c + 1]]) / size(c) as f64;
+        let a = lane_sum(&dist[start[own]..start[own + 1]]) / (size(own) - 1) as f64;
         let b = (0..k)
             .filter(|&c| c != own)
-            .map(|c| sums[c] / size[c] as f64)
+            .map(mean)
             .fold(f64::INFINITY, f64::min);
         if a.max(b) > 0.0 {
             (b - a) / a.max(b)
@@ -89,11 +122,15 @@ pub fn silhouette(x: &Array2<f64>, labels: &[usize], sample: Option<(usize, u64)
             0.0
         }
     };
+    let part = |r: std::ops::Range<usize>| {
+        let mut dist = Vec::with_capacity(m);
+        r.map(|i| s_of(i, &mut dist)).sum::<f64>()
+    };
     // two halves on two threads; each half is summed in row order
     let half = m / 2;
     let (lo, hi) = std::thread::scope(|s| {
-        let h = s.spawn(|| (half..m).map(s_of).sum::<f64>());
-        let lo: f64 = (0..half).map(s_of).sum();
+        let h = s.spawn(|| part(half..m));
+        let lo = part(0..half);
         (lo, h.join())
     });
     let hi = hi.map_err(|_| Error::Internal("a silhouette thread failed".into()))?;
@@ -292,5 +329,8 @@ mod tests {
         let c = array![[0.0, 0.0]];
         assert!(inertia(&x, &LAB, &c).is_err()); // label 2 has no centroid
         assert!(inertia(&x, &LAB, &array![[0.0]]).is_err()); // column mismatch
+        let mut nan = points();
+        nan[[3, 1]] = f64::NAN;
+        assert!(silhouette(&nan, &LAB, None).is_err());
     }
 }

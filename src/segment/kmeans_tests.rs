@@ -1,0 +1,154 @@
+//! k-means tests: recovery of known clusters, determinism, clear errors.
+use super::*;
+use crate::segment::metrics::{adjusted_rand_index, inertia};
+use ndarray::array;
+
+fn fit(x: &Array2<f64>, k: usize, seed: u64) -> Result<KMeansModel> {
+    KMeansParams {
+        seed,
+        ..KMeansParams::new(k)
+    }
+    .check()?
+    .fit(x)
+}
+
+fn five_blobs() -> (Array2<f64>, Vec<usize>) {
+    let centres = array![
+        [0.0, 0.0, 0.0, 0.0],
+        [8.0, 0.0, 0.0, 0.0],
+        [0.0, 8.0, 0.0, 8.0],
+        [0.0, 0.0, 8.0, 0.0],
+        [8.0, 8.0, 8.0, 8.0]
+    ];
+    gaussian_blobs(1000, &centres, 1.0, 7)
+}
+
+fn message(x: &Array2<f64>, k: usize) -> String {
+    fit(x, k, 0)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default()
+}
+
+fn rejected(change: fn(&mut KMeansParams)) -> bool {
+    let mut p = KMeansParams::new(2);
+    change(&mut p);
+    p.check().is_err()
+}
+
+#[test]
+fn recovers_well_separated_clusters() -> Result<()> {
+    let (x, truth) = five_blobs();
+    let m = fit(&x, 5, 1)?;
+    assert!(adjusted_rand_index(&m.labels, &truth)? > 0.95);
+    assert!(m.converged);
+    let recount = inertia(&x, &m.labels, &m.centroids)?;
+    assert!((recount - m.inertia).abs() < 1e-9 * recount);
+    assert_eq!(m.predict(&x)?, m.labels);
+    Ok(())
+}
+
+#[test]
+fn same_seed_same_labels() -> Result<()> {
+    let (x, _) = five_blobs();
+    let (a, b) = (fit(&x, 4, 9)?, fit(&x, 4, 9)?);
+    assert_eq!(
+        (a.labels, a.centroids, a.inertia),
+        (b.labels, b.centroids, b.inertia)
+    );
+    Ok(())
+}
+
+#[test]
+fn parallel_chunks_match_a_serial_recount() -> Result<()> {
+    // more rows than one chunk, so several chunks (and threads) run
+    let centres = array![[0.0, 0.0], [3.0, 3.0], [0.0, 5.0]];
+    let (x, _) = gaussian_blobs(3 * CHUNK + 17, &centres, 1.5, 2);
+    let m = fit(&x, 3, 4)?;
+    let recount = inertia(&x, &m.labels, &m.centroids)?;
+    assert!((recount - m.inertia).abs() < 1e-9 * recount);
+    Ok(())
+}
+
+#[test]
+fn k_cannot_be_zero() {
+    assert!(rejected(|p| p.k = 0));
+}
+
+#[test]
+fn n_init_cannot_be_zero() {
+    assert!(rejected(|p| p.n_init = 0));
+}
+
+#[test]
+fn max_iter_cannot_be_zero() {
+    assert!(rejected(|p| p.max_iter = 0));
+}
+
+#[test]
+fn tol_cannot_be_negative_or_nan() {
+    assert!(rejected(|p| p.tol = -1e-4));
+    assert!(rejected(|p| p.tol = f64::NAN));
+    assert!(!rejected(|p| p.tol = 0.0));
+}
+
+#[test]
+fn constant_rows_cannot_make_two_segments() {
+    let x = Array2::from_elem((50, 3), 2.5);
+    let expected = "k-means input: k = 2 but only 1 distinct customer";
+    assert_eq!(message(&x, 2), expected);
+}
+
+#[test]
+fn k_larger_than_distinct_rows_is_an_error() {
+    let x = array![
+        [0.0, 1.0],
+        [1.0, 0.0],
+        [0.0, 1.0],
+        [2.0, 2.0],
+        [3.0, 3.0],
+        [-0.0, 1.0]
+    ];
+    assert_eq!(message(&x, 9), "k-means input: k = 9 but only 6 customers");
+    assert_eq!(
+        message(&x, 5),
+        "k-means input: k = 5 but only 4 distinct customers"
+    );
+}
+
+#[test]
+fn one_row_is_an_error_for_two_segments() -> Result<()> {
+    let x = array![[1.0, 2.0]];
+    assert_eq!(message(&x, 2), "k-means input: k = 2 but only 1 customer");
+    assert_eq!(fit(&x, 1, 0)?.labels, vec![0]);
+    Ok(())
+}
+
+#[test]
+fn missing_values_are_an_error() {
+    let x = array![[1.0, 2.0], [3.0, f64::NAN], [0.0, 1.0]];
+    let expected = "k-means input: feature column 1 has missing or infinite values";
+    assert_eq!(message(&x, 2), expected);
+    assert!(fit(&Array2::zeros((0, 3)), 1, 0).is_err());
+}
+
+#[test]
+fn predict_checks_the_number_of_columns() -> Result<()> {
+    let (x, _) = five_blobs();
+    assert!(fit(&x, 5, 1)?.predict(&array![[1.0, 2.0]]).is_err());
+    Ok(())
+}
+
+#[test]
+fn emptied_cluster_is_moved_to_the_farthest_row() {
+    // all four rows chose centroid 0; row 3 (x = 9) is the farthest from it
+    let (data, cent, mut labels) = ([0.0, 1.0, 2.0, 9.0], [1.0, 50.0], [0, 0, 0, 0]);
+    let p = Partial {
+        sums: vec![12.0, 0.0],
+        counts: vec![4, 0],
+        inertia: 0.0,
+        changed: 0,
+    };
+    assert_eq!(update(&data, 1, &cent, &mut labels, p), vec![1.0, 9.0]);
+    assert_eq!(labels, [0, 0, 0, 1]);
+}
