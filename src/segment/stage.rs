@@ -269,10 +269,10 @@ pub fn segment(df: &DataFrame, v: &SegmentValid, seed: u64) -> Result<Segmentati
             row /= &sd;
         }
     }
-    let fit = |k: usize, seed: u64| -> Result<KMeansModel> {
+    let fit_with = |k: usize, seed: u64, n_init: usize| -> Result<KMeansModel> {
         KMeansParams {
             k,
-            n_init: p.n_init,
+            n_init,
             max_iter: p.max_iter,
             tol: p.tol,
             seed,
@@ -280,9 +280,13 @@ pub fn segment(df: &DataFrame, v: &SegmentValid, seed: u64) -> Result<Segmentati
         .check()?
         .fit(&z)
     };
+    // Scanning k and the stability refits use at most 3 restarts each; the chosen k is fitted
+    // with the full `n_init` (so k = auto on a million customers stays well under 30 s).
+    let scan_init = p.n_init.min(3);
+    let fit = |k: usize, seed: u64| fit_with(k, seed, scan_init);
     let sample = Some((p.silhouette_sample, seed));
     let (model, k_scores) = match v.k {
-        Some(k) => (fit(k, seed)?, vec![]),
+        Some(k) => (fit_with(k, seed, p.n_init)?, vec![]),
         None => {
             let mut best: Option<(f64, KMeansModel)> = None;
             let mut scores = Vec::new();
@@ -310,6 +314,12 @@ pub fn segment(df: &DataFrame, v: &SegmentValid, seed: u64) -> Result<Segmentati
             }
             let (_, m) =
                 best.ok_or_else(|| Error::validation("segment", "no k could be fitted"))?;
+            let k = m.centroids.nrows();
+            let m = if p.n_init > scan_init {
+                fit_with(k, seed, p.n_init)?
+            } else {
+                m
+            };
             (m, scores)
         }
     };
