@@ -214,6 +214,12 @@ pub fn segment(df: &DataFrame, v: &SegmentValid, seed: u64) -> Result<Segmentati
             "no customer has a purchase to segment on",
         ));
     }
+    if rows.len() < 2 {
+        return Err(Error::validation(
+            "segment",
+            "only 1 customer has a purchase: at least 2 are needed to segment",
+        ));
+    }
     let idx = IdxCa::from_vec("i".into(), rows.iter().map(|i| *i as IdxSize).collect());
     let sub = df.take(&idx)?;
     let names: Vec<&str> = p.features.iter().map(String::as_str).collect();
@@ -404,3 +410,7 @@ pub fn segment(df: &DataFrame, v: &SegmentValid, seed: u64) -> Result<Segmentati
         report,
     })
 }
+
+#[cfg(test)]
+#[path = "stage_tests.rs"]
+mod tests;

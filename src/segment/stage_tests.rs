@@ -1,0 +1,110 @@
+//! The segmentation stage on small inline tables: stated handling of constant features,
+//! missing values, customers without purchases, and too few customers.
+
+use super::*;
+
+fn table() -> PolarsResult<DataFrame> {
+    // two clear groups of buyers, one customer without purchases, one missing trend
+    df!(
+        s::CUSTOMER_ID => ["a", "b", "c", "d", "e", "f", "g"],
+        s::FREQUENCY => [Some(20.0), Some(22.0), Some(21.0), Some(1.0), Some(0.0), Some(2.0), None],
+        s::MONETARY_TOTAL => [9000.0, 9500.0, 9100.0, 50.0, 40.0, 60.0, 0.0],
+        s::RECENCY_DAYS => [Some(3.0), Some(5.0), Some(4.0), Some(300.0), Some(320.0), Some(310.0), None],
+        "constant" => [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0],
+        s::TREND_12M => [Some(0.1), None, Some(0.2), Some(-0.5), Some(-0.4), Some(-0.6), None],
+    )
+}
+
+fn params(k: KChoice) -> Result<SegmentValid> {
+    SegmentParams {
+        features: [
+            s::FREQUENCY,
+            s::MONETARY_TOTAL,
+            s::RECENCY_DAYS,
+            "constant",
+            s::TREND_12M,
+        ]
+        .map(String::from)
+        .to_vec(),
+        k,
+        stability_runs: 2,
+        ..SegmentParams::default()
+    }
+    .check()
+}
+
+#[test]
+fn constant_features_are_dropped_missing_values_imputed_and_non_buyers_unplaced() -> Result<()> {
+    let seg = segment(&table()?, &params(KChoice::Fixed(2))?, 42)?;
+    let r = &seg.report;
+    assert_eq!(r.dropped_constant, ["constant"]);
+    assert_eq!(r.imputed_with_median.get(s::TREND_12M), Some(&1));
+    assert_eq!((r.customers_placed, r.customers_unplaced), (6, 1));
+    let seg_col: Vec<Option<i64>> = seg.labels.column(SEGMENT)?.i64()?.iter().collect();
+    // the high-value group is segment 1, the low-value group 2, the non-buyer unplaced
+    assert_eq!(
+        seg_col,
+        [Some(1), Some(1), Some(1), Some(2), Some(2), Some(2), None]
+    );
+    let names: Vec<Option<&str>> = seg.labels.column(SEGMENT_NAME)?.str()?.iter().collect();
+    assert_eq!(names[6], Some("No purchases"));
+    assert!((r.stability_ari - 1.0).abs() < 1e-12);
+    assert_eq!(r.centroids.len(), 2);
+    // centroids come back in original units
+    let c1 = r.centroids[0]
+        .get(s::MONETARY_TOTAL)
+        .copied()
+        .unwrap_or(0.0);
+    assert!(c1 > 8000.0 && c1 < 10000.0, "{c1}");
+    Ok(())
+}
+
+#[test]
+fn auto_k_reports_every_k_tried_and_stops_at_the_distinct_customers() -> Result<()> {
+    let seg = segment(&table()?, &params(KChoice::Auto("auto".into()))?, 42)?;
+    assert!(!seg.report.k_scores.is_empty());
+    assert!(seg.report.k_scores.iter().all(|k| k.k <= 5));
+    Ok(())
+}
+
+#[test]
+fn too_few_customers_and_bad_settings_are_clear_errors() -> Result<()> {
+    let one = table()?.head(Some(1));
+    let e = segment(&one, &params(KChoice::Fixed(2))?, 42)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(e.contains("at least 2 are needed"), "{e}");
+    assert!(
+        SegmentParams {
+            k: KChoice::Fixed(0),
+            ..SegmentParams::default()
+        }
+        .check()
+        .is_err()
+    );
+    assert!(
+        SegmentParams {
+            k: KChoice::Auto("many".into()),
+            ..SegmentParams::default()
+        }
+        .check()
+        .is_err()
+    );
+    assert!(
+        SegmentParams {
+            k_min: 1,
+            ..SegmentParams::default()
+        }
+        .check()
+        .is_err()
+    );
+    let mut p = params(KChoice::Fixed(2))?;
+    p.p.features = vec!["nope".into()];
+    let e = segment(&table()?, &p, 42)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(e.contains("'nope'"), "{e}");
+    Ok(())
+}
