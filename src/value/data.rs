@@ -2,8 +2,6 @@
 //! distinct (frequency, recency, T) triples with counts: a model's likelihood is a sum over
 //! customers, so a million customers cost what their distinct triples cost.
 
-use std::collections::BTreeMap;
-
 use crate::error::{Error, Result};
 
 /// Frequency `x` (repeat purchases), recency `t_x` (first to last purchase) and age `T` (first
@@ -96,25 +94,26 @@ impl Rfm {
 
     /// Distinct triples with counts, in a fixed (sorted) order.
     pub fn compress(&self) -> Triples {
+        let keys = (0..self.x.len()).map(|i| (self.x[i], self.t_x[i], self.t[i], 1.0));
+        Triples::merge(keys, self.x.len() / 2)
+    }
+}
+
+impl Triples {
+    /// Sum the counts of equal (x, t_x, T) keys and return them sorted by key. Keys are
+    /// compared by bit pattern: the values are >= 0, so bit order is numeric order.
+    fn merge(keys: impl Iterator<Item = (f64, f64, f64, f64)>, capacity: usize) -> Triples {
         // Polars' hash map (a fast non-cryptographic hasher); order is fixed by the sort below
         let mut m: polars::prelude::PlHashMap<(u64, u64, u64), f64> =
-            polars::prelude::PlHashMap::with_capacity_and_hasher(
-                self.x.len() / 2,
-                Default::default(),
-            );
-        for i in 0..self.x.len() {
-            *m.entry((
-                self.x[i].to_bits(),
-                self.t_x[i].to_bits(),
-                self.t[i].to_bits(),
-            ))
-            .or_default() += 1.0;
+            polars::prelude::PlHashMap::with_capacity_and_hasher(capacity, Default::default());
+        for (x, r, t, n) in keys {
+            *m.entry((x.to_bits(), r.to_bits(), t.to_bits()))
+                .or_default() += n;
         }
-        let mut keys: Vec<((u64, u64, u64), f64)> = m.into_iter().collect();
-        // values are >= 0, so their bit patterns sort like the numbers
-        keys.sort_unstable_by_key(|(k, _)| *k);
+        let mut merged: Vec<((u64, u64, u64), f64)> = m.into_iter().collect();
+        merged.sort_unstable_by_key(|(k, _)| *k);
         let mut out = Triples::default();
-        for ((x, r, t), n) in keys {
+        for ((x, r, t), n) in merged {
             out.x.push(f64::from_bits(x));
             out.t_x.push(f64::from_bits(r));
             out.t.push(f64::from_bits(t));
@@ -122,28 +121,16 @@ impl Rfm {
         }
         out
     }
-}
 
-impl Triples {
     /// The same customers with recency and T rounded to multiples of `step` (T at least one
     /// step, recency at most T), merged again: a cheap stand-in for finding starting points.
     pub fn coarsen(&self, step: f64) -> Triples {
         let round = |v: f64| (v / step).round() * step;
-        let mut m: BTreeMap<(u64, u64, u64), f64> = BTreeMap::new();
-        for i in 0..self.x.len() {
+        let keys = (0..self.x.len()).map(|i| {
             let t = round(self.t[i]).max(step);
-            let r = round(self.t_x[i]).min(t);
-            *m.entry((self.x[i].to_bits(), r.to_bits(), t.to_bits()))
-                .or_default() += self.n[i];
-        }
-        let mut out = Triples::default();
-        for ((x, r, t), n) in m {
-            out.x.push(f64::from_bits(x));
-            out.t_x.push(f64::from_bits(r));
-            out.t.push(f64::from_bits(t));
-            out.n.push(n);
-        }
-        out
+            (self.x[i], round(self.t_x[i]).min(t), t, self.n[i])
+        });
+        Triples::merge(keys, self.x.len())
     }
 }
 
