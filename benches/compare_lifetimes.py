@@ -79,7 +79,7 @@ def main():
                        check=True, capture_output=True, text=True)
     wall = time.perf_counter() - t0
     m = json.loads((out / "models" / "bgnbd.json").read_text())
-    # the summary line ends with "fit <seconds> s)"
+    # the summary line holds "fit <seconds> s)"
     line = next(l for l in p.stdout.splitlines() if l.startswith("BG/NBD"))
     fit = float(line.rsplit("fit ", 1)[1].split(" s")[0])
     print(f"customers={a.customers:,}  distinct triples={m.get('triples', '?')}")

@@ -151,14 +151,7 @@ pub fn run(cfg: &ValidConfig, mode: Mode, progress: &dyn Progress) -> Result<Out
             if sc.spend.is_some() {
                 manifest.outputs.insert("models/gamma_gamma.json".into(), 1);
             }
-            let c = sc.purchases.convergence();
-            summary.push(format!(
-                "{}: {} ({} iterations, {} distinct triples)",
-                sc.purchases.label(),
-                c.reason,
-                c.iterations,
-                sc.triples
-            ));
+            summary.push(sc.summary_line());
         }
         manifest
             .notes

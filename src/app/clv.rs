@@ -73,14 +73,9 @@ pub fn run(a: ClvArgs, quiet: bool) -> Result<()> {
     crate::pipeline::write_value_models(&scored, &a.out)?;
     let conv = scored.purchases.convergence();
     lines.push(format!(
-        "{}: {} ({} iterations, gradient norm {:.1e}, {} customers, {} distinct triples, fit {:.3} s)",
-        scored.purchases.label(),
-        conv.reason,
-        conv.iterations,
-        conv.gradient_norm,
-        summary.ids.len(),
-        scored.triples,
-        scored.fit_seconds
+        "{} for {} customers",
+        scored.summary_line(),
+        summary.ids.len()
     ));
     if !conv.converged {
         print(&lines, quiet)?;

@@ -225,6 +225,22 @@ pub const EXPECTED_PURCHASES: &str = "expected_purchases";
 pub const EXPECTED_AVG_VALUE: &str = "expected_avg_value";
 pub const CLV: &str = "clv";
 
+impl ValueScores {
+    /// One line for the terminal: the model, its convergence and the size of the fit.
+    pub fn summary_line(&self) -> String {
+        let c = self.purchases.convergence();
+        format!(
+            "{}: {} ({} iterations, gradient norm {:.1e}, {} distinct triples, fit {:.3} s)",
+            self.purchases.label(),
+            c.reason,
+            c.iterations,
+            c.gradient_norm,
+            self.triples,
+            self.fit_seconds
+        )
+    }
+}
+
 /// Fit the purchase model on the distinct triples.
 pub fn fit_purchases(rfm: &Rfm, v: &ValueValid) -> Result<Purchases> {
     let triples = rfm.compress();
