@@ -9,12 +9,10 @@ use std::path::{Path, PathBuf};
 use common::*;
 
 fn cdnow(file: &str) -> PathBuf {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data/cdnow")
-        .join(file);
+    let p = kam::value::data::reference_data(&format!("cdnow/{file}"));
     assert!(
         p.exists(),
-        "reference data missing: {} (tests read ../shared/data)",
+        "reference data missing: {} (set KAM_SHARED_DATA, or keep ../shared/data beside the repository)",
         p.display()
     );
     p

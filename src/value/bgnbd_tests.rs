@@ -40,14 +40,15 @@ pub(crate) fn read_columns(path: &str, cols: &[&str]) -> Result<Vec<Vec<f64>>> {
     Ok(out)
 }
 
-pub(crate) const CDNOW: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../shared/data/cdnow/cdnow_customers_summary.csv"
-);
+pub(crate) fn cdnow_path() -> String {
+    crate::value::data::reference_data("cdnow/cdnow_customers_summary.csv")
+        .display()
+        .to_string()
+}
 
 /// The 2,357 CDNOW customers (weeks).
 pub(crate) fn cdnow() -> Result<Rfm> {
-    let mut c = read_columns(CDNOW, &["frequency", "recency", "T"])?;
+    let mut c = read_columns(&cdnow_path(), &["frequency", "recency", "T"])?;
     let t = c.pop().unwrap_or_default();
     let t_x = c.pop().unwrap_or_default();
     let x = c.pop().unwrap_or_default();

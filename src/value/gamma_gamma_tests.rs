@@ -3,14 +3,15 @@
 use super::*;
 use crate::value::bgnbd::tests::read_columns;
 
-pub(crate) const CDNOW_SPEND: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../shared/data/cdnow/cdnow_customers_summary_with_transactions.csv"
-);
+pub(crate) fn cdnow_spend_path() -> String {
+    crate::value::data::reference_data("cdnow/cdnow_customers_summary_with_transactions.csv")
+        .display()
+        .to_string()
+}
 
 /// Frequency x and average repeat spend zbar of the 2,357 CDNOW customers.
 pub(crate) fn cdnow_spend() -> Result<(Vec<f64>, Vec<f64>)> {
-    let mut c = read_columns(CDNOW_SPEND, &["x", "zbar"])?;
+    let mut c = read_columns(&cdnow_spend_path(), &["x", "zbar"])?;
     let m = c.pop().unwrap_or_default();
     Ok((c.pop().unwrap_or_default(), m))
 }

@@ -458,13 +458,11 @@ mod tests {
 
     #[test]
     fn cdnow_fit_matches_the_published_estimates_and_lifetimes() -> Result<()> {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../shared/data/cdnow/cdnow_customers_summary.csv"
-        );
+        let path = crate::value::data::reference_data("cdnow/cdnow_customers_summary.csv");
+        let path = path.display().to_string();
         let no = |e: String| Error::Internal(format!("the CDNOW summary {path} is needed: {e}"));
         let (mut x, mut t_x, mut t) = (vec![], vec![], vec![]);
-        let mut rd = csv::Reader::from_path(path).map_err(|e| no(e.to_string()))?;
+        let mut rd = csv::Reader::from_path(&path).map_err(|e| no(e.to_string()))?;
         for row in rd.records() {
             let row = row.map_err(|e| no(e.to_string()))?;
             let f = |i: usize| row[i].parse::<f64>().map_err(|e| no(e.to_string()));
