@@ -45,6 +45,13 @@ pub enum Command {
         after_help = "Examples:\n  kam segment --customers out/customers.csv --out seg/\n  kam segment --customers rfm.csv --id CustomerID --features recency,frequency,monetary --k auto --out seg/\n  kam segment --customers out/customers.csv --k 6 --n-init 20 --seed 7 --out seg/"
     )]
     Segment(Box<SegmentArgs>),
+    /// Train a churn model on a customer table with an explicit churn label (e.g. Churn =
+    /// Yes/No, Exited = 1): typed columns, stratified k-fold cross-validated AUC of logistic
+    /// regression and gradient-boosted trees, the better one scoring every customer.
+    #[command(
+        after_help = "Examples:\n  kam churn --customers WA_Fn-UseC_-Telco-Customer-Churn.csv --label Churn --id customerID --out telco/\n  kam churn --customers bank.csv --label Exited --positive 1 --folds 10 --model trees --out bank/"
+    )]
+    Churn(Box<ChurnArgs>),
     /// Write a commented kam.toml with every setting and its default.
     #[command(
         after_help = "Example:\n  kam init                  # writes ./kam.toml\n  kam init --out shop/kam.toml"
@@ -201,6 +208,33 @@ pub struct SegmentArgs {
     #[arg(long, default_value = "monetary_total")]
     pub value_col: String,
     /// Output directory.
+    #[arg(long, short)]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ChurnArgs {
+    /// A customer table (CSV, Parquet or XLSX) with one row per customer.
+    #[arg(long)]
+    pub customers: PathBuf,
+    /// The churn label column.
+    #[arg(long)]
+    pub label: String,
+    /// The customer id column (kept in the output, never a feature).
+    #[arg(long)]
+    pub id: Option<String>,
+    /// The label value that means churned (default: Yes, 1, true, Y or churned).
+    #[arg(long)]
+    pub positive: Option<String>,
+    /// Folds of the stratified cross-validation.
+    #[arg(long, default_value_t = 5)]
+    pub folds: usize,
+    /// auto (better cross-validated AUC), logistic or trees.
+    #[arg(long, default_value = "auto", value_parser = ["auto", "logistic", "trees"])]
+    pub model: String,
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Output directory: churn.csv and models/churn.json.
     #[arg(long, short)]
     pub out: PathBuf,
 }

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::churn::{ChurnParams, ChurnValid};
 use crate::error::{Error, Result};
 use crate::schema::{self, TableSpec};
 use crate::segment::stage::{SegmentParams, SegmentValid};
@@ -46,6 +47,9 @@ pub struct Config {
     /// k-means segmentation.
     #[serde(default)]
     pub segment: SegmentParams,
+    /// Behavioural churn model.
+    #[serde(default)]
+    pub churn: ChurnParams,
 }
 
 fn default_seed() -> u64 {
@@ -266,6 +270,7 @@ pub struct ValidConfig {
     pub value: ValueValid,
     pub rfm: RfmValid,
     pub segment: SegmentValid,
+    pub churn: ChurnValid,
     /// The config as resolved (defaults filled in), for the manifest.
     pub resolved: Config,
 }
@@ -366,6 +371,7 @@ impl Config {
             .clone()
             .check()
             .map_err(|e| bad(e.to_string()))?;
+        let churn = self.churn.clone().check().map_err(|e| bad(e.to_string()))?;
         Ok(ValidConfig {
             config_path: path.to_path_buf(),
             as_of,
@@ -382,6 +388,7 @@ impl Config {
             value,
             rfm,
             segment,
+            churn,
             resolved: self,
         })
     }

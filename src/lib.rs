@@ -11,6 +11,7 @@
 //! ```
 //! Only `io` touches the disk and only `cli`/`main` touch the terminal.
 pub mod app;
+pub mod churn;
 pub mod cli;
 pub mod config;
 pub mod edge;

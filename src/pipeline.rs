@@ -133,6 +133,21 @@ pub fn run(cfg: &ValidConfig, mode: Mode, progress: &dyn Progress) -> Result<Out
                 table
             }
         };
+        progress.stage("scoring churn risk");
+        let (table, churn_lines) = if cfg.churn.enabled {
+            add_churn(table, tx, as_of, cfg, &out, &mut timer)?
+        } else {
+            (table, vec![])
+        };
+        for (line, is_note) in churn_lines {
+            if is_note {
+                summary.push(format!("note: {line}"));
+                seg_notes.push(line);
+            } else {
+                summary.push(line);
+                seg_outputs.push(("models/churn.json".to_string(), 1));
+            }
+        }
         progress.stage("writing outputs");
         timer.time("write_customers", || {
             write::csv(&table, &out.join("customers.csv"))?;
@@ -173,6 +188,73 @@ pub fn run(cfg: &ValidConfig, mode: Mode, progress: &dyn Progress) -> Result<Out
     Ok(Outcome { manifest, summary })
 }
 
+/// Behavioural churn scores joined onto the customer table and `models/churn.json` written;
+/// customers who bought before but not within `active_days` are `lapsed` (not scored). A
+/// company whose history cannot train the model gets a note, not a failed run. Returns the
+/// summary lines, each flagged when it is a note.
+fn add_churn(
+    table: DataFrame,
+    tx: &DataFrame,
+    as_of: chrono::NaiveDate,
+    cfg: &ValidConfig,
+    out: &Path,
+    timer: &mut Timer,
+) -> Result<(DataFrame, Vec<(String, bool)>)> {
+    use crate::churn::{self, behaviour};
+    let b = match timer.time("churn", || {
+        behaviour::run(tx, &table, as_of, &cfg.churn, cfg.seed)
+    }) {
+        Ok(b) => b,
+        Err(e) => return Ok((table, vec![(format!("churn: not computed: {e}"), true)])),
+    };
+    write::json(&b.report, &out.join("models/churn.json"))?;
+    let r = &b.report;
+    let high = b
+        .scores
+        .column(churn::CHURN_RISK)?
+        .str()?
+        .iter()
+        .filter(|v| *v == Some("high"))
+        .count();
+    let at_risk: f64 = b
+        .scores
+        .column(churn::REVENUE_AT_RISK)?
+        .f64()?
+        .sum()
+        .unwrap_or(0.0);
+    let line = format!(
+        "churn: {} (out-of-time AUC {:.3}, top-decile lift {:.2}); {high} of {} active customers high risk, revenue at risk {at_risk:.0} -> {}",
+        r.model,
+        r.metrics.roc_auc,
+        r.metrics.top_decile_lift,
+        b.scores.height(),
+        out.join("models/churn.json").display()
+    );
+    let joined = table
+        .lazy()
+        .join(
+            b.scores.lazy(),
+            [col(schema::CUSTOMER_ID)],
+            [col(schema::CUSTOMER_ID)],
+            JoinArgs::new(JoinType::Left),
+        )
+        // bought before, not within active_days: lapsed, not scored
+        .with_column(
+            when(
+                col(churn::CHURN_RISK)
+                    .is_null()
+                    .and(col(schema::LAST_PURCHASE).is_not_null()),
+            )
+            .then(lit("lapsed"))
+            .otherwise(col(churn::CHURN_RISK))
+            .alias(churn::CHURN_RISK),
+        )
+        // the customer table's order: by customer_id
+        .sort([schema::CUSTOMER_ID], SortMultipleOptions::default())
+        .collect()?;
+    Ok((joined, vec![(line, false)]))
+}
+
 /// RFM scores for everyone; model scores for every buyer (null when the model did not
 /// converge, with the reason in the notes).
 fn add_value(
@@ -187,6 +269,7 @@ fn add_value(
         stage::EXPECTED_PURCHASES,
         stage::EXPECTED_AVG_VALUE,
         stage::CLV,
+        stage::EXPECTED_REVENUE_12M,
     ];
     let empty = |t: DataFrame| -> Result<DataFrame> {
         let cols: Vec<Expr> = value_cols

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+mod churn;
 mod clv;
 mod segment;
 
@@ -57,6 +58,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::Generate(a) => generate(a, cli.quiet),
         Command::Init(a) => init(a, cli.quiet),
         Command::Clv(a) => clv::run(*a, cli.quiet),
+        Command::Churn(a) => churn::run(*a, cli.quiet),
         Command::Segment(a) => segment::run(*a, cli.quiet),
     }
 }

@@ -224,6 +224,9 @@ pub const P_ALIVE: &str = "p_alive";
 pub const EXPECTED_PURCHASES: &str = "expected_purchases";
 pub const EXPECTED_AVG_VALUE: &str = "expected_avg_value";
 pub const CLV: &str = "clv";
+/// Expected revenue of the next 365 days (expected purchases x expected average value); the
+/// churn stage's revenue at risk is its churn probability times this.
+pub const EXPECTED_REVENUE_12M: &str = "expected_revenue_12m";
 
 impl ValueScores {
     /// One line for the terminal: the model, its convergence and the size of the fit.
@@ -279,6 +282,8 @@ pub fn score(summary: &Summary, v: &ValueValid, unit: TimeUnit) -> Result<ValueS
     if purchases.convergence().converged {
         let m = purchases.model();
         let horizon = v.p.horizon_days / unit.days();
+        let year = 365.0 / unit.days();
+        let mut er = Vec::with_capacity(n);
         let r = &summary.rfm;
         let (mut pa, mut ep, mut av, mut cl) = (
             Vec::with_capacity(n),
@@ -296,6 +301,8 @@ pub fn score(summary: &Summary, v: &ValueValid, unit: TimeUnit) -> Result<ValueS
                 .map(|g| g.conditional_expected_average_profit(x, summary.monetary[i]))
                 .filter(|v| v.is_finite());
             av.push(value);
+            // expected revenue of the next 365 days: E[purchases] x E[value]
+            er.push(value.map(|val| m.expected_purchases(year, x, tx, t) * val));
             cl.push(value.map(|val| {
                 clv(
                     m,
@@ -314,6 +321,7 @@ pub fn score(summary: &Summary, v: &ValueValid, unit: TimeUnit) -> Result<ValueS
         cols.push(Column::new(EXPECTED_PURCHASES.into(), ep));
         cols.push(Column::new(EXPECTED_AVG_VALUE.into(), av));
         cols.push(Column::new(CLV.into(), cl));
+        cols.push(Column::new(EXPECTED_REVENUE_12M.into(), er));
     }
     let t_end = (2.0 * summary.rfm.t.iter().fold(0.0_f64, |m, v| m.max(*v)))
         .ceil()

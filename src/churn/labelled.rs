@@ -1,0 +1,393 @@
+//! Labelled mode (`kam churn`): a customer table with an explicit churn flag. Columns are typed
+//! from their content, identifier-like columns are left out (and named), both models are
+//! cross-validated on stratified folds, the better mean AUC wins and is refitted on every row
+//! to score the table.
+//!
+//! Column rules (each dropped column is listed with its reason in `models/churn.json`):
+//! - numeric when at least 95% of its non-blank values read as numbers (the rest count as
+//!   blank); otherwise categorical;
+//! - left out: all blank; one value only; a whole number different on every row (a row number
+//!   or an id); a text where more than half the rows hold a value seen fewer than
+//!   `min_level_count` times (a name or a near-unique code).
+
+use polars::prelude::*;
+use rand::SeedableRng;
+use rand::seq::SliceRandom;
+
+use super::design::{Encoder, Raw};
+use super::metrics::{self, roc_auc};
+use super::models::{self, Kind, ModelChoice};
+use super::report::{self, Candidate, ChurnReport, Dropped};
+use super::{CHURN_DRIVERS, CHURN_PROBABILITY, CHURN_RISK, ChurnValid, risk_label};
+use crate::error::{Error, Result};
+
+pub const CHURN_LABEL: &str = "churn_label";
+pub const CV_PROBABILITY: &str = "cv_probability";
+
+/// The scored table, the report and the rows left out for a blank label.
+pub struct Labelled {
+    pub scores: DataFrame,
+    pub report: ChurnReport,
+    /// Row numbers (1-based, as in the file) whose label is blank.
+    pub blank_label_rows: Vec<usize>,
+}
+
+/// Decide which label values mean "churned": the given one, or Yes/1/true/Y/churned.
+fn positive_of(values: &[Option<String>], given: Option<&str>, label: &str) -> Result<String> {
+    let mut distinct: Vec<&str> = values.iter().flatten().map(String::as_str).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    if distinct.len() < 2 {
+        return Err(Error::Validation {
+            table: "customers".into(),
+            msg: format!(
+                "label column '{label}' has one class only ({}): a churn model needs churners and non-churners",
+                distinct
+                    .first()
+                    .map_or("no values".to_string(), |v| format!("'{v}'"))
+            ),
+        });
+    }
+    if distinct.len() > 2 && given.is_none() {
+        return Err(Error::Usage(format!(
+            "label column '{label}' has {} values ({}...): say which one means churned with --positive",
+            distinct.len(),
+            distinct[..3].join(", ")
+        )));
+    }
+    if let Some(g) = given {
+        return if distinct.contains(&g) {
+            Ok(g.to_string())
+        } else {
+            Err(Error::Usage(format!(
+                "--positive '{g}' does not occur in label column '{label}' (values: {})",
+                distinct
+                    .iter()
+                    .take(5)
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )))
+        };
+    }
+    const POS: [&str; 6] = ["yes", "1", "true", "y", "churned", "1.0"];
+    distinct
+        .iter()
+        .find(|v| POS.contains(&v.to_ascii_lowercase().as_str()))
+        .map(|v| v.to_string())
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "label column '{label}' has values {} and {}: say which one means churned with --positive",
+                distinct[0], distinct[1]
+            ))
+        })
+}
+
+/// Type every column but `skip` from its content; see the module notes.
+pub fn infer_columns(
+    df: &DataFrame,
+    skip: &[&str],
+    min_level_count: usize,
+) -> Result<(Vec<Raw>, Vec<Dropped>)> {
+    let n = df.height();
+    let (mut raw, mut dropped) = (Vec::new(), Vec::new());
+    let drop = |c: &str, r: &str| Dropped {
+        column: c.to_string(),
+        reason: r.to_string(),
+    };
+    for c in df.columns() {
+        let name = c.name().as_str();
+        if skip.contains(&name) {
+            continue;
+        }
+        let text = c.cast(&DataType::String)?;
+        // trimmed, blank = missing
+        let text = text
+            .str()?
+            .iter()
+            .map(|v| v.map(str::trim).filter(|s| !s.is_empty()))
+            .collect::<StringChunked>()
+            .into_column();
+        let non_blank = n - text.null_count();
+        if non_blank == 0 {
+            dropped.push(drop(name, "all values blank"));
+            continue;
+        }
+        let num = text.cast(&DataType::Float64)?;
+        let parsed = n - num.null_count();
+        if parsed as f64 >= 0.95 * non_blank as f64 {
+            let df1 = DataFrame::new(n, vec![num.with_name(name.into())])?;
+            let r = Raw::numeric(&df1, name, name)?;
+            let Raw::Numeric { values, .. } = &r else {
+                continue;
+            };
+            let mut v: Vec<f64> = values.iter().flatten().copied().collect();
+            v.sort_by(f64::total_cmp);
+            v.dedup();
+            if v.len() == 1 {
+                dropped.push(drop(name, "one value only"));
+            } else if n >= 20 && v.len() == n && v.iter().all(|x| x.fract() == 0.0) {
+                dropped.push(drop(
+                    name,
+                    "identifies rows (a different whole number on every row)",
+                ));
+            } else {
+                raw.push(r);
+            }
+            continue;
+        }
+        let df1 = DataFrame::new(n, vec![text.with_name(name.into())])?;
+        let r = Raw::categorical(&df1, name, name)?;
+        let Raw::Categorical { levels, codes, .. } = &r else {
+            continue;
+        };
+        let mut counts = vec![0usize; levels.len()];
+        for c in codes.iter().filter(|c| **c != super::design::MISSING) {
+            counts[*c as usize] += 1;
+        }
+        let rare_rows: usize = counts.iter().filter(|c| **c < min_level_count).sum();
+        if levels.len() == 1 {
+            dropped.push(drop(name, "one value only"));
+        } else if rare_rows * 2 > non_blank {
+            dropped.push(drop(
+                name,
+                &format!(
+                    "identifies rows ({} distinct values; most rows hold a value seen fewer than {min_level_count} times)",
+                    levels.len()
+                ),
+            ));
+        } else {
+            raw.push(r);
+        }
+    }
+    Ok((raw, dropped))
+}
+
+/// Stratified fold of every row: each class shuffled with the seed, then dealt round-robin.
+fn folds(y: &[bool], k: usize, seed: u64) -> Vec<usize> {
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let mut fold = vec![0; y.len()];
+    for class in [true, false] {
+        let mut idx: Vec<usize> = (0..y.len()).filter(|i| y[*i] == class).collect();
+        idx.shuffle(&mut rng);
+        for (r, i) in idx.into_iter().enumerate() {
+            fold[i] = r % k;
+        }
+    }
+    fold
+}
+
+/// Train, cross-validate and score. `df` is the whole table as read.
+pub fn run(
+    df: &DataFrame,
+    id: Option<&str>,
+    label: &str,
+    positive: Option<&str>,
+    p: &ChurnValid,
+    seed: u64,
+) -> Result<Labelled> {
+    let missing = |c: &str| {
+        Error::Usage(format!(
+            "column '{c}' is not in the table; found columns: {}",
+            df.get_column_names()
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    };
+    let label_col = df.column(label).map_err(|_| missing(label))?;
+    if let Some(id) = id {
+        df.column(id).map_err(|_| missing(id))?;
+    }
+    let lab: Vec<Option<String>> = label_col
+        .cast(&DataType::String)?
+        .str()?
+        .iter()
+        .map(|v| v.map(str::trim).filter(|s| !s.is_empty()).map(String::from))
+        .collect();
+    let blank_label_rows: Vec<usize> = (0..lab.len())
+        .filter(|i| lab[*i].is_none())
+        .map(|i| i + 1)
+        .collect();
+    let pos = positive_of(&lab, positive, label)?;
+    let rows: Vec<usize> = (0..lab.len()).filter(|i| lab[*i].is_some()).collect();
+    let y_all: Vec<bool> = lab
+        .iter()
+        .map(|v| v.as_deref() == Some(pos.as_str()))
+        .collect();
+    let y: Vec<bool> = rows.iter().map(|i| y_all[*i]).collect();
+    let churners = y.iter().filter(|v| **v).count();
+    let smaller = churners.min(y.len() - churners);
+    if smaller < p.folds {
+        return Err(Error::Validation {
+            table: "customers".into(),
+            msg: format!(
+                "{} rows with a label, {churners} churners: {}-fold cross-validation needs at least {} of each class; lower --folds or add rows",
+                y.len(),
+                p.folds,
+                p.folds
+            ),
+        });
+    }
+    let mut skip = vec![label];
+    if let Some(id) = id {
+        skip.push(id);
+    }
+    let (raw, dropped) = infer_columns(df, &skip, p.min_level_count)?;
+    if raw.is_empty() {
+        return Err(Error::Validation {
+            table: "customers".into(),
+            msg: format!(
+                "no usable feature column besides the label{}: {}",
+                id.map(|i| format!(" and '{i}'")).unwrap_or_default(),
+                dropped
+                    .iter()
+                    .map(|d| format!("{} ({})", d.column, d.reason))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+        });
+    }
+
+    let kinds: Vec<Kind> = match p.model {
+        ModelChoice::Auto => vec![Kind::Logistic, Kind::Trees],
+        ModelChoice::Logistic => vec![Kind::Logistic],
+        ModelChoice::Trees => vec![Kind::Trees],
+    };
+    let fold = folds(&y, p.folds, seed);
+    // out-of-fold probabilities per kind, and AUC per fold
+    let mut oof = vec![vec![0.0; y.len()]; kinds.len()];
+    let mut aucs = vec![Vec::new(); kinds.len()];
+    for f in 0..p.folds {
+        let tr: Vec<usize> = (0..y.len()).filter(|i| fold[*i] != f).collect();
+        let te: Vec<usize> = (0..y.len()).filter(|i| fold[*i] == f).collect();
+        let tr_rows: Vec<usize> = tr.iter().map(|i| rows[*i]).collect();
+        let te_rows: Vec<usize> = te.iter().map(|i| rows[*i]).collect();
+        let enc = Encoder::fit(&raw, &tr_rows, p.encode());
+        let (xtr, xte) = (enc.transform(&raw, &tr_rows), enc.transform(&raw, &te_rows));
+        let ytr: Vec<bool> = tr.iter().map(|i| y[*i]).collect();
+        let yte: Vec<bool> = te.iter().map(|i| y[*i]).collect();
+        for (k, kind) in kinds.iter().enumerate() {
+            let m = models::fit(*kind, &xtr, &ytr, &p.models, seed)?;
+            let pr = m.predict(&xte)?;
+            aucs[k].push(roc_auc(&yte, &pr));
+            for (i, v) in te.iter().zip(pr) {
+                oof[k][*i] = v;
+            }
+        }
+    }
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+    // the better mean AUC; a tie goes to the simpler logistic model (listed first)
+    let best = (0..kinds.len())
+        .reduce(|a, b| {
+            if mean(&aucs[b]) > mean(&aucs[a]) {
+                b
+            } else {
+                a
+            }
+        })
+        .unwrap_or(0);
+    let kind = kinds[best];
+
+    let enc = Encoder::fit(&raw, &rows, p.encode());
+    let x = enc.transform(&raw, &rows);
+    let model = models::fit(kind, &x, &y, &p.models, seed)?;
+    let prob = model.predict(&x)?;
+    let contrib = model.contributions(&x, &enc.column_means)?;
+    let drivers = report::drivers(&contrib, &enc, &raw, &rows, 3);
+    let (intercept, weights) = model.weights(&enc.columns);
+
+    let id_values: Column = match id {
+        Some(c) => df
+            .column(c)?
+            .cast(&DataType::String)?
+            .take_slice(&rows.iter().map(|r| *r as IdxSize).collect::<Vec<_>>())?
+            .with_name(c.into()),
+        None => Column::new(
+            "row".into(),
+            rows.iter().map(|r| (*r + 1) as u64).collect::<Vec<_>>(),
+        ),
+    };
+    let mut cols = vec![
+        id_values,
+        Column::new(
+            CHURN_LABEL.into(),
+            y.iter().map(|v| u8::from(*v) as u32).collect::<Vec<_>>(),
+        ),
+        Column::new(CHURN_PROBABILITY.into(), prob.clone()),
+        Column::new(CV_PROBABILITY.into(), oof[best].clone()),
+        Column::new(
+            CHURN_RISK.into(),
+            prob.iter()
+                .map(|v| risk_label(*v, p.risk_cuts))
+                .collect::<Vec<_>>(),
+        ),
+    ];
+    for (k, name) in CHURN_DRIVERS.iter().enumerate() {
+        cols.push(Column::new(
+            (*name).into(),
+            drivers
+                .iter()
+                .map(|d| d.get(k).map(|d| d.label()))
+                .collect::<Vec<_>>(),
+        ));
+    }
+    let scores = DataFrame::new(rows.len(), cols)?;
+    let key = scores.get_column_names()[0].clone();
+    let scores = scores.sort(
+        [CHURN_PROBABILITY, key.as_str()],
+        SortMultipleOptions::default().with_order_descending_multi([true, false]),
+    )?;
+
+    let report = ChurnReport {
+        mode: "labelled",
+        model: kind.name(),
+        chosen_by: if kinds.len() > 1 {
+            "cross-validated AUC"
+        } else {
+            "config"
+        },
+        candidates: kinds
+            .iter()
+            .zip(&aucs)
+            .map(|(k, a)| Candidate {
+                model: k.name(),
+                auc: mean(a),
+                auc_folds: a.clone(),
+            })
+            .collect(),
+        auc_mean: Some(mean(&aucs[best])),
+        auc_folds: Some(aucs[best].clone()),
+        metrics: metrics::evaluate(&y, &oof[best], p.risk_cuts[1]),
+        cutoffs: vec![],
+        features: enc.specs.clone(),
+        dropped_columns: dropped,
+        intercept,
+        coefficients_or_importances: weights
+            .into_iter()
+            .map(|(name, value)| report::Weight { name, value })
+            .collect(),
+        drivers_overall: report::overall(&contrib, &enc, rows.len()),
+        risk_cuts: p.risk_cuts,
+        drivers_method: drivers_method(kind),
+        examples_used: rows.len(),
+        seed,
+    };
+    Ok(Labelled {
+        scores,
+        report,
+        blank_label_rows,
+    })
+}
+
+pub fn drivers_method(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Logistic => {
+            "coefficient x (value - training mean), in log-odds, summed per raw feature"
+        }
+        Kind::Trees => {
+            "Saabas path attribution (XGBoost approx_contribs) in log-odds, summed per raw feature"
+        }
+    }
+}
