@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::plan::{PlanParams, PlanValid};
 use crate::schema::{self, TableSpec};
 use crate::segment::stage::{SegmentParams, SegmentValid};
 use crate::value::rfm::{RfmParams, RfmValid};
@@ -46,6 +47,9 @@ pub struct Config {
     /// k-means segmentation.
     #[serde(default)]
     pub segment: SegmentParams,
+    /// Key accounts, escalations, prospects, credit mix, market-share caps and quotas.
+    #[serde(default)]
+    pub plan: PlanParams,
 }
 
 fn default_seed() -> u64 {
@@ -266,6 +270,7 @@ pub struct ValidConfig {
     pub value: ValueValid,
     pub rfm: RfmValid,
     pub segment: SegmentValid,
+    pub plan: PlanValid,
     /// The config as resolved (defaults filled in), for the manifest.
     pub resolved: Config,
 }
@@ -366,6 +371,11 @@ impl Config {
             .clone()
             .check()
             .map_err(|e| bad(e.to_string()))?;
+        // infeasible settings keep their own error (exit 2, naming the setting)
+        let plan = self.plan.clone().check().map_err(|e| match e {
+            Error::Infeasible { .. } => e,
+            e => bad(e.to_string()),
+        })?;
         Ok(ValidConfig {
             config_path: path.to_path_buf(),
             as_of,
@@ -382,6 +392,7 @@ impl Config {
             value,
             rfm,
             segment,
+            plan,
             resolved: self,
         })
     }
@@ -515,6 +526,7 @@ mod tests {
         assert_eq!(c.value, ValueParams::default());
         assert_eq!(c.rfm, RfmParams::default());
         assert_eq!(c.segment, SegmentParams::default());
+        assert_eq!(c.plan, PlanParams::default());
         c.check(p, Overrides::default())?;
         Ok(())
     }
