@@ -326,6 +326,9 @@ pub fn quotas(
     source: TargetSource,
 ) -> Result<DataFrame> {
     let q = &p.quotas;
+    // sums in customer-id order, so the input order never changes a digit
+    let mut accounts: Vec<&Account> = accounts.iter().collect();
+    accounts.sort_by(|a, b| a.id.cmp(&b.id));
     let (amt, qty): (f64, f64) = accounts
         .iter()
         .filter_map(|a| a.avg_price.map(|pr| (pr * a.volume_12m, a.volume_12m)))
