@@ -202,19 +202,21 @@ fn plan_on_the_demo_writes_every_output_non_trivial() {
         "station" => "district",
         _ => "station",
     };
-    for i in 1..q["level"].len() {
-        *sums
-            .entry((parent_level(&q["level"][i]).into(), q["parent"][i].clone()))
-            .or_default() += num(&q["quota"][i]);
+    let rows = || {
+        q["level"]
+            .iter()
+            .zip(&q["unit"])
+            .zip(&q["parent"])
+            .zip(&q["quota"])
+            .map(|(((l, u), p), v)| (l, u, p, num(v)))
+    };
+    for (l, _, p, v) in rows().skip(1) {
+        *sums.entry((parent_level(l).into(), p.clone())).or_default() += v;
     }
-    for i in 0..q["level"].len() {
-        if q["level"][i] != "account_manager" {
-            let key = (q["level"][i].clone(), q["unit"][i].clone());
-            assert_eq!(
-                sums.get(&key).copied(),
-                Some(num(&q["quota"][i])),
-                "{key:?}"
-            );
+    for (l, u, _, v) in rows() {
+        if l != "account_manager" {
+            let key = (l.clone(), u.clone());
+            assert_eq!(sums.get(&key).copied(), Some(v), "{key:?}");
         }
     }
     assert!(q["bound_applied"].iter().any(|b| b == "none"));
