@@ -772,6 +772,15 @@ impl PlanParams {
         }
         non_negative("quotas.max_increase", q.max_increase)?;
         share("quotas.max_decrease", q.max_decrease)?;
+        if q.growth > q.max_increase || q.growth < -q.max_decrease {
+            return Err(infeasible(
+                "quotas.growth",
+                format!(
+                    "a company target of last period x (1 + {}) lies outside the band every unit may move in (-max_decrease {} to +max_increase {}), so the units cannot sum to it",
+                    q.growth, q.max_decrease, q.max_increase
+                ),
+            ));
+        }
         if !(q.rounding_unit.is_finite() && q.rounding_unit > 0.0) {
             return Err(usage(
                 "quotas.rounding_unit",
@@ -962,5 +971,16 @@ mod tests {
         let mut p = PlanParams::default();
         p.quotas.company_target = Some(-1.0);
         assert!(err(p).contains("company_target"));
+    }
+
+    #[test]
+    fn growth_outside_the_bounds_is_infeasible() {
+        let mut p = PlanParams::default();
+        p.quotas.growth = 0.5;
+        let e = err(p);
+        assert!(e.contains("infeasible setting plan.quotas.growth"), "{e}");
+        let mut p = PlanParams::default();
+        p.quotas.growth = -0.2;
+        assert!(err(p).contains("plan.quotas.growth"));
     }
 }

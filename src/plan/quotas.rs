@@ -378,7 +378,12 @@ pub fn quotas(
         TargetSource::Config(t) | TargetSource::Targets(t) => t,
         TargetSource::Growth => company.last.max(0.0) * (1.0 + q.growth),
     };
-    let total = (target / u).round() as i64;
+    let mut total = (target / u).round() as i64;
+    if source == TargetSource::Growth {
+        // growth lies inside the bounds (checked), so only rounding can push the derived
+        // target outside what the units can sum to: bring it back
+        total = total.clamp(company.lo, company.hi);
+    }
     let label = Periods::label(periods.next_start, periods.months);
 
     let mut rows: Vec<Row> = vec![Row {
@@ -546,6 +551,30 @@ mod tests {
         };
         let got = split(1_000, &[child(500.0, 1.0), child(0.0, 1.0)], &q, "x")?;
         assert_eq!(got.iter().map(|g| g.0).collect::<Vec<_>>(), [500, 500]);
+        Ok(())
+    }
+
+    #[test]
+    fn tiny_sales_do_not_make_the_growth_target_infeasible() -> Result<()> {
+        // regression: 200 + 300 of sales x 1.05 rounds to 1 unit of 1,000, while each
+        // station's lower bound rounds up to 1 unit; the derived target is clamped instead
+        let p = PlanParams::default().check()?;
+        let acc = |id: &str, st: &str, last: f64| Account {
+            id: id.into(),
+            station: Some(st.into()),
+            last_revenue: last,
+            ..Account::default()
+        };
+        let accounts = [acc("a", "S1", 200.0), acc("b", "S2", 300.0)];
+        let as_of = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default();
+        let df = quotas(
+            &accounts,
+            &p,
+            &Periods::around(as_of, 1),
+            TargetSource::Growth,
+        )?;
+        let q: Vec<Option<f64>> = df.column(QUOTA)?.f64()?.iter().collect();
+        assert_eq!(q[0], Some(2_000.0));
         Ok(())
     }
 

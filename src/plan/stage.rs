@@ -212,6 +212,17 @@ pub fn plan(inp: &PlanInputs, p: &PlanValid) -> Result<PlanOutputs> {
                 .push("plan: quotas.csv not written: a volume quota needs quantities".into());
         } else {
             let qt = quotas::quotas(&accounts, p, &periods, source)?;
+            let last = qt
+                .column(quotas::LAST_PERIOD_ACTUAL)
+                .ok()
+                .and_then(|c| c.f64().ok().and_then(|c| c.get(0)))
+                .unwrap_or(0.0);
+            if source == TargetSource::Growth && last <= 0.0 {
+                out.notes.push(format!(
+                    "plan: no sales in the last quota period ({}), so the growth target is 0; set plan.quotas.company_target",
+                    Periods::label(periods.last_start, periods.months)
+                ));
+            }
             let company = qt
                 .column(quotas::QUOTA)
                 .ok()
