@@ -14,6 +14,7 @@ pub mod params;
 pub mod prospects;
 pub mod quotas;
 pub mod review;
+pub mod split;
 pub mod stage;
 
 #[cfg(test)]
