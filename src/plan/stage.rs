@@ -254,3 +254,7 @@ fn company_quality(cm: &DataFrame) -> f64 {
         .and_then(|c| c.f64().ok().and_then(|c| c.get(0)))
         .unwrap_or(0.0)
 }
+
+#[cfg(test)]
+#[path = "stage_tests.rs"]
+mod tests;
