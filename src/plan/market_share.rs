@@ -35,6 +35,12 @@ pub const BINDING_CONSTRAINT: &str = "binding_constraint";
 pub const PRICE_FLOOR: &str = "price_floor";
 pub const MAX_ROLLING_CREDIT: &str = "max_rolling_credit";
 pub const MAX_PAYMENT_DAYS: &str = "max_payment_days";
+/// Plant-level figures repeated on every row, for charts and the report.
+pub const CAPACITY: &str = "capacity";
+pub const CAP_MIN_VOLUME: &str = "cap_min_volume";
+pub const CAP_MAX_VOLUME: &str = "cap_max_volume";
+pub const ELIGIBLE_DEMAND: &str = "eligible_demand";
+pub const DEMAND_SHORT_OF_MIN: &str = "demand_short_of_min";
 
 /// Volumes are allocated in whole thousandths of a unit (exact integer sums).
 const MILLI: f64 = 1_000.0;
@@ -310,6 +316,11 @@ pub fn market_share(
         s::DISTRICT => rows.iter().map(|i| pick(i).district.clone()).collect::<Vec<_>>(),
         s::STATION => rows.iter().map(|i| pick(i).station.clone()).collect::<Vec<_>>(),
         s::ACCOUNT_MANAGER => rows.iter().map(|i| pick(i).manager.clone()).collect::<Vec<_>>(),
+        CAPACITY => vec![m.capacity; rows.len()],
+        CAP_MIN_VOLUME => vec![floor; rows.len()],
+        CAP_MAX_VOLUME => vec![m.cap_share_max * m.capacity; rows.len()],
+        ELIGIBLE_DEMAND => vec![eligible_demand; rows.len()],
+        DEMAND_SHORT_OF_MIN => vec![eligible_demand < floor; rows.len()],
     ]?;
     Ok((
         df,
