@@ -133,3 +133,53 @@ fn hierarchy_sums_exactly() -> Result<()> {
     assert_eq!(period[0], Some("2026-01"));
     Ok(())
 }
+
+#[test]
+fn volume_quotas_by_quarter() -> Result<()> {
+    let mut pp = PlanParams::default();
+    pp.quotas.metric = QuotaMetric::Volume;
+    pp.quotas.period = crate::plan::params::QuotaPeriod::Quarter;
+    pp.quotas.rounding_unit = 10.0;
+    let p = pp.check()?;
+    let acc = |id: &str, st: &str, last: f64| Account {
+        id: id.into(),
+        station: Some(st.into()),
+        volume_12m: last * 4.0,
+        last_volume: last,
+        last_revenue: last * 400.0,
+        ..Account::default()
+    };
+    let accounts = [acc("a", "S1", 1_000.0), acc("b", "S2", 3_000.0)];
+    let as_of = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default();
+    let df = quotas(
+        &accounts,
+        &p,
+        &Periods::around(as_of, 3),
+        TargetSource::Growth,
+    )?;
+    let q: Vec<Option<f64>> = df.column(QUOTA)?.f64()?.iter().collect();
+    assert_eq!(q[0], Some(4_200.0)); // 4,000 t x 1.05
+    let period: Vec<Option<&str>> = df.column(PERIOD)?.str()?.iter().collect();
+    assert_eq!(period[0], Some("2026-Q1"));
+    let metric: Vec<Option<&str>> = df.column(METRIC)?.str()?.iter().collect();
+    assert_eq!(metric[0], Some("volume"));
+    Ok(())
+}
+
+#[test]
+fn targets_table_needs_every_month_of_the_period() -> Result<()> {
+    let targets = df![
+        s::PERIOD => ["2026-01", "2026-02", "2026-01"],
+        s::LEVEL => ["company", "company", "district"],
+        s::METRIC => ["revenue", "revenue", "revenue"],
+        s::TARGET => [100.0, 200.0, 50.0],
+    ]?;
+    let as_of = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default();
+    let month = target_from_table(&targets, &Periods::around(as_of, 1), QuotaMetric::Revenue)?;
+    assert_eq!(month, Some(100.0));
+    let quarter = target_from_table(&targets, &Periods::around(as_of, 3), QuotaMetric::Revenue)?;
+    assert_eq!(quarter, None); // March is missing
+    let volume = target_from_table(&targets, &Periods::around(as_of, 1), QuotaMetric::Volume)?;
+    assert_eq!(volume, None);
+    Ok(())
+}
