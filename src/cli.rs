@@ -26,6 +26,12 @@ pub enum Command {
     /// data is usable, 2 when not.
     #[command(after_help = "Example:\n  kam validate --config kam.toml --out out/")]
     Validate(RunArgs),
+    /// The planner's outputs on their own: key accounts, escalations, the review pack,
+    /// prospects, credit mix, market-share customers under the cap and next period's quotas.
+    #[command(
+        after_help = "Examples:\n  kam plan                                 # the bundled demo -> out/\n  kam plan --config shop/kam.toml --out shop/plan"
+    )]
+    Plan(RunArgs),
     /// Write a seeded synthetic company (customers, transactions, targets, deals, campaigns)
     /// and a matching kam.toml into a directory.
     #[command(

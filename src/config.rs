@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::churn::{ChurnParams, ChurnValid};
 use crate::error::{Error, Result};
+use crate::plan::{PlanParams, PlanValid};
 use crate::schema::{self, TableSpec};
 use crate::segment::stage::{SegmentParams, SegmentValid};
 use crate::value::rfm::{RfmParams, RfmValid};
@@ -50,6 +51,9 @@ pub struct Config {
     /// Behavioural churn model.
     #[serde(default)]
     pub churn: ChurnParams,
+    /// Key accounts, escalations, prospects, credit mix, market-share caps and quotas.
+    #[serde(default)]
+    pub plan: PlanParams,
 }
 
 fn default_seed() -> u64 {
@@ -271,6 +275,7 @@ pub struct ValidConfig {
     pub rfm: RfmValid,
     pub segment: SegmentValid,
     pub churn: ChurnValid,
+    pub plan: PlanValid,
     /// The config as resolved (defaults filled in), for the manifest.
     pub resolved: Config,
 }
@@ -372,6 +377,11 @@ impl Config {
             .check()
             .map_err(|e| bad(e.to_string()))?;
         let churn = self.churn.clone().check().map_err(|e| bad(e.to_string()))?;
+        // infeasible settings keep their own error (exit 2, naming the setting)
+        let plan = self.plan.clone().check().map_err(|e| match e {
+            Error::Infeasible { .. } => e,
+            e => bad(e.to_string()),
+        })?;
         Ok(ValidConfig {
             config_path: path.to_path_buf(),
             as_of,
@@ -389,6 +399,7 @@ impl Config {
             rfm,
             segment,
             churn,
+            plan,
             resolved: self,
         })
     }
@@ -522,6 +533,7 @@ mod tests {
         assert_eq!(c.value, ValueParams::default());
         assert_eq!(c.rfm, RfmParams::default());
         assert_eq!(c.segment, SegmentParams::default());
+        assert_eq!(c.plan, PlanParams::default());
         c.check(p, Overrides::default())?;
         Ok(())
     }

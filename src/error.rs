@@ -34,6 +34,11 @@ pub enum Error {
     #[error("{table}: {msg}")]
     Validation { table: String, msg: String },
 
+    /// Settings that no plan can satisfy (a negative capacity, a minimum share above the
+    /// maximum, quota bounds that cannot sum to the target).
+    #[error("infeasible setting {setting}: {msg}")]
+    Infeasible { setting: String, msg: String },
+
     /// A command-line argument is invalid.
     #[error("{0}")]
     Usage(String),
@@ -62,6 +67,7 @@ impl Error {
             | Error::Input { .. }
             | Error::MissingColumn { .. }
             | Error::Validation { .. }
+            | Error::Infeasible { .. }
             | Error::Usage(_) => 2,
             Error::Write { .. } | Error::Polars(_) | Error::Internal(_) => 1,
         }
@@ -116,6 +122,19 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "sales.csv: missing required column 'customer_id' (mapped to 'Customer ID'); found columns: Invoice, Price"
+        );
+        assert_eq!(e.exit_code(), 2);
+    }
+
+    #[test]
+    fn infeasible_names_the_setting_and_exits_2() {
+        let e = Error::Infeasible {
+            setting: "plan.market_share.capacity".into(),
+            msg: "must be positive".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "infeasible setting plan.market_share.capacity: must be positive"
         );
         assert_eq!(e.exit_code(), 2);
     }

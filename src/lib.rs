@@ -21,6 +21,7 @@ pub mod generate;
 pub mod io;
 pub mod manifest;
 pub mod pipeline;
+pub mod plan;
 pub mod schema;
 pub mod segment;
 pub mod validate;

@@ -34,6 +34,8 @@ pub enum Mode {
     Validate,
     /// The whole pipeline.
     Run,
+    /// Load, validate, features and the planner's outputs only (`kam plan`).
+    Plan,
 }
 
 /// The outcome of a run: the manifest (also written to disk) and a summary for the terminal.
@@ -61,6 +63,7 @@ pub fn run(cfg: &ValidConfig, mode: Mode, progress: &dyn Progress) -> Result<Out
     let command = match mode {
         Mode::Validate => "validate",
         Mode::Run => "run",
+        Mode::Plan => "plan",
     };
     let mut manifest = Manifest::new(
         command,
@@ -178,6 +181,34 @@ pub fn run(cfg: &ValidConfig, mode: Mode, progress: &dyn Progress) -> Result<Out
             "customers: {n} rows -> {}",
             out.join("customers.csv").display()
         ));
+        add_plan(
+            &v,
+            &table,
+            as_of,
+            cfg,
+            &mut manifest,
+            &mut summary,
+            progress,
+        )?;
+    }
+    if let (Mode::Plan, Ok(tx), Some(as_of)) = (mode, &usable, v.as_of) {
+        progress.stage("computing customer features");
+        let mut timer = Timer {
+            manifest: &mut manifest,
+        };
+        let customers = v.table(schema::CUSTOMERS.name).map(|t| &t.clean);
+        let table = timer.time("features", || {
+            features::customer_table(tx, customers, as_of, cfg.time_unit)
+        })?;
+        add_plan(
+            &v,
+            &table,
+            as_of,
+            cfg,
+            &mut manifest,
+            &mut summary,
+            progress,
+        )?;
     }
     manifest
         .timings_ms
@@ -253,6 +284,47 @@ fn add_churn(
         .sort([schema::CUSTOMER_ID], SortMultipleOptions::default())
         .collect()?;
     Ok((joined, vec![(line, false)]))
+}
+
+/// The planner's outputs (key accounts, escalations, review pack, prospects, credit mix,
+/// market share, quotas) from the clean tables and the per-customer table, written to `out/`
+/// and recorded in the manifest with a summary line each.
+fn add_plan(
+    v: &Validation,
+    table: &DataFrame,
+    as_of: chrono::NaiveDate,
+    cfg: &ValidConfig,
+    manifest: &mut Manifest,
+    summary: &mut Vec<String>,
+    progress: &dyn Progress,
+) -> Result<()> {
+    progress.stage("planning key accounts, caps and quotas");
+    let out = &cfg.out_dir;
+    let clean = |name: &str| v.table(name).map(|t| &t.clean);
+    let inputs = crate::plan::PlanInputs {
+        customers: clean(schema::CUSTOMERS.name),
+        transactions: v.transactions().ok(),
+        targets: clean(schema::TARGETS.name),
+        deals: clean(schema::DEALS.name),
+        table,
+        as_of,
+    };
+    let mut timer = Timer { manifest };
+    let plan = timer.time("plan", || crate::plan::plan(&inputs, &cfg.plan))?;
+    timer.time("write_plan", || {
+        plan.files()
+            .into_iter()
+            .try_for_each(|(name, df)| write::csv(df, &out.join(name)))
+    })?;
+    for (name, df) in plan.files() {
+        manifest.outputs.insert(name.into(), df.height() as u64);
+    }
+    for (name, line) in &plan.summary {
+        summary.push(format!("{line} -> {}", out.join(name).display()));
+    }
+    summary.extend(plan.notes.iter().map(|n| format!("note: {n}")));
+    manifest.notes.extend(plan.notes);
+    Ok(())
 }
 
 /// RFM scores for everyone; model scores for every buyer (null when the model did not

@@ -246,7 +246,7 @@ fn init_writes_a_commented_config_and_refuses_to_overwrite() {
 
 #[test]
 fn every_subcommand_help_shows_an_example() {
-    for sub in ["run", "validate", "generate", "init"] {
+    for sub in ["run", "validate", "plan", "generate", "init"] {
         let o = kam(&[sub, "--help"]);
         assert_eq!(o.code, 0);
         assert!(o.stdout.contains("Example"), "{sub} --help:\n{}", o.stdout);

@@ -175,6 +175,7 @@ fn from_transactions(
         rfm: Default::default(),
         segment: Default::default(),
         churn: Default::default(),
+        plan: Default::default(),
     };
     let cfg = config.check(
         &cfg_path,

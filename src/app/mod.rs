@@ -55,6 +55,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(a) => run(a, Mode::Run, cli.quiet),
         Command::Validate(a) => run(a, Mode::Validate, cli.quiet),
+        Command::Plan(a) => run(a, Mode::Plan, cli.quiet),
         Command::Generate(a) => generate(a, cli.quiet),
         Command::Init(a) => init(a, cli.quiet),
         Command::Clv(a) => clv::run(*a, cli.quiet),

@@ -1,0 +1,375 @@
+//! Key accounts and escalations (domain.md §1). A customer is a key account when its largest
+//! order or an intended deal reaches `key_account_min_deal`; higher tiers by amount. Open
+//! deals at or above `escalation_min_deal` that are stalled (no follow-up for `stall_days`,
+//! or open longer than `max_open_days`) go to the senior review with their tracking sheet.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+
+use super::data::{self, Account};
+use super::params::{KeyAccountParams, PlanValid};
+use crate::error::Result;
+use crate::schema as s;
+
+/// Output columns beyond the contract's.
+pub const TIER: &str = "tier";
+pub const MAX_INTENDED_DEAL: &str = "max_intended_deal";
+pub const BASIS: &str = "basis";
+pub const OPEN_DEALS: &str = "open_deals";
+pub const OPEN_AMOUNT: &str = "open_amount";
+pub const STALLED_DEALS: &str = "stalled_deals";
+pub const DAYS_STALLED: &str = "days_stalled";
+pub const DAYS_OPEN: &str = "days_open";
+pub const STALL_REASON: &str = "stall_reason";
+
+/// One row of the deals table, with its tracking-sheet fields.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Deal {
+    pub id: String,
+    pub customer_id: Option<String>,
+    pub owner: Option<String>,
+    pub stage: String,
+    pub amount: f64,
+    pub opened_on: Option<NaiveDate>,
+    pub last_follow_up: Option<NaiveDate>,
+    pub core_need: Option<String>,
+    pub main_obstacle: Option<String>,
+    pub strategy: Option<String>,
+}
+
+/// The deals, sorted by deal id.
+pub fn deals(df: &DataFrame) -> Result<Vec<Deal>> {
+    let ids = data::strs(df, s::DEAL_ID)?;
+    let cust = data::strs(df, s::CUSTOMER_ID)?;
+    let owner = data::strs(df, s::OWNER)?;
+    let stage = data::strs(df, s::STAGE)?;
+    let amount = data::f64s(df, s::INTENDED_AMOUNT)?;
+    let opened = data::dates(df, s::OPENED_ON)?;
+    let follow = data::dates(df, s::LAST_FOLLOW_UP)?;
+    let need = data::strs(df, s::CORE_NEED)?;
+    let obstacle = data::strs(df, s::MAIN_OBSTACLE)?;
+    let strategy = data::strs(df, s::STRATEGY)?;
+    let mut out: Vec<Deal> = (0..df.height())
+        .filter_map(|i| {
+            Some(Deal {
+                id: ids[i].clone()?,
+                customer_id: cust[i].clone(),
+                owner: owner[i].clone(),
+                stage: stage[i].clone().unwrap_or_default(),
+                amount: amount[i].unwrap_or(0.0),
+                opened_on: opened[i],
+                last_follow_up: follow[i],
+                core_need: need[i].clone(),
+                main_obstacle: obstacle[i].clone(),
+                strategy: strategy[i].clone(),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(out)
+}
+
+/// Why an open deal is stalled, with the days since its last follow-up.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stall {
+    pub days_stalled: Option<i64>,
+    pub days_open: Option<i64>,
+    pub reason: String,
+}
+
+impl Deal {
+    pub fn is_open(&self, p: &KeyAccountParams) -> bool {
+        p.open_stages.contains(&self.stage)
+    }
+
+    /// Some when the deal is open and stalled at `as_of`.
+    pub fn stall(&self, p: &KeyAccountParams, as_of: NaiveDate) -> Option<Stall> {
+        if !self.is_open(p) {
+            return None;
+        }
+        let days_open = self.opened_on.map(|d| (as_of - d).num_days());
+        let days_stalled = self
+            .last_follow_up
+            .or(self.opened_on)
+            .map(|d| (as_of - d).num_days());
+        let reason = match (days_stalled, days_open) {
+            (None, _) => "no follow-up recorded".to_string(),
+            (Some(d), _) if d >= i64::from(p.stall_days) => {
+                format!("no follow-up for {d} days")
+            }
+            (_, Some(o)) if o >= i64::from(p.max_open_days) => {
+                format!("open {o} days in stage {}", self.stage)
+            }
+            _ => return None,
+        };
+        Some(Stall {
+            days_stalled,
+            days_open,
+            reason,
+        })
+    }
+}
+
+/// The tier of an amount: the highest tier whose minimum it reaches, None below the base.
+pub fn tier(amount: f64, p: &KeyAccountParams) -> Option<&str> {
+    if amount.is_nan() || amount < p.key_account_min_deal {
+        return None;
+    }
+    let top = p.tiers.iter().rev().find(|t| amount >= t.min_deal);
+    Some(top.map_or(p.base_tier.as_str(), |t| t.name.as_str()))
+}
+
+/// Per customer: the largest intended deal (lost deals excluded) and open deal counts.
+#[derive(Debug, Clone, Default)]
+struct DealStats {
+    max_deal: Option<f64>,
+    open: u32,
+    open_amount: f64,
+    stalled: u32,
+}
+
+/// The key-account table: customers whose largest order or intended deal reaches the base
+/// tier, sorted by tier (highest first), then basis amount (largest first), then id.
+pub fn key_accounts(
+    accounts: &[Account],
+    deals: &[Deal],
+    p: &PlanValid,
+    as_of: NaiveDate,
+    churn: bool,
+) -> Result<DataFrame> {
+    let k = &p.key_accounts;
+    let mut stats: BTreeMap<&str, DealStats> = BTreeMap::new();
+    for d in deals {
+        let Some(c) = d.customer_id.as_deref() else {
+            continue;
+        };
+        let st = stats.entry(c).or_default();
+        if d.stage != "lost" {
+            st.max_deal = Some(st.max_deal.map_or(d.amount, |m: f64| m.max(d.amount)));
+        }
+        if d.is_open(k) {
+            st.open += 1;
+            st.open_amount += d.amount;
+            st.stalled += u32::from(d.stall(k, as_of).is_some());
+        }
+    }
+    let by_id: HashMap<&str, &Account> = accounts.iter().map(|a| (a.id.as_str(), a)).collect();
+    let none = Account::default();
+    // every customer of the table plus prospects known only from deals
+    let mut ids: Vec<&str> = accounts.iter().map(|a| a.id.as_str()).collect();
+    ids.extend(stats.keys().filter(|c| !by_id.contains_key(*c)));
+    let tier_rank = |t: &str| {
+        k.tiers
+            .iter()
+            .position(|x| x.name == t)
+            .map_or(0, |i| i + 1)
+    };
+    let mut rows = Vec::new();
+    for id in ids {
+        let a = by_id.get(id).copied().unwrap_or(&none);
+        let st = stats.get(id).cloned().unwrap_or_default();
+        let order = a.largest_order.unwrap_or(f64::NEG_INFINITY);
+        let deal = st.max_deal.unwrap_or(f64::NEG_INFINITY);
+        let (basis, amount) = if deal > order {
+            ("intended_deal", deal)
+        } else {
+            ("largest_order", order)
+        };
+        if let Some(t) = tier(amount, k) {
+            rows.push((id, a, st, t, basis, amount));
+        }
+    }
+    rows.sort_by(|x, y| {
+        tier_rank(y.3)
+            .cmp(&tier_rank(x.3))
+            .then(y.5.total_cmp(&x.5))
+            .then(x.0.cmp(y.0))
+    });
+    let mut df = df![
+        s::CUSTOMER_ID => rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+        s::NAME => rows.iter().map(|r| r.1.name.clone()).collect::<Vec<_>>(),
+        TIER => rows.iter().map(|r| r.3).collect::<Vec<_>>(),
+        s::LARGEST_ORDER => rows.iter().map(|r| r.1.largest_order).collect::<Vec<_>>(),
+        MAX_INTENDED_DEAL => rows.iter().map(|r| r.2.max_deal).collect::<Vec<_>>(),
+        BASIS => rows.iter().map(|r| r.4).collect::<Vec<_>>(),
+        s::CUSTOMER_TYPE => rows.iter().map(|r| r.1.customer_type.clone()).collect::<Vec<_>>(),
+        s::DISTRICT => rows.iter().map(|r| r.1.district.clone()).collect::<Vec<_>>(),
+        s::STATION => rows.iter().map(|r| r.1.station.clone()).collect::<Vec<_>>(),
+        s::ACCOUNT_MANAGER => rows.iter().map(|r| r.1.manager.clone()).collect::<Vec<_>>(),
+        s::CREDIT_GRADE => rows.iter().map(|r| r.1.grade.clone()).collect::<Vec<_>>(),
+        s::REVENUE_LAST_12M => rows.iter().map(|r| r.1.revenue_12m).collect::<Vec<_>>(),
+        OPEN_DEALS => rows.iter().map(|r| r.2.open).collect::<Vec<_>>(),
+        OPEN_AMOUNT => rows.iter().map(|r| r.2.open_amount).collect::<Vec<_>>(),
+        STALLED_DEALS => rows.iter().map(|r| r.2.stalled).collect::<Vec<_>>(),
+    ]?;
+    if churn {
+        df.with_column(Column::new(
+            data::CHURN_RISK.into(),
+            rows.iter()
+                .map(|r| r.1.churn_risk.clone())
+                .collect::<Vec<_>>(),
+        ))?;
+    }
+    Ok(df)
+}
+
+/// Dates as a Date column.
+pub(super) fn date_column(name: &str, v: Vec<Option<NaiveDate>>) -> Result<Column> {
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    let days: Vec<Option<i32>> = v
+        .into_iter()
+        .map(|d| d.map(|d| (d - epoch).num_days() as i32))
+        .collect();
+    Ok(Column::new(name.into(), days).cast(&DataType::Date)?)
+}
+
+/// Open deals at or above `escalation_min_deal` that are stalled, largest first.
+pub fn escalations(
+    accounts: &[Account],
+    deals: &[Deal],
+    p: &PlanValid,
+    as_of: NaiveDate,
+) -> Result<DataFrame> {
+    let k = &p.key_accounts;
+    let by_id: HashMap<&str, &Account> = accounts.iter().map(|a| (a.id.as_str(), a)).collect();
+    let mut rows: Vec<(&Deal, Stall, Option<&Account>)> = deals
+        .iter()
+        .filter(|d| d.amount >= k.escalation_min_deal)
+        .filter_map(|d| {
+            let st = d.stall(k, as_of)?;
+            let a = d.customer_id.as_deref().and_then(|c| by_id.get(c).copied());
+            Some((d, st, a))
+        })
+        .collect();
+    rows.sort_by(|x, y| y.0.amount.total_cmp(&x.0.amount).then(x.0.id.cmp(&y.0.id)));
+    let acc = |f: fn(&Account) -> Option<String>| -> Vec<Option<String>> {
+        rows.iter().map(|r| r.2.and_then(f)).collect()
+    };
+    let mut df = df![
+        s::DEAL_ID => rows.iter().map(|r| r.0.id.clone()).collect::<Vec<_>>(),
+        s::CUSTOMER_ID => rows.iter().map(|r| r.0.customer_id.clone()).collect::<Vec<_>>(),
+        s::NAME => acc(|a| a.name.clone()),
+        s::OWNER => rows.iter().map(|r| r.0.owner.clone()).collect::<Vec<_>>(),
+        s::ACCOUNT_MANAGER => acc(|a| a.manager.clone()),
+        s::STAGE => rows.iter().map(|r| r.0.stage.clone()).collect::<Vec<_>>(),
+        s::INTENDED_AMOUNT => rows.iter().map(|r| r.0.amount).collect::<Vec<_>>(),
+        DAYS_STALLED => rows.iter().map(|r| r.1.days_stalled).collect::<Vec<_>>(),
+        s::MAIN_OBSTACLE => rows.iter().map(|r| r.0.main_obstacle.clone()).collect::<Vec<_>>(),
+        s::STRATEGY => rows.iter().map(|r| r.0.strategy.clone()).collect::<Vec<_>>(),
+        s::CORE_NEED => rows.iter().map(|r| r.0.core_need.clone()).collect::<Vec<_>>(),
+        TIER => rows.iter().map(|r| tier(r.0.amount, k)).collect::<Vec<_>>(),
+        STALL_REASON => rows.iter().map(|r| r.1.reason.clone()).collect::<Vec<_>>(),
+        DAYS_OPEN => rows.iter().map(|r| r.1.days_open).collect::<Vec<_>>(),
+        s::DISTRICT => acc(|a| a.district.clone()),
+        s::STATION => acc(|a| a.station.clone()),
+    ]?;
+    df.with_column(date_column(
+        s::OPENED_ON,
+        rows.iter().map(|r| r.0.opened_on).collect(),
+    )?)?;
+    df.with_column(date_column(
+        s::LAST_FOLLOW_UP,
+        rows.iter().map(|r| r.0.last_follow_up).collect(),
+    )?)?;
+    Ok(df)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::params::PlanParams;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
+    }
+
+    fn deal(id: &str, cust: &str, stage: &str, amount: f64, follow: NaiveDate) -> Deal {
+        Deal {
+            id: id.into(),
+            customer_id: Some(cust.into()),
+            owner: Some("Li".into()),
+            stage: stage.into(),
+            amount,
+            opened_on: Some(d(2025, 10, 1)),
+            last_follow_up: Some(follow),
+            main_obstacle: Some("budget".into()),
+            ..Deal::default()
+        }
+    }
+
+    #[test]
+    fn tiers_by_amount() -> Result<()> {
+        let p = PlanParams::default().check()?;
+        let k = &p.key_accounts;
+        assert_eq!(tier(9_999.0, k), None);
+        assert_eq!(tier(10_000.0, k), Some("key"));
+        assert_eq!(tier(100_000.0, k), Some("strategic"));
+        assert_eq!(tier(f64::NAN, k), None);
+        Ok(())
+    }
+
+    #[test]
+    fn key_accounts_by_order_or_deal() -> Result<()> {
+        let p = PlanParams::default().check()?;
+        let acc = vec![
+            Account {
+                id: "a".into(),
+                largest_order: Some(12_000.0),
+                ..Account::default()
+            },
+            Account {
+                id: "b".into(),
+                largest_order: Some(500.0),
+                ..Account::default()
+            },
+            Account {
+                id: "c".into(),
+                largest_order: Some(900.0),
+                ..Account::default()
+            },
+        ];
+        let deals = vec![
+            deal("D1", "b", "negotiation", 150_000.0, d(2025, 12, 20)),
+            deal("D2", "c", "lost", 50_000.0, d(2025, 12, 20)),
+            deal("D3", "p", "lead", 20_000.0, d(2025, 12, 20)),
+        ];
+        let df = key_accounts(&acc, &deals, &p, d(2026, 1, 1), false)?;
+        let ids: Vec<Option<&str>> = df.column(s::CUSTOMER_ID)?.str()?.iter().collect();
+        assert_eq!(ids, [Some("b"), Some("p"), Some("a")]);
+        let tiers: Vec<Option<&str>> = df.column(TIER)?.str()?.iter().collect();
+        assert_eq!(tiers, [Some("strategic"), Some("key"), Some("key")]);
+        Ok(())
+    }
+
+    #[test]
+    fn stalled_large_open_deals_are_escalated() -> Result<()> {
+        let p = PlanParams::default().check()?;
+        let as_of = d(2026, 1, 1);
+        let deals = vec![
+            deal("D1", "a", "negotiation", 150_000.0, d(2025, 11, 1)), // 61 days silent
+            deal("D2", "a", "contact", 150_000.0, d(2025, 12, 25)),    // open 92 days, fresh
+            deal("D3", "a", "signed", 500_000.0, d(2025, 1, 1)),       // not open
+            deal("D4", "a", "lead", 90_000.0, d(2025, 1, 1)),          // below the line
+            Deal {
+                opened_on: Some(d(2025, 6, 1)),
+                ..deal("D5", "a", "lead", 200_000.0, d(2025, 12, 30))
+            }, // open 214 days
+        ];
+        let df = escalations(&[], &deals, &p, as_of)?;
+        let ids: Vec<Option<&str>> = df.column(s::DEAL_ID)?.str()?.iter().collect();
+        assert_eq!(ids, [Some("D5"), Some("D1")]);
+        let days: Vec<Option<i64>> = df.column(DAYS_STALLED)?.i64()?.iter().collect();
+        assert_eq!(days, [Some(2), Some(61)]);
+        let why: Vec<Option<&str>> = df.column(STALL_REASON)?.str()?.iter().collect();
+        assert_eq!(
+            why,
+            [
+                Some("open 214 days in stage lead"),
+                Some("no follow-up for 61 days")
+            ]
+        );
+        Ok(())
+    }
+}

@@ -1,0 +1,260 @@
+//! The plan stage: every planner output from the clean tables and the per-customer table.
+//! An output whose input is absent is skipped with a note, never an error; infeasible
+//! settings (quota bounds that cannot reach the target) are [`crate::Error::Infeasible`].
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+
+use super::data::{self, Periods};
+use super::key_accounts::{self, Deal};
+use super::params::PlanValid;
+use super::quotas::{self, TargetSource};
+use super::{credit_mix, market_share, prospects, review};
+use crate::error::Result;
+use crate::schema as s;
+
+/// What the plan stage reads. Any input table may be absent.
+pub struct PlanInputs<'a> {
+    /// The clean customers table (its columns are also in `table`).
+    pub customers: Option<&'a DataFrame>,
+    pub transactions: Option<&'a DataFrame>,
+    pub targets: Option<&'a DataFrame>,
+    pub deals: Option<&'a DataFrame>,
+    /// The per-customer table of `kam run` (features, value and segment columns, and the
+    /// churn columns when present).
+    pub table: &'a DataFrame,
+    pub as_of: NaiveDate,
+}
+
+/// The plan outputs; None when skipped (the reason is in `notes`).
+#[derive(Debug, Default)]
+pub struct PlanOutputs {
+    pub key_accounts: Option<DataFrame>,
+    pub escalations: Option<DataFrame>,
+    pub review_pack: Option<DataFrame>,
+    pub prospects: Option<DataFrame>,
+    pub credit_mix: Option<DataFrame>,
+    pub market_share: Option<DataFrame>,
+    pub quotas: Option<DataFrame>,
+    /// Skipped outputs, shortfalls and other facts, one sentence each.
+    pub notes: Vec<String>,
+    /// One line per output for the terminal summary (without the file path).
+    pub summary: Vec<(&'static str, String)>,
+}
+
+impl PlanOutputs {
+    /// (file name, frame) of every output produced, in a fixed order.
+    pub fn files(&self) -> Vec<(&'static str, &DataFrame)> {
+        [
+            ("key_accounts.csv", &self.key_accounts),
+            ("escalations.csv", &self.escalations),
+            ("review_pack.csv", &self.review_pack),
+            ("prospects.csv", &self.prospects),
+            ("credit_mix.csv", &self.credit_mix),
+            ("market_share.csv", &self.market_share),
+            ("quotas.csv", &self.quotas),
+        ]
+        .into_iter()
+        .filter_map(|(n, d)| d.as_ref().map(|d| (n, d)))
+        .collect()
+    }
+}
+
+fn has(df: &DataFrame, c: &str) -> bool {
+    df.get_column_names().iter().any(|n| n.as_str() == c)
+}
+
+/// Run items 1-6 of the planner on the inputs.
+pub fn plan(inp: &PlanInputs, p: &PlanValid) -> Result<PlanOutputs> {
+    let mut out = PlanOutputs::default();
+    let periods = Periods::around(inp.as_of, p.quotas.period.months());
+    let accounts = data::accounts(inp.table, inp.transactions, inp.as_of, &periods)?;
+    let churn = data::has_churn(inp.table);
+    let deals: Vec<Deal> = match inp.deals {
+        Some(d) => key_accounts::deals(d)?,
+        None => Vec::new(),
+    };
+
+    // 1. key accounts and escalations
+    let ka = key_accounts::key_accounts(&accounts, &deals, p, inp.as_of, churn)?;
+    let strategic = p.key_accounts.tiers.last().map(|t| t.name.clone());
+    let n_top = strategic.as_ref().map_or(0, |t| {
+        ka.column(key_accounts::TIER)
+            .ok()
+            .and_then(|c| {
+                c.str()
+                    .ok()
+                    .map(|c| c.iter().filter(|v| *v == Some(t)).count())
+            })
+            .unwrap_or(0)
+    });
+    out.summary.push((
+        "key_accounts.csv",
+        format!(
+            "key accounts: {} (of which {} {})",
+            ka.height(),
+            n_top,
+            strategic.unwrap_or_default()
+        ),
+    ));
+    out.key_accounts = Some(ka);
+    if inp.deals.is_some() {
+        let esc = key_accounts::escalations(&accounts, &deals, p, inp.as_of)?;
+        out.summary.push((
+            "escalations.csv",
+            format!(
+                "escalations: {} stalled open deals >= {}",
+                esc.height(),
+                p.key_accounts.escalation_min_deal
+            ),
+        ));
+        out.escalations = Some(esc);
+    } else {
+        out.notes
+            .push("plan: escalations.csv not written: no deals table".into());
+    }
+
+    // 2. review pack
+    if inp.deals.is_some() || churn {
+        let rp = review::review_pack(&accounts, &deals, p, inp.as_of)?;
+        out.summary.push((
+            "review_pack.csv",
+            format!("review pack: {} rows", rp.height()),
+        ));
+        out.review_pack = Some(rp);
+    } else {
+        out.notes
+            .push("plan: review_pack.csv not written: no deals table and no churn scores".into());
+    }
+    if !churn {
+        out.notes.push(
+            "plan: no churn scores in the customer table; the review pack lists no high-churn-risk accounts and market-share eligibility ignores churn risk".into(),
+        );
+    }
+
+    // 3. prospects
+    if has(inp.table, s::POTENTIAL_VOLUME) || has(inp.table, s::VEHICLES) {
+        if !data::has_quantity(inp.transactions) {
+            out.notes.push("plan: transactions have no quantity, so prospects are ranked as if they bought nothing".into());
+        }
+        let pr = prospects::prospects(&accounts, &p.prospects)?;
+        out.summary.push((
+            "prospects.csv",
+            format!("prospects: {} ranked", pr.height()),
+        ));
+        out.prospects = Some(pr);
+    } else {
+        out.notes.push(
+            "plan: prospects.csv not written: the customers have no potential_volume or vehicles"
+                .into(),
+        );
+    }
+
+    // 4. credit mix
+    if has(inp.table, s::CREDIT_GRADE) {
+        let cm = credit_mix::credit_mix(&accounts, p)?;
+        let q = company_quality(&cm);
+        out.summary.push((
+            "credit_mix.csv",
+            format!(
+                "credit mix: {:.1}% of customers rated {} or better (goal {:.0}%)",
+                100.0 * q,
+                p.credit_mix.quality_min_grade,
+                100.0 * p.credit_mix.goal
+            ),
+        ));
+        out.credit_mix = Some(cm);
+    } else {
+        out.notes
+            .push("plan: credit_mix.csv not written: the customers have no credit_grade".into());
+    }
+
+    // 5. market share
+    if !data::has_quantity(inp.transactions) {
+        out.notes.push(
+            "plan: market_share.csv not written: the transactions have no quantity (volume)".into(),
+        );
+    } else if !(has(inp.table, s::CUSTOMER_TYPE) && has(inp.table, s::CREDIT_GRADE)) {
+        out.notes.push(
+            "plan: market_share.csv not written: the customers have no customer_type or credit_grade"
+                .into(),
+        );
+    } else {
+        let (ms, sum) = market_share::market_share(&accounts, p)?;
+        let cap = p.market_share.capacity;
+        out.summary.push((
+            "market_share.csv",
+            format!(
+                "market share: {} eligible, {} selected, {:.0} allocated = {:.1}% of capacity {:.0} (cap {:.0}%)",
+                sum.eligible,
+                sum.selected,
+                sum.allocated,
+                100.0 * sum.allocated / cap,
+                cap,
+                100.0 * p.market_share.cap_share_max
+            ),
+        ));
+        out.notes.extend(sum.notes);
+        out.market_share = Some(ms);
+    }
+
+    // 6. quotas
+    if inp.transactions.is_some() {
+        let q = &p.quotas;
+        let source = match (q.company_target, inp.targets) {
+            (Some(t), _) => TargetSource::Config(t),
+            (None, Some(t)) => quotas::target_from_table(t, &periods, q.metric)?
+                .map_or(TargetSource::Growth, TargetSource::Targets),
+            (None, None) => TargetSource::Growth,
+        };
+        if q.metric == super::params::QuotaMetric::Volume && !data::has_quantity(inp.transactions) {
+            out.notes
+                .push("plan: quotas.csv not written: a volume quota needs quantities".into());
+        } else {
+            let qt = quotas::quotas(&accounts, p, &periods, source)?;
+            let last = qt
+                .column(quotas::LAST_PERIOD_ACTUAL)
+                .ok()
+                .and_then(|c| c.f64().ok().and_then(|c| c.get(0)))
+                .unwrap_or(0.0);
+            if source == TargetSource::Growth && last <= 0.0 {
+                out.notes.push(format!(
+                    "plan: no sales in the last quota period ({}), so the growth target is 0; set plan.quotas.company_target",
+                    Periods::label(periods.last_start, periods.months)
+                ));
+            }
+            let company = qt
+                .column(quotas::QUOTA)
+                .ok()
+                .and_then(|c| c.f64().ok().and_then(|c| c.get(0)))
+                .unwrap_or(0.0);
+            out.summary.push((
+                "quotas.csv",
+                format!(
+                    "quotas: {} {} for {} split over {} units",
+                    q.metric.name(),
+                    company,
+                    Periods::label(periods.next_start, periods.months),
+                    qt.height().saturating_sub(1)
+                ),
+            ));
+            out.quotas = Some(qt);
+        }
+    } else {
+        out.notes
+            .push("plan: quotas.csv not written: no transactions".into());
+    }
+    Ok(out)
+}
+
+/// The company's quality share from the credit-mix table.
+fn company_quality(cm: &DataFrame) -> f64 {
+    cm.column(credit_mix::QUALITY_SHARE)
+        .ok()
+        .and_then(|c| c.f64().ok().and_then(|c| c.get(0)))
+        .unwrap_or(0.0)
+}
+
+#[cfg(test)]
+#[path = "stage_tests.rs"]
+mod tests;
