@@ -20,6 +20,7 @@ pub mod generate;
 pub mod io;
 pub mod manifest;
 pub mod pipeline;
+pub mod report;
 pub mod schema;
 pub mod segment;
 pub mod validate;

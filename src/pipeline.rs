@@ -163,6 +163,8 @@ pub fn run(cfg: &ValidConfig, mode: Mode, progress: &dyn Progress) -> Result<Out
             "customers: {n} rows -> {}",
             out.join("customers.csv").display()
         ));
+        progress.stage("drawing charts and the report");
+        write_report(cfg, &table, &mut manifest, &mut summary, &out)?;
     }
     manifest
         .timings_ms
@@ -171,6 +173,82 @@ pub fn run(cfg: &ValidConfig, mode: Mode, progress: &dyn Progress) -> Result<Out
     summary.push(format!("manifest: {}", out.join("manifest.json").display()));
     usable?;
     Ok(Outcome { manifest, summary })
+}
+
+/// Charts, `report.html` and `report.xlsx`, written after every other output: the tables
+/// this run wrote (listed in the manifest's outputs) are read back from `out/`, so the report
+/// shows exactly the files beside it. A report that cannot be built is a note, not a failure.
+fn write_report(
+    cfg: &ValidConfig,
+    customers: &DataFrame,
+    manifest: &mut Manifest,
+    summary: &mut Vec<String>,
+    out: &Path,
+) -> Result<()> {
+    use crate::report::stage::{self as report, ReportInputs, RunFacts};
+    let t0 = Instant::now();
+    let mut tables = Vec::new();
+    for stem in report::TABLES {
+        let file = format!("{stem}.csv");
+        if manifest.outputs.contains_key(&file) {
+            let df = CsvReadOptions::default()
+                .with_has_header(true)
+                .with_infer_schema_length(Some(10_000))
+                .try_into_reader_with_file_path(Some(out.join(&file)))?
+                .finish()?;
+            tables.push((stem.to_string(), df));
+        }
+    }
+    let mut models = Vec::new();
+    for stem in report::MODELS {
+        let file = format!("models/{stem}.json");
+        if manifest.outputs.contains_key(&file) {
+            let path = out.join(&file);
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| crate::error::Error::input(&path, e.to_string()))?;
+            if let Ok(v) = serde_json::from_str(&text) {
+                models.push((stem.to_string(), v));
+            }
+        }
+    }
+    let inputs = ReportInputs {
+        customers: customers.clone(),
+        tables,
+        models,
+        summary: summary.clone(),
+        facts: RunFacts {
+            as_of: manifest.as_of.clone(),
+            seed: cfg.seed,
+            version: manifest.kam_version.to_string(),
+        },
+        lang: cfg.lang,
+    };
+    match report::build(&inputs) {
+        Ok(files) => {
+            for (name, bytes) in &files.files {
+                write::bytes(bytes, &out.join(name))?;
+                manifest.outputs.insert(name.clone(), 1);
+            }
+            let charts = files.files.iter().filter(|f| f.0.ends_with(".png")).count();
+            summary.push(format!(
+                "report: {charts} charts -> {}, {}",
+                out.join("report.html").display(),
+                out.join("report.xlsx").display()
+            ));
+            manifest
+                .notes
+                .extend(files.notes.iter().map(|n| format!("report: {n}")));
+        }
+        Err(e) => {
+            let note = format!("report: not written: {e}");
+            summary.push(format!("note: {note}"));
+            manifest.notes.push(note);
+        }
+    }
+    manifest
+        .timings_ms
+        .insert("report".into(), t0.elapsed().as_millis() as u64);
+    Ok(())
 }
 
 /// RFM scores for everyone; model scores for every buyer (null when the model did not
