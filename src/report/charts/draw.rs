@@ -303,6 +303,7 @@ pub fn lines<DB: DrawingBackend>(
     let mut ch = ChartBuilder::on(area)
         .caption(&c.title, (family, TITLE_SIZE))
         .margin(18)
+        .margin_right(40)
         .x_label_area_size(60)
         .y_label_area_size(110)
         .build_cartesian_2d(

@@ -48,6 +48,9 @@ pub enum Format {
 impl Format {
     pub fn fmt(self, v: f64) -> String {
         match self {
+            // Small fractional ticks (an axis of 0..3 customers) keep one decimal, so no two
+            // ticks print the same.
+            Format::Thousands if v.abs() < 100.0 && v.fract() != 0.0 => thousands(v, 1),
             Format::Thousands => thousands(v, 0),
             Format::Percent => format!(
                 "{}%",
@@ -234,6 +237,7 @@ mod tests {
         assert_eq!(Format::Percent.fmt(0.934), "93%");
         assert_eq!(Format::Percent.fmt(0.056), "5.6%");
         assert_eq!(Format::Thousands.fmt(41056700.0), "41,056,700");
+        assert_eq!(Format::Thousands.fmt(0.5), "0.5");
     }
 
     #[test]
