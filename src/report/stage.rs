@@ -51,6 +51,22 @@ pub const TABLES: &[&str] = &[
 /// JSON models of `out/models/` the report reads (`plan` holds the market-share cap).
 pub const MODELS: &[&str] = &["plan", "forecast"];
 
+/// Every chart the report can draw (file stems under `charts/`), in report order.
+pub const CHART_NAMES: [&str; 12] = [
+    "sales_trend",
+    "attainment_by_district",
+    "leaderboard",
+    "segment_map",
+    "segment_profiles",
+    "clv_concentration",
+    "churn_risk",
+    "revenue_at_risk",
+    "clv_calibration",
+    "market_share",
+    "credit_mix",
+    "channel_conversion",
+];
+
 /// Facts about the run shown at the top of the report.
 #[derive(Debug, Clone, Default)]
 pub struct RunFacts {

@@ -1,6 +1,7 @@
 //! Stage tests on hand-made frames with the agreed columns of every table.
 
 use super::*;
+use crate::report::i18n::EN;
 
 type R = std::result::Result<(), Box<dyn std::error::Error>>;
 
@@ -102,20 +103,7 @@ fn every_chart_renders_from_the_agreed_tables() -> R {
     let files = build(&inputs(all_tables()?, Lang::En)?)?;
     assert!(files.notes.is_empty(), "{:?}", files.notes);
     let names: Vec<&str> = files.files.iter().map(|f| f.0.as_str()).collect();
-    for chart in [
-        "sales_trend",
-        "attainment_by_district",
-        "leaderboard",
-        "segment_map",
-        "segment_profiles",
-        "clv_concentration",
-        "churn_risk",
-        "revenue_at_risk",
-        "clv_calibration",
-        "market_share",
-        "credit_mix",
-        "channel_conversion",
-    ] {
+    for chart in CHART_NAMES {
         assert!(
             names.contains(&format!("charts/{chart}.png").as_str()),
             "{chart} missing: {names:?}"
@@ -167,5 +155,32 @@ fn same_inputs_give_identical_bytes() -> R {
             assert!(x == y, "{} differs", x.0);
         }
     }
+    Ok(())
+}
+
+#[test]
+fn readme_lists_every_chart_and_shows_committed_pngs() -> R {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md"))?;
+    for chart in CHART_NAMES {
+        assert!(
+            readme.contains(&format!("`{chart}`")),
+            "README does not list chart {chart}"
+        );
+    }
+    for png in ["segment_map", "segment_profiles", "clv_concentration"] {
+        let path = format!("docs/charts/{png}.png");
+        assert!(
+            readme.contains(&format!("]({path})")),
+            "README does not show {path}"
+        );
+        assert!(
+            root.join(&path).exists(),
+            "{path} is not committed (scripts/readme-charts.sh)"
+        );
+    }
+    let (charts, _) = charts(&inputs(all_tables()?, Lang::En)?, &EN);
+    let names: Vec<&str> = charts.iter().map(|c| c.0).collect();
+    assert_eq!(names, CHART_NAMES);
     Ok(())
 }

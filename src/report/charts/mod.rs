@@ -209,6 +209,10 @@ fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>> {
         let mut enc = png::Encoder::new(&mut out, w, h);
         enc.set_color(png::ColorType::Rgb);
         enc.set_depth(png::BitDepth::Eight);
+        // Charts are mostly flat colour: adaptive filters make them about 4x smaller.
+        // (Compression::Best is 5x slower again for a few percent.)
+        enc.set_compression(png::Compression::Default);
+        enc.set_adaptive_filter(png::AdaptiveFilterType::Adaptive);
         let mut writer = enc
             .write_header()
             .map_err(|e| Error::Internal(format!("PNG encoding: {e}")))?;
