@@ -215,7 +215,12 @@ fn write_report(
         customers: customers.clone(),
         tables,
         models,
-        summary: summary.clone(),
+        // Paths relative to the output directory and no wall times, so the same run gives the
+        // same report wherever it is written.
+        summary: summary
+            .iter()
+            .map(|l| without_fit_time(&l.replace(&format!("{}/", out.display()), "")))
+            .collect(),
         facts: RunFacts {
             as_of: manifest.as_of.clone(),
             seed: cfg.seed,
@@ -249,6 +254,19 @@ fn write_report(
         .timings_ms
         .insert("report".into(), t0.elapsed().as_millis() as u64);
     Ok(())
+}
+
+/// `line` without a `, fit 0.242 s` wall time (the value model's summary line).
+fn without_fit_time(line: &str) -> String {
+    if let Some(i) = line.find(", fit ") {
+        let rest = &line[i + 6..];
+        if let Some(j) = rest.find(" s")
+            && rest[..j].parse::<f64>().is_ok()
+        {
+            return format!("{}{}", &line[..i], &rest[j + 2..]);
+        }
+    }
+    line.to_string()
 }
 
 /// RFM scores for everyone; model scores for every buyer (null when the model did not
@@ -406,4 +424,18 @@ fn summarize(m: &Manifest, v: &Validation, out: &Path) -> Vec<String> {
     }
     lines.extend(m.notes.iter().map(|n| format!("note: {n}")));
     lines
+}
+
+#[cfg(test)]
+mod report_tests {
+    use super::without_fit_time;
+
+    #[test]
+    fn fit_time_is_dropped_from_report_lines() {
+        assert_eq!(
+            without_fit_time("BG/NBD: converged (44 iterations, fit 0.242 s)"),
+            "BG/NBD: converged (44 iterations)"
+        );
+        assert_eq!(without_fit_time("a, fit x s"), "a, fit x s");
+    }
 }

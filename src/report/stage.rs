@@ -270,7 +270,8 @@ pub fn build(inputs: &ReportInputs) -> Result<ReportFiles> {
             .iter()
             .map(|l| (t.summary.to_string(), l.clone())),
     );
-    let (workbook, xlsx_notes) = xlsx::workbook(&summary_rows, &sheets)?;
+    let (workbook, xlsx_notes) =
+        xlsx::workbook(&summary_rows, &sheets, inputs.facts.as_of.as_deref())?;
     notes.extend(xlsx_notes);
 
     let chart_refs: Vec<SvgChart> = svgs

@@ -10,7 +10,8 @@
 
 use polars::prelude::*;
 use rust_xlsxwriter::{
-    Color, Format as XFormat, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+    Color, DocProperties, ExcelDateTime, Format as XFormat, FormatAlign, FormatBorder, Workbook,
+    Worksheet, XlsxError,
 };
 
 use crate::error::{Error, Result};
@@ -242,14 +243,33 @@ fn write_table(ws: &mut Worksheet, df: &DataFrame, st: &Styles) -> Result<usize>
     Ok(rows)
 }
 
+/// The workbook's creation date: the run's `as_of` (`YYYY-MM-DD`), else 2000-01-01, never
+/// the clock, so the same run writes the same bytes.
+fn created(as_of: Option<&str>) -> Result<ExcelDateTime> {
+    let parsed = as_of.and_then(|d| {
+        let mut it = d.get(..10)?.split('-');
+        Some((
+            it.next()?.parse().ok()?,
+            it.next()?.parse().ok()?,
+            it.next()?.parse().ok()?,
+        ))
+    });
+    let (y, m, d) = parsed.unwrap_or((2000, 1, 1));
+    ExcelDateTime::from_ymd(y, m, d)
+        .or_else(|_| ExcelDateTime::from_ymd(2000, 1, 1))
+        .map_err(xerr)
+}
+
 /// The workbook: a `summary` sheet (label, value rows) and one sheet per named table.
 /// Returns the bytes and a note per truncated sheet.
 pub fn workbook(
     summary: &[(String, String)],
     tables: &[(&str, &DataFrame)],
+    as_of: Option<&str>,
 ) -> Result<(Vec<u8>, Vec<String>)> {
     let st = Styles::new();
     let mut wb = Workbook::new();
+    wb.set_properties(&DocProperties::new().set_creation_datetime(&created(as_of)?));
     let mut names: Vec<String> = Vec::new();
     let mut notes = Vec::new();
     {
@@ -303,6 +323,7 @@ mod tests {
         let (bytes, notes) = workbook(
             &[("as_of".into(), "2026-01-01".into())],
             &[("customers", &df)],
+            Some("2026-01-01"),
         )?;
         assert!(notes.is_empty());
         let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes))?;
@@ -319,6 +340,17 @@ mod tests {
             formulas.cells().all(|(_, _, f)| f.is_empty()),
             "a cell holds a formula"
         );
+        Ok(())
+    }
+
+    #[test]
+    fn creation_date_comes_from_as_of_not_the_clock() -> R {
+        let df = df!("x" => [1i64])?;
+        let a = workbook(&[], &[("t", &df)], Some("2026-01-01"))?.0;
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        let b = workbook(&[], &[("t", &df)], Some("2026-01-01"))?.0;
+        assert!(a == b, "two builds differ");
+        assert!(created(Some("garbage")).is_ok());
         Ok(())
     }
 
