@@ -17,7 +17,7 @@ use rust_xlsxwriter::{
 use crate::error::{Error, Result};
 
 /// Rows written per sheet at most (the full tables are in the CSV and Parquet outputs).
-pub const MAX_SHEET_ROWS: usize = 100_000;
+pub const MAX_SHEET_ROWS: usize = 50_000;
 /// Characters allowed in a sheet name.
 const SHEET_NAME_MAX: usize = 31;
 /// Days from Excel's day 0 (1899-12-30) to 1970-01-01.
@@ -351,6 +351,21 @@ mod tests {
         let b = workbook(&[], &[("t", &df)], Some("2026-01-01"))?.0;
         assert!(a == b, "two builds differ");
         assert!(created(Some("garbage")).is_ok());
+        Ok(())
+    }
+
+    #[test]
+    fn long_tables_are_cut_with_a_note() -> R {
+        let n = MAX_SHEET_ROWS as i64 + 1;
+        let df = df!("x" => (0..n).collect::<Vec<i64>>())?;
+        let (bytes, notes) = workbook(&[], &[("customers", &df)], None)?;
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(notes[0].contains("first 50000 of 50001 rows"));
+        let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes))?;
+        assert_eq!(
+            book.worksheet_range("customers")?.height(),
+            MAX_SHEET_ROWS + 1
+        );
         Ok(())
     }
 
