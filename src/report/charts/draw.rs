@@ -2,10 +2,11 @@
 //! number drawn comes from the model, which the `*_chart` functions build and test.
 
 use plotters::coord::Shift;
-use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
+use plotters::coord::ranged1d::Ranged;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
+use super::axis::{KeyAxis, padded, ticks};
 use super::{BarChart, Format, LineChart, PALETTE, REFERENCE, ScatterChart, plot_error};
 use crate::error::Result;
 
@@ -18,18 +19,6 @@ const AXIS_TEXT: RGBColor = RGBColor(0x33, 0x33, 0x33);
 
 fn colour(i: usize) -> RGBColor {
     PALETTE[i % PALETTE.len()]
-}
-
-/// Axis range with room above the largest value (and below the smallest, when negative).
-fn padded(lo: f64, hi: f64) -> (f64, f64) {
-    let (lo, hi) = if lo.is_finite() && hi.is_finite() {
-        (lo, hi)
-    } else {
-        (0.0, 1.0)
-    };
-    let span = if hi > lo { hi - lo } else { hi.abs().max(1.0) };
-    let lo = if lo < 0.0 { lo - 0.05 * span } else { lo };
-    (lo, hi + 0.1 * span)
 }
 
 /// Category positions: the centre of category `i` is at `pos + 0.5`; horizontal charts list
@@ -239,20 +228,6 @@ where
         .map_err(plot_error)
 }
 
-/// Evenly spaced tick positions over `lo..=hi` (at most `max` of them, on integers when
-/// `integers`).
-fn ticks(lo: f64, hi: f64, max: usize, integers: bool) -> Vec<f64> {
-    if integers {
-        let n = (hi - lo).round().max(0.0) as usize + 1;
-        let step = n.div_ceil(max.max(1)).max(1);
-        return (0..n).step_by(step).map(|i| lo + i as f64).collect();
-    }
-    let m = max.max(2) - 1;
-    (0..=m)
-        .map(|i| lo + (hi - lo) * i as f64 / m as f64)
-        .collect()
-}
-
 /// Lines and shaded bands of a [`LineChart`].
 pub fn lines<DB: DrawingBackend>(
     c: &LineChart,
@@ -435,36 +410,4 @@ where
             .legend(move |(x, y)| Circle::new((x + 6, y), 5, col.filled()));
     }
     legend(&mut ch, family, SeriesLabelPosition::UpperRight)
-}
-
-/// A linear f64 axis whose ticks are exactly `keys` (category centres, month indices), so
-/// category labels sit under their bars.
-#[derive(Clone)]
-struct KeyAxis {
-    lo: f64,
-    hi: f64,
-    keys: Vec<f64>,
-}
-
-impl Ranged for KeyAxis {
-    type FormatOption = DefaultFormatting;
-    type ValueType = f64;
-
-    fn map(&self, v: &f64, limit: (i32, i32)) -> i32 {
-        let span = if self.hi > self.lo {
-            self.hi - self.lo
-        } else {
-            1.0
-        };
-        let r = (v - self.lo) / span;
-        limit.0 + (r * f64::from(limit.1 - limit.0)).round() as i32
-    }
-
-    fn key_points<H: KeyPointHint>(&self, _hint: H) -> Vec<f64> {
-        self.keys.clone()
-    }
-
-    fn range(&self) -> std::ops::Range<f64> {
-        self.lo..self.hi
-    }
 }

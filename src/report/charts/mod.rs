@@ -6,6 +6,7 @@
 //! Look: one palette ([`PALETTE`]), titles at the top, axis labels with units, light grid,
 //! thousands separators on money and counts, percentages on ratios.
 
+pub mod axis;
 pub mod customers;
 pub mod draw;
 pub mod plan;
