@@ -324,8 +324,13 @@ fn report_xlsx_has_sheets_styles_frozen_headers_and_filters() {
     for f in [
         "report.html",
         "report.xlsx",
+        // The charts the run's own tables allow today (segments, customers).
         "charts/segment_map.png",
         "charts/segment_map.svg",
+        "charts/segment_profiles.png",
+        "charts/segment_profiles.svg",
+        "charts/clv_concentration.png",
+        "charts/clv_concentration.svg",
     ] {
         assert!(manifest["outputs"][f].is_u64(), "{f} not in the manifest");
         assert!(out.join(f).exists(), "{f} not written");
