@@ -22,6 +22,7 @@ pub mod io;
 pub mod manifest;
 pub mod pipeline;
 pub mod plan;
+pub mod report;
 pub mod schema;
 pub mod segment;
 pub mod validate;

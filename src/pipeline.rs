@@ -190,6 +190,8 @@ pub fn run(cfg: &ValidConfig, mode: Mode, progress: &dyn Progress) -> Result<Out
             &mut summary,
             progress,
         )?;
+        progress.stage("drawing charts and the report");
+        write_report(cfg, &table, &mut manifest, &mut summary, &out)?;
     }
     if let (Mode::Plan, Ok(tx), Some(as_of)) = (mode, &usable, v.as_of) {
         progress.stage("computing customer features");
@@ -325,6 +327,100 @@ fn add_plan(
     summary.extend(plan.notes.iter().map(|n| format!("note: {n}")));
     manifest.notes.extend(plan.notes);
     Ok(())
+}
+
+/// Charts, `report.html` and `report.xlsx`, written after every other output: the tables
+/// this run wrote (listed in the manifest's outputs) are read back from `out/`, so the report
+/// shows exactly the files beside it. A report that cannot be built is a note, not a failure.
+fn write_report(
+    cfg: &ValidConfig,
+    customers: &DataFrame,
+    manifest: &mut Manifest,
+    summary: &mut Vec<String>,
+    out: &Path,
+) -> Result<()> {
+    use crate::report::stage::{self as report, ReportInputs, RunFacts};
+    let t0 = Instant::now();
+    let mut tables = Vec::new();
+    for stem in report::TABLES {
+        let file = format!("{stem}.csv");
+        if manifest.outputs.contains_key(&file) {
+            let df = CsvReadOptions::default()
+                .with_has_header(true)
+                .with_infer_schema_length(Some(10_000))
+                .try_into_reader_with_file_path(Some(out.join(&file)))?
+                .finish()?;
+            tables.push((stem.to_string(), df));
+        }
+    }
+    let mut models = Vec::new();
+    for stem in report::MODELS {
+        let file = format!("models/{stem}.json");
+        if manifest.outputs.contains_key(&file) {
+            let path = out.join(&file);
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| crate::error::Error::input(&path, e.to_string()))?;
+            if let Ok(v) = serde_json::from_str(&text) {
+                models.push((stem.to_string(), v));
+            }
+        }
+    }
+    let inputs = ReportInputs {
+        customers: customers.clone(),
+        tables,
+        models,
+        // Paths relative to the output directory and no wall times, so the same run gives the
+        // same report wherever it is written.
+        summary: summary
+            .iter()
+            .map(|l| without_fit_time(&l.replace(&format!("{}/", out.display()), "")))
+            .collect(),
+        facts: RunFacts {
+            as_of: manifest.as_of.clone(),
+            seed: cfg.seed,
+            version: manifest.kam_version.to_string(),
+        },
+        lang: cfg.lang,
+    };
+    match report::build(&inputs) {
+        Ok(files) => {
+            for (name, bytes) in &files.files {
+                write::bytes(bytes, &out.join(name))?;
+                manifest.outputs.insert(name.clone(), 1);
+            }
+            let charts = files.files.iter().filter(|f| f.0.ends_with(".png")).count();
+            summary.push(format!(
+                "report: {charts} charts -> {}, {}",
+                out.join("report.html").display(),
+                out.join("report.xlsx").display()
+            ));
+            manifest
+                .notes
+                .extend(files.notes.iter().map(|n| format!("report: {n}")));
+        }
+        Err(e) => {
+            let note = format!("report: not written: {e}");
+            summary.push(format!("note: {note}"));
+            manifest.notes.push(note);
+        }
+    }
+    manifest
+        .timings_ms
+        .insert("report".into(), t0.elapsed().as_millis() as u64);
+    Ok(())
+}
+
+/// `line` without a `, fit 0.242 s` wall time (the value model's summary line).
+fn without_fit_time(line: &str) -> String {
+    if let Some(i) = line.find(", fit ") {
+        let rest = &line[i + 6..];
+        if let Some(j) = rest.find(" s")
+            && rest[..j].parse::<f64>().is_ok()
+        {
+            return format!("{}{}", &line[..i], &rest[j + 2..]);
+        }
+    }
+    line.to_string()
 }
 
 /// RFM scores for everyone; model scores for every buyer (null when the model did not
@@ -483,4 +579,18 @@ fn summarize(m: &Manifest, v: &Validation, out: &Path) -> Vec<String> {
     }
     lines.extend(m.notes.iter().map(|n| format!("note: {n}")));
     lines
+}
+
+#[cfg(test)]
+mod report_tests {
+    use super::without_fit_time;
+
+    #[test]
+    fn fit_time_is_dropped_from_report_lines() {
+        assert_eq!(
+            without_fit_time("BG/NBD: converged (44 iterations, fit 0.242 s)"),
+            "BG/NBD: converged (44 iterations)"
+        );
+        assert_eq!(without_fit_time("a, fit x s"), "a, fit x s");
+    }
 }

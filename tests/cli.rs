@@ -104,6 +104,10 @@ fn same_inputs_and_seed_give_byte_identical_outputs() {
         "customers.parquet",
         "rejects/transactions.csv",
         "rejects/customers.csv",
+        "report.html",
+        "report.xlsx",
+        "charts/segment_map.png",
+        "charts/segment_map.svg",
     ] {
         assert!(
             read(&a.join(f)) == read(&b.join(f)),

@@ -93,6 +93,13 @@ pub fn json<T: Serialize>(value: &T, path: &Path) -> Result<()> {
     })
 }
 
+/// Raw bytes (charts, report.xlsx), written atomically like every other output.
+pub fn bytes(content: &[u8], path: &Path) -> Result<()> {
+    atomic(path, |w| {
+        w.write_all(content).map_err(|e| Error::write(path, e))
+    })
+}
+
 pub fn text(content: &str, path: &Path) -> Result<()> {
     atomic(path, |w| {
         w.write_all(content.as_bytes())

@@ -1,0 +1,77 @@
+//! Fonts embedded in the binary, so charts render the same on a bare machine.
+//!
+//! * English: `assets/fonts/kam-latin.ttf`, DejaVu Sans (Bitstream Vera licence, permissive)
+//!   subset to Latin scripts and common symbols (80 KB).
+//! * Chinese: `assets/fonts/kam-cjk.ttf`, WenQuanYi Micro Hei (Apache-2.0) subset to Latin-1,
+//!   CJK punctuation, the 3,755 GB2312 level-1 hanzi and every text of `i18n.rs`.
+//!
+//! `scripts/make-fonts.sh` rebuilds both. Each is registered with plotters under a family
+//! name that is also a CSS font list, so the SVG files name a fallback the viewer has.
+
+use std::sync::OnceLock;
+
+use plotters::style::{FontStyle, register_font};
+
+use crate::config::Lang;
+use crate::error::{Error, Result};
+
+static LATIN: &[u8] = include_bytes!("../../assets/fonts/kam-latin.ttf");
+static CJK: &[u8] = include_bytes!("../../assets/fonts/kam-cjk.ttf");
+
+/// Family of the English charts (DejaVu Sans).
+pub const LATIN_FAMILY: &str = "DejaVu Sans, sans-serif";
+/// Family of the Chinese charts (WenQuanYi Micro Hei).
+pub const CJK_FAMILY: &str = "WenQuanYi Micro Hei, Noto Sans CJK SC, Microsoft YaHei, sans-serif";
+
+static REGISTERED: OnceLock<std::result::Result<(), String>> = OnceLock::new();
+
+/// Register both embedded fonts with plotters (once per process).
+pub fn register() -> Result<()> {
+    REGISTERED
+        .get_or_init(|| {
+            for (family, bytes) in [(LATIN_FAMILY, LATIN), (CJK_FAMILY, CJK)] {
+                for style in [FontStyle::Normal, FontStyle::Bold] {
+                    // register_font's error is neither Debug nor Error: say which font failed.
+                    register_font(family, style, bytes)
+                        .map_err(|_| format!("the embedded font '{family}' cannot be read"))?;
+                }
+            }
+            Ok(())
+        })
+        .clone()
+        .map_err(Error::Internal)
+}
+
+/// The chart font family of `lang`.
+pub fn family(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => LATIN_FAMILY,
+        Lang::Zh => CJK_FAMILY,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_fonts_register_and_cover_their_texts() -> Result<()> {
+        register()?;
+        use ab_glyph::{Font, FontRef};
+        let cjk = FontRef::try_from_slice(CJK).map_err(|e| Error::Internal(e.to_string()))?;
+        let t = crate::report::i18n::ZH;
+        let missing: Vec<char> = format!("{t:?}")
+            .chars()
+            .filter(|c| !c.is_control() && *c != '\\')
+            .filter(|c| cjk.glyph_id(*c).0 == 0)
+            .collect();
+        assert!(missing.is_empty(), "not in kam-cjk.ttf: {missing:?}");
+        let latin = FontRef::try_from_slice(LATIN).map_err(|e| Error::Internal(e.to_string()))?;
+        assert!(
+            "Revenue 1,234 ≥ 100% é"
+                .chars()
+                .all(|c| c == ' ' || latin.glyph_id(c).0 != 0)
+        );
+        Ok(())
+    }
+}

@@ -1,0 +1,242 @@
+//! `report.html`: one self-contained page (inline CSS and SVG, no script, no font, no image or
+//! request of any kind; a Content-Security-Policy of `default-src 'none'` makes the browser
+//! refuse one even if it crept in). Every text that comes from the data is HTML-escaped.
+
+use polars::prelude::*;
+
+use super::charts::{Format, thousands};
+use super::i18n::{Texts, fill};
+use super::xlsx::is_ratio_column;
+use crate::config::Lang;
+
+/// Rows shown per key table (the workbook holds them all).
+pub const MAX_ROWS: usize = 50;
+
+/// `s` with `& < > " '` escaped, safe in element text and quoted attributes.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A rendered chart: file name stem, title and SVG text (already escaped by plotters).
+pub struct SvgChart<'a> {
+    pub name: &'a str,
+    pub title: &'a str,
+    pub svg: &'a str,
+}
+
+/// A table shown on the page.
+pub struct HtmlTable<'a> {
+    pub title: String,
+    pub df: &'a DataFrame,
+}
+
+/// Everything on the page.
+pub struct Page<'a> {
+    pub texts: &'a Texts,
+    pub lang: Lang,
+    pub facts: &'a [(String, String)],
+    pub summary: &'a [String],
+    pub charts: &'a [SvgChart<'a>],
+    pub tables: &'a [HtmlTable<'a>],
+    pub notes: &'a [String],
+}
+
+const CSS: &str = "body{font-family:'DejaVu Sans','Noto Sans CJK SC','WenQuanYi Micro Hei','Microsoft YaHei',sans-serif;margin:2em auto;max-width:1100px;color:#222;padding:0 1em}\
+h1{border-bottom:3px solid #4E79A7;padding-bottom:.3em}h2{color:#4E79A7;margin-top:2em}\
+dl.facts{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}dt{font-weight:bold}\
+pre{background:#f6f8fa;padding:1em;overflow-x:auto;font-size:.85em}\
+figure{margin:1.5em 0}figure svg{max-width:100%;height:auto;border:1px solid #ddd}\
+table{border-collapse:collapse;font-size:.85em;margin:.5em 0;display:block;overflow-x:auto}\
+th{background:#4E79A7;color:#fff;padding:.3em .6em;text-align:left;white-space:nowrap}\
+td{border-bottom:1px solid #e3e3e3;padding:.25em .6em;white-space:nowrap}td.n{text-align:right}\
+tr:nth-child(even) td{background:#f7f9fc}p.more{color:#666;font-size:.85em}";
+
+/// The page as HTML text.
+pub fn page(p: &Page) -> String {
+    let t = p.texts;
+    let mut h = String::with_capacity(64 * 1024);
+    let lang = match p.lang {
+        Lang::En => "en",
+        Lang::Zh => "zh-CN",
+    };
+    h.push_str(&format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<h1>{}</h1>\n",
+        escape(t.report_title),
+        escape(t.report_title)
+    ));
+    h.push_str("<dl class=\"facts\">\n");
+    for (k, v) in p.facts {
+        h.push_str(&format!("<dt>{}</dt><dd>{}</dd>\n", escape(k), escape(v)));
+    }
+    h.push_str("</dl>\n");
+    h.push_str(&format!("<h2>{}</h2>\n<pre>", escape(t.summary)));
+    for line in p.summary {
+        h.push_str(&escape(line));
+        h.push('\n');
+    }
+    h.push_str("</pre>\n");
+    if !p.charts.is_empty() {
+        h.push_str(&format!("<h2>{}</h2>\n", escape(t.charts)));
+    }
+    for c in p.charts {
+        h.push_str(&format!(
+            "<figure id=\"chart-{}\" aria-label=\"{}\">\n{}\n</figure>\n",
+            escape(c.name),
+            escape(c.title),
+            scalable(c.svg)
+        ));
+    }
+    if !p.tables.is_empty() {
+        h.push_str(&format!("<h2>{}</h2>\n", escape(t.tables)));
+    }
+    for tb in p.tables {
+        h.push_str(&format!("<h3>{}</h3>\n", escape(&tb.title)));
+        h.push_str(&table(tb.df, MAX_ROWS));
+        if tb.df.height() > MAX_ROWS {
+            let (shown, all) = (MAX_ROWS.to_string(), tb.df.height().to_string());
+            h.push_str(&format!(
+                "<p class=\"more\">{}</p>\n",
+                escape(&fill(t.rows_shown, &[&shown, &all]))
+            ));
+        }
+    }
+    if !p.notes.is_empty() {
+        h.push_str(&format!("<h2>{}</h2>\n<ul>\n", escape(t.notes)));
+        for n in p.notes {
+            h.push_str(&format!("<li>{}</li>\n", escape(n)));
+        }
+        h.push_str("</ul>\n");
+    }
+    h.push_str("</body>\n</html>\n");
+    h
+}
+
+/// plotters' SVG with a viewBox, so CSS can scale it to the page width.
+fn scalable(svg: &str) -> String {
+    let (w, h) = super::charts::SIZE;
+    match svg.strip_prefix("<svg ") {
+        Some(rest) => format!("<svg viewBox=\"0 0 {w} {h}\" {rest}"),
+        None => svg.to_string(),
+    }
+}
+
+/// One cell as display text, and whether it is a number (right-aligned).
+fn cell(v: &AnyValue, column: &str) -> (String, bool) {
+    match v {
+        AnyValue::Null => (String::new(), false),
+        AnyValue::Float64(x) => (float(*x, column), true),
+        AnyValue::Float32(x) => (float(f64::from(*x), column), true),
+        AnyValue::Int8(_)
+        | AnyValue::Int16(_)
+        | AnyValue::Int32(_)
+        | AnyValue::Int64(_)
+        | AnyValue::UInt8(_)
+        | AnyValue::UInt16(_)
+        | AnyValue::UInt32(_)
+        | AnyValue::UInt64(_) => (
+            v.extract::<i64>()
+                .map_or_else(|| v.to_string(), |i| thousands(i as f64, 0)),
+            true,
+        ),
+        other => match other.get_str() {
+            Some(s) => (s.to_string(), false),
+            None => (other.to_string(), false),
+        },
+    }
+}
+
+fn float(x: f64, column: &str) -> String {
+    if is_ratio_column(column) {
+        Format::Percent.fmt(x)
+    } else {
+        thousands(x, 2)
+    }
+}
+
+/// The first `max` rows of `df` as an HTML table, every value escaped.
+pub fn table(df: &DataFrame, max: usize) -> String {
+    let mut h = String::from("<table>\n<thead><tr>");
+    for c in df.columns() {
+        h.push_str(&format!("<th>{}</th>", escape(c.name())));
+    }
+    h.push_str("</tr></thead>\n<tbody>\n");
+    for i in 0..df.height().min(max) {
+        h.push_str("<tr>");
+        for c in df.columns() {
+            let v = c.get(i).unwrap_or(AnyValue::Null);
+            let (text, num) = cell(&v, c.name());
+            h.push_str(if num { "<td class=\"n\">" } else { "<td>" });
+            h.push_str(&escape(&text));
+            h.push_str("</td>");
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</tbody>\n</table>\n");
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::i18n::EN;
+
+    type R = std::result::Result<(), Box<dyn std::error::Error>>;
+
+    #[test]
+    fn data_text_is_escaped_everywhere() -> R {
+        let df = df!(
+            "name" => ["<script>alert(1)</script>", "O'Neil & \"Sons\""],
+            "revenue" => [1234567.891, -2.0],
+            "completion_rate" => [0.934, 1.0],
+            "orders" => [12345i64, 1],
+        )?;
+        let tables = [HtmlTable {
+            title: "<b>top</b>".into(),
+            df: &df,
+        }];
+        let summary = ["customers: <2000> rows".to_string()];
+        let facts = [("as_of".to_string(), "2026-01-01".to_string())];
+        let html = page(&Page {
+            texts: &EN,
+            lang: Lang::En,
+            facts: &facts,
+            summary: &summary,
+            charts: &[],
+            tables: &tables,
+            notes: &["a <note>".to_string()],
+        });
+        assert!(!html.contains("<script"), "{html}");
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(html.contains("O&#39;Neil &amp; &quot;Sons&quot;"));
+        assert!(html.contains("&lt;b&gt;top&lt;/b&gt;"));
+        assert!(html.contains("&lt;2000&gt;"));
+        assert!(html.contains("a &lt;note&gt;"));
+        assert!(html.contains(">1,234,567.89<"));
+        assert!(html.contains(">93%<"));
+        assert!(html.contains(">12,345<"));
+        assert!(html.contains("default-src 'none'"));
+        Ok(())
+    }
+
+    #[test]
+    fn svg_gets_a_view_box() {
+        assert_eq!(
+            scalable("<svg width=\"1000\">"),
+            "<svg viewBox=\"0 0 1000 600\" width=\"1000\">"
+        );
+    }
+}

@@ -1,0 +1,11 @@
+//! The charts and the report of `kam run`: `out/charts/<name>.png|svg`, `out/report.html`
+//! and `out/report.xlsx`, built in memory by [`stage::build`] from the run's tables; the
+//! pipeline writes the files.
+
+pub mod charts;
+pub mod data;
+pub mod fonts;
+pub mod html;
+pub mod i18n;
+pub mod stage;
+pub mod xlsx;

@@ -1,0 +1,297 @@
+//! The report stage: from the run's tables to chart, HTML and XLSX bytes. No file I/O here;
+//! the pipeline writes [`ReportFiles`]. A chart whose table or column is missing is skipped
+//! with a note, never an error.
+
+use polars::prelude::*;
+
+use super::charts::{self, Chart, customers, plan, sales};
+use super::data::{self, Note};
+use super::html::{self, HtmlTable, Page, SvgChart};
+use super::i18n::{Texts, texts};
+use super::{fonts, xlsx};
+use crate::config::Lang;
+use crate::error::Result;
+use crate::schema as s;
+
+/// Rows of the "top customers" table in report.html.
+pub const TOP_CUSTOMERS: usize = 20;
+/// Columns of the "top customers" table (those present are shown).
+const TOP_CUSTOMER_COLUMNS: &[&str] = &[
+    s::CUSTOMER_ID,
+    s::NAME,
+    s::CUSTOMER_TYPE,
+    s::DISTRICT,
+    s::ACCOUNT_MANAGER,
+    "segment_name",
+    s::MONETARY_TOTAL,
+    s::REVENUE_LAST_12M,
+    "clv",
+    "p_alive",
+    "churn_risk",
+    "revenue_at_risk",
+];
+
+/// Tables of `out/` the report reads, in sheet order (file stems without `.csv`).
+pub const TABLES: &[&str] = &[
+    "segments",
+    "attainment",
+    "weekly_progress",
+    "leaderboard",
+    "campaigns",
+    "trend",
+    "market_share",
+    "credit_mix",
+    "quotas",
+    "escalations",
+    "review_pack",
+    "key_accounts",
+    "prospects",
+    "models/calibration_by_frequency",
+];
+/// JSON models of `out/models/` the report reads (`plan` holds the market-share cap).
+pub const MODELS: &[&str] = &["plan", "forecast"];
+
+/// Every chart the report can draw (file stems under `charts/`), in report order.
+pub const CHART_NAMES: [&str; 12] = [
+    "sales_trend",
+    "attainment_by_district",
+    "leaderboard",
+    "segment_map",
+    "segment_profiles",
+    "clv_concentration",
+    "churn_risk",
+    "revenue_at_risk",
+    "clv_calibration",
+    "market_share",
+    "credit_mix",
+    "channel_conversion",
+];
+
+/// Facts about the run shown at the top of the report.
+#[derive(Debug, Clone, Default)]
+pub struct RunFacts {
+    pub as_of: Option<String>,
+    pub seed: u64,
+    pub version: String,
+}
+
+/// What the report is built from.
+pub struct ReportInputs {
+    /// `customers.csv` as the run wrote it.
+    pub customers: DataFrame,
+    /// The other output tables in sheet order, by file stem relative to `out/` without
+    /// `.csv` (`segments`, `attainment`, `models/calibration_by_frequency`, ...).
+    pub tables: Vec<(String, DataFrame)>,
+    /// JSON models by stem (`plan` for `models/plan.json`).
+    pub models: Vec<(String, serde_json::Value)>,
+    /// The run summary lines printed on the terminal.
+    pub summary: Vec<String>,
+    pub facts: RunFacts,
+    pub lang: Lang,
+}
+
+/// The report's files (paths relative to `out/`) and the notes on what was skipped.
+#[derive(Debug, Default)]
+pub struct ReportFiles {
+    pub files: Vec<(String, Vec<u8>)>,
+    pub notes: Vec<String>,
+}
+
+/// The charts that the inputs allow, by file stem, with a note for each one skipped.
+pub fn charts(inputs: &ReportInputs, t: &Texts) -> (Vec<(&'static str, Chart)>, Vec<Note>) {
+    let (tables, c) = (&inputs.tables, &inputs.customers);
+    let as_of = inputs.facts.as_of.as_deref();
+    let candidates: Vec<(&'static str, std::result::Result<Chart, Note>)> = vec![
+        (
+            "sales_trend",
+            data::trend(tables).map(|p| sales::trend_chart(&p, t)),
+        ),
+        (
+            "attainment_by_district",
+            data::attainment(tables, as_of).map(|(p, r)| sales::attainment_chart(&p, &r, t)),
+        ),
+        (
+            "leaderboard",
+            data::leaderboard(tables).map(|(l, r)| sales::leaderboard_chart(&l, &r, t)),
+        ),
+        (
+            "segment_map",
+            data::segment_map(c).map(|p| customers::segment_map_chart(&p, t)),
+        ),
+        (
+            "segment_profiles",
+            data::segment_profiles(tables).map(|r| customers::segment_profiles_chart(&r, t)),
+        ),
+        (
+            "clv_concentration",
+            data::concentration(c).map(|(v, clv)| customers::concentration_chart(&v, clv, t)),
+        ),
+        (
+            "churn_risk",
+            data::churn(c).map(|r| customers::churn_risk_chart(&r, t)),
+        ),
+        (
+            "revenue_at_risk",
+            data::churn(c).map(|r| customers::revenue_at_risk_chart(&r, t)),
+        ),
+        (
+            "clv_calibration",
+            data::calibration(tables).map(|r| customers::calibration_chart(&r, t)),
+        ),
+        (
+            "market_share",
+            data::market_share(tables, &inputs.models)
+                .map(|(r, cap)| plan::market_share_chart(&r, cap, t)),
+        ),
+        (
+            "credit_mix",
+            data::credit_mix(tables).map(|(l, r)| plan::credit_mix_chart(&l, &r, t)),
+        ),
+        (
+            "channel_conversion",
+            data::channels(tables).map(|r| sales::channels_chart(&r, t)),
+        ),
+    ];
+    let mut out = Vec::new();
+    let mut notes = Vec::new();
+    for (name, chart) in candidates {
+        match chart {
+            Ok(c) => out.push((name, c)),
+            Err(n) => notes.push(format!("chart {name} skipped: {n}")),
+        }
+    }
+    (out, notes)
+}
+
+/// The top customers by CLV (or total revenue), with the columns a manager reads.
+fn top_customers(c: &DataFrame) -> Result<DataFrame> {
+    let by = ["clv", s::MONETARY_TOTAL]
+        .into_iter()
+        .find(|n| c.column(n).is_ok_and(|col| col.null_count() < col.len()));
+    let cols: Vec<&str> = TOP_CUSTOMER_COLUMNS
+        .iter()
+        .copied()
+        .filter(|n| c.column(n).is_ok())
+        .collect();
+    let sorted = match by {
+        Some(by) => c.sort(
+            [by],
+            SortMultipleOptions::default()
+                .with_order_descending(true)
+                .with_nulls_last(true)
+                .with_maintain_order(true),
+        )?,
+        None => c.clone(),
+    };
+    Ok(sorted.select(cols)?.head(Some(TOP_CUSTOMERS)))
+}
+
+/// Attainment rows of one period (the chart's), or the table as is.
+fn attainment_rows(df: &DataFrame, period: Option<&str>) -> Result<DataFrame> {
+    match (period, df.column(s::PERIOD)) {
+        (Some(p), Ok(_)) => Ok(df
+            .clone()
+            .lazy()
+            .filter(col(s::PERIOD).cast(DataType::String).eq(lit(p.to_string())))
+            .collect()?),
+        _ => Ok(df.clone()),
+    }
+}
+
+/// Build every report file in memory.
+pub fn build(inputs: &ReportInputs) -> Result<ReportFiles> {
+    fonts::register()?;
+    let t = texts(inputs.lang);
+    let family = fonts::family(inputs.lang);
+    let (charts, mut notes) = charts(inputs, t);
+    let mut files = Vec::new();
+    let mut svgs = Vec::new();
+    for (name, chart) in &charts {
+        let (png, svg) = charts::render(chart, family)?;
+        files.push((format!("charts/{name}.png"), png));
+        files.push((format!("charts/{name}.svg"), svg.clone().into_bytes()));
+        svgs.push((*name, chart.title().to_string(), svg));
+    }
+
+    let mut facts = vec![
+        (
+            t.as_of.to_string(),
+            inputs.facts.as_of.clone().unwrap_or_default(),
+        ),
+        (t.seed.to_string(), inputs.facts.seed.to_string()),
+        (t.version.to_string(), inputs.facts.version.clone()),
+    ];
+    facts.retain(|(_, v)| !v.is_empty());
+    let period = data::attainment(&inputs.tables, inputs.facts.as_of.as_deref())
+        .ok()
+        .map(|(p, _)| p);
+    let top = top_customers(&inputs.customers)?;
+    let find = |stem: &str| {
+        inputs
+            .tables
+            .iter()
+            .find(|(n, _)| n == stem)
+            .map(|(_, df)| df)
+    };
+    let attainment = find(data::ATTAINMENT)
+        .map(|df| attainment_rows(df, period.as_deref()))
+        .transpose()?;
+    let mut tables = vec![HtmlTable {
+        title: t.top_customers.into(),
+        df: &top,
+    }];
+    for (stem, title) in [
+        ("review_pack", t.review_pack),
+        ("escalations", t.escalations),
+        (data::MARKET_SHARE, t.market_share),
+        ("quotas", t.quotas),
+    ] {
+        if let Some(df) = find(stem) {
+            tables.push(HtmlTable {
+                title: title.into(),
+                df,
+            });
+        }
+    }
+    if let Some(df) = &attainment {
+        let title = match &period {
+            Some(p) => format!("{} ({p})", t.attainment),
+            None => t.attainment.into(),
+        };
+        tables.push(HtmlTable { title, df });
+    }
+
+    let mut sheets: Vec<(&str, &DataFrame)> = vec![("customers", &inputs.customers)];
+    sheets.extend(inputs.tables.iter().map(|(n, df)| (n.as_str(), df)));
+    let mut summary_rows = facts.clone();
+    summary_rows.extend(
+        inputs
+            .summary
+            .iter()
+            .map(|l| (t.summary.to_string(), l.clone())),
+    );
+    let (workbook, xlsx_notes) =
+        xlsx::workbook(&summary_rows, &sheets, inputs.facts.as_of.as_deref())?;
+    notes.extend(xlsx_notes);
+
+    let chart_refs: Vec<SvgChart> = svgs
+        .iter()
+        .map(|(name, title, svg)| SvgChart { name, title, svg })
+        .collect();
+    let page = html::page(&Page {
+        texts: t,
+        lang: inputs.lang,
+        facts: &facts,
+        summary: &inputs.summary,
+        charts: &chart_refs,
+        tables: &tables,
+        notes: &notes,
+    });
+    files.push(("report.html".into(), page.into_bytes()));
+    files.push(("report.xlsx".into(), workbook));
+    Ok(ReportFiles { files, notes })
+}
+
+#[cfg(test)]
+#[path = "stage_tests.rs"]
+mod tests;
