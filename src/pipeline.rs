@@ -110,6 +110,17 @@ pub fn run(cfg: &ValidConfig, mode: Mode, progress: &dyn Progress) -> Result<Out
         if let Some(sc) = &scored {
             timer.time("write_models", || write_value_models(sc, &out))?;
         }
+        match timer.time("value_holdout", || value_holdout(tx, as_of, cfg)) {
+            Ok(Some(by_freq)) => {
+                write::csv(&by_freq, &out.join(CALIBRATION_FILE))?;
+                timer
+                    .manifest
+                    .outputs
+                    .insert(CALIBRATION_FILE.into(), by_freq.height() as u64);
+            }
+            Ok(None) => {}
+            Err(e) => summary.push(format!("note: value: no holdout check: {e}")),
+        }
         progress.stage("segmenting customers");
         let (mut seg_outputs, mut seg_notes): (Vec<(String, u64)>, Vec<String>) = (vec![], vec![]);
         let table = match timer.time("segment", || {
@@ -421,6 +432,39 @@ fn without_fit_time(line: &str) -> String {
         }
     }
     line.to_string()
+}
+
+const CALIBRATION_FILE: &str = "models/calibration_by_frequency.csv";
+
+/// The value model's holdout check: refit on the history before `as_of - holdout_days`, then
+/// actual against predicted repeat purchases of the holdout, by calibration-period frequency.
+/// None when turned off or when the calibration fit does not converge.
+fn value_holdout(
+    tx: &DataFrame,
+    as_of: chrono::NaiveDate,
+    cfg: &ValidConfig,
+) -> Result<Option<DataFrame>> {
+    let days = cfg.value.p.holdout_days;
+    if days == 0 {
+        return Ok(None);
+    }
+    let cal_end = as_of - chrono::Duration::days(i64::from(days));
+    // calibration: purchases up to cal_end, observed to the day after (T >= 1 day)
+    let before = tx
+        .clone()
+        .lazy()
+        .filter(col(schema::DATE).lt_eq(lit(cal_end)))
+        .collect()?;
+    let cal_as_of = cal_end + chrono::Duration::days(1);
+    let cal = features::customer_table(&before, None, cal_as_of, cfg.time_unit)?;
+    let summary = stage::Summary::from_customers(&cal)?;
+    let purchases = stage::fit_purchases(&summary.rfm, &cfg.value)?;
+    if !purchases.convergence().converged {
+        return Ok(None);
+    }
+    let h =
+        crate::value::holdout::holdout(tx, &summary, &purchases, cal_end, as_of, cfg.time_unit)?;
+    Ok(Some(h.by_frequency))
 }
 
 /// RFM scores for everyone; model scores for every buyer (null when the model did not

@@ -36,6 +36,7 @@ pub fn run(a: ClvArgs, quiet: bool) -> Result<()> {
         discount_rate: a.discount_rate,
         margin: a.margin,
         penalizer: a.penalizer,
+        ..ValueParams::default()
     }
     .check()?;
     let date = |flag: &str, v: &Option<String>| -> Result<Option<chrono::NaiveDate>> {

@@ -351,10 +351,24 @@ pub fn market_share(
             share_of_capacity: nz(share[i]),
         })
         .collect();
+    // the cap: models/plan.json when a run wrote one, else the plant columns that
+    // market_share.csv repeats on every row (cap_max_volume / capacity)
+    let from_table = || -> Option<f64> {
+        let cap = t.f64s("cap_max_volume").ok()?;
+        let capacity = t.f64s("capacity").ok()?;
+        match (
+            cap.first().copied().flatten(),
+            capacity.first().copied().flatten(),
+        ) {
+            (Some(c), Some(k)) if k > 0.0 => Some(c / k),
+            _ => None,
+        }
+    };
     let cap = models
         .iter()
         .find(|(n, _)| n == PLAN_MODEL)
-        .and_then(|(_, v)| find_number(v, CAP_SHARE_MAX));
+        .and_then(|(_, v)| find_number(v, CAP_SHARE_MAX))
+        .or_else(from_table);
     Ok((rows, cap))
 }
 

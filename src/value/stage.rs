@@ -45,6 +45,15 @@ pub struct ValueParams {
     /// L2 penalty of the purchase and spend models (lifetimes' penalizer_coef).
     #[serde(default)]
     pub penalizer: f64,
+    /// `kam run` refits the purchase model on the history before `as_of - holdout_days` and
+    /// compares its predictions with the purchases of the last `holdout_days`
+    /// (`models/calibration_by_frequency.csv`); 0 turns the check off.
+    #[serde(default = "default_holdout_days")]
+    pub holdout_days: u32,
+}
+
+fn default_holdout_days() -> u32 {
+    182
 }
 
 fn default_horizon_days() -> f64 {
@@ -69,6 +78,7 @@ impl Default for ValueParams {
             discount_rate: default_discount(),
             margin: 1.0,
             penalizer: 0.0,
+            holdout_days: default_holdout_days(),
         }
     }
 }
@@ -102,6 +112,12 @@ impl ValueParams {
         }
         if !(self.margin.is_finite() && self.margin >= 0.0) {
             return bad(format!("margin must be >= 0, got {}", self.margin));
+        }
+        if self.holdout_days > 36_500 {
+            return bad(format!(
+                "holdout_days must be between 0 and 36500, got {}",
+                self.holdout_days
+            ));
         }
         if !(self.penalizer.is_finite() && self.penalizer >= 0.0) {
             return bad(format!("penalizer must be >= 0, got {}", self.penalizer));
