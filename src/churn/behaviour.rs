@@ -24,7 +24,7 @@ use super::{
 };
 use crate::config::TimeUnit;
 use crate::error::{Error, Result};
-use crate::features::{self, TxColumns};
+use crate::features::{self, FIXED_SCALE, TxColumns};
 use crate::schema as s;
 use crate::value::stage::EXPECTED_REVENUE_12M;
 
@@ -99,10 +99,22 @@ pub fn features_at(tx: &DataFrame, cutoff: NaiveDate, active_days: u32) -> Resul
                 .otherwise(lit(NULL).cast(DataType::Float64))
                 .alias(s::TREND_12M),
         ]);
-    let amount = col(s::AMOUNT);
-    let buy = amount.clone().gt_eq(lit(0.0));
-    let sum_if = |cond: Expr| when(cond).then(amount.clone()).otherwise(lit(0.0)).sum();
-    let mean_if = |cond: Expr| when(cond).then(amount.clone()).otherwise(lit(NULL)).mean();
+    // Sums in fixed point (Int64 of 1/FIXED_SCALE units, as in `features`): integer addition
+    // does not depend on row order, so CSV and Parquet inputs give identical scores.
+    let amount = (col(s::AMOUNT) * lit(FIXED_SCALE))
+        .round(0, RoundMode::HalfAwayFromZero)
+        .cast(DataType::Int64);
+    let buy = col(s::AMOUNT).gt_eq(lit(0.0));
+    let unfixed = |e: Expr| e.cast(DataType::Float64) / lit(FIXED_SCALE);
+    let sum_if =
+        |cond: Expr| unfixed(when(cond).then(amount.clone()).otherwise(lit(0i64)).sum());
+    let mean_if = |cond: Expr| {
+        let n = cond.clone().cast(DataType::Int64).sum();
+        let total = when(cond).then(amount.clone()).otherwise(lit(0i64)).sum();
+        when(n.clone().gt(lit(0i64)))
+            .then(unfixed(total) / n.cast(DataType::Float64))
+            .otherwise(lit(NULL).cast(DataType::Float64))
+    };
     let extra = past
         .group_by([col(s::CUSTOMER_ID)])
         .agg([
