@@ -80,7 +80,7 @@ fn bgnbd_and_gamma_gamma_from_the_cdnow_summary_match_the_literature() {
     let header = clv.lines().next().unwrap_or("");
     assert_eq!(
         header,
-        "customer_id,frequency,recency,T,monetary_value,p_alive,expected_purchases,expected_avg_value,clv"
+        "customer_id,frequency,recency,T,monetary_value,p_alive,expected_purchases,expected_avg_value,clv,expected_revenue_12m"
     );
     // customer 1: x = 2, t_x = 30.43, T = 38.86 -> 1.226 purchases in the next 39 weeks
     let first: Vec<&str> = clv.lines().nth(1).unwrap_or("").split(',').collect();

@@ -106,8 +106,7 @@ pub fn features_at(tx: &DataFrame, cutoff: NaiveDate, active_days: u32) -> Resul
         .cast(DataType::Int64);
     let buy = col(s::AMOUNT).gt_eq(lit(0.0));
     let unfixed = |e: Expr| e.cast(DataType::Float64) / lit(FIXED_SCALE);
-    let sum_if =
-        |cond: Expr| unfixed(when(cond).then(amount.clone()).otherwise(lit(0i64)).sum());
+    let sum_if = |cond: Expr| unfixed(when(cond).then(amount.clone()).otherwise(lit(0i64)).sum());
     let mean_if = |cond: Expr| {
         let n = cond.clone().cast(DataType::Int64).sum();
         let total = when(cond).then(amount.clone()).otherwise(lit(0i64)).sum();
@@ -440,3 +439,7 @@ fn add_revenue_at_risk(scores: DataFrame, table: &DataFrame) -> Result<DataFrame
         ])
         .collect()?)
 }
+
+#[cfg(test)]
+#[path = "behaviour_tests.rs"]
+mod tests;
