@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::schema::{self, TableSpec};
 use crate::segment::stage::{SegmentParams, SegmentValid};
+use crate::track::{TrackParams, TrackValid};
 use crate::value::rfm::{RfmParams, RfmValid};
 use crate::value::stage::{ValueParams, ValueValid};
 
@@ -46,6 +47,9 @@ pub struct Config {
     /// k-means segmentation.
     #[serde(default)]
     pub segment: SegmentParams,
+    /// Attainment, weekly progress, leaderboard and forecast.
+    #[serde(default)]
+    pub track: TrackParams,
 }
 
 fn default_seed() -> u64 {
@@ -266,6 +270,7 @@ pub struct ValidConfig {
     pub value: ValueValid,
     pub rfm: RfmValid,
     pub segment: SegmentValid,
+    pub track: TrackValid,
     /// The config as resolved (defaults filled in), for the manifest.
     pub resolved: Config,
 }
@@ -366,6 +371,7 @@ impl Config {
             .clone()
             .check()
             .map_err(|e| bad(e.to_string()))?;
+        let track = self.track.clone().check().map_err(|e| bad(e.to_string()))?;
         Ok(ValidConfig {
             config_path: path.to_path_buf(),
             as_of,
@@ -382,6 +388,7 @@ impl Config {
             value,
             rfm,
             segment,
+            track,
             resolved: self,
         })
     }
@@ -515,6 +522,7 @@ mod tests {
         assert_eq!(c.value, ValueParams::default());
         assert_eq!(c.rfm, RfmParams::default());
         assert_eq!(c.segment, SegmentParams::default());
+        assert_eq!(c.track, TrackParams::default());
         c.check(p, Overrides::default())?;
         Ok(())
     }

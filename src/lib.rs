@@ -22,6 +22,7 @@ pub mod manifest;
 pub mod pipeline;
 pub mod schema;
 pub mod segment;
+pub mod track;
 pub mod validate;
 pub mod value;
 

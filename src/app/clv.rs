@@ -174,6 +174,7 @@ fn from_transactions(
         value: Default::default(),
         rfm: Default::default(),
         segment: Default::default(),
+        track: Default::default(),
     };
     let cfg = config.check(
         &cfg_path,

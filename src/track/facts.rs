@@ -1,0 +1,411 @@
+//! The facts every tracking table is built from, in the business's words:
+//!
+//! - **sales** of a day: the net value (returns subtracted) and net quantity of a customer's
+//!   transactions that day, dated on or before `as_of`;
+//! - a **new customer** of a period: its `acquired_on` (the day it was won) falls in the
+//!   period; a customer without `acquired_on` (or not in the customers table) is new in the
+//!   period of its first purchase;
+//! - a **new key account**: the day a customer's single order first reaches
+//!   `key_account_min_deal` (an order is an `order_id`, else one transaction row);
+//! - an **active key account** of a month (the attainment metric `key_accounts`, as the
+//!   targets count them): a customer whose net purchases in that month reach
+//!   `key_account_min_deal`;
+//! - the **first top-up** of a customer: the net value of its first purchase day;
+//! - a customer's **units**: its district, station and account manager from the customers
+//!   table (a customer without one is counted only at company level).
+//!
+//! Pre-aggregation is lazy Polars (one row per customer and day, one per key-account
+//! customer); the calendar logic of the tables then walks these small sorted vectors.
+//! Money is summed in fixed point so totals are byte-identical from run to run.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate};
+use polars::prelude::*;
+
+use crate::error::Result;
+use crate::schema as s;
+
+/// Sums in 1/10,000 of a unit as Int64, order-independent (see `features::FIXED_SCALE`).
+const FIXED: f64 = crate::features::FIXED_SCALE;
+
+/// One customer's organisation units and dated events.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CustomerFacts {
+    pub id: String,
+    pub district: Option<String>,
+    pub station: Option<String>,
+    pub manager: Option<String>,
+    /// Day the customer counts as new (days since 1970-01-01): acquired_on, else first purchase.
+    pub new_on: Option<i32>,
+    /// Day its single order first reached the key-account amount.
+    pub key_since: Option<i32>,
+    /// Net value of its first purchase day.
+    pub first_topup: Option<f64>,
+}
+
+/// One customer's net sales on one day.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DaySale {
+    /// Index into [`Facts::customers`].
+    pub customer: usize,
+    pub day: i32,
+    pub amount: f64,
+    /// Net quantity; 0 when the transactions carry none.
+    pub quantity: f64,
+}
+
+/// Everything the tracking tables need, sorted by customer id and day.
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    pub customers: Vec<CustomerFacts>,
+    pub sales: Vec<DaySale>,
+    /// Whether the transactions carry a quantity (else volume is left empty).
+    pub has_volume: bool,
+    /// First and last day with sales (None when there are none).
+    pub span: Option<(i32, i32)>,
+}
+
+/// The three organisation levels below the company, in output order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    Company,
+    District,
+    Station,
+    AccountManager,
+}
+
+impl Level {
+    pub const ALL: [Level; 4] = [
+        Level::Company,
+        Level::District,
+        Level::Station,
+        Level::AccountManager,
+    ];
+
+    pub fn name(self) -> &'static str {
+        s::LEVEL_VALUES[self as usize]
+    }
+
+    pub fn parse(name: &str) -> Option<Level> {
+        Level::ALL.into_iter().find(|l| l.name() == name)
+    }
+}
+
+/// The unit name of the company level.
+pub const COMPANY: &str = "company";
+
+impl CustomerFacts {
+    /// The unit this customer rolls up into at `level` (None: not assigned).
+    pub fn unit(&self, level: Level) -> Option<&str> {
+        match level {
+            Level::Company => Some(COMPANY),
+            Level::District => self.district.as_deref(),
+            Level::Station => self.station.as_deref(),
+            Level::AccountManager => self.manager.as_deref(),
+        }
+    }
+}
+
+fn fixed_sum(name: &str) -> Expr {
+    ((col(name) * lit(FIXED))
+        .round(0, RoundMode::HalfAwayFromZero)
+        .cast(DataType::Int64)
+        .sum()
+        .cast(DataType::Float64)
+        / lit(FIXED))
+    .alias(name)
+}
+
+fn has(df: &DataFrame, name: &str) -> bool {
+    df.get_column_names().iter().any(|c| c.as_str() == name)
+}
+
+fn strings(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
+    if !has(df, name) {
+        return Ok(vec![None; df.height()]);
+    }
+    let c = df.column(name)?.cast(&DataType::String)?;
+    Ok(c.str()?
+        .iter()
+        .map(|v| v.map(str::trim).filter(|v| !v.is_empty()).map(String::from))
+        .collect())
+}
+
+fn days(df: &DataFrame, name: &str) -> Result<Vec<Option<i32>>> {
+    if !has(df, name) {
+        return Ok(vec![None; df.height()]);
+    }
+    let c = df.column(name)?.cast(&DataType::Int32)?;
+    Ok(c.i32()?.iter().collect())
+}
+
+fn floats(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>> {
+    if !has(df, name) {
+        return Ok(vec![None; df.height()]);
+    }
+    let c = df.column(name)?.cast(&DataType::Float64)?;
+    Ok(c.f64()?.iter().collect())
+}
+
+/// Gather the facts from the clean transactions and the per-customer table (`customer_id`,
+/// optional `district`, `station`, `account_manager`, `acquired_on`, `first_purchase`).
+pub fn gather(
+    tx: &DataFrame,
+    customers: &DataFrame,
+    as_of: NaiveDate,
+    key_account_min_deal: f64,
+) -> Result<Facts> {
+    let has_volume = has(tx, s::QUANTITY);
+    let as_of_days = epoch_days(as_of);
+    let used = tx
+        .clone()
+        .lazy()
+        .filter(col(s::DATE).cast(DataType::Int32).lt_eq(lit(as_of_days)));
+
+    // daily = SELECT customer_id, date, SUM(amount), SUM(quantity) GROUP BY customer_id, date
+    let mut aggs = vec![fixed_sum(s::AMOUNT)];
+    if has_volume {
+        aggs.push(fixed_sum(s::QUANTITY));
+    }
+    let daily = used
+        .clone()
+        .group_by([col(s::CUSTOMER_ID), col(s::DATE)])
+        .agg(aggs)
+        .sort([s::CUSTOMER_ID, s::DATE], SortMultipleOptions::default())
+        .collect()?;
+
+    // orders: one per order_id (a row without one is its own order); a customer is a key
+    // account from the first day one of its orders reaches the amount.
+    let orders = if has(tx, s::ORDER_ID) {
+        used.with_row_index("__row", None)
+            .with_column(
+                coalesce(&[
+                    col(s::ORDER_ID).cast(DataType::String),
+                    concat_str(
+                        [lit("\u{1}row"), col("__row").cast(DataType::String)],
+                        "",
+                        false,
+                    ),
+                ])
+                .alias("__order"),
+            )
+            .group_by([col(s::CUSTOMER_ID), col("__order")])
+            .agg([fixed_sum(s::AMOUNT), col(s::DATE).min()])
+    } else {
+        used.select([col(s::CUSTOMER_ID), col(s::AMOUNT), col(s::DATE)])
+    };
+    let key = orders
+        .filter(col(s::AMOUNT).gt_eq(lit(key_account_min_deal)))
+        .group_by([col(s::CUSTOMER_ID)])
+        .agg([col(s::DATE).min()])
+        .sort([s::CUSTOMER_ID], SortMultipleOptions::default())
+        .collect()?;
+
+    let ids = strings(customers, s::CUSTOMER_ID)?;
+    let districts = strings(customers, s::DISTRICT)?;
+    let stations = strings(customers, s::STATION)?;
+    let managers = strings(customers, s::ACCOUNT_MANAGER)?;
+    let acquired = days(customers, s::ACQUIRED_ON)?;
+    let first = days(customers, s::FIRST_PURCHASE)?;
+    let mut list: Vec<CustomerFacts> = Vec::with_capacity(ids.len());
+    for i in 0..ids.len() {
+        let Some(id) = ids[i].clone() else { continue };
+        list.push(CustomerFacts {
+            id,
+            district: districts[i].clone(),
+            station: stations[i].clone(),
+            manager: managers[i].clone(),
+            new_on: acquired[i].or(first[i]),
+            key_since: None,
+            first_topup: None,
+        });
+    }
+    list.sort_by(|a, b| a.id.cmp(&b.id));
+    list.dedup_by(|a, b| a.id == b.id);
+    let mut index: HashMap<String, usize> = list
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.clone(), i))
+        .collect();
+    let first_by_id: HashMap<String, i32> = ids
+        .iter()
+        .zip(&first)
+        .filter_map(|(id, d)| Some((id.clone()?, (*d)?)))
+        .collect();
+
+    for (id, day) in strings(&key, s::CUSTOMER_ID)?
+        .into_iter()
+        .zip(days(&key, s::DATE)?)
+    {
+        if let (Some(id), Some(day)) = (id, day) {
+            let i = slot(&mut list, &mut index, &id);
+            list[i].key_since = Some(day);
+        }
+    }
+
+    let d_ids = strings(&daily, s::CUSTOMER_ID)?;
+    let d_days = days(&daily, s::DATE)?;
+    let d_amount = floats(&daily, s::AMOUNT)?;
+    let d_qty = floats(&daily, s::QUANTITY)?;
+    let mut sales = Vec::with_capacity(daily.height());
+    for r in 0..daily.height() {
+        let (Some(id), Some(day)) = (&d_ids[r], d_days[r]) else {
+            continue;
+        };
+        let c = slot(&mut list, &mut index, id);
+        let amount = d_amount[r].unwrap_or(0.0);
+        let cust = &mut list[c];
+        if cust.first_topup.is_none() {
+            // the first purchase day from the customer table, else the first day with a sale
+            let first_day = first_by_id.get(id).copied();
+            if first_day.is_none_or(|f| f == day) && amount >= 0.0 {
+                cust.first_topup = Some(amount);
+            }
+        }
+        if cust.new_on.is_none() && amount >= 0.0 {
+            cust.new_on = Some(day);
+        }
+        sales.push(DaySale {
+            customer: c,
+            day,
+            amount,
+            quantity: d_qty[r].unwrap_or(0.0),
+        });
+    }
+    let span = sales
+        .iter()
+        .map(|d| d.day)
+        .min()
+        .zip(sales.iter().map(|d| d.day).max());
+    Ok(Facts {
+        customers: list,
+        sales,
+        has_volume,
+        span,
+    })
+}
+
+/// The index of customer `id`, appending it (company level only) when the table lacks it.
+fn slot(list: &mut Vec<CustomerFacts>, index: &mut HashMap<String, usize>, id: &str) -> usize {
+    if let Some(i) = index.get(id) {
+        return *i;
+    }
+    list.push(CustomerFacts {
+        id: id.to_string(),
+        ..Default::default()
+    });
+    index.insert(id.to_string(), list.len() - 1);
+    list.len() - 1
+}
+
+/// A sum of money or quantity rounded to the fixed-point step of the inputs (1/10,000), so
+/// float noise of long additions never shows in the outputs.
+pub fn tidy(x: f64) -> f64 {
+    (x * FIXED).round() / FIXED
+}
+
+// ---- calendar: days since 1970-01-01 and months as year * 12 + (month - 1) ----
+
+pub fn epoch_days(d: NaiveDate) -> i32 {
+    NaiveDate::from_ymd_opt(1970, 1, 1).map_or(0, |e| (d - e).num_days() as i32)
+}
+
+pub fn date(day: i32) -> NaiveDate {
+    s::date_from_epoch_days(day)
+}
+
+/// The month index of a day.
+pub fn month_of(day: i32) -> i32 {
+    let d = date(day);
+    d.year() * 12 + d.month0() as i32
+}
+
+/// `YYYY-MM` of a month index.
+pub fn month_label(m: i32) -> String {
+    format!("{:04}-{:02}", m.div_euclid(12), m.rem_euclid(12) + 1)
+}
+
+/// The month index of `YYYY-MM`.
+pub fn parse_month(label: &str) -> Option<i32> {
+    let (y, m) = label.trim().split_once('-')?;
+    let (y, m): (i32, i32) = (y.parse().ok()?, m.parse().ok()?);
+    (1..=12).contains(&m).then_some(y * 12 + m - 1)
+}
+
+/// First day of month `m`.
+pub fn month_start(m: i32) -> i32 {
+    NaiveDate::from_ymd_opt(m.div_euclid(12), m.rem_euclid(12) as u32 + 1, 1).map_or(0, epoch_days)
+}
+
+/// Last day of month `m`.
+pub fn month_end(m: i32) -> i32 {
+    month_start(m + 1) - 1
+}
+
+/// The Sunday that ends the week (Monday to Sunday) holding `day`.
+pub fn week_end(day: i32) -> i32 {
+    day + 6 - date(day).weekday().num_days_from_monday() as i32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Weekday;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
+    }
+
+    #[test]
+    fn weeks_end_on_sunday() {
+        // 2026-11-23 is a Monday, 2026-11-29 a Sunday.
+        for day in 23..=29 {
+            let we = date(week_end(epoch_days(d(2026, 11, day))));
+            assert_eq!(we, d(2026, 11, 29));
+            assert_eq!(we.weekday(), Weekday::Sun);
+        }
+        assert_eq!(date(week_end(epoch_days(d(2026, 11, 30)))), d(2026, 12, 6));
+    }
+
+    #[test]
+    fn months_round_trip() {
+        let m = month_of(epoch_days(d(2025, 2, 14)));
+        assert_eq!(month_label(m), "2025-02");
+        assert_eq!(parse_month("2025-02"), Some(m));
+        assert_eq!(date(month_start(m)), d(2025, 2, 1));
+        assert_eq!(date(month_end(m)), d(2025, 2, 28));
+        assert_eq!(month_label(m - 2), "2024-12");
+        assert_eq!(parse_month("2025-13"), None);
+    }
+
+    #[test]
+    fn gather_finds_new_customers_key_accounts_and_first_topups() -> Result<()> {
+        let tx = df!(
+            s::CUSTOMER_ID => ["a", "a", "a", "b", "b", "c"],
+            s::DATE => [d(2025, 1, 5), d(2025, 1, 5), d(2025, 2, 1), d(2025, 3, 1), d(2025, 3, 2), d(2025, 3, 3)],
+            s::AMOUNT => [100.0, 50.0, 12_000.0, 6_000.0, 6_000.0, 20_000.0],
+            s::ORDER_ID => [Some("o1"), Some("o1"), Some("o2"), Some("o3"), Some("o3"), None],
+        )?;
+        let cust = df!(
+            s::CUSTOMER_ID => ["a", "b", "c"],
+            s::DISTRICT => [Some("North"), Some("South"), None],
+            s::ACQUIRED_ON => [Some(d(2024, 12, 20)), None, None],
+            s::FIRST_PURCHASE => [d(2025, 1, 5), d(2025, 3, 1), d(2025, 3, 3)],
+        )?;
+        let f = gather(&tx, &cust, d(2025, 12, 31), 10_000.0)?;
+        let a = &f.customers[0];
+        assert_eq!(a.new_on, Some(epoch_days(d(2024, 12, 20))));
+        assert_eq!(a.first_topup, Some(150.0));
+        assert_eq!(a.key_since, Some(epoch_days(d(2025, 2, 1))));
+        // b's order o3 spans two days and totals 12,000: key account from its first day
+        let b = &f.customers[1];
+        assert_eq!(b.new_on, Some(epoch_days(d(2025, 3, 1))));
+        assert_eq!(b.key_since, Some(epoch_days(d(2025, 3, 1))));
+        assert_eq!(f.customers[2].unit(Level::District), None);
+        assert_eq!(f.customers[2].key_since, Some(epoch_days(d(2025, 3, 3))));
+        assert_eq!(f.sales.len(), 5);
+        assert!(!f.has_volume);
+        Ok(())
+    }
+}
