@@ -286,3 +286,7 @@ pub fn frame(rows: &[Row]) -> Result<DataFrame> {
         opt(c::YOY_CHANGE, &|r| r.yoy_change),
     ])?)
 }
+
+#[cfg(test)]
+#[path = "attainment_tests.rs"]
+mod tests;

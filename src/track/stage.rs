@@ -93,3 +93,93 @@ pub fn track(input: TrackInputs, as_of: NaiveDate, p: &TrackValid) -> Result<Tra
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema as s;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
+    }
+
+    #[test]
+    fn absent_inputs_skip_their_outputs_with_a_note() -> Result<()> {
+        let tx = df!(
+            s::CUSTOMER_ID => ["a", "b"],
+            s::DATE => [d(2025, 1, 5), d(2025, 2, 7)],
+            s::AMOUNT => [100.0, 200.0],
+        )?;
+        // a per-customer table without customers' own columns (no customers input)
+        let cust = df!(s::CUSTOMER_ID => ["a", "b"])?;
+        let input = TrackInputs {
+            transactions: &tx,
+            customers: &cust,
+            targets: None,
+            campaigns: None,
+        };
+        let out = track(input, d(2025, 3, 1), &TrackValid::default())?;
+        assert!(out.campaigns.is_none() && out.weekly_progress.is_none());
+        let notes = out.notes.join("\n");
+        for word in ["campaigns", "targets", "district"] {
+            assert!(notes.contains(word), "{word}: {notes}");
+        }
+        // company actuals are still there; the trend holds January only, since February
+        // (last sale on the 7th) is still in progress
+        assert!(out.attainment.is_some_and(|a| a.height() > 0));
+        let trend = out.trend.ok_or(crate::Error::Internal("trend".into()))?;
+        assert_eq!(trend.height(), 1);
+        assert!(out.forecast.is_some_and(|f| f.series.is_empty()));
+        Ok(())
+    }
+
+    #[test]
+    fn the_leaderboard_covers_the_last_months_with_sales() -> Result<()> {
+        let tx = df!(
+            s::CUSTOMER_ID => ["a", "b", "c"],
+            s::DATE => [d(2025, 1, 5), d(2025, 2, 7), d(2025, 2, 9)],
+            s::AMOUNT => [100.0, 300.0, 300.0],
+        )?;
+        let cust = df!(
+            s::CUSTOMER_ID => ["a", "b", "c"],
+            s::STATION => ["S1", "S2", "S3"],
+            s::ACCOUNT_MANAGER => ["M1", "M1", "M2"],
+        )?;
+        let input = TrackInputs {
+            transactions: &tx,
+            customers: &cust,
+            targets: None,
+            campaigns: None,
+        };
+        let out = track(input, d(2025, 3, 1), &TrackValid::default())?;
+        assert_eq!(
+            out.leaderboard_months,
+            Some(("2025-02".to_string(), "2025-02".to_string()))
+        );
+        let lb = out
+            .leaderboard
+            .ok_or(crate::Error::Internal("leaderboard".into()))?;
+        let rows: Vec<String> = (0..lb.height())
+            .map(|i| {
+                lb.columns()
+                    .iter()
+                    .map(|c| c.get(i).map(|v| v.to_string()).unwrap_or_default())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            })
+            .collect();
+        // first top-ups of February's new customers: S2 and S3 tie at 300, S1 had none
+        let topup: Vec<&String> = rows.iter().filter(|r| r.contains("first_topup")).collect();
+        assert_eq!(
+            topup,
+            [
+                "\"first_topup\",\"station\",\"S2\",300.0,1",
+                "\"first_topup\",\"station\",\"S3\",300.0,1",
+                "\"first_topup\",\"station\",\"S1\",0.0,3",
+                "\"first_topup\",\"account_manager\",\"M1\",300.0,1",
+                "\"first_topup\",\"account_manager\",\"M2\",300.0,1",
+            ]
+        );
+        Ok(())
+    }
+}

@@ -143,3 +143,69 @@ pub fn frame(f: &Facts, targets: &BTreeMap<Key, f64>) -> Result<Option<DataFrame
     ])?;
     Ok(Some(df))
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Datelike, NaiveDate, Weekday};
+
+    use super::*;
+    use crate::schema as s;
+    use crate::track::attainment;
+    use crate::track::facts::gather;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
+    }
+
+    #[test]
+    fn weeks_close_on_sunday_and_months_restart_mid_week() -> Result<()> {
+        // Saturday 29 and Sunday 30 November 2025, Monday 1 December
+        let tx = df!(
+            s::CUSTOMER_ID => ["a", "a", "b"],
+            s::DATE => [d(2025, 11, 29), d(2025, 11, 30), d(2025, 12, 1)],
+            s::AMOUNT => [100.0, 20_000.0, 400.0],
+        )?;
+        let cust = df!(
+            s::CUSTOMER_ID => ["a", "b"],
+            s::DISTRICT => ["North", "North"],
+            s::ACQUIRED_ON => [d(2025, 11, 29), d(2025, 11, 30)],
+        )?;
+        let targets = attainment::targets(Some(&df!(
+            s::PERIOD => ["2025-12"],
+            s::LEVEL => ["district"],
+            s::UNIT => ["North"],
+            s::METRIC => ["revenue"],
+            s::TARGET => [1_000.0],
+        )?))?;
+        let f = gather(&tx, &cust, d(2025, 12, 2), 10_000.0)?;
+        let out = frame(&f, &targets)?.ok_or(crate::Error::Internal("no frame".into()))?;
+        assert_eq!(out.get_column_names(), c::WEEKLY);
+        let weeks: Vec<NaiveDate> = out
+            .column(c::WEEK_END)?
+            .date()?
+            .as_date_iter()
+            .flatten()
+            .collect();
+        assert_eq!(weeks, [d(2025, 11, 30), d(2025, 12, 7)]);
+        assert!(weeks.iter().all(|w| w.weekday() == Weekday::Sun));
+        let f64s = |name: &str| -> Result<Vec<Option<f64>>> {
+            Ok(out
+                .column(name)?
+                .cast(&DataType::Float64)?
+                .f64()?
+                .iter()
+                .collect())
+        };
+        // the week to Sunday 30 November holds Saturday and Sunday; Monday starts the next
+        assert_eq!(f64s(c::SALES)?, [Some(20_100.0), Some(400.0)]);
+        assert_eq!(f64s(c::NEW_CUSTOMERS)?, [Some(2.0), Some(0.0)]);
+        assert_eq!(f64s(c::NEW_KEY_ACCOUNTS)?, [Some(1.0), Some(0.0)]);
+        // November has no target and no day left; December's month to date is Monday only
+        assert_eq!(f64s(c::MTD_SALES)?, [Some(20_100.0), Some(400.0)]);
+        assert_eq!(f64s(c::MONTH_TARGET)?, [None, Some(1_000.0)]);
+        assert_eq!(f64s(c::MTD_COMPLETION_RATE)?, [None, Some(0.4)]);
+        assert_eq!(f64s(c::DAYS_LEFT_IN_MONTH)?, [Some(0.0), Some(24.0)]);
+        assert_eq!(f64s(c::PACE_NEEDED_PER_DAY)?, [None, Some(25.0)]);
+        Ok(())
+    }
+}
