@@ -67,7 +67,7 @@ pub struct Facts {
 }
 
 /// The three organisation levels below the company, in output order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Level {
     Company,
     District,

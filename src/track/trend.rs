@@ -12,7 +12,7 @@
 //! Each series chooses its own method on its own holdout; volume is forecast with the
 //! method chosen for revenue (seasonal naive when that cannot fit the volume series).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use polars::prelude::*;
 use serde::Serialize;
@@ -53,9 +53,9 @@ pub fn series(f: &Facts) -> Vec<Series> {
         return Vec::new();
     }
     let n = (last_m - first_m + 1) as usize;
-    // (level, unit) -> (revenue by month, volume by month)
-    type Sums<'a> = BTreeMap<(Level, &'a str), (Vec<f64>, Vec<f64>)>;
-    let mut sums: Sums = BTreeMap::new();
+    // (level, unit) -> (revenue by month, volume by month), ordered once at the end
+    type Sums<'a> = HashMap<(Level, &'a str), (Vec<f64>, Vec<f64>)>;
+    let mut sums: Sums = HashMap::new();
     for sale in &f.sales {
         let m = month_of(sale.day);
         if m > last_m {
@@ -72,6 +72,7 @@ pub fn series(f: &Facts) -> Vec<Series> {
             }
         }
     }
+    let sums: BTreeMap<_, _> = sums.into_iter().collect();
     sums.into_iter()
         .map(|((level, unit), (revenue, volume))| Series {
             level,
