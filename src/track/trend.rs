@@ -229,3 +229,72 @@ pub fn build(f: &Facts, p: &TrackValid) -> Result<Option<(DataFrame, ForecastRep
     };
     Ok(Some((df, report)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::track::facts::{CustomerFacts, DaySale, month_start};
+
+    /// One customer of district N / station S buying 100 + month number on the 15th of 37
+    /// months from January 2023; the 37th month (January 2026) is still in progress.
+    fn facts() -> Facts {
+        let start = 2023 * 12;
+        let sales: Vec<DaySale> = (0..37)
+            .map(|i| DaySale {
+                customer: 0,
+                day: month_start(start + i) + 14,
+                amount: 100.0 + f64::from(i),
+                quantity: 1.0,
+            })
+            .collect();
+        let span = Some((sales[0].day, sales[36].day));
+        Facts {
+            customers: vec![CustomerFacts {
+                id: "a".into(),
+                district: Some("N".into()),
+                station: Some("S".into()),
+                ..Default::default()
+            }],
+            sales,
+            has_volume: true,
+            span,
+        }
+    }
+
+    #[test]
+    fn complete_months_then_forecasts_with_growth_average_and_interval() -> Result<()> {
+        let f = facts();
+        let s = series(&f);
+        assert_eq!(s.len(), 3, "company, district, station");
+        assert_eq!(s[0].revenue.len(), 36, "January 2026 is in progress");
+        let (df, report) =
+            build(&f, &TrackValid::default())?.ok_or(crate::Error::Internal("no trend".into()))?;
+        assert_eq!(df.get_column_names(), c::TREND);
+        assert_eq!(df.height(), 3 * (36 + 3));
+        let num = |name: &str, row: usize| -> Result<Option<f64>> {
+            Ok(df.column(name)?.f64()?.get(row))
+        };
+        let text = |name: &str, row: usize| -> Result<Option<String>> {
+            Ok(df.column(name)?.str()?.get(row).map(String::from))
+        };
+        // row 12 is January 2024: 112 against 100 a year before
+        assert_eq!(text(c::MONTH, 12)?.as_deref(), Some("2024-01"));
+        let yoy = num(c::REVENUE_YOY_GROWTH, 12)?.unwrap_or_default();
+        assert!((yoy - 0.12).abs() < 1e-12, "{yoy}");
+        assert_eq!(num(c::REVENUE_MA3, 2)?, Some(101.0));
+        assert_eq!(num(c::REVENUE_MA3, 1)?, None);
+        assert_eq!(num(c::REVENUE_LO, 35)?, None);
+        // the first forecast row: January 2026, a straight line continued
+        assert_eq!(text(c::KIND, 36)?.as_deref(), Some("forecast"));
+        assert_eq!(text(c::MONTH, 36)?.as_deref(), Some("2026-01"));
+        let fc = num(c::REVENUE, 36)?.unwrap_or_default();
+        assert!((fc - 136.0).abs() < 1.0, "{fc}");
+        let (lo, hi) = (num(c::REVENUE_LO, 36)?, num(c::REVENUE_HI, 36)?);
+        assert!(lo.zip(hi).is_some_and(|(l, h)| l <= fc && fc <= h));
+        assert!(text(c::METHOD, 36)?.is_some());
+        assert!(report.beat_seasonal_naive, "{report:?}");
+        assert_eq!(report.series_total, 3);
+        assert_eq!(report.last_actual_month.as_deref(), Some("2025-12"));
+        Ok(())
+    }
+}
