@@ -196,7 +196,15 @@ fn track_outputs(
         targets: v.table(schema::TARGETS.name).map(|t| &t.clean),
         campaigns: v.table(schema::CAMPAIGNS.name).map(|t| &t.clean),
     };
-    let t = track(input, as_of, &cfg.track)?;
+    let t = match track(input, as_of, &cfg.track) {
+        Ok(t) => t,
+        Err(e) => {
+            // like segmentation: the rest of the run stands, the reason is in the notes
+            summary.push(format!("note: track: not computed: {e}"));
+            manifest.notes.push(format!("track: not computed: {e}"));
+            return Ok(());
+        }
+    };
     let tables = [
         ("attainment.csv", &t.attainment, "attainment"),
         ("weekly_progress.csv", &t.weekly_progress, "weekly progress"),
@@ -219,10 +227,16 @@ fn track_outputs(
         write::json(f, &out.join("models/forecast.json"))?;
         manifest.outputs.insert("models/forecast.json".into(), 1);
         let method = f.method.map_or("none", |m| m.name());
+        let verdict = match (f.candidates.is_empty(), f.beat_seasonal_naive) {
+            (true, _) => "no holdout: the series is too short".to_string(),
+            (false, beat) => format!(
+                "{} seasonal naive on the {}-month holdout",
+                if beat { "beats" } else { "does not beat" },
+                f.holdout_months
+            ),
+        };
         summary.push(format!(
-            "forecast: company revenue by {method} ({} seasonal naive on the {}-month holdout; {} of {} series beat it) -> {}",
-            if f.beat_seasonal_naive { "beats" } else { "does not beat" },
-            f.holdout_months,
+            "forecast: company revenue by {method} ({verdict}; {} of {} series beat seasonal naive) -> {}",
             f.series_beating_seasonal_naive,
             f.series_total,
             out.join("models/forecast.json").display()
