@@ -12,7 +12,9 @@ use std::collections::{BTreeMap, HashMap};
 use polars::prelude::*;
 
 use super::cols as c;
-use super::facts::{COMPANY, Facts, Level, month_label, month_of, parse_month, tidy};
+use super::facts::{
+    COMPANY, Facts, Level, from_fixed, month_label, month_of, parse_month, tidy, to_fixed,
+};
 use crate::error::Result;
 use crate::schema as s;
 
@@ -102,7 +104,8 @@ pub fn targets(df: Option<&DataFrame>) -> Result<BTreeMap<Key, f64>> {
 /// Actuals by cell, for every unit with sales, new customers or key accounts.
 pub fn actuals(f: &Facts, key_account_min_deal: f64) -> BTreeMap<Key, f64> {
     // summed under borrowed unit names (no allocation per sale), ordered once at the end
-    let mut sums: HashMap<(Level, &str, Metric, i32), f64> = HashMap::new();
+    // in fixed point, so sums over millions of sales are exact and order-independent
+    let mut sums: HashMap<(Level, &str, Metric, i32), i64> = HashMap::new();
     let Some((first, last)) = f.span else {
         return BTreeMap::new();
     };
@@ -110,38 +113,39 @@ pub fn actuals(f: &Facts, key_account_min_deal: f64) -> BTreeMap<Key, f64> {
     let mut add = |cust: usize, metric: Metric, month: i32, v: f64| {
         for level in Level::ALL {
             if let Some(unit) = f.customers[cust].unit(level) {
-                *sums.entry((level, unit, metric, month)).or_insert(0.0) += v;
+                *sums.entry((level, unit, metric, month)).or_insert(0) += to_fixed(v);
             }
         }
     };
-    // key_accounts of a month: customers whose net purchases that month reach the amount;
-    // sales are sorted by customer and day, so a (customer, month) total is complete when
-    // either changes.
-    let mut run: Option<(usize, i32, f64)> = None;
+    // Sales are sorted by customer and day, so a customer's month is complete when either
+    // changes: its totals go to its units once per month (revenue, volume, and one key account
+    // when its net purchases reach the amount).
+    let mut flush = |(cust, month, amount, quantity): (usize, i32, f64, f64)| {
+        add(cust, Metric::Revenue, month, amount);
+        if f.has_volume {
+            add(cust, Metric::Volume, month, quantity);
+        }
+        if amount >= key_account_min_deal {
+            add(cust, Metric::KeyAccounts, month, 1.0);
+        }
+    };
+    let mut run: Option<(usize, i32, f64, f64)> = None;
     for sale in &f.sales {
         let m = month_of(sale.day);
-        add(sale.customer, Metric::Revenue, m, sale.amount);
-        if f.has_volume {
-            add(sale.customer, Metric::Volume, m, sale.quantity);
-        }
         run = match run {
-            Some((cust, month, total)) if cust == sale.customer && month == m => {
-                Some((cust, month, total + sale.amount))
+            Some((cust, month, a, q)) if cust == sale.customer && month == m => {
+                Some((cust, month, a + sale.amount, q + sale.quantity))
             }
             prev => {
-                if let Some((cust, month, total)) = prev
-                    && total >= key_account_min_deal
-                {
-                    add(cust, Metric::KeyAccounts, month, 1.0);
+                if let Some(done) = prev {
+                    flush(done);
                 }
-                Some((sale.customer, m, sale.amount))
+                Some((sale.customer, m, sale.amount, sale.quantity))
             }
         };
     }
-    if let Some((cust, month, total)) = run
-        && total >= key_account_min_deal
-    {
-        add(cust, Metric::KeyAccounts, month, 1.0);
+    if let Some(done) = run {
+        flush(done);
     }
     for (i, cust) in f.customers.iter().enumerate() {
         if let Some(m) = cust
@@ -160,7 +164,7 @@ pub fn actuals(f: &Facts, key_account_min_deal: f64) -> BTreeMap<Key, f64> {
                 metric,
                 month,
             };
-            (key, v)
+            (key, from_fixed(v))
         })
         .collect()
 }
@@ -188,13 +192,13 @@ pub fn ratio(actual: Option<f64>, target: Option<f64>) -> Option<f64> {
     }
 }
 
-/// The attainment rows, sorted by month, level, unit and metric.
-pub fn rows(f: &Facts, targets: &BTreeMap<Key, f64>, key_account_min_deal: f64) -> Vec<Row> {
+/// The attainment rows from the [`actuals`] and targets, sorted by month, level, unit and
+/// metric.
+pub fn rows(f: &Facts, actual: &BTreeMap<Key, f64>, targets: &BTreeMap<Key, f64>) -> Vec<Row> {
     let Some((first, last)) = f.span else {
         return Vec::new();
     };
     let (first_m, last_m) = (month_of(first), month_of(last));
-    let actual = actuals(f, key_account_min_deal);
     let in_window = |k: &Key| (first_m..=last_m).contains(&k.month);
     let mut keys: Vec<&Key> = actual
         .keys()

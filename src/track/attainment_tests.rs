@@ -59,7 +59,11 @@ fn find<'a>(
 #[test]
 fn units_with_targets_and_no_sales_show_zero_completion() -> Result<()> {
     let f = facts()?;
-    let rows = rows(&f, &targets(Some(&targets_frame()?))?, 10_000.0);
+    let rows = rows(
+        &f,
+        &actuals(&f, 10_000.0),
+        &targets(Some(&targets_frame()?))?,
+    );
     let west = find(&rows, "2025-12", Level::Station, "West", Metric::Revenue)
         .ok_or(Error::Internal("West".into()))?;
     assert_eq!(west.actual, Some(0.0));
@@ -70,7 +74,12 @@ fn units_with_targets_and_no_sales_show_zero_completion() -> Result<()> {
 
 #[test]
 fn a_target_of_zero_leaves_completion_empty() -> Result<()> {
-    let rows = rows(&facts()?, &targets(Some(&targets_frame()?))?, 10_000.0);
+    let f = facts()?;
+    let rows = rows(
+        &f,
+        &actuals(&f, 10_000.0),
+        &targets(Some(&targets_frame()?))?,
+    );
     let east = find(&rows, "2025-01", Level::Station, "East", Metric::Revenue)
         .ok_or(Error::Internal("East".into()))?;
     assert_eq!(
@@ -82,7 +91,12 @@ fn a_target_of_zero_leaves_completion_empty() -> Result<()> {
 
 #[test]
 fn a_month_without_target_keeps_its_sales() -> Result<()> {
-    let rows = rows(&facts()?, &targets(Some(&targets_frame()?))?, 10_000.0);
+    let f = facts()?;
+    let rows = rows(
+        &f,
+        &actuals(&f, 10_000.0),
+        &targets(Some(&targets_frame()?))?,
+    );
     // East has no target in 2025-12 but sold 150
     let east = find(&rows, "2025-12", Level::Station, "East", Metric::Revenue)
         .ok_or(Error::Internal("East".into()))?;
@@ -107,7 +121,12 @@ fn a_month_without_target_keeps_its_sales() -> Result<()> {
 
 #[test]
 fn company_targets_with_blank_unit_and_ytd_restarts_in_january() -> Result<()> {
-    let rows = rows(&facts()?, &targets(Some(&targets_frame()?))?, 10_000.0);
+    let f = facts()?;
+    let rows = rows(
+        &f,
+        &actuals(&f, 10_000.0),
+        &targets(Some(&targets_frame()?))?,
+    );
     let jan = find(&rows, "2025-01", Level::Company, COMPANY, Metric::Revenue)
         .ok_or(Error::Internal("jan".into()))?;
     // 12,000 + 40 (e has no station but counts for the company); 2024-12 is another year
@@ -127,7 +146,8 @@ fn company_targets_with_blank_unit_and_ytd_restarts_in_january() -> Result<()> {
 
 #[test]
 fn counts_new_customers_and_key_accounts() -> Result<()> {
-    let rows = rows(&facts()?, &BTreeMap::new(), 10_000.0);
+    let f = facts()?;
+    let rows = rows(&f, &actuals(&f, 10_000.0), &BTreeMap::new());
     let get =
         |m: &str, metric| find(&rows, m, Level::Company, COMPANY, metric).and_then(|r| r.actual);
     // c was acquired in 2024-12; e (not acquired) is new in the month of its first purchase

@@ -18,7 +18,7 @@
 //! customer); the calendar logic of the tables then walks these small sorted vectors.
 //! Money is summed in fixed point so totals are byte-identical from run to run.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
@@ -148,6 +148,9 @@ fn floats(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>> {
     Ok(c.f64()?.iter().collect())
 }
 
+/// Column holding a customer's index into [`Facts::customers`] while gathering.
+const IDX: &str = "__kam_customer";
+
 /// Gather the facts from the clean transactions and the per-customer table (`customer_id`,
 /// optional `district`, `station`, `account_manager`, `acquired_on`, `first_purchase`).
 pub fn gather(
@@ -163,55 +166,18 @@ pub fn gather(
         .lazy()
         .filter(col(s::DATE).cast(DataType::Int32).lt_eq(lit(as_of_days)));
 
-    // daily = SELECT customer_id, date, SUM(amount), SUM(quantity) GROUP BY customer_id, date
-    let mut aggs = vec![fixed_sum(s::AMOUNT)];
-    if has_volume {
-        aggs.push(fixed_sum(s::QUANTITY));
-    }
-    let daily = used
-        .clone()
-        .group_by([col(s::CUSTOMER_ID), col(s::DATE)])
-        .agg(aggs)
-        .sort([s::CUSTOMER_ID, s::DATE], SortMultipleOptions::default())
-        .collect()?;
-
-    // orders: one per order_id (a row without one is its own order); a customer is a key
-    // account from the first day one of its orders reaches the amount.
-    let orders = if has(tx, s::ORDER_ID) {
-        used.with_row_index("__row", None)
-            .with_column(
-                coalesce(&[
-                    col(s::ORDER_ID).cast(DataType::String),
-                    concat_str(
-                        [lit("\u{1}row"), col("__row").cast(DataType::String)],
-                        "",
-                        false,
-                    ),
-                ])
-                .alias("__order"),
-            )
-            .group_by([col(s::CUSTOMER_ID), col("__order")])
-            .agg([fixed_sum(s::AMOUNT), col(s::DATE).min()])
-    } else {
-        used.select([col(s::CUSTOMER_ID), col(s::AMOUNT), col(s::DATE)])
-    };
-    let key = orders
-        .filter(col(s::AMOUNT).gt_eq(lit(key_account_min_deal)))
-        .group_by([col(s::CUSTOMER_ID)])
-        .agg([col(s::DATE).min()])
-        .sort([s::CUSTOMER_ID], SortMultipleOptions::default())
-        .collect()?;
-
+    // Customers of the table, then any buyer it lacks (counted at company level only), sorted
+    // by id; every transaction gets its customer's index so grouping works on integers.
     let ids = strings(customers, s::CUSTOMER_ID)?;
     let districts = strings(customers, s::DISTRICT)?;
     let stations = strings(customers, s::STATION)?;
     let managers = strings(customers, s::ACCOUNT_MANAGER)?;
     let acquired = days(customers, s::ACQUIRED_ON)?;
     let first = days(customers, s::FIRST_PURCHASE)?;
-    let mut list: Vec<CustomerFacts> = Vec::with_capacity(ids.len());
+    let mut list: Vec<(CustomerFacts, Option<i32>)> = Vec::with_capacity(ids.len());
     for i in 0..ids.len() {
         let Some(id) = ids[i].clone() else { continue };
-        list.push(CustomerFacts {
+        let c = CustomerFacts {
             id,
             district: districts[i].clone(),
             station: stations[i].clone(),
@@ -219,46 +185,103 @@ pub fn gather(
             new_on: acquired[i].or(first[i]),
             key_since: None,
             first_topup: None,
-        });
+        };
+        list.push((c, first[i]));
     }
-    list.sort_by(|a, b| a.id.cmp(&b.id));
-    list.dedup_by(|a, b| a.id == b.id);
-    let mut index: HashMap<String, usize> = list
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.id.clone(), i))
-        .collect();
-    let first_by_id: HashMap<String, i32> = ids
-        .iter()
-        .zip(&first)
-        .filter_map(|(id, d)| Some((id.clone()?, (*d)?)))
-        .collect();
-
-    for (id, day) in strings(&key, s::CUSTOMER_ID)?
+    let buyers = used
+        .clone()
+        .select([col(s::CUSTOMER_ID).cast(DataType::String)])
+        .unique(None, UniqueKeepStrategy::First)
+        .collect()?;
+    let known: HashSet<&str> = list.iter().map(|(c, _)| c.id.as_str()).collect();
+    let extra: Vec<String> = strings(&buyers, s::CUSTOMER_ID)?
         .into_iter()
-        .zip(days(&key, s::DATE)?)
-    {
-        if let (Some(id), Some(day)) = (id, day) {
-            let i = slot(&mut list, &mut index, &id);
-            list[i].key_since = Some(day);
+        .flatten()
+        .filter(|id| !known.contains(id.as_str()))
+        .collect();
+    list.extend(extra.into_iter().map(|id| {
+        let c = CustomerFacts {
+            id,
+            ..Default::default()
+        };
+        (c, None)
+    }));
+    list.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+    list.dedup_by(|a, b| a.0.id == b.0.id);
+    let index = DataFrame::new_infer_height(vec![
+        Column::new(
+            s::CUSTOMER_ID.into(),
+            list.iter().map(|(c, _)| c.id.as_str()).collect::<Vec<_>>(),
+        ),
+        Column::new(IDX.into(), (0..list.len() as u32).collect::<Vec<u32>>()),
+    ])?;
+    let used = used
+        .with_column(col(s::CUSTOMER_ID).cast(DataType::String))
+        .join(
+            index.lazy(),
+            [col(s::CUSTOMER_ID)],
+            [col(s::CUSTOMER_ID)],
+            JoinArgs::new(JoinType::Inner),
+        );
+
+    // daily = SELECT idx, date, SUM(amount), SUM(quantity) GROUP BY idx, date ORDER BY idx, date
+    let mut aggs = vec![fixed_sum(s::AMOUNT)];
+    if has_volume {
+        aggs.push(fixed_sum(s::QUANTITY));
+    }
+    let daily = used
+        .clone()
+        .group_by([col(IDX), col(s::DATE)])
+        .agg(aggs)
+        .sort([IDX, s::DATE], SortMultipleOptions::default())
+        .collect_with_engine(Engine::Streaming)?
+        .unwrap_single();
+
+    // orders: one per order_id (a row without one is its own order); a customer is a key
+    // account from the first day one of its orders reaches the amount.
+    let orders = if has(tx, s::ORDER_ID) {
+        let by_order = used
+            .clone()
+            .filter(col(s::ORDER_ID).is_not_null())
+            .group_by([col(IDX), col(s::ORDER_ID)])
+            .agg([fixed_sum(s::AMOUNT), col(s::DATE).min()])
+            .select([col(IDX), col(s::AMOUNT), col(s::DATE)]);
+        let single = used.filter(col(s::ORDER_ID).is_null()).select([
+            col(IDX),
+            col(s::AMOUNT),
+            col(s::DATE),
+        ]);
+        concat([by_order, single], UnionArgs::default())?
+    } else {
+        used.select([col(IDX), col(s::AMOUNT), col(s::DATE)])
+    };
+    let key = orders
+        .filter(col(s::AMOUNT).gt_eq(lit(key_account_min_deal)))
+        .group_by([col(IDX)])
+        .agg([col(s::DATE).min()])
+        .collect_with_engine(Engine::Streaming)?
+        .unwrap_single();
+    let k_idx: Vec<Option<u32>> = key.column(IDX)?.u32()?.iter().collect();
+    for (i, day) in k_idx.into_iter().zip(days(&key, s::DATE)?) {
+        if let (Some(i), Some(day)) = (i, day) {
+            list[i as usize].0.key_since = Some(day);
         }
     }
 
-    let d_ids = strings(&daily, s::CUSTOMER_ID)?;
+    let d_idx: Vec<Option<u32>> = daily.column(IDX)?.u32()?.iter().collect();
     let d_days = days(&daily, s::DATE)?;
     let d_amount = floats(&daily, s::AMOUNT)?;
     let d_qty = floats(&daily, s::QUANTITY)?;
     let mut sales = Vec::with_capacity(daily.height());
     for r in 0..daily.height() {
-        let (Some(id), Some(day)) = (&d_ids[r], d_days[r]) else {
+        let (Some(c), Some(day)) = (d_idx[r], d_days[r]) else {
             continue;
         };
-        let c = slot(&mut list, &mut index, id);
+        let c = c as usize;
         let amount = d_amount[r].unwrap_or(0.0);
-        let cust = &mut list[c];
+        let (cust, first_day) = &mut list[c];
         if cust.first_topup.is_none() {
             // the first purchase day from the customer table, else the first day with a sale
-            let first_day = first_by_id.get(id).copied();
             if first_day.is_none_or(|f| f == day) && amount >= 0.0 {
                 cust.first_topup = Some(amount);
             }
@@ -279,24 +302,22 @@ pub fn gather(
         .min()
         .zip(sales.iter().map(|d| d.day).max());
     Ok(Facts {
-        customers: list,
+        customers: list.into_iter().map(|(c, _)| c).collect(),
         sales,
         has_volume,
         span,
     })
 }
 
-/// The index of customer `id`, appending it (company level only) when the table lacks it.
-fn slot(list: &mut Vec<CustomerFacts>, index: &mut HashMap<String, usize>, id: &str) -> usize {
-    if let Some(i) = index.get(id) {
-        return *i;
-    }
-    list.push(CustomerFacts {
-        id: id.to_string(),
-        ..Default::default()
-    });
-    index.insert(id.to_string(), list.len() - 1);
-    list.len() - 1
+/// A value in fixed point (1/10,000 units): long sums in integers are exact and independent
+/// of their order.
+pub fn to_fixed(x: f64) -> i64 {
+    (x * FIXED).round() as i64
+}
+
+/// A fixed-point sum back in units.
+pub fn from_fixed(x: i64) -> f64 {
+    x as f64 / FIXED
 }
 
 /// A sum of money or quantity rounded to the fixed-point step of the inputs (1/10,000), so

@@ -66,7 +66,8 @@ pub fn track(input: TrackInputs, as_of: NaiveDate, p: &TrackValid) -> Result<Tra
                 .into(),
         );
     }
-    let rows = attainment::rows(&f, &targets, p.key_account_min_deal);
+    let actual = attainment::actuals(&f, p.key_account_min_deal);
+    let rows = attainment::rows(&f, &actual, &targets);
     out.attainment = Some(attainment::frame(&rows)?);
 
     out.weekly_progress = weekly::frame(&f, &targets)?;
@@ -77,7 +78,6 @@ pub fn track(input: TrackInputs, as_of: NaiveDate, p: &TrackValid) -> Result<Tra
 
     let to = month_of(last);
     let from = to - p.leaderboard_months as i32 + 1;
-    let actual = attainment::actuals(&f, p.key_account_min_deal);
     let entries = leaderboard::entries(&f, &actual, &targets, (from, to), p.leaderboard_size);
     out.leaderboard = Some(leaderboard::frame(&entries)?);
     out.leaderboard_months = Some((month_label(from), month_label(to)));

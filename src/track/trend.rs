@@ -18,7 +18,7 @@ use polars::prelude::*;
 use serde::Serialize;
 
 use super::cols as c;
-use super::facts::{Facts, Level, month_end, month_label, month_of, tidy};
+use super::facts::{Facts, Level, from_fixed, month_end, month_label, month_of, to_fixed};
 use super::forecast::{self, Candidate, Method, Smoothing};
 use super::params::{ErrorMetric, TrackValid};
 use crate::error::Result;
@@ -54,7 +54,7 @@ pub fn series(f: &Facts) -> Vec<Series> {
     }
     let n = (last_m - first_m + 1) as usize;
     // (level, unit) -> (revenue by month, volume by month), ordered once at the end
-    type Sums<'a> = HashMap<(Level, &'a str), (Vec<f64>, Vec<f64>)>;
+    type Sums<'a> = HashMap<(Level, &'a str), (Vec<i64>, Vec<i64>)>;
     let mut sums: Sums = HashMap::new();
     for sale in &f.sales {
         let m = month_of(sale.day);
@@ -66,9 +66,10 @@ pub fn series(f: &Facts) -> Vec<Series> {
             if let Some(unit) = f.customers[sale.customer].unit(level) {
                 let e = sums
                     .entry((level, unit))
-                    .or_insert_with(|| (vec![0.0; n], vec![0.0; n]));
-                e.0[i] += sale.amount;
-                e.1[i] += sale.quantity;
+                    .or_insert_with(|| (vec![0; n], vec![0; n]));
+                // fixed point: exact, order-independent sums
+                e.0[i] += to_fixed(sale.amount);
+                e.1[i] += to_fixed(sale.quantity);
             }
         }
     }
@@ -78,8 +79,10 @@ pub fn series(f: &Facts) -> Vec<Series> {
             level,
             unit: unit.to_string(),
             first_month: first_m,
-            revenue: revenue.into_iter().map(tidy).collect(),
-            volume: f.has_volume.then(|| volume.into_iter().map(tidy).collect()),
+            revenue: revenue.into_iter().map(from_fixed).collect(),
+            volume: f
+                .has_volume
+                .then(|| volume.into_iter().map(from_fixed).collect()),
         })
         .collect()
 }

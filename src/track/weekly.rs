@@ -18,15 +18,17 @@ use polars::prelude::*;
 use super::attainment::{Key, Metric, ratio};
 use super::cols as c;
 use super::facts::{
-    Facts, Level, date, month_end, month_label, month_of, month_start, tidy, week_end,
+    Facts, Level, date, from_fixed, month_end, month_label, month_of, month_start, tidy, to_fixed,
+    week_end,
 };
 use crate::error::Result;
 
 /// One district's sales by day over the span of the data.
 struct Daily {
     first: i32,
-    amount: Vec<f64>,
-    quantity: Vec<f64>,
+    /// Fixed point (see `facts::to_fixed`).
+    amount: Vec<i64>,
+    quantity: Vec<i64>,
 }
 
 impl Daily {
@@ -35,7 +37,10 @@ impl Daily {
         let len = self.amount.len() as i32;
         let (a, b) = ((from - self.first).max(0), (to - self.first).min(len - 1));
         (a..=b).fold((0.0, 0.0), |(s, q), i| {
-            (s + self.amount[i as usize], q + self.quantity[i as usize])
+            (
+                s + from_fixed(self.amount[i as usize]),
+                q + from_fixed(self.quantity[i as usize]),
+            )
         })
     }
 }
@@ -59,8 +64,8 @@ pub fn frame(f: &Facts, targets: &BTreeMap<Key, f64>) -> Result<Option<DataFrame
         .map(|d| {
             let z = Daily {
                 first,
-                amount: vec![0.0; n_days],
-                quantity: vec![0.0; n_days],
+                amount: vec![0; n_days],
+                quantity: vec![0; n_days],
             };
             (*d, z)
         })
@@ -70,8 +75,8 @@ pub fn frame(f: &Facts, targets: &BTreeMap<Key, f64>) -> Result<Option<DataFrame
             && let Some(x) = daily.get_mut(d)
         {
             let i = (sale.day - first) as usize;
-            x.amount[i] += sale.amount;
-            x.quantity[i] += sale.quantity;
+            x.amount[i] += to_fixed(sale.amount);
+            x.quantity[i] += to_fixed(sale.quantity);
         }
     }
     // (district, week_end) -> count of customers new / becoming key accounts that week
