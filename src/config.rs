@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::plan::{PlanParams, PlanValid};
 use crate::schema::{self, TableSpec};
 use crate::segment::stage::{SegmentParams, SegmentValid};
+use crate::track::{TrackParams, TrackValid};
 use crate::value::rfm::{RfmParams, RfmValid};
 use crate::value::stage::{ValueParams, ValueValid};
 
@@ -54,6 +55,9 @@ pub struct Config {
     /// Key accounts, escalations, prospects, credit mix, market-share caps and quotas.
     #[serde(default)]
     pub plan: PlanParams,
+    /// Attainment, weekly progress, leaderboard and forecast.
+    #[serde(default)]
+    pub track: TrackParams,
 }
 
 fn default_seed() -> u64 {
@@ -276,6 +280,7 @@ pub struct ValidConfig {
     pub segment: SegmentValid,
     pub churn: ChurnValid,
     pub plan: PlanValid,
+    pub track: TrackValid,
     /// The config as resolved (defaults filled in), for the manifest.
     pub resolved: Config,
 }
@@ -382,6 +387,7 @@ impl Config {
             Error::Infeasible { .. } => e,
             e => bad(e.to_string()),
         })?;
+        let track = self.track.clone().check().map_err(|e| bad(e.to_string()))?;
         Ok(ValidConfig {
             config_path: path.to_path_buf(),
             as_of,
@@ -400,6 +406,7 @@ impl Config {
             segment,
             churn,
             plan,
+            track,
             resolved: self,
         })
     }
@@ -534,6 +541,7 @@ mod tests {
         assert_eq!(c.rfm, RfmParams::default());
         assert_eq!(c.segment, SegmentParams::default());
         assert_eq!(c.plan, PlanParams::default());
+        assert_eq!(c.track, TrackParams::default());
         c.check(p, Overrides::default())?;
         Ok(())
     }

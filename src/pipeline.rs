@@ -170,6 +170,8 @@ pub fn run(cfg: &ValidConfig, mode: Mode, progress: &dyn Progress) -> Result<Out
         let n = table.height() as u64;
         manifest.outputs.extend(seg_outputs);
         manifest.notes.extend(seg_notes);
+        progress.stage("tracking attainment and trend");
+        track_outputs(cfg, &v, tx, &table, as_of, &mut manifest, &mut summary)?;
         if let Some(sc) = &scored {
             manifest
                 .outputs
@@ -465,6 +467,83 @@ fn value_holdout(
     let h =
         crate::value::holdout::holdout(tx, &summary, &purchases, cal_end, as_of, cfg.time_unit)?;
     Ok(Some(h.by_frequency))
+}
+
+/// Attainment, weekly progress, leaderboard, campaigns, trend and forecast (issue 7): written
+/// under `out/`, recorded in the manifest with a summary line each. An input the stage needs
+/// but lacks skips that output with a note.
+fn track_outputs(
+    cfg: &ValidConfig,
+    v: &Validation,
+    tx: &DataFrame,
+    customers: &DataFrame,
+    as_of: chrono::NaiveDate,
+    manifest: &mut Manifest,
+    summary: &mut Vec<String>,
+) -> Result<()> {
+    use crate::track::stage::{TrackInputs, track};
+    let out = &cfg.out_dir;
+    let t0 = Instant::now();
+    let input = TrackInputs {
+        transactions: tx,
+        customers,
+        targets: v.table(schema::TARGETS.name).map(|t| &t.clean),
+        campaigns: v.table(schema::CAMPAIGNS.name).map(|t| &t.clean),
+    };
+    let t = match track(input, as_of, &cfg.track) {
+        Ok(t) => t,
+        Err(e) => {
+            // like segmentation: the rest of the run stands, the reason is in the notes
+            summary.push(format!("note: track: not computed: {e}"));
+            manifest.notes.push(format!("track: not computed: {e}"));
+            return Ok(());
+        }
+    };
+    let tables = [
+        ("attainment.csv", &t.attainment, "attainment"),
+        ("weekly_progress.csv", &t.weekly_progress, "weekly progress"),
+        ("leaderboard.csv", &t.leaderboard, "leaderboard"),
+        ("campaigns.csv", &t.campaigns, "campaigns"),
+        ("trend.csv", &t.trend, "trend"),
+    ];
+    for (name, df, what) in tables {
+        if let Some(df) = df {
+            write::csv(df, &out.join(name))?;
+            manifest.outputs.insert(name.into(), df.height() as u64);
+            let mut line = format!("{what}: {} rows", df.height());
+            if let (Some((from, to)), "leaderboard.csv") = (&t.leaderboard_months, name) {
+                line.push_str(&format!(" ({from} to {to})"));
+            }
+            summary.push(format!("{line} -> {}", out.join(name).display()));
+        }
+    }
+    if let Some(f) = &t.forecast {
+        write::json(f, &out.join("models/forecast.json"))?;
+        manifest.outputs.insert("models/forecast.json".into(), 1);
+        let method = f.method.map_or("none", |m| m.name());
+        let verdict = match (f.candidates.is_empty(), f.beat_seasonal_naive) {
+            (true, _) => "no holdout: the series is too short".to_string(),
+            (false, beat) => format!(
+                "{} seasonal naive on the {}-month holdout",
+                if beat { "beats" } else { "does not beat" },
+                f.holdout_months
+            ),
+        };
+        summary.push(format!(
+            "forecast: company revenue by {method} ({verdict}; {} of {} series beat seasonal naive) -> {}",
+            f.series_beating_seasonal_naive,
+            f.series_total,
+            out.join("models/forecast.json").display()
+        ));
+    }
+    for n in &t.notes {
+        summary.push(format!("note: track: {n}"));
+        manifest.notes.push(format!("track: {n}"));
+    }
+    manifest
+        .timings_ms
+        .insert("track".into(), t0.elapsed().as_millis() as u64);
+    Ok(())
 }
 
 /// RFM scores for everyone; model scores for every buyer (null when the model did not

@@ -177,6 +177,7 @@ fn from_transactions(
         segment: Default::default(),
         churn: Default::default(),
         plan: Default::default(),
+        track: Default::default(),
     };
     let cfg = config.check(
         &cfg_path,

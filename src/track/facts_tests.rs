@@ -1,0 +1,61 @@
+//! Facts tests: Sunday week ends, month arithmetic, and the business definitions gathered
+//! from tiny frames.
+
+use super::*;
+use chrono::Weekday;
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
+}
+
+#[test]
+fn weeks_end_on_sunday() {
+    // 2026-11-23 is a Monday, 2026-11-29 a Sunday.
+    for day in 23..=29 {
+        let we = date(week_end(epoch_days(d(2026, 11, day))));
+        assert_eq!(we, d(2026, 11, 29));
+        assert_eq!(we.weekday(), Weekday::Sun);
+    }
+    assert_eq!(date(week_end(epoch_days(d(2026, 11, 30)))), d(2026, 12, 6));
+}
+
+#[test]
+fn months_round_trip() {
+    let m = month_of(epoch_days(d(2025, 2, 14)));
+    assert_eq!(month_label(m), "2025-02");
+    assert_eq!(parse_month("2025-02"), Some(m));
+    assert_eq!(date(month_start(m)), d(2025, 2, 1));
+    assert_eq!(date(month_end(m)), d(2025, 2, 28));
+    assert_eq!(month_label(m - 2), "2024-12");
+    assert_eq!(parse_month("2025-13"), None);
+}
+
+#[test]
+fn gather_finds_new_customers_key_accounts_and_first_topups() -> Result<()> {
+    let tx = df!(
+        s::CUSTOMER_ID => ["a", "a", "a", "b", "b", "c"],
+        s::DATE => [d(2025, 1, 5), d(2025, 1, 5), d(2025, 2, 1), d(2025, 3, 1), d(2025, 3, 2), d(2025, 3, 3)],
+        s::AMOUNT => [100.0, 50.0, 12_000.0, 6_000.0, 6_000.0, 20_000.0],
+        s::ORDER_ID => [Some("o1"), Some("o1"), Some("o2"), Some("o3"), Some("o3"), None],
+    )?;
+    let cust = df!(
+        s::CUSTOMER_ID => ["a", "b", "c"],
+        s::DISTRICT => [Some("North"), Some("South"), None],
+        s::ACQUIRED_ON => [Some(d(2024, 12, 20)), None, None],
+        s::FIRST_PURCHASE => [d(2025, 1, 5), d(2025, 3, 1), d(2025, 3, 3)],
+    )?;
+    let f = gather(&tx, &cust, d(2025, 12, 31), 10_000.0)?;
+    let a = &f.customers[0];
+    assert_eq!(a.new_on, Some(epoch_days(d(2024, 12, 20))));
+    assert_eq!(a.first_topup, Some(150.0));
+    assert_eq!(a.key_since, Some(epoch_days(d(2025, 2, 1))));
+    // b's order o3 spans two days and totals 12,000: key account from its first day
+    let b = &f.customers[1];
+    assert_eq!(b.new_on, Some(epoch_days(d(2025, 3, 1))));
+    assert_eq!(b.key_since, Some(epoch_days(d(2025, 3, 1))));
+    assert_eq!(f.customers[2].unit(Level::District), None);
+    assert_eq!(f.customers[2].key_since, Some(epoch_days(d(2025, 3, 3))));
+    assert_eq!(f.sales.len(), 5);
+    assert!(!f.has_volume);
+    Ok(())
+}

@@ -1,0 +1,182 @@
+//! `leaderboard.csv`: the development leaderboard (客户开发英雄榜, domain.md article 2) of
+//! stations and account managers over the last `leaderboard_months` months with sales, on
+//! three boards:
+//!
+//! - `completion_rate`: revenue actual / revenue target over those months (units with a
+//!   positive target only);
+//! - `new_key_accounts`: customers whose single order first reached the key-account amount;
+//! - `first_topup`: the first top-ups of the customers new in those months, added up.
+//!
+//! Ranks are competition ranks: equal values share the better rank and the next rank skips
+//! (1, 2, 2, 4); within a tie, rows are listed by unit name. `leaderboard_size` keeps ranks up
+//! to that number, so a tie at the cut keeps every tied unit. The same data always gives the
+//! same board.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use polars::prelude::*;
+
+use super::attainment::{Key, Metric};
+use super::cols as c;
+use super::facts::{Facts, Level, month_of};
+use crate::error::Result;
+
+/// The boards, in output order.
+pub const BOARDS: [&str; 3] = ["completion_rate", "new_key_accounts", "first_topup"];
+/// The ranked levels, in output order.
+pub const LEVELS: [Level; 2] = [Level::Station, Level::AccountManager];
+
+/// One ranked unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub board: &'static str,
+    pub level: Level,
+    pub unit: String,
+    pub value: f64,
+    pub rank: u32,
+}
+
+/// Rank `values` best (largest) first; ties share the better rank, listed by unit name.
+pub fn rank(mut values: Vec<(String, f64)>, size: Option<usize>) -> Vec<(String, f64, u32)> {
+    values.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let mut out: Vec<(String, f64, u32)> = Vec::with_capacity(values.len());
+    for (i, (unit, v)) in values.into_iter().enumerate() {
+        let r = match out.last() {
+            Some((_, prev, r)) if *prev == v => *r,
+            _ => i as u32 + 1,
+        };
+        if size.is_some_and(|n| r as usize > n) {
+            break;
+        }
+        out.push((unit, v, r));
+    }
+    out
+}
+
+/// The leaderboard over months `from..=to` (month indexes).
+pub fn entries(
+    f: &Facts,
+    actual: &BTreeMap<Key, f64>,
+    targets: &BTreeMap<Key, f64>,
+    (from, to): (i32, i32),
+    size: Option<usize>,
+) -> Vec<Entry> {
+    let in_window = |m: i32| (from..=to).contains(&m);
+    let mut out = Vec::new();
+    for level in LEVELS {
+        let units: BTreeSet<&str> = f.customers.iter().filter_map(|c| c.unit(level)).collect();
+        // completion_rate = sum of actual revenue / sum of revenue target over the window
+        let mut sums: BTreeMap<&str, (f64, f64)> = BTreeMap::new();
+        for (k, t) in targets {
+            if k.level == level && k.metric == Metric::Revenue && in_window(k.month) {
+                sums.entry(k.unit.as_str()).or_default().1 += t;
+            }
+        }
+        for (k, a) in actual {
+            if k.level == level && k.metric == Metric::Revenue && in_window(k.month) {
+                sums.entry(k.unit.as_str()).or_default().0 += a;
+            }
+        }
+        let completion: Vec<(String, f64)> = sums
+            .into_iter()
+            .filter(|(_, (_, t))| *t > 0.0)
+            .map(|(u, (a, t))| (u.to_string(), a / t))
+            .collect();
+        let mut key_accounts: BTreeMap<&str, f64> = units.iter().map(|u| (*u, 0.0)).collect();
+        let mut topups: BTreeMap<&str, f64> = key_accounts.clone();
+        for cust in &f.customers {
+            let Some(unit) = cust.unit(level) else {
+                continue;
+            };
+            if cust.key_since.map(month_of).is_some_and(in_window) {
+                *key_accounts.entry(unit).or_default() += 1.0;
+            }
+            if cust.new_on.map(month_of).is_some_and(in_window) {
+                *topups.entry(unit).or_default() += cust.first_topup.unwrap_or(0.0);
+            }
+        }
+        let owned =
+            |m: BTreeMap<&str, f64>| m.into_iter().map(|(u, v)| (u.to_string(), v)).collect();
+        for (board, values) in
+            BOARDS
+                .into_iter()
+                .zip([completion, owned(key_accounts), owned(topups)])
+        {
+            out.extend(
+                rank(values, size)
+                    .into_iter()
+                    .map(|(unit, value, rank)| Entry {
+                        board,
+                        level,
+                        unit,
+                        value,
+                        rank,
+                    }),
+            );
+        }
+    }
+    // boards in BOARDS order, then level, then rank and unit
+    let board_ix = |b: &str| BOARDS.iter().position(|x| *x == b).unwrap_or(usize::MAX);
+    out.sort_by(|a, b| {
+        (board_ix(a.board), a.level, a.rank, &a.unit).cmp(&(
+            board_ix(b.board),
+            b.level,
+            b.rank,
+            &b.unit,
+        ))
+    });
+    out
+}
+
+/// The entries as the `leaderboard.csv` frame.
+pub fn frame(entries: &[Entry]) -> Result<DataFrame> {
+    Ok(DataFrame::new_infer_height(vec![
+        Column::new(
+            c::BOARD.into(),
+            entries.iter().map(|e| e.board).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            c::LEVEL.into(),
+            entries.iter().map(|e| e.level.name()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            c::UNIT.into(),
+            entries.iter().map(|e| e.unit.as_str()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            c::VALUE.into(),
+            entries.iter().map(|e| e.value).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            c::RANK.into(),
+            entries.iter().map(|e| e.rank).collect::<Vec<_>>(),
+        ),
+    ])?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ties_share_the_better_rank_and_are_listed_by_name() {
+        let v = vec![
+            ("b".to_string(), 2.0),
+            ("c".to_string(), 5.0),
+            ("a".to_string(), 2.0),
+            ("d".to_string(), 1.0),
+        ];
+        let r = rank(v.clone(), None);
+        let got: Vec<(&str, u32)> = r.iter().map(|(u, _, r)| (u.as_str(), *r)).collect();
+        assert_eq!(got, [("c", 1), ("a", 2), ("b", 2), ("d", 4)]);
+        // any input order gives the same board
+        let mut rev = v;
+        rev.reverse();
+        assert_eq!(rank(rev, None), r);
+        // a tie at the cut keeps both tied units
+        assert_eq!(
+            rank(r.iter().map(|(u, v, _)| (u.clone(), *v)).collect(), Some(2)).len(),
+            3
+        );
+    }
+}
