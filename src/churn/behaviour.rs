@@ -316,10 +316,10 @@ pub fn run(
         ModelChoice::Logistic => vec![Kind::Logistic],
         ModelChoice::Trees => vec![Kind::Trees],
     };
-    let enc = Encoder::fit(&raw, &train, p.encode());
-    let (xtr, xev) = (enc.transform(&raw, &train), enc.transform(&raw, &evaluate));
     let mut preds = Vec::new();
     for kind in &kinds {
+        let enc = Encoder::fit(&raw, &train, p.encode(*kind));
+        let (xtr, xev) = (enc.transform(&raw, &train), enc.transform(&raw, &evaluate));
         let m = models::fit(*kind, &xtr, &y_train, &p.models, seed)?;
         preds.push(m.predict(&xev)?);
     }
@@ -330,7 +330,7 @@ pub fn run(
     let kind = kinds[best];
 
     // refit on every labelled cutoff, score at as_of
-    let enc = Encoder::fit(&raw, &labelled, p.encode());
+    let enc = Encoder::fit(&raw, &labelled, p.encode(kind));
     let model = models::fit(
         kind,
         &enc.transform(&raw, &labelled),
@@ -388,6 +388,7 @@ pub fn run(
             .collect(),
         auc_mean: None,
         auc_folds: None,
+        cv_rows: None,
         metrics: metrics::evaluate(&y_eval, &preds[best], p.risk_cuts[1]),
         cutoffs: report_cutoffs,
         features: enc.specs.clone(),

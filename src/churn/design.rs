@@ -131,12 +131,18 @@ pub enum Spec {
 pub struct EncodeParams {
     pub min_level_count: usize,
     pub max_levels: usize,
+    /// Trees: each categorical becomes one column of level codes (0 = the most frequent kept
+    /// level, then `(other)`, then `(missing)`) instead of one 0/1 column per level. Trees split
+    /// on codes as well as on indicators, and the matrix stays as narrow as the raw table.
+    pub codes: bool,
 }
 
 /// A fitted encoder: the specs and the names of the encoded columns.
 #[derive(Debug, Clone, Serialize)]
 pub struct Encoder {
     pub specs: Vec<Spec>,
+    /// Categoricals as level codes (see [`EncodeParams::codes`]).
+    pub codes: bool,
     /// Encoded column names, in matrix order.
     pub columns: Vec<String>,
     /// For each encoded column, the index of its raw feature in `specs`.
@@ -166,6 +172,10 @@ impl Matrix {
     }
 }
 
+fn width_codes(kept: &[String], other: bool, missing: bool) -> f64 {
+    (kept.len() + usize::from(other) + usize::from(missing)) as f64
+}
+
 fn median(mut v: Vec<f64>) -> f64 {
     if v.is_empty() {
         return 0.0;
@@ -183,6 +193,7 @@ impl Encoder {
     /// Fit on the rows `train` of the raw features.
     pub fn fit(raw: &[Raw], train: &[usize], p: EncodeParams) -> Encoder {
         let mut e = Encoder {
+            codes: p.codes,
             specs: vec![],
             columns: vec![],
             feature_of: vec![],
@@ -245,20 +256,26 @@ impl Encoder {
                     let kept_rows: usize = kept.iter().map(|l| counts[*l]).sum();
                     let other_rows = train.len() - blanks - kept_rows;
                     let n = train.len().max(1) as f64;
-                    for l in &kept {
-                        e.columns.push(format!("{name}={}", levels[*l]));
+                    if p.codes {
+                        e.columns.push(name.clone());
                         e.feature_of.push(f);
-                        e.column_means.push(counts[*l] as f64 / n);
-                    }
-                    if other_rows > 0 {
-                        e.columns.push(format!("{name}=(other)"));
-                        e.feature_of.push(f);
-                        e.column_means.push(other_rows as f64 / n);
-                    }
-                    if blanks > 0 {
-                        e.columns.push(format!("{name}=(missing)"));
-                        e.feature_of.push(f);
-                        e.column_means.push(blanks as f64 / n);
+                        e.column_means.push(0.0);
+                    } else {
+                        for l in &kept {
+                            e.columns.push(format!("{name}={}", levels[*l]));
+                            e.feature_of.push(f);
+                            e.column_means.push(counts[*l] as f64 / n);
+                        }
+                        if other_rows > 0 {
+                            e.columns.push(format!("{name}=(other)"));
+                            e.feature_of.push(f);
+                            e.column_means.push(other_rows as f64 / n);
+                        }
+                        if blanks > 0 {
+                            e.columns.push(format!("{name}=(missing)"));
+                            e.feature_of.push(f);
+                            e.column_means.push(blanks as f64 / n);
+                        }
                     }
                     e.specs.push(Spec::Categorical {
                         name: name.clone(),
@@ -319,7 +336,11 @@ impl Encoder {
                         .iter()
                         .map(|l| pos.get(l.as_str()).copied())
                         .collect();
-                    let width = kept.len() + usize::from(*other) + usize::from(*missing);
+                    let width = if self.codes {
+                        1
+                    } else {
+                        kept.len() + usize::from(*other) + usize::from(*missing)
+                    };
                     let start = data.len();
                     data.resize(start + width * n, 0.0);
                     for (k, i) in rows.iter().enumerate() {
@@ -332,8 +353,13 @@ impl Encoder {
                                 None => None,
                             },
                         };
-                        if let Some(s) = s {
-                            data[start + s * n + k] = 1.0;
+                        match (self.codes, s) {
+                            (true, Some(s)) => data[start + k] = s as f64,
+                            // a blank or unseen level with no column of its own: the
+                            // code after every known one
+                            (true, None) => data[start + k] = width_codes(kept, *other, *missing),
+                            (false, Some(s)) => data[start + s * n + k] = 1.0,
+                            (false, None) => {}
                         }
                     }
                 }
@@ -382,6 +408,7 @@ mod tests {
             EncodeParams {
                 min_level_count: 1,
                 max_levels: 10,
+                codes: false,
             },
         );
         assert_eq!(e.columns, ["x", "x_missing", "t=a", "t=b", "t=(missing)"]);
@@ -406,6 +433,7 @@ mod tests {
             EncodeParams {
                 min_level_count: 2,
                 max_levels: 10,
+                codes: false,
             },
         );
         assert_eq!(e.columns, ["x", "x_missing", "t=a", "t=(other)"]);
@@ -413,6 +441,25 @@ mod tests {
         assert_eq!(m.col(2), &[0.0, 0.0]);
         // row 3 is blank but training had no blanks: no column for it
         assert_eq!(m.col(3), &[1.0, 0.0]);
+        Ok(())
+    }
+
+    #[test]
+    fn codes_give_one_column_per_categorical() -> Result<()> {
+        let r = raw()?;
+        let e = Encoder::fit(
+            &r,
+            &[0, 1, 2, 3],
+            EncodeParams {
+                min_level_count: 1,
+                max_levels: 10,
+                codes: true,
+            },
+        );
+        assert_eq!(e.columns, ["x", "x_missing", "t"]);
+        let m = e.transform(&r, &[0, 1, 2, 3]);
+        // a (2 rows) = 0, b = 1, blank = (missing) = 2
+        assert_eq!(m.col(2), &[0.0, 1.0, 0.0, 2.0]);
         Ok(())
     }
 
@@ -426,6 +473,7 @@ mod tests {
             EncodeParams {
                 min_level_count: 1,
                 max_levels: 2,
+                codes: false,
             },
         );
         assert_eq!(e.columns, ["t=a", "t=b", "t=(other)"]);

@@ -177,6 +177,26 @@ fn folds(y: &[bool], k: usize, seed: u64) -> Vec<usize> {
     fold
 }
 
+/// Row indices (into the labelled rows) that take part in cross-validation: all of them, or a
+/// seeded stratified sample of `max` when there are more.
+fn cv_sample(y: &[bool], max: usize, seed: u64) -> Vec<usize> {
+    if y.len() <= max {
+        return (0..y.len()).collect();
+    }
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed ^ 0x5eed_c0de);
+    let mut out = Vec::with_capacity(max);
+    let pos = y.iter().filter(|v| **v).count();
+    for class in [true, false] {
+        let mut idx: Vec<usize> = (0..y.len()).filter(|i| y[*i] == class).collect();
+        idx.shuffle(&mut rng);
+        let n = if class { pos } else { y.len() - pos };
+        let take = ((n as f64) * max as f64 / y.len() as f64).round() as usize;
+        out.extend(idx.into_iter().take(take.max(1)));
+    }
+    out.sort_unstable();
+    out
+}
+
 /// Train, cross-validate and score. `df` is the whole table as read.
 pub fn run(
     df: &DataFrame,
@@ -255,20 +275,23 @@ pub fn run(
         ModelChoice::Logistic => vec![Kind::Logistic],
         ModelChoice::Trees => vec![Kind::Trees],
     };
+    // Folds over every labelled row, or over a stratified sample of cv_max_rows of them on a
+    // large table (the AUC estimate of 200,000 rows has a standard error near 0.001).
     let fold = folds(&y, p.folds, seed);
-    // out-of-fold probabilities per kind, and AUC per fold
-    let mut oof = vec![vec![0.0; y.len()]; kinds.len()];
+    let in_cv = cv_sample(&y, p.cv_max_rows, seed);
+    // out-of-fold probabilities per kind (NaN outside the sample), and AUC per fold
+    let mut oof = vec![vec![f64::NAN; y.len()]; kinds.len()];
     let mut aucs = vec![Vec::new(); kinds.len()];
     for f in 0..p.folds {
-        let tr: Vec<usize> = (0..y.len()).filter(|i| fold[*i] != f).collect();
-        let te: Vec<usize> = (0..y.len()).filter(|i| fold[*i] == f).collect();
+        let tr: Vec<usize> = in_cv.iter().copied().filter(|i| fold[*i] != f).collect();
+        let te: Vec<usize> = in_cv.iter().copied().filter(|i| fold[*i] == f).collect();
         let tr_rows: Vec<usize> = tr.iter().map(|i| rows[*i]).collect();
         let te_rows: Vec<usize> = te.iter().map(|i| rows[*i]).collect();
-        let enc = Encoder::fit(&raw, &tr_rows, p.encode());
-        let (xtr, xte) = (enc.transform(&raw, &tr_rows), enc.transform(&raw, &te_rows));
         let ytr: Vec<bool> = tr.iter().map(|i| y[*i]).collect();
         let yte: Vec<bool> = te.iter().map(|i| y[*i]).collect();
         for (k, kind) in kinds.iter().enumerate() {
+            let enc = Encoder::fit(&raw, &tr_rows, p.encode(*kind));
+            let (xtr, xte) = (enc.transform(&raw, &tr_rows), enc.transform(&raw, &te_rows));
             let m = models::fit(*kind, &xtr, &ytr, &p.models, seed)?;
             let pr = m.predict(&xte)?;
             aucs[k].push(roc_auc(&yte, &pr));
@@ -290,7 +313,7 @@ pub fn run(
         .unwrap_or(0);
     let kind = kinds[best];
 
-    let enc = Encoder::fit(&raw, &rows, p.encode());
+    let enc = Encoder::fit(&raw, &rows, p.encode(kind));
     let x = enc.transform(&raw, &rows);
     let model = models::fit(kind, &x, &y, &p.models, seed)?;
     let prob = model.predict(&x)?;
@@ -316,7 +339,13 @@ pub fn run(
             y.iter().map(|v| u8::from(*v) as u32).collect::<Vec<_>>(),
         ),
         Column::new(CHURN_PROBABILITY.into(), prob.clone()),
-        Column::new(CV_PROBABILITY.into(), oof[best].clone()),
+        Column::new(
+            CV_PROBABILITY.into(),
+            oof[best]
+                .iter()
+                .map(|v| v.is_finite().then_some(*v))
+                .collect::<Vec<_>>(),
+        ),
         Column::new(
             CHURN_RISK.into(),
             prob.iter()
@@ -359,7 +388,12 @@ pub fn run(
             .collect(),
         auc_mean: Some(mean(&aucs[best])),
         auc_folds: Some(aucs[best].clone()),
-        metrics: metrics::evaluate(&y, &oof[best], p.risk_cuts[1]),
+        metrics: {
+            let (yc, pc): (Vec<bool>, Vec<f64>) =
+                in_cv.iter().map(|i| (y[*i], oof[best][*i])).unzip();
+            metrics::evaluate(&yc, &pc, p.risk_cuts[1])
+        },
+        cv_rows: Some(in_cv.len()),
         cutoffs: vec![],
         features: enc.specs.clone(),
         dropped_columns: dropped,

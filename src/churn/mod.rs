@@ -51,6 +51,9 @@ pub struct ChurnParams {
     pub max_levels: usize,
     /// Folds of the labelled mode's cross-validation.
     pub folds: usize,
+    /// Labelled mode: above this many rows, cross-validation runs on a stratified sample of
+    /// this size (the final model still trains on every row).
+    pub cv_max_rows: usize,
     /// Model settings.
     pub models: ModelParams,
 }
@@ -67,6 +70,7 @@ impl Default for ChurnParams {
             min_level_count: 10,
             max_levels: 30,
             folds: 5,
+            cv_max_rows: 200_000,
             models: ModelParams::default(),
         }
     }
@@ -122,10 +126,12 @@ impl ChurnParams {
         Ok(ChurnValid(self))
     }
 
-    pub(crate) fn encode(&self) -> design::EncodeParams {
+    /// Encoder settings for a model: one-hot for logistic, level codes for trees.
+    pub(crate) fn encode(&self, kind: Kind) -> design::EncodeParams {
         design::EncodeParams {
             min_level_count: self.min_level_count,
             max_levels: self.max_levels,
+            codes: kind == Kind::Trees,
         }
     }
 }

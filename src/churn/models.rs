@@ -138,8 +138,9 @@ pub fn fit(kind: Kind, x: &Matrix, y: &[bool], p: &ModelParams, seed: u64) -> Re
             let ds = DatasetBase::new(x.view()?, ndarray::Array1::from(y.to_vec()));
             let m = LogisticRegression::default()
                 .alpha(p.l2)
-                .max_iterations(500)
-                .gradient_tolerance(1e-6)
+                .max_iterations(300)
+                // the loss is a sum over rows: stop when the mean gradient is below 1e-6
+                .gradient_tolerance(1e-6 * y.len().max(1) as f64)
                 .fit(&ds)
                 .map_err(|e| Error::Internal(format!("logistic regression: {e}")))?;
             Ok(Fitted::Logistic(Logistic::from_linfa(&m)))

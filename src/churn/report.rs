@@ -56,6 +56,10 @@ pub struct ChurnReport {
     pub auc_folds: Option<Vec<f64>>,
     /// Out-of-time (behavioural) or out-of-fold (labelled) metrics of the chosen model.
     pub metrics: Metrics,
+    /// Labelled mode: rows that took part in cross-validation (all, or a stratified sample of
+    /// `cv_max_rows`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cv_rows: Option<usize>,
     pub cutoffs: Vec<Cutoff>,
     /// Raw features and how each is encoded.
     pub features: Vec<Spec>,
@@ -190,6 +194,7 @@ mod tests {
             EncodeParams {
                 min_level_count: 1,
                 max_levels: 9,
+                codes: false,
             },
         );
         assert_eq!(enc.columns, ["x", "t=a", "t=b"]);
