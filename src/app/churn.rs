@@ -7,9 +7,8 @@ use polars::prelude::*;
 use super::print;
 use crate::churn::{ChurnParams, ModelChoice, labelled};
 use crate::cli::ChurnArgs;
-use crate::config::{Delimiter, Encoding, Format, ValidInput};
 use crate::error::Result;
-use crate::io::{load, write};
+use crate::io::write;
 use crate::schema as s;
 
 pub fn run(a: ChurnArgs, quiet: bool) -> Result<()> {
@@ -23,7 +22,7 @@ pub fn run(a: ChurnArgs, quiet: bool) -> Result<()> {
         ..ChurnParams::default()
     }
     .check()?;
-    let df = read_any(&a.customers)?;
+    let df = super::read_any(&a.customers, BTreeMap::new())?;
     let out = labelled::run(
         &df,
         a.id.as_deref(),
@@ -81,31 +80,4 @@ pub fn run(a: ChurnArgs, quiet: bool) -> Result<()> {
         a.out.join("churn.csv").display()
     ));
     print(&lines, quiet)
-}
-
-/// Any table as loaded (CSV as text, Parquet with its types, XLSX), without the internal row
-/// column.
-fn read_any(path: &std::path::Path) -> Result<DataFrame> {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let vi = ValidInput {
-        table: &s::CUSTOMERS,
-        path: path.to_path_buf(),
-        format: match ext.as_str() {
-            "parquet" => Format::Parquet,
-            "xlsx" => Format::Xlsx,
-            _ => Format::Csv,
-        },
-        delimiter: Delimiter::Byte(b','),
-        has_header: true,
-        encoding: Encoding::Utf8,
-        date_format: None,
-        sheet: None,
-        columns: BTreeMap::new(),
-    };
-    let raw = load::load(&vi)?;
-    Ok(raw.frame.collect()?.drop(load::ROW_INTERNAL)?)
 }

@@ -64,6 +64,38 @@ pub fn dispatch(cli: Cli) -> Result<()> {
     }
 }
 
+/// Any table a subcommand takes (CSV as text, Parquet with its types, XLSX), by extension,
+/// without the internal row column; `columns` maps contract names to the file's.
+pub(crate) fn read_any(
+    path: &Path,
+    columns: std::collections::BTreeMap<&'static str, String>,
+) -> Result<polars::prelude::DataFrame> {
+    use crate::config::{Delimiter, Encoding, Format, ValidInput};
+    use crate::io::load;
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let vi = ValidInput {
+        table: &crate::schema::CUSTOMERS,
+        path: path.to_path_buf(),
+        format: match ext.as_str() {
+            "parquet" => Format::Parquet,
+            "xlsx" => Format::Xlsx,
+            _ => Format::Csv,
+        },
+        delimiter: Delimiter::Byte(b','),
+        has_header: true,
+        encoding: Encoding::Utf8,
+        date_format: None,
+        sheet: None,
+        columns,
+    };
+    let raw = load::load(&vi)?;
+    Ok(raw.frame.collect()?.drop(load::ROW_INTERNAL)?)
+}
+
 pub(crate) fn print(lines: &[String], quiet: bool) -> Result<()> {
     if quiet {
         return Ok(());

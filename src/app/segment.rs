@@ -6,9 +6,8 @@ use polars::prelude::*;
 
 use super::print;
 use crate::cli::SegmentArgs;
-use crate::config::{Delimiter, Encoding, Format, ValidInput};
 use crate::error::{Error, Result};
-use crate::io::{load, write};
+use crate::io::write;
 use crate::schema as s;
 use crate::segment::stage::{KChoice, SEGMENT, SEGMENT_NAME, SegmentParams, Transform, segment};
 
@@ -64,31 +63,9 @@ pub fn run(a: SegmentArgs, quiet: bool) -> Result<()> {
 /// The per-customer table, read as text and cast: the id as text, every other column to a
 /// number where all its values are numbers (kam's own customers.csv round-trips this way).
 fn read_table(a: &SegmentArgs) -> Result<DataFrame> {
-    let ext = a
-        .customers
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
     let mut columns = BTreeMap::new();
     columns.insert(s::CUSTOMER_ID, a.id.clone());
-    let vi = ValidInput {
-        table: &s::CUSTOMERS,
-        path: a.customers.clone(),
-        format: match ext.as_str() {
-            "parquet" => Format::Parquet,
-            "xlsx" => Format::Xlsx,
-            _ => Format::Csv,
-        },
-        delimiter: Delimiter::Byte(b','),
-        has_header: true,
-        encoding: Encoding::Utf8,
-        date_format: None,
-        sheet: None,
-        columns,
-    };
-    let raw = load::load(&vi)?;
-    let df = raw.frame.collect()?.drop(load::ROW_INTERNAL)?;
+    let df = super::read_any(&a.customers, columns)?;
     if !df.get_column_names().iter().any(|c| c.as_str() == a.id) {
         return Err(Error::MissingColumn {
             file: a.customers.display().to_string(),

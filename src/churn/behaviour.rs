@@ -17,11 +17,9 @@ use polars::prelude::*;
 
 use super::design::{Encoder, Raw};
 use super::metrics::{self, roc_auc};
-use super::models::{self, Kind, ModelChoice};
+use super::models::{self, Kind};
 use super::report::{self, Candidate, ChurnReport, Cutoff};
-use super::{
-    CHURN_DRIVERS, CHURN_PROBABILITY, CHURN_RISK, ChurnValid, REVENUE_AT_RISK, risk_label,
-};
+use super::{CHURN_DRIVERS, CHURN_PROBABILITY, CHURN_RISK, ChurnValid, REVENUE_AT_RISK};
 use crate::config::TimeUnit;
 use crate::error::{Error, Result};
 use crate::features::{self, FIXED_SCALE, TxColumns};
@@ -311,11 +309,7 @@ pub fn run(
         });
     }
 
-    let kinds: Vec<Kind> = match p.model {
-        ModelChoice::Auto => vec![Kind::Logistic, Kind::Trees],
-        ModelChoice::Logistic => vec![Kind::Logistic],
-        ModelChoice::Trees => vec![Kind::Trees],
-    };
+    let kinds: Vec<Kind> = p.model.kinds();
     let mut preds = Vec::new();
     for kind in &kinds {
         let enc = Encoder::fit(&raw, &train, p.encode(*kind));
@@ -324,9 +318,7 @@ pub fn run(
         preds.push(m.predict(&xev)?);
     }
     let aucs: Vec<f64> = preds.iter().map(|pr| roc_auc(&y_eval, pr)).collect();
-    let best = (0..kinds.len())
-        .reduce(|a, b| if aucs[b] > aucs[a] { b } else { a })
-        .unwrap_or(0);
+    let best = report::best_of(&aucs);
     let kind = kinds[best];
 
     // refit on every labelled cutoff, score at as_of
@@ -347,25 +339,12 @@ pub fn run(
     let ids = stacked
         .column(s::CUSTOMER_ID)?
         .take_slice(&score.iter().map(|i| *i as IdxSize).collect::<Vec<_>>())?;
-    let mut cols = vec![
-        ids,
-        Column::new(CHURN_PROBABILITY.into(), prob.clone()),
-        Column::new(
-            CHURN_RISK.into(),
-            prob.iter()
-                .map(|v| risk_label(*v, p.risk_cuts))
-                .collect::<Vec<_>>(),
-        ),
-    ];
-    for (k, name) in CHURN_DRIVERS.iter().enumerate() {
-        cols.push(Column::new(
-            (*name).into(),
-            drivers
-                .iter()
-                .map(|d| d.get(k).map(|d| d.label()))
-                .collect::<Vec<_>>(),
-        ));
-    }
+    let mut cols = vec![ids, Column::new(CHURN_PROBABILITY.into(), prob.clone())];
+    cols.extend(report::risk_and_driver_columns(
+        &prob,
+        p.risk_cuts,
+        &drivers,
+    ));
     let scores = DataFrame::new(score.len(), cols)?;
     let scores = add_revenue_at_risk(scores, table)?;
 

@@ -16,9 +16,9 @@ use rand::seq::SliceRandom;
 
 use super::design::{Encoder, Raw};
 use super::metrics::{self, roc_auc};
-use super::models::{self, Kind, ModelChoice};
+use super::models::{self, Kind};
 use super::report::{self, Candidate, ChurnReport, Dropped};
-use super::{CHURN_DRIVERS, CHURN_PROBABILITY, CHURN_RISK, ChurnValid, risk_label};
+use super::{CHURN_PROBABILITY, ChurnValid};
 use crate::error::{Error, Result};
 
 pub const CHURN_LABEL: &str = "churn_label";
@@ -270,11 +270,7 @@ pub fn run(
         });
     }
 
-    let kinds: Vec<Kind> = match p.model {
-        ModelChoice::Auto => vec![Kind::Logistic, Kind::Trees],
-        ModelChoice::Logistic => vec![Kind::Logistic],
-        ModelChoice::Trees => vec![Kind::Trees],
-    };
+    let kinds: Vec<Kind> = p.model.kinds();
     // Folds over every labelled row, or over a stratified sample of cv_max_rows of them on a
     // large table (the AUC estimate of 200,000 rows has a standard error near 0.001).
     let fold = folds(&y, p.folds, seed);
@@ -302,15 +298,8 @@ pub fn run(
     }
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
     // the better mean AUC; a tie goes to the simpler logistic model (listed first)
-    let best = (0..kinds.len())
-        .reduce(|a, b| {
-            if mean(&aucs[b]) > mean(&aucs[a]) {
-                b
-            } else {
-                a
-            }
-        })
-        .unwrap_or(0);
+    let means: Vec<f64> = aucs.iter().map(|a| mean(a)).collect();
+    let best = report::best_of(&means);
     let kind = kinds[best];
 
     let enc = Encoder::fit(&raw, &rows, p.encode(kind));
@@ -346,22 +335,12 @@ pub fn run(
                 .map(|v| v.is_finite().then_some(*v))
                 .collect::<Vec<_>>(),
         ),
-        Column::new(
-            CHURN_RISK.into(),
-            prob.iter()
-                .map(|v| risk_label(*v, p.risk_cuts))
-                .collect::<Vec<_>>(),
-        ),
     ];
-    for (k, name) in CHURN_DRIVERS.iter().enumerate() {
-        cols.push(Column::new(
-            (*name).into(),
-            drivers
-                .iter()
-                .map(|d| d.get(k).map(|d| d.label()))
-                .collect::<Vec<_>>(),
-        ));
-    }
+    cols.extend(report::risk_and_driver_columns(
+        &prob,
+        p.risk_cuts,
+        &drivers,
+    ));
     let scores = DataFrame::new(rows.len(), cols)?;
     let key = scores.get_column_names()[0].clone();
     let scores = scores.sort(

@@ -28,6 +28,17 @@ pub enum ModelChoice {
     Trees,
 }
 
+impl ModelChoice {
+    /// The candidate models, simplest first.
+    pub fn kinds(self) -> Vec<Kind> {
+        match self {
+            ModelChoice::Auto => vec![Kind::Logistic, Kind::Trees],
+            ModelChoice::Logistic => vec![Kind::Logistic],
+            ModelChoice::Trees => vec![Kind::Trees],
+        }
+    }
+}
+
 /// The kinds that can be fitted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -89,6 +89,38 @@ pub fn risk_label(p: f64, cuts: [f64; 2]) -> &'static str {
     }
 }
 
+/// `churn_risk` and `churn_driver_1..3` columns for scored rows.
+pub fn risk_and_driver_columns(
+    prob: &[f64],
+    cuts: [f64; 2],
+    drivers: &[Vec<Driver>],
+) -> Vec<polars::prelude::Column> {
+    use polars::prelude::Column;
+    let mut cols = vec![Column::new(
+        super::CHURN_RISK.into(),
+        prob.iter()
+            .map(|v| risk_label(*v, cuts))
+            .collect::<Vec<_>>(),
+    )];
+    for (k, name) in super::CHURN_DRIVERS.iter().enumerate() {
+        cols.push(Column::new(
+            (*name).into(),
+            drivers
+                .iter()
+                .map(|d| d.get(k).map(|d| d.label()))
+                .collect::<Vec<_>>(),
+        ));
+    }
+    cols
+}
+
+/// The index of the best AUC; a tie goes to the earlier (simpler) model.
+pub fn best_of(aucs: &[f64]) -> usize {
+    (0..aucs.len())
+        .reduce(|a, b| if aucs[b] > aucs[a] { b } else { a })
+        .unwrap_or(0)
+}
+
 /// One driver of one customer's score: raw feature, its value, log-odds contribution.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Driver {
