@@ -67,6 +67,8 @@ pub struct Texts {
     pub share_of_capacity_axis: &'static str,
     pub customer: &'static str,
     pub allocation: &'static str,
+    /// The first bar of the allocation chart: every selected customer together.
+    pub all_selected: &'static str,
     /// `{}` = the cap as a percentage.
     pub cap_line: &'static str,
     /// `{}` = the level of the units (district, station, ...).
@@ -147,6 +149,7 @@ pub const EN: Texts = Texts {
     share_of_capacity_axis: "Share of capacity (%)",
     customer: "Customer",
     allocation: "Allocation",
+    all_selected: "All selected customers",
     cap_line: "Cap ({})",
     credit_mix_title: "Credit-grade mix of revenue by {}",
     revenue_share_axis: "Share of revenue (%)",
@@ -221,6 +224,7 @@ pub const ZH: Texts = Texts {
     share_of_capacity_axis: "占产能的百分比（%）",
     customer: "客户",
     allocation: "分配量",
+    all_selected: "全部入选客户合计",
     cap_line: "上限（{}）",
     credit_mix_title: "按{}的信用等级销售额结构",
     revenue_share_axis: "销售额占比（%）",

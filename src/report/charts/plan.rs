@@ -18,26 +18,32 @@ pub struct Allocation {
     pub share_of_capacity: f64,
 }
 
-/// The 15 largest shares of capacity, largest at the top, against the cap (`cap_share_max`).
+/// The total of every selected customer first (the cap is on that total), then the 15 largest
+/// shares of capacity, largest at the top, against the cap (`cap_share_max`).
 pub fn market_share_chart(rows: &[Allocation], cap: Option<f64>, t: &Texts) -> Chart {
     let mut rows: Vec<&Allocation> = rows
         .iter()
         .filter(|r| r.share_of_capacity.is_finite())
         .collect();
+    let total: f64 = rows.iter().map(|r| r.share_of_capacity).sum();
     rows.sort_by(|a, b| {
         b.share_of_capacity
             .total_cmp(&a.share_of_capacity)
             .then(a.name.cmp(&b.name))
     });
     rows.truncate(ALLOCATION_TOP);
+    let mut categories = vec![t.all_selected.to_string()];
+    categories.extend(rows.iter().map(|r| r.name.clone()));
+    let mut values = vec![total];
+    values.extend(rows.iter().map(|r| r.share_of_capacity));
     Chart::Bars(BarChart {
         title: t.market_share_title.into(),
         category_label: t.customer.into(),
         value_label: t.share_of_capacity_axis.into(),
-        categories: rows.iter().map(|r| r.name.clone()).collect(),
+        categories,
         series: vec![BarSeries {
             name: t.allocation.into(),
-            values: rows.iter().map(|r| r.share_of_capacity).collect(),
+            values,
         }],
         stacked: false,
         horizontal: true,
@@ -130,9 +136,12 @@ mod tests {
         let Chart::Bars(c) = market_share_chart(&rows, Some(0.3), &EN) else {
             panic!("not bars")
         };
-        assert_eq!(c.categories.len(), ALLOCATION_TOP);
-        assert_eq!(c.categories[0], "C19");
-        assert_eq!(c.series[0].values[0], 0.19);
+        // the total of all 20 first (0.00 + 0.01 + ... + 0.19 = 1.90), then the top 15
+        assert_eq!(c.categories.len(), ALLOCATION_TOP + 1);
+        assert_eq!(c.categories[0], "All selected customers");
+        assert!((c.series[0].values[0] - 1.9).abs() < 1e-12);
+        assert_eq!(c.categories[1], "C19");
+        assert_eq!(c.series[0].values[1], 0.19);
         assert_eq!(c.reference, Some((0.3, "Cap (30%)".into())));
         let Chart::Bars(c) = market_share_chart(&rows, None, &EN) else {
             panic!("not bars")
