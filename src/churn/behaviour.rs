@@ -373,13 +373,10 @@ pub fn run(
         features: enc.specs.clone(),
         dropped_columns: vec![],
         intercept,
-        coefficients_or_importances: weights
-            .into_iter()
-            .map(|(name, value)| report::Weight { name, value })
-            .collect(),
+        coefficients_or_importances: weights,
         drivers_overall: report::overall(&contrib, &enc, score.len()),
         risk_cuts: p.risk_cuts,
-        drivers_method: super::labelled::drivers_method(kind),
+        drivers_method: kind.drivers_method(),
         examples_used: labelled.len(),
         seed,
     };

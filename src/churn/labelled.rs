@@ -377,13 +377,10 @@ pub fn run(
         features: enc.specs.clone(),
         dropped_columns: dropped,
         intercept,
-        coefficients_or_importances: weights
-            .into_iter()
-            .map(|(name, value)| report::Weight { name, value })
-            .collect(),
+        coefficients_or_importances: weights,
         drivers_overall: report::overall(&contrib, &enc, rows.len()),
         risk_cuts: p.risk_cuts,
-        drivers_method: drivers_method(kind),
+        drivers_method: kind.drivers_method(),
         examples_used: rows.len(),
         seed,
     };
@@ -392,15 +389,4 @@ pub fn run(
         report,
         blank_label_rows,
     })
-}
-
-pub fn drivers_method(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Logistic => {
-            "coefficient x (value - training mean), in log-odds, summed per raw feature"
-        }
-        Kind::Trees => {
-            "Saabas path attribution (XGBoost approx_contribs) in log-odds, summed per raw feature"
-        }
-    }
 }

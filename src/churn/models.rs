@@ -17,6 +17,7 @@ use linfa_logistic::{FittedLogisticRegression, LogisticRegression};
 use serde::{Deserialize, Serialize};
 
 use super::design::Matrix;
+use super::report::Weight;
 use crate::error::{Error, Result};
 
 /// Which model to use; `Auto` picks the better out-of-time (or cross-validated) AUC.
@@ -52,6 +53,18 @@ impl Kind {
         match self {
             Kind::Logistic => "logistic",
             Kind::Trees => "trees",
+        }
+    }
+
+    /// How this model's per-customer drivers are computed (written to `churn.json`).
+    pub fn drivers_method(self) -> &'static str {
+        match self {
+            Kind::Logistic => {
+                "coefficient x (value - training mean), in log-odds, summed per raw feature"
+            }
+            Kind::Trees => {
+                "Saabas path attribution (XGBoost approx_contribs) in log-odds, summed per raw feature"
+            }
         }
     }
 }
@@ -234,14 +247,17 @@ impl Fitted {
 
     /// Coefficients (logistic: intercept and one per column) or total-gain importances
     /// (trees, normalised to sum 1), as (name, value) pairs.
-    pub fn weights(&self, columns: &[String]) -> (Option<f64>, Vec<(String, f64)>) {
+    pub fn weights(&self, columns: &[String]) -> (Option<f64>, Vec<Weight>) {
         match self {
             Fitted::Logistic(m) => (
                 Some(m.intercept),
                 columns
                     .iter()
                     .zip(m.weights.iter())
-                    .map(|(c, w)| (c.clone(), *w))
+                    .map(|(c, w)| Weight {
+                        name: c.clone(),
+                        value: *w,
+                    })
                     .collect(),
             ),
             Fitted::Trees(m) => {
@@ -251,7 +267,10 @@ impl Fitted {
                     columns
                         .iter()
                         .enumerate()
-                        .map(|(j, c)| (c.clone(), f64::from(imp.get(&j).copied().unwrap_or(0.0))))
+                        .map(|(j, c)| Weight {
+                            name: c.clone(),
+                            value: f64::from(imp.get(&j).copied().unwrap_or(0.0)),
+                        })
                         .collect(),
                 )
             }
