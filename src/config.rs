@@ -13,7 +13,8 @@ use serde::{Deserialize, Serialize};
 use crate::churn::{ChurnParams, ChurnValid};
 use crate::error::{Error, Result};
 use crate::plan::{PlanParams, PlanValid};
-use crate::schema::{self, TableSpec};
+use crate::report::Lang;
+use crate::schema::{self, TableSpec, TimeUnit};
 use crate::segment::stage::{SegmentParams, SegmentValid};
 use crate::track::{TrackParams, TrackValid};
 use crate::value::rfm::{RfmParams, RfmValid};
@@ -62,32 +63,6 @@ pub struct Config {
 
 fn default_seed() -> u64 {
     42
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum TimeUnit {
-    #[default]
-    Weeks,
-    Days,
-}
-
-impl TimeUnit {
-    /// Days per unit.
-    pub fn days(self) -> f64 {
-        match self {
-            TimeUnit::Weeks => 7.0,
-            TimeUnit::Days => 1.0,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    #[default]
-    En,
-    Zh,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -13,9 +13,9 @@
 use chrono::{Months, NaiveDate};
 use polars::prelude::*;
 
-use crate::config::TimeUnit;
 use crate::error::Result;
 use crate::schema as s;
+use crate::schema::TimeUnit;
 
 /// What the transactions table carries beyond the required columns.
 #[derive(Debug, Clone, Copy, Default)]

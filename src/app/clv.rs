@@ -11,11 +11,11 @@ use super::print;
 use crate::cli::{ClvArgs, ModelArg, Unit};
 use crate::config::{
     Config, Delimiter, Encoding, Format, InputParams, InputsConfig, OutputParams, Overrides,
-    TimeUnit, ValidConfig, ValidInput, parse_iso_date,
+    ValidConfig, ValidInput, parse_iso_date,
 };
 use crate::error::{Error, Result};
 use crate::io::{load, write};
-use crate::schema as s;
+use crate::schema::{self as s, TimeUnit};
 use crate::validate;
 use crate::value::data::Rfm;
 use crate::value::holdout::holdout;

@@ -20,10 +20,10 @@ use super::metrics::{self, roc_auc};
 use super::models::{self, Kind};
 use super::report::{self, Candidate, ChurnReport, Cutoff};
 use super::{CHURN_DRIVERS, CHURN_PROBABILITY, CHURN_RISK, ChurnValid, REVENUE_AT_RISK};
-use crate::config::TimeUnit;
 use crate::error::{Error, Result};
 use crate::features::{self, FIXED_SCALE, TxColumns};
 use crate::schema as s;
+use crate::schema::TimeUnit;
 use crate::value::stage::EXPECTED_REVENUE_12M;
 
 /// Features computed at each cutoff on top of the customer features.

@@ -5,11 +5,11 @@ use chrono::{Months, NaiveDate};
 use polars::prelude::*;
 
 use super::*;
-use crate::config::TimeUnit;
 use crate::error::Result;
 use crate::features;
 use crate::plan::params::PlanParams;
 use crate::schema as s;
+use crate::schema::TimeUnit;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()

@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 
 use plotters::style::{FontStyle, register_font};
 
-use crate::config::Lang;
+use super::i18n::Lang;
 use crate::error::{Error, Result};
 
 static LATIN: &[u8] = include_bytes!("../../assets/fonts/kam-latin.ttf");

@@ -5,9 +5,9 @@
 use polars::prelude::*;
 
 use super::charts::{Format, thousands};
+use super::i18n::Lang;
 use super::i18n::{Texts, fill};
 use super::xlsx::is_ratio_column;
-use crate::config::Lang;
 
 /// Rows shown per key table (the workbook holds them all).
 pub const MAX_ROWS: usize = 50;

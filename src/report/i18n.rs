@@ -4,7 +4,16 @@
 //! of the embedded CJK font (see `fonts.rs` and `scripts/make-fonts.sh`, which subsets the font
 //! to GB2312 level-1 hanzi plus every character of this file).
 
-use crate::config::Lang;
+use serde::{Deserialize, Serialize};
+
+/// Language of chart titles, labels and the report: `en` or `zh`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    En,
+    Zh,
+}
 
 /// One language's texts.
 #[derive(Debug)]

@@ -9,3 +9,5 @@ pub mod html;
 pub mod i18n;
 pub mod stage;
 pub mod xlsx;
+
+pub use i18n::Lang;

@@ -7,9 +7,9 @@ use polars::prelude::*;
 use super::charts::{self, Chart, customers, plan, sales};
 use super::data::{self, Note};
 use super::html::{self, HtmlTable, Page, SvgChart};
+use super::i18n::Lang;
 use super::i18n::{Texts, texts};
 use super::{fonts, xlsx};
-use crate::config::Lang;
 use crate::error::Result;
 use crate::schema as s;
 

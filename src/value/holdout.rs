@@ -9,8 +9,8 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use super::stage::{Purchases, Summary};
-use crate::config::TimeUnit;
 use crate::error::Result;
+use crate::schema::TimeUnit;
 use crate::schema::{self as s, date_from_epoch_days};
 
 /// Calibration frequencies at or above this are pooled ("7+").

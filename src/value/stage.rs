@@ -10,9 +10,9 @@ use super::clv::{PurchaseModel, clv};
 use super::data::Rfm;
 use super::gamma_gamma::{GammaGamma, GammaGammaParams};
 use super::pareto_nbd::{ParetoNbd, ParetoNbdParams};
-use crate::config::TimeUnit;
 use crate::error::{Error, Result};
 use crate::schema as s;
+use crate::schema::TimeUnit;
 
 /// Which purchase model to fit.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

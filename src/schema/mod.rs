@@ -6,6 +6,9 @@
 //! The README's data-contract tables are generated from the same specs (see `tests/schema.rs`,
 //! which pins every table).
 
+mod units;
+pub use units::TimeUnit;
+
 /// How a contract column is parsed and checked during validation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {

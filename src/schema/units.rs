@@ -1,0 +1,22 @@
+//! Units shared by every stage: the time unit of `recency` and `T`.
+
+use serde::{Deserialize, Serialize};
+
+/// Unit of `recency` and `T` in the customer table: `weeks` (the BG/NBD literature) or `days`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TimeUnit {
+    #[default]
+    Weeks,
+    Days,
+}
+
+impl TimeUnit {
+    /// Days per unit.
+    pub fn days(self) -> f64 {
+        match self {
+            TimeUnit::Weeks => 7.0,
+            TimeUnit::Days => 1.0,
+        }
+    }
+}
