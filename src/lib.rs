@@ -25,6 +25,7 @@ pub mod plan;
 pub mod report;
 pub mod schema;
 pub mod segment;
+pub mod stage;
 pub mod track;
 pub mod validate;
 pub mod value;

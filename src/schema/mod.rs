@@ -6,6 +6,7 @@
 //! The README's data-contract tables are generated from the same specs (see `tests/schema.rs`,
 //! which pins every table).
 
+pub mod outputs;
 mod units;
 pub use units::TimeUnit;
 
