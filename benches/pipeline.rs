@@ -5,9 +5,10 @@
 use std::path::Path;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use kam::config::{Config, Overrides, TimeUnit, ValidConfig};
+use kam::config::{Config, Overrides, ValidConfig};
 use kam::generate::{self, GenerateParams};
 use kam::io::{load, write};
+use kam::schema::TimeUnit;
 use kam::{features, validate};
 
 /// Customers per size; transactions are about 44 per customer over 36 months.

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Compare two output directories of `kam run` file by file: every file must exist in both and be
 # byte-identical; manifest.json is compared without its wall times (`timings_ms`), the one field
-# that changes run to run. Exit 0 when identical, 1 with the list of differing files otherwise.
+# that changes run to run, and report.xlsx, when its bytes differ, cell by cell by value
+# (scripts/compare_xlsx.py; set STRICT_XLSX=1 to demand identical bytes). Exit 0 when
+# identical, 1 with the list of differing files otherwise.
 #   scripts/compare-outputs.sh before/ after/
 set -euo pipefail
 a=${1:?usage: compare-outputs.sh DIR_A DIR_B}
@@ -23,7 +25,12 @@ while read -r f; do
   if [ "$(basename "$f")" = manifest.json ]; then
     if ! diff <(strip "$a/$f") <(strip "$b/$f") >/dev/null; then echo "differs: $f"; status=1; fi
   elif ! cmp -s "$a/$f" "$b/$f"; then
-    echo "differs: $f"; status=1
+    if [ "$(basename "$f")" = report.xlsx ] && [ -z "${STRICT_XLSX:-}" ] \
+      && python3 "$(dirname "$0")/compare_xlsx.py" "$a/$f" "$b/$f"; then
+      echo "same values: $f (cells equal by value; bytes differ)"
+    else
+      echo "differs: $f"; status=1
+    fi
   fi
 done < <(list "$a")
 [ $status -eq 0 ] && echo "identical: $n files"

@@ -26,6 +26,8 @@ pub mod report;
 pub mod schema;
 pub mod segment;
 pub mod stage;
+#[cfg(test)]
+mod test_support;
 pub mod track;
 pub mod validate;
 pub mod value;

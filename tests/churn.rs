@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use common::*;
 
 fn telco() -> PathBuf {
-    let p = kam::value::data::reference_data("telco/WA_Fn-UseC_-Telco-Customer-Churn.csv");
+    let p = common::reference_data("telco/WA_Fn-UseC_-Telco-Customer-Churn.csv");
     assert!(
         p.exists(),
         "reference data missing: {} (set KAM_SHARED_DATA, or keep ../shared/data beside the repository)",

@@ -88,6 +88,7 @@ fn demo_run_writes_customers_and_a_reconciling_manifest() {
         .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
         .collect();
     assert!(leftovers.is_empty());
+    assert_every_output_is_declared(&out);
 }
 
 #[test]
@@ -273,4 +274,65 @@ fn usage_errors_exit_2_in_one_line() {
     assert_eq!(o.code, 2);
     assert_clean_error(&o);
     assert_eq!(kam(&["frobnicate"]).code, 2);
+}
+
+/// Every file a demo run writes is declared in `kam::schema::outputs`, every table's header
+/// holds only declared columns, and the tables whose columns do not depend on the data have
+/// exactly the declared ones, in order (the demo has every input, so every column).
+fn assert_every_output_is_declared(out: &Path) {
+    use kam::schema::outputs::{self as o, OutputKind};
+    let mut files = Vec::new();
+    let mut dirs = vec![out.to_path_buf()];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).expect("out dir").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else {
+                let rel = p
+                    .strip_prefix(out)
+                    .expect("under out")
+                    .to_string_lossy()
+                    .into_owned();
+                files.push(rel);
+            }
+        }
+    }
+    files.sort();
+    for f in &files {
+        let spec = if f.ends_with(".parquet") {
+            o::find(&f.replace(".parquet", ".csv"))
+                .filter(|s| matches!(s.kind, OutputKind::Table { parquet: true, .. }))
+        } else {
+            o::find(f)
+        };
+        let spec = spec.unwrap_or_else(|| panic!("{f} is written but not declared"));
+        if !f.ends_with(".csv") {
+            continue;
+        }
+        let text = std::fs::read_to_string(out.join(f)).expect("csv");
+        let header: Vec<&str> = text.lines().next().unwrap_or("").split(',').collect();
+        for c in &header {
+            assert!(spec.declares(c), "{f}: column {c} is not declared");
+        }
+        let fixed = spec.columns().iter().all(|c| !c.contains('<'));
+        if fixed {
+            assert_eq!(
+                header,
+                spec.columns(),
+                "{f}: columns differ from the declaration"
+            );
+        }
+    }
+    // and every declared output of a full run is there (Pareto/NBD only when chosen)
+    for spec in o::OUTPUTS {
+        if spec.file == o::PARETO_NBD_MODEL.file {
+            continue;
+        }
+        assert!(
+            files.iter().any(|f| spec.matches(f)),
+            "{} is declared but the demo run did not write it",
+            spec.file
+        );
+    }
 }

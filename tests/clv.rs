@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use common::*;
 
 fn cdnow(file: &str) -> PathBuf {
-    let p = kam::value::data::reference_data(&format!("cdnow/{file}"));
+    let p = common::reference_data(&format!("cdnow/{file}"));
     assert!(
         p.exists(),
         "reference data missing: {} (set KAM_SHARED_DATA, or keep ../shared/data beside the repository)",

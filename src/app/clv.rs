@@ -71,7 +71,9 @@ pub fn run(a: ClvArgs, quiet: bool) -> Result<()> {
         ));
     };
     let scored = stage::score(&summary, &params, unit)?;
-    crate::pipeline::write_value_models(&scored, &a.out)?;
+    let mut models = crate::stage::StageOutput::default();
+    crate::value::output::model_outputs(&scored, &mut models)?;
+    crate::pipeline::emit::write_all(&models, &a.out)?;
     let conv = scored.purchases.convergence();
     lines.push(format!(
         "{} for {} customers",

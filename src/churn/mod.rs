@@ -13,6 +13,7 @@ pub mod design;
 pub mod labelled;
 pub mod metrics;
 pub mod models;
+pub mod output;
 mod report;
 
 use serde::{Deserialize, Serialize};

@@ -49,8 +49,9 @@ fn tmp_path(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
 }
 
-/// Round float columns so the same run prints the same digits.
-fn rounded(df: &DataFrame) -> Result<DataFrame> {
+/// Float columns rounded to [`FLOAT_DECIMALS`], as every table is written (and shown in the
+/// report), so the same run prints the same digits.
+pub fn rounded(df: &DataFrame) -> Result<DataFrame> {
     let exprs: Vec<Expr> = df
         .columns()
         .iter()

@@ -10,6 +10,7 @@ pub mod credit_mix;
 pub mod data;
 pub mod key_accounts;
 pub mod market_share;
+pub mod output;
 pub mod params;
 pub mod prospects;
 pub mod quotas;

@@ -21,8 +21,6 @@ pub const SEGMENTS: &str = "segments";
 pub const CALIBRATION: &str = "models/calibration_by_frequency";
 pub const MARKET_SHARE: &str = "market_share";
 pub const CREDIT_MIX: &str = "credit_mix";
-/// The plan's summary model (`models/plan.json`), holding `cap_share_max`.
-pub const PLAN_MODEL: &str = "plan";
 
 const KIND: &str = "kind";
 const MONTH: &str = "month";
@@ -49,7 +47,8 @@ const ACTUAL_MEAN: &str = "actual_mean";
 const PREDICTED_MEAN: &str = "predicted_mean";
 const ELIGIBLE: &str = "eligible";
 const SHARE_OF_CAPACITY: &str = "share_of_capacity";
-const CAP_SHARE_MAX: &str = "cap_share_max";
+const CAP_MAX_VOLUME: &str = "cap_max_volume";
+const CAPACITY: &str = "capacity";
 const CREDIT_GRADE: &str = "credit_grade";
 const REVENUE_SHARE: &str = "revenue_share";
 
@@ -95,6 +94,17 @@ impl<'a> Table<'a> {
             .str()
             .map_err(|e| format!("{}.csv column '{column}': {e}", self.stem))?;
         Ok(ca.iter().map(|v| v.map(str::to_string)).collect())
+    }
+}
+
+impl Table<'_> {
+    /// A boolean column (a flag the stage typed as one).
+    pub fn bools(&self, column: &str) -> Result<Vec<Option<bool>>, Note> {
+        let c = self.df.column(column).map_err(|_| self.missing(column))?;
+        let ca = c
+            .bool()
+            .map_err(|e| format!("{}.csv column '{column}': {e}", self.stem))?;
+        Ok(ca.iter().collect())
     }
 }
 
@@ -321,54 +331,30 @@ pub fn calibration(tables: &[(String, DataFrame)]) -> Result<Vec<CalibrationRow>
         .collect())
 }
 
-/// `cap_share_max` anywhere in a JSON document (the plan's summary).
-pub fn find_number(v: &serde_json::Value, key: &str) -> Option<f64> {
-    match v {
-        serde_json::Value::Object(m) => m
-            .get(key)
-            .and_then(serde_json::Value::as_f64)
-            .or_else(|| m.values().find_map(|x| find_number(x, key))),
-        serde_json::Value::Array(a) => a.iter().find_map(|x| find_number(x, key)),
-        _ => None,
-    }
-}
-
-/// Eligible customers of `market_share.csv` and the cap from `models/plan.json`.
+/// Eligible customers of `market_share.csv` and the cap as a share of capacity, from the
+/// plant columns the table repeats on every row (`cap_max_volume / capacity`).
 pub fn market_share(
     tables: &[(String, DataFrame)],
-    models: &[(String, serde_json::Value)],
 ) -> Result<(Vec<Allocation>, Option<f64>), Note> {
     let t = Table::find(tables, MARKET_SHARE)?;
     let (name, eligible, share) = (
         t.strs(s::NAME)?,
-        t.strs(ELIGIBLE)?,
+        t.bools(ELIGIBLE)?,
         t.f64s(SHARE_OF_CAPACITY)?,
     );
     let rows = (0..t.df.height())
-        .filter(|&i| matches!(eligible[i].as_deref(), Some("true" | "1" | "yes")))
+        .filter(|&i| eligible[i] == Some(true))
         .map(|i| Allocation {
             name: name[i].clone().unwrap_or_default(),
             share_of_capacity: nz(share[i]),
         })
         .collect();
-    // the cap: models/plan.json when a run wrote one, else the plant columns that
-    // market_share.csv repeats on every row (cap_max_volume / capacity)
-    let from_table = || -> Option<f64> {
-        let cap = t.f64s("cap_max_volume").ok()?;
-        let capacity = t.f64s("capacity").ok()?;
-        match (
-            cap.first().copied().flatten(),
-            capacity.first().copied().flatten(),
-        ) {
-            (Some(c), Some(k)) if k > 0.0 => Some(c / k),
-            _ => None,
-        }
+    let first = |c: &str| t.f64s(c).ok().and_then(|v| v.first().copied().flatten());
+    let (cap, capacity) = (first(CAP_MAX_VOLUME), first(CAPACITY));
+    let cap = match (cap, capacity) {
+        (Some(c), Some(k)) if k > 0.0 => Some(c / k),
+        _ => None,
     };
-    let cap = models
-        .iter()
-        .find(|(n, _)| n == PLAN_MODEL)
-        .and_then(|(_, v)| find_number(v, CAP_SHARE_MAX))
-        .or_else(from_table);
     Ok((rows, cap))
 }
 

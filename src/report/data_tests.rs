@@ -122,17 +122,16 @@ fn customers_adapters_fall_back_and_order_by_segment() -> R {
 }
 
 #[test]
-fn market_share_reads_the_cap_from_the_plan() -> R {
+fn market_share_reads_the_cap_from_the_plant_columns() -> R {
     let ms = df!(
         "name" => ["A", "B"],
         "eligible" => [true, false],
         "share_of_capacity" => [0.2, 0.0],
+        "capacity" => [100.0, 100.0],
+        "cap_max_volume" => [30.0, 30.0],
     )?;
-    let plan = serde_json::json!({"capacity": 100.0, "caps": {"cap_share_min": 0.25, "cap_share_max": 0.3}});
-    let (rows, cap) = market_share(
-        &[("market_share".to_string(), ms)],
-        &[("plan".to_string(), plan)],
-    )?;
+    let tables = [("market_share".to_string(), ms)];
+    let (rows, cap) = market_share(&tables)?;
     assert_eq!(
         rows,
         [Allocation {
@@ -141,6 +140,10 @@ fn market_share_reads_the_cap_from_the_plan() -> R {
         }]
     );
     assert_eq!(cap, Some(0.3));
+    // without the plant columns the chart has no cap line, and still its bars
+    let bare = tables[0].1.drop("capacity")?;
+    let (rows, cap) = market_share(&[("market_share".to_string(), bare)])?;
+    assert_eq!((rows.len(), cap), (1, None));
     Ok(())
 }
 

@@ -7,6 +7,7 @@ pub mod data;
 pub mod fonts;
 pub mod html;
 pub mod i18n;
+pub mod output;
 pub mod stage;
 pub mod xlsx;
 

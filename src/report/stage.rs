@@ -31,26 +31,6 @@ const TOP_CUSTOMER_COLUMNS: &[&str] = &[
     "revenue_at_risk",
 ];
 
-/// Tables of `out/` the report reads, in sheet order (file stems without `.csv`).
-pub const TABLES: &[&str] = &[
-    "segments",
-    "attainment",
-    "weekly_progress",
-    "leaderboard",
-    "campaigns",
-    "trend",
-    "market_share",
-    "credit_mix",
-    "quotas",
-    "escalations",
-    "review_pack",
-    "key_accounts",
-    "prospects",
-    "models/calibration_by_frequency",
-];
-/// JSON models of `out/models/` the report reads (`plan` holds the market-share cap).
-pub const MODELS: &[&str] = &["plan", "forecast"];
-
 /// Every chart the report can draw (file stems under `charts/`), in report order.
 pub const CHART_NAMES: [&str; 12] = [
     "sales_trend",
@@ -77,14 +57,13 @@ pub struct RunFacts {
 
 /// What the report is built from.
 pub struct ReportInputs {
-    /// `customers.csv` as the run wrote it.
+    /// The customer table as the run wrote it.
     pub customers: DataFrame,
     /// The other output tables in sheet order, by file stem relative to `out/` without
-    /// `.csv` (`segments`, `attainment`, `models/calibration_by_frequency`, ...).
+    /// `.csv` (`segments`, `attainment`, `models/calibration_by_frequency`, ...), typed and
+    /// rounded as they were written.
     pub tables: Vec<(String, DataFrame)>,
-    /// JSON models by stem (`plan` for `models/plan.json`).
-    pub models: Vec<(String, serde_json::Value)>,
-    /// The run summary lines printed on the terminal.
+    /// The run summary lines, files relative to `out/` and without wall times.
     pub summary: Vec<String>,
     pub facts: RunFacts,
     pub lang: Lang,
@@ -140,8 +119,7 @@ pub fn charts(inputs: &ReportInputs, t: &Texts) -> (Vec<(&'static str, Chart)>, 
         ),
         (
             "market_share",
-            data::market_share(tables, &inputs.models)
-                .map(|(r, cap)| plan::market_share_chart(&r, cap, t)),
+            data::market_share(tables).map(|(r, cap)| plan::market_share_chart(&r, cap, t)),
         ),
         (
             "credit_mix",

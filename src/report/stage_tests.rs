@@ -62,7 +62,8 @@ pub fn all_tables() -> PolarsResult<Vec<(String, DataFrame)>> {
         (
             "market_share".into(),
             df!("customer_id" => ["C1", "C2"], "name" => ["=cmd|' /C calc'!A0", "Acme"], "eligible" => [true, true],
-                "share_of_capacity" => [0.3, 0.1], "allocation" => [300.0, 100.0])?,
+                "share_of_capacity" => [0.3, 0.1], "allocation" => [300.0, 100.0],
+                "capacity" => [1000.0, 1000.0], "cap_max_volume" => [300.0, 300.0])?,
         ),
         (
             "credit_mix".into(),
@@ -84,10 +85,6 @@ fn inputs(tables: Vec<(String, DataFrame)>, lang: Lang) -> PolarsResult<ReportIn
     Ok(ReportInputs {
         customers: customers()?,
         tables,
-        models: vec![(
-            "plan".into(),
-            serde_json::json!({"cap_share_min": 0.25, "cap_share_max": 0.3}),
-        )],
         summary: vec!["customers: 4 rows".into()],
         facts: RunFacts {
             as_of: Some("2026-01-01".into()),

@@ -12,6 +12,7 @@ pub mod campaigns;
 pub mod facts;
 pub mod forecast;
 pub mod leaderboard;
+pub mod output;
 pub mod params;
 pub mod stage;
 pub mod trend;

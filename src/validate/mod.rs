@@ -6,6 +6,7 @@
 //! table rules in [`rules`] add cross-column checks (amount from quantity x unit_price, dates
 //! after `as_of`, unknown customers, duplicate keys). The first problem a row has is its reason.
 
+pub mod output;
 pub mod parse;
 mod rules;
 

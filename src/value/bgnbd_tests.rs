@@ -41,7 +41,7 @@ pub(crate) fn read_columns(path: &str, cols: &[&str]) -> Result<Vec<Vec<f64>>> {
 }
 
 pub(crate) fn cdnow_path() -> String {
-    crate::value::data::reference_data("cdnow/cdnow_customers_summary.csv")
+    crate::test_support::reference_data("cdnow/cdnow_customers_summary.csv")
         .display()
         .to_string()
 }

@@ -134,19 +134,6 @@ impl Triples {
     }
 }
 
-/// Where the public reference data sets (CDNOW, Telco) live, for tests and benches:
-/// `$KAM_SHARED_DATA`, else `../shared/data` beside the repository, else `/work/shared/data`
-/// (the machine's copy, so a clone anywhere still finds it). `rel` is a path inside it.
-pub fn reference_data(rel: &str) -> std::path::PathBuf {
-    let beside = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
-    let base = match std::env::var_os("KAM_SHARED_DATA") {
-        Some(d) => std::path::PathBuf::from(d),
-        None if beside.exists() => beside,
-        None => std::path::PathBuf::from("/work/shared/data"),
-    };
-    base.join(rel)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,7 @@ use super::*;
 use crate::value::bgnbd::tests::read_columns;
 
 pub(crate) fn cdnow_spend_path() -> String {
-    crate::value::data::reference_data("cdnow/cdnow_customers_summary_with_transactions.csv")
+    crate::test_support::reference_data("cdnow/cdnow_customers_summary_with_transactions.csv")
         .display()
         .to_string()
 }

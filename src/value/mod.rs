@@ -6,6 +6,7 @@ pub mod data;
 pub mod gamma_gamma;
 pub mod holdout;
 pub mod optim;
+pub mod output;
 pub mod pareto_nbd;
 pub mod rfm;
 pub mod special;

@@ -458,7 +458,7 @@ mod tests {
 
     #[test]
     fn cdnow_fit_matches_the_published_estimates_and_lifetimes() -> Result<()> {
-        let path = crate::value::data::reference_data("cdnow/cdnow_customers_summary.csv");
+        let path = crate::test_support::reference_data("cdnow/cdnow_customers_summary.csv");
         let path = path.display().to_string();
         let no = |e: String| Error::Internal(format!("the CDNOW summary {path} is needed: {e}"));
         let (mut x, mut t_x, mut t) = (vec![], vec![], vec![]);

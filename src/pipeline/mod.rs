@@ -1,0 +1,221 @@
+//! `kam run`, `kam plan` and `kam validate`: the stages in order, each timed, each returning
+//! its results in memory ([`StageOutput`]); [`emit`] writes them, fills the manifest and
+//! builds the summary. Rejects and the manifest are written even when the data turns out
+//! unusable, so the user can see why.
+
+pub mod emit;
+
+use chrono::NaiveDate;
+use polars::prelude::DataFrame;
+
+use crate::config::ValidConfig;
+use crate::error::Result;
+use crate::io::load;
+use crate::report::stage::{ReportInputs, RunFacts};
+use crate::schema::{self, outputs as o};
+use crate::stage::{Line, StageOutput};
+use crate::validate::{self, Validation};
+use crate::{churn, features, plan, report, segment, track, value};
+
+pub use emit::{Emitter, Outcome};
+
+/// Reports stage progress to the user (a progress bar on a terminal, nothing otherwise).
+pub trait Progress {
+    fn stage(&self, name: &str);
+}
+
+/// A [`Progress`] that shows nothing.
+pub struct Silent;
+impl Progress for Silent {
+    fn stage(&self, _: &str) {}
+}
+
+/// How far a run goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Load and validate only.
+    Validate,
+    /// The whole pipeline.
+    Run,
+    /// Load, validate, features and the planner's outputs only (`kam plan`).
+    Plan,
+}
+
+impl Mode {
+    fn command(self) -> &'static str {
+        match self {
+            Mode::Validate => "validate",
+            Mode::Run => "run",
+            Mode::Plan => "plan",
+        }
+    }
+}
+
+/// The run as a table of contents: load, validate (rejects written at once), then the
+/// stages the mode asks for, then the manifest.
+pub fn run(cfg: &ValidConfig, mode: Mode, progress: &dyn Progress) -> Result<Outcome> {
+    let mut e = Emitter::new(cfg, mode.command());
+    progress.stage("loading inputs");
+    let raw: Vec<load::RawTable> =
+        e.time("load", || cfg.inputs.iter().map(load::load).collect())?;
+    progress.stage("validating rows");
+    let v = e.time("validate", || validate::validate(&raw, cfg))?;
+    drop(raw);
+    e.record_validation(&v);
+    e.emit(validate::output::output(&v))?;
+    let usable = v.transactions();
+    if let (Ok(tx), Some(as_of)) = (&usable, v.as_of) {
+        let company = Company {
+            cfg,
+            v: &v,
+            tx,
+            as_of,
+        };
+        match mode {
+            Mode::Run => company.run_all(&mut e, progress)?,
+            Mode::Plan => company.plan_only(&mut e, progress)?,
+            Mode::Validate => {}
+        }
+    }
+    let outcome = e.finish()?;
+    usable?;
+    Ok(outcome)
+}
+
+/// A company whose transactions are usable, with the date the run stands on.
+struct Company<'a> {
+    cfg: &'a ValidConfig,
+    v: &'a Validation,
+    tx: &'a DataFrame,
+    as_of: NaiveDate,
+}
+
+impl Company<'_> {
+    /// Every stage, emitted in the order the summary reads.
+    fn run_all(&self, e: &mut Emitter, progress: &dyn Progress) -> Result<()> {
+        let cfg = self.cfg;
+        let table = self.features(e, progress)?;
+        progress.stage("scoring customer value");
+        let (table, value) = e.time("value", || {
+            value::output::run(table, &cfg.rfm, &cfg.value, cfg.time_unit)
+        })?;
+        let holdout = e.time("value_holdout", || {
+            Ok(value::output::holdout_check(
+                self.tx,
+                self.as_of,
+                &cfg.value,
+                cfg.time_unit,
+            ))
+        })?;
+        progress.stage("segmenting customers");
+        let (table, segment) = e.time("segment", || {
+            segment::output::run(table, &cfg.segment, cfg.seed)
+        })?;
+        progress.stage("scoring churn risk");
+        let (table, churn) = match cfg.churn.enabled {
+            true => e.time("churn", || {
+                churn::output::run(table, self.tx, self.as_of, &cfg.churn, cfg.seed)
+            })?,
+            false => (table, StageOutput::default()),
+        };
+        progress.stage("tracking attainment and trend");
+        let track = e.time("track", || self.track(&table))?;
+        let plan = self.plan(e, &table, progress)?;
+        progress.stage("writing outputs");
+        let customers = customers_output(table);
+        for out in [holdout, segment, churn, track, value, customers, plan] {
+            e.emit(out)?;
+        }
+        progress.stage("drawing charts and the report");
+        let inputs = self.report_inputs(e)?;
+        let report = e.time("report", || Ok(report::output::run(&inputs)))?;
+        e.emit(report)
+    }
+
+    /// Features and the planner's outputs only.
+    fn plan_only(&self, e: &mut Emitter, progress: &dyn Progress) -> Result<()> {
+        let table = self.features(e, progress)?;
+        let plan = self.plan(e, &table, progress)?;
+        e.emit(plan)
+    }
+
+    /// One row per customer from the transactions (and the customers table when given).
+    fn features(&self, e: &mut Emitter, progress: &dyn Progress) -> Result<DataFrame> {
+        progress.stage("computing customer features");
+        let customers = self.clean(schema::CUSTOMERS.name);
+        e.time("features", || {
+            features::customer_table(self.tx, customers, self.as_of, self.cfg.time_unit)
+        })
+    }
+
+    fn clean(&self, table: &str) -> Option<&DataFrame> {
+        self.v.table(table).map(|t| &t.clean)
+    }
+
+    fn track(&self, customers: &DataFrame) -> Result<StageOutput> {
+        let input = track::stage::TrackInputs {
+            transactions: self.tx,
+            customers,
+            targets: self.clean(schema::TARGETS.name),
+            campaigns: self.clean(schema::CAMPAIGNS.name),
+        };
+        track::output::run(input, self.as_of, &self.cfg.track)
+    }
+
+    fn plan(
+        &self,
+        e: &mut Emitter,
+        table: &DataFrame,
+        progress: &dyn Progress,
+    ) -> Result<StageOutput> {
+        progress.stage("planning key accounts, caps and quotas");
+        let inputs = plan::PlanInputs {
+            customers: self.clean(schema::CUSTOMERS.name),
+            transactions: Some(self.tx),
+            targets: self.clean(schema::TARGETS.name),
+            deals: self.clean(schema::DEALS.name),
+            table,
+            as_of: self.as_of,
+        };
+        e.time("plan", || plan::output::run(&inputs, &self.cfg.plan))
+    }
+
+    /// The report's inputs: the tables as written (in the workbook's sheet order), the summary
+    /// so far and the facts of the run.
+    fn report_inputs(&self, e: &Emitter) -> Result<ReportInputs> {
+        let written = e.written();
+        let find = |spec: &o::OutputSpec| written.iter().find(|t| t.file == spec.file);
+        let customers = find(&o::CUSTOMERS)
+            .map(|t| t.df.clone())
+            .ok_or_else(|| crate::error::Error::Internal("no customer table".into()))?;
+        let tables = o::OUTPUTS
+            .iter()
+            .filter(|s| matches!(s.kind, o::OutputKind::Table { sheet: true, .. }))
+            .filter(|s| s.file != o::CUSTOMERS.file)
+            .filter_map(|s| find(s))
+            .map(|t| (t.stem().to_string(), t.df.clone()))
+            .collect();
+        Ok(ReportInputs {
+            customers,
+            tables,
+            summary: e.report_lines(),
+            facts: RunFacts {
+                as_of: e.manifest().as_of.clone(),
+                seed: self.cfg.seed,
+                version: e.manifest().kam_version.to_string(),
+            },
+            lang: self.cfg.lang,
+        })
+    }
+}
+
+/// `customers.csv` and `customers.parquet`: the customer table with every stage's columns.
+fn customers_output(table: DataFrame) -> StageOutput {
+    let mut out = StageOutput::default();
+    out.line(Line::about(
+        format!("customers: {} rows", table.height()),
+        &[o::CUSTOMERS.file],
+    ));
+    out.table(&o::CUSTOMERS, table);
+    out
+}
