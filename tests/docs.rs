@@ -444,3 +444,27 @@ fn link_checker_sees_what_it_must() {
     assert!(a.contains("kam-churn-labelled-mode"));
     assert!(a.contains("a") && a.contains("a-1"));
 }
+
+#[test]
+fn init_template_shows_every_setting_of_the_default_config() {
+    let cfg = config_value(MINIMAL);
+    let mut want = Vec::new();
+    settings("", &cfg, &mut want);
+    // settings the template sets, plus the sections it shows as commented examples (long
+    // lists such as `[[rfm.segments]]`, whose defaults the comment describes)
+    let text = kam::config::INIT_TEMPLATE;
+    let template: toml::Table = text.parse().expect("template parses");
+    let mut shown = Vec::new();
+    settings("", &template, &mut shown);
+    let missing: Vec<String> = want
+        .iter()
+        .filter(|k| !shown.contains(k))
+        .filter(|(sec, _)| sec.is_empty() || !text.contains(&format!("# {sec}")))
+        .map(|(s, k)| format!("{s} {k}"))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "src/init_template.toml lacks: {}",
+        missing.join(", ")
+    );
+}

@@ -520,7 +520,7 @@ pub const PARETO_NBD_MODEL: OutputSpec = OutputSpec {
 pub const GAMMA_GAMMA_MODEL: OutputSpec = OutputSpec {
     file: "models/gamma_gamma.json",
     kind: OutputKind::Model,
-    doc: "The fitted Gamma-Gamma spend model: p, q, v, the repeat buyers used and the convergence report.",
+    doc: "The fitted Gamma-Gamma spend model: p, q, gamma, the repeat buyers used and the convergence report.",
 };
 
 /// `models/kmeans.json`
