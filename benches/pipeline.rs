@@ -64,7 +64,7 @@ fn bench_load_validate(c: &mut Criterion) {
                         .iter()
                         .map(|i| load::load(i).expect("load"))
                         .collect();
-                    validate::validate(&raw, cfg).expect("validate")
+                    validate::validate(&raw, &cfg.validation, cfg.as_of).expect("validate")
                 })
             });
         }

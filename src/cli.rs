@@ -1,8 +1,33 @@
 //! The command line: subcommands and flags (clap derive). Flags only override the config.
+//!
+//! A subcommand's setting flags are `Option`s applied onto its stage's params (`ValueParams`,
+//! `SegmentParams`, ...), whose `Default` holds the defaults; the help shows them from there,
+//! so no default is written twice. Enumerations are the stages' own enums (`clap::ValueEnum`):
+//! a wrong value is refused with the allowed ones listed.
 
+use std::fmt::Display;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::churn::{ChurnParams, ModelChoice};
+use crate::config::DEFAULT_SEED;
+use crate::generate::GenerateParams;
+use crate::schema::{self as s, TimeUnit};
+use crate::segment::{KChoice, SegmentParams, Transform};
+use crate::value::{ModelKind, ValueParams};
+
+/// A flag's help with the default it gets from the params, written as clap writes defaults.
+fn dflt(help: &str, default: impl Display) -> String {
+    format!("{help} [default: {default}]")
+}
+
+/// The command-line name of an enumeration value (the name kam.toml uses as well).
+fn name<T: ValueEnum>(v: T) -> String {
+    v.to_possible_value()
+        .map(|p| p.get_name().to_string())
+        .unwrap_or_default()
+}
 
 /// kam: key-account analytics for companies that live on a few big customers.
 #[derive(Debug, Parser)]
@@ -92,35 +117,25 @@ pub struct GenerateArgs {
     /// Directory to write into (created if missing).
     #[arg(long, short)]
     pub out: PathBuf,
-    /// Number of customers (including prospects without purchases).
-    #[arg(long, default_value_t = 2000)]
-    pub customers: usize,
-    /// Months of history, ending at --end.
-    #[arg(long, default_value_t = 36)]
-    pub months: u32,
-    #[arg(long, default_value_t = 42)]
-    pub seed: u64,
-    /// Last day of the data, YYYY-MM-DD.
-    #[arg(long, default_value = "2025-12-31")]
-    pub end: String,
-    /// Multiplies every customer's purchase rate (more transactions per customer).
-    #[arg(long, default_value_t = 1.0)]
-    pub activity: f64,
+    #[arg(long, help = dflt(
+        "Number of customers (including prospects without purchases).",
+        GenerateParams::default().customers,
+    ))]
+    pub customers: Option<usize>,
+    #[arg(long, help = dflt("Months of history, ending at --end.", GenerateParams::default().months))]
+    pub months: Option<u32>,
+    #[arg(long, help = dflt("Seed of every random draw.", GenerateParams::default().seed))]
+    pub seed: Option<u64>,
+    #[arg(long, help = dflt("Last day of the data, YYYY-MM-DD.", GenerateParams::default().end))]
+    pub end: Option<String>,
+    #[arg(long, help = dflt(
+        "Multiplies every customer's purchase rate (more transactions per customer).",
+        GenerateParams::default().activity,
+    ))]
+    pub activity: Option<f64>,
     /// File format of the tables.
     #[arg(long, value_enum, default_value_t = TableFormat::Csv)]
     pub format: TableFormat,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
-pub enum Unit {
-    Week,
-    Day,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
-pub enum ModelArg {
-    Bgnbd,
-    Pareto,
 }
 
 #[derive(Debug, Args)]
@@ -135,47 +150,50 @@ pub struct ClvArgs {
     /// Customer id column (optional for --summary: row numbers are used without it).
     #[arg(long)]
     pub customer_col: Option<String>,
-    #[arg(long, default_value = "date")]
-    pub date_col: String,
-    #[arg(long, default_value = "amount")]
-    pub amount_col: String,
+    #[arg(long, help = dflt("Date column of the transactions.", s::DATE))]
+    pub date_col: Option<String>,
+    #[arg(long, help = dflt("Amount column of the transactions.", s::AMOUNT))]
+    pub amount_col: Option<String>,
     /// Date format of the transactions (default: ISO), e.g. %Y%m%d or "%m/%d/%Y %H:%M".
     #[arg(long)]
     pub date_format: Option<String>,
-    /// Field delimiter: one character, tab or whitespace.
+    /// Field delimiter: one character, tab or whitespace (default: tab for .tsv, else ",").
     #[arg(long)]
     pub delimiter: Option<String>,
-    /// The transaction file has no header (columns are column_1, column_2, ...).
+    /// The input file has no header (columns are column_1, column_2, ...).
     #[arg(long)]
     pub no_header: bool,
-    #[arg(long, default_value = "frequency")]
-    pub frequency_col: String,
-    #[arg(long, default_value = "recency")]
-    pub recency_col: String,
-    #[arg(long, default_value = "T")]
-    pub t_col: String,
-    #[arg(long, default_value = "monetary_value")]
-    pub monetary_col: String,
-    /// Time unit of recency, T and the horizon.
-    #[arg(long, value_enum, default_value_t = Unit::Week)]
-    pub time_unit: Unit,
-    #[arg(long, value_enum, default_value_t = ModelArg::Bgnbd)]
-    pub model: ModelArg,
-    /// Horizon of expected purchases, in the time unit (default: 52 weeks or 365 days).
-    #[arg(long)]
+    #[arg(long, help = dflt("Frequency column of the summary.", s::FREQUENCY))]
+    pub frequency_col: Option<String>,
+    #[arg(long, help = dflt("Recency column of the summary.", s::RECENCY))]
+    pub recency_col: Option<String>,
+    #[arg(long, help = dflt("T column of the summary.", s::T))]
+    pub t_col: Option<String>,
+    #[arg(long, help = dflt("Monetary column of the summary.", s::MONETARY_VALUE))]
+    pub monetary_col: Option<String>,
+    #[arg(long, value_enum, help = dflt(
+        "Time unit of recency, T and the horizon.",
+        name(TimeUnit::default()),
+    ))]
+    pub time_unit: Option<TimeUnit>,
+    #[arg(long, value_enum, help = dflt("Purchase model.", name(ModelKind::default())))]
+    pub model: Option<ModelKind>,
+    #[arg(long, help = dflt(
+        "Horizon of expected purchases, in the time unit.",
+        format!("{} days", ValueParams::default().horizon_days),
+    ))]
     pub horizon: Option<f64>,
-    /// Months of CLV.
-    #[arg(long, default_value_t = 12)]
-    pub clv_months: u32,
-    /// Monthly discount rate of CLV.
-    #[arg(long, default_value_t = 0.01)]
-    pub discount_rate: f64,
-    /// Profit margin applied to CLV (1 = revenue).
-    #[arg(long, default_value_t = 1.0)]
-    pub margin: f64,
-    /// L2 penalty (lifetimes' penalizer_coef).
-    #[arg(long, default_value_t = 0.0)]
-    pub penalizer: f64,
+    #[arg(long, help = dflt("Months of CLV.", ValueParams::default().clv_months))]
+    pub clv_months: Option<u32>,
+    #[arg(long, help = dflt("Monthly discount rate of CLV.", ValueParams::default().discount_rate))]
+    pub discount_rate: Option<f64>,
+    #[arg(long, help = dflt(
+        "Profit margin applied to CLV (1 = revenue).",
+        ValueParams::default().margin,
+    ))]
+    pub margin: Option<f64>,
+    #[arg(long, help = dflt("L2 penalty (lifetimes' penalizer_coef).", ValueParams::default().penalizer))]
+    pub penalizer: Option<f64>,
     /// Fit on transactions up to this date (YYYY-MM-DD) and check the holdout after it.
     #[arg(long, requires = "transactions")]
     pub calibration_end: Option<String>,
@@ -193,26 +211,34 @@ pub struct SegmentArgs {
     #[arg(long)]
     pub customers: PathBuf,
     /// Customer id column.
-    #[arg(long, default_value = "customer_id")]
+    #[arg(long, default_value = s::CUSTOMER_ID)]
     pub id: String,
-    /// Comma-separated numeric columns to cluster on (default: recency_days, frequency,
-    /// monetary_total, tenure_days, trend_12m).
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', help = dflt(
+        "Comma-separated numeric columns to cluster on.",
+        SegmentParams::default().features.join(","),
+    ))]
     pub features: Option<Vec<String>>,
-    #[arg(long, default_value = "log1p-standardize", value_parser = ["log1p-standardize", "standardize", "none"])]
-    pub transform: String,
-    /// A number of segments, or auto (chosen in 2..=10 by silhouette).
-    #[arg(long, default_value = "auto")]
-    pub k: String,
-    #[arg(long, default_value_t = 10)]
-    pub n_init: usize,
-    #[arg(long, default_value_t = 300)]
-    pub max_iter: u64,
-    #[arg(long, default_value_t = 42)]
-    pub seed: u64,
-    /// Column ordering segments by value (largest mean first).
-    #[arg(long, default_value = "monetary_total")]
-    pub value_col: String,
+    #[arg(long, value_enum, help = dflt(
+        "How features are transformed before clustering.",
+        name(Transform::default()),
+    ))]
+    pub transform: Option<Transform>,
+    #[arg(long, help = dflt(
+        "A number of segments, or auto (chosen by silhouette between k_min and k_max).",
+        SegmentParams::default().k,
+    ))]
+    pub k: Option<KChoice>,
+    #[arg(long, help = dflt("k-means restarts.", SegmentParams::default().n_init))]
+    pub n_init: Option<usize>,
+    #[arg(long, help = dflt("Iterations per k-means run.", SegmentParams::default().max_iter))]
+    pub max_iter: Option<u64>,
+    #[arg(long, help = dflt("Seed of every random choice.", DEFAULT_SEED))]
+    pub seed: Option<u64>,
+    #[arg(long, help = dflt(
+        "Column ordering segments by value (largest mean first).",
+        SegmentParams::default().value_col,
+    ))]
+    pub value_col: Option<String>,
     /// Output directory.
     #[arg(long, short)]
     pub out: PathBuf,
@@ -232,14 +258,18 @@ pub struct ChurnArgs {
     /// The label value that means churned (default: Yes, 1, true, Y or churned).
     #[arg(long)]
     pub positive: Option<String>,
-    /// Folds of the stratified cross-validation.
-    #[arg(long, default_value_t = 5)]
-    pub folds: usize,
-    /// auto (better cross-validated AUC), logistic or trees.
-    #[arg(long, default_value = "auto", value_parser = ["auto", "logistic", "trees"])]
-    pub model: String,
-    #[arg(long, default_value_t = 42)]
-    pub seed: u64,
+    #[arg(long, help = dflt(
+        "Folds of the stratified cross-validation.",
+        ChurnParams::default().folds,
+    ))]
+    pub folds: Option<usize>,
+    #[arg(long, value_enum, help = dflt(
+        "Model: the better cross-validated AUC (auto), or one of the two.",
+        name(ChurnParams::default().model),
+    ))]
+    pub model: Option<ModelChoice>,
+    #[arg(long, help = dflt("Seed of every random choice.", DEFAULT_SEED))]
+    pub seed: Option<u64>,
     /// Output directory: churn.csv and models/churn.json.
     #[arg(long, short)]
     pub out: PathBuf,

@@ -1,10 +1,11 @@
 //! The run's settings: `kam.toml` as users write it ([`Config`]) and as stages receive it
 //! ([`ValidConfig`], built only by [`Config::check`]).
 //!
-//! Every business rule is a default here, never a literal in stage code. Paths in the file are
-//! relative to the config file; the output directory is relative to where kam is run.
+//! This module only composes: each section's settings and their check live with their stage
+//! (`value/params.rs`, `segment/params.rs`, ...), the input specs in `io/spec.rs`, the
+//! validation settings in `validate/params.rs`. Paths in the file are relative to the config
+//! file; the output directory is relative to where kam is run.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -12,13 +13,18 @@ use serde::{Deserialize, Serialize};
 
 use crate::churn::{ChurnParams, ChurnValid};
 use crate::error::{Error, Result};
+use crate::io::{InputParams, ValidInput};
 use crate::plan::{PlanParams, PlanValid};
 use crate::report::Lang;
-use crate::schema::{self, TableSpec, TimeUnit};
-use crate::segment::stage::{SegmentParams, SegmentValid};
+use crate::schema::{self, TimeUnit, parse_iso_date};
+use crate::segment::{SegmentParams, SegmentValid};
 use crate::track::{TrackParams, TrackValid};
+use crate::validate::{ValidationParams, ValidationValid};
 use crate::value::rfm::{RfmParams, RfmValid};
-use crate::value::stage::{ValueParams, ValueValid};
+use crate::value::{ValueParams, ValueValid};
+
+/// The seed of every random choice when neither kam.toml nor a flag gives one.
+pub const DEFAULT_SEED: u64 = 42;
 
 /// `kam.toml` as written by the user; unknown keys are an error so typos never pass silently.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -62,10 +68,11 @@ pub struct Config {
 }
 
 fn default_seed() -> u64 {
-    42
+    DEFAULT_SEED
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// `[input.*]`: the transactions and, when the company has them, the other tables.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct InputsConfig {
     pub transactions: InputParams,
@@ -79,163 +86,18 @@ pub struct InputsConfig {
     pub campaigns: Option<InputParams>,
 }
 
-/// How to read one input file.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct InputParams {
-    /// Relative to the config file.
-    pub path: String,
-    /// `csv`, `parquet` or `xlsx`; default from the file extension.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub format: Option<Format>,
-    /// Any single character, `tab`, or `whitespace` (runs of spaces or tabs). Default `,`
-    /// (`tab` for `.tsv`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delimiter: Option<String>,
-    /// Without a header, columns are named `column_1`, `column_2`, ... for the mapping.
-    #[serde(default = "yes")]
-    pub has_header: bool,
-    #[serde(default)]
-    pub encoding: Encoding,
-    /// chrono/strftime format of the date columns, e.g. `%m/%d/%Y %H:%M`. Default: ISO date or
-    /// datetime. ISO values are accepted as well whatever the format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date_format: Option<String>,
-    /// XLSX sheet name; default: the first sheet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sheet: Option<String>,
-    /// Contract column name = the file's column name.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub columns: BTreeMap<String, String>,
-}
-
-fn yes() -> bool {
-    true
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Format {
-    Csv,
-    Parquet,
-    Xlsx,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Encoding {
-    #[default]
-    #[serde(rename = "utf-8", alias = "utf8", alias = "UTF-8")]
-    Utf8,
-    #[serde(rename = "gbk", alias = "GBK")]
-    Gbk,
-    #[serde(rename = "gb18030", alias = "GB18030")]
-    Gb18030,
-    #[serde(rename = "windows-1252", alias = "cp1252", alias = "latin1")]
-    Windows1252,
-}
-
-/// What to do with transactions whose customer is not in the customers table.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum UnknownCustomers {
-    /// Keep them (the customer is derived from its transactions) and count them in the manifest.
-    #[default]
-    Keep,
-    /// Send them to the rejects.
-    Reject,
-}
-
-/// Row checks beyond parsing.
+/// `[output]`: where a run writes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ValidationParams {
-    #[serde(default)]
-    pub unknown_customers: UnknownCustomers,
-    /// Transactions dated before this are rejected as implausible.
-    #[serde(default = "default_min_date")]
-    pub min_date: String,
-    /// Amounts (and quantities) larger than this in absolute value are rejected as implausible.
-    #[serde(default = "default_max_abs_amount")]
-    pub max_abs_amount: f64,
-}
-
-fn default_min_date() -> String {
-    "1900-01-01".into()
-}
-fn default_max_abs_amount() -> f64 {
-    1e12
-}
-
-impl Default for ValidationParams {
-    fn default() -> Self {
-        ValidationParams {
-            unknown_customers: UnknownCustomers::Keep,
-            min_date: default_min_date(),
-            max_abs_amount: default_max_abs_amount(),
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct OutputParams {
-    /// Output directory, relative to the working directory. `--out` overrides it.
-    #[serde(default = "default_out")]
+    /// Output directory, relative to the working directory. `--out` overrides it. Default `out`.
     pub dir: String,
-}
-
-fn default_out() -> String {
-    "out".into()
 }
 
 impl Default for OutputParams {
     fn default() -> Self {
-        OutputParams { dir: default_out() }
+        OutputParams { dir: "out".into() }
     }
-}
-
-/// Field delimiter of a CSV input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Delimiter {
-    Byte(u8),
-    /// Runs of spaces and tabs; leading and trailing blanks ignored.
-    Whitespace,
-}
-
-/// One input, checked: absolute path, known format, parsed delimiter, validated mapping.
-#[derive(Debug, Clone)]
-pub struct ValidInput {
-    pub table: &'static TableSpec,
-    pub path: PathBuf,
-    pub format: Format,
-    pub delimiter: Delimiter,
-    pub has_header: bool,
-    pub encoding: Encoding,
-    pub date_format: Option<String>,
-    pub sheet: Option<String>,
-    /// Explicit mapping, contract name → file column name.
-    pub columns: BTreeMap<&'static str, String>,
-}
-
-impl ValidInput {
-    /// The file column that holds a contract column: the mapped name, else the contract name.
-    pub fn file_column<'a>(&'a self, contract: &'a str) -> &'a str {
-        self.columns
-            .get(contract)
-            .map(String::as_str)
-            .unwrap_or(contract)
-    }
-
-    pub fn is_mapped(&self, contract: &str) -> bool {
-        self.columns.contains_key(contract)
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct ValidValidation {
-    pub unknown_customers: UnknownCustomers,
-    pub min_date: NaiveDate,
-    pub max_abs_amount: f64,
 }
 
 /// The checked config every stage takes. Only [`Config::check`] builds one.
@@ -248,7 +110,7 @@ pub struct ValidConfig {
     pub lang: Lang,
     /// Present inputs in contract order (customers, transactions, targets, deals, campaigns).
     pub inputs: Vec<ValidInput>,
-    pub validation: ValidValidation,
+    pub validation: ValidationValid,
     pub out_dir: PathBuf,
     pub value: ValueValid,
     pub rfm: RfmValid,
@@ -319,18 +181,11 @@ impl Config {
             })?),
             None => None,
         };
-        let min_date = parse_iso_date(&self.validation.min_date).ok_or_else(|| {
-            bad(format!(
-                "validation.min_date = \"{}\" is not a date in the form YYYY-MM-DD",
-                self.validation.min_date
-            ))
-        })?;
-        let max_abs = self.validation.max_abs_amount;
-        if !(max_abs.is_finite() && max_abs > 0.0) {
-            return Err(bad(format!(
-                "validation.max_abs_amount must be a positive number, got {max_abs}"
-            )));
-        }
+        let validation = self
+            .validation
+            .clone()
+            .check()
+            .map_err(|e| bad(e.to_string()))?;
         let base = path.parent().unwrap_or(Path::new("")).to_path_buf();
         let i = &self.input;
         let present = [
@@ -343,7 +198,11 @@ impl Config {
         let mut inputs = Vec::new();
         for (spec, params) in present {
             if let Some(p) = params {
-                inputs.push(check_input(spec, p, &base, path)?);
+                let t = spec.name;
+                let input = p
+                    .check(spec, &base)
+                    .map_err(|e| bad(format!("[input.{t}] {e}")))?;
+                inputs.push(input);
             }
         }
         let out_dir = ov
@@ -370,11 +229,7 @@ impl Config {
             time_unit: self.time_unit,
             lang: self.lang,
             inputs,
-            validation: ValidValidation {
-                unknown_customers: self.validation.unknown_customers,
-                min_date,
-                max_abs_amount: max_abs,
-            },
+            validation,
             out_dir,
             value,
             rfm,
@@ -385,94 +240,6 @@ impl Config {
             resolved: self,
         })
     }
-}
-
-fn check_input(
-    spec: &'static TableSpec,
-    p: &InputParams,
-    base: &Path,
-    cfg: &Path,
-) -> Result<ValidInput> {
-    let t = spec.name;
-    let bad = |msg: String| Error::config(cfg, format!("[input.{t}] {msg}"));
-    if p.path.trim().is_empty() {
-        return Err(bad("path is empty".into()));
-    }
-    let path = base.join(&p.path);
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    let format = match p.format {
-        Some(f) => f,
-        None => match ext.as_str() {
-            "parquet" | "pq" => Format::Parquet,
-            "xlsx" | "xlsm" => Format::Xlsx,
-            _ => Format::Csv,
-        },
-    };
-    let delimiter = match p.delimiter.as_deref() {
-        None if ext == "tsv" => Delimiter::Byte(b'\t'),
-        None => Delimiter::Byte(b','),
-        Some("whitespace") | Some("spaces") => Delimiter::Whitespace,
-        Some("tab") | Some("\t") => Delimiter::Byte(b'\t'),
-        Some(s) if s.len() == 1 && s != "\"" && s != "\n" && s != "\r" => {
-            Delimiter::Byte(s.as_bytes()[0])
-        }
-        Some(s) => {
-            return Err(bad(format!(
-                "delimiter = {s:?} must be one ASCII character, \"tab\" or \"whitespace\""
-            )));
-        }
-    };
-    if let Some(f) = &p.date_format {
-        check_date_format(f).map_err(|m| bad(format!("date_format = {f:?}: {m}")))?;
-    }
-    let mut columns = BTreeMap::new();
-    for (contract, file_col) in &p.columns {
-        let Some(c) = spec.column(contract) else {
-            return Err(bad(format!(
-                "columns: '{contract}' is not a {t} column; the contract has: {}",
-                spec.names().join(", ")
-            )));
-        };
-        if file_col.is_empty() {
-            return Err(bad(format!("columns.{contract} is empty")));
-        }
-        columns.insert(c.name, file_col.clone());
-    }
-    Ok(ValidInput {
-        table: spec,
-        path,
-        format,
-        delimiter,
-        has_header: p.has_header,
-        encoding: p.encoding,
-        date_format: p.date_format.clone(),
-        sheet: p.sheet.clone(),
-        columns,
-    })
-}
-
-/// Parse `YYYY-MM-DD`.
-pub fn parse_iso_date(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
-}
-
-/// A date format must be valid strftime and contain a year, a month and a day.
-fn check_date_format(f: &str) -> std::result::Result<(), String> {
-    use chrono::format::{Item, StrftimeItems};
-    if StrftimeItems::new(f).any(|i| matches!(i, Item::Error)) {
-        return Err("not a valid strftime format".into());
-    }
-    let has = |specs: &[&str]| specs.iter().any(|s| f.contains(s));
-    let whole_date = has(&["%F", "%D", "%x"]);
-    let ymd = has(&["%Y", "%y", "%G"]) && has(&["%m", "%b", "%B", "%h"]) && has(&["%d", "%e"]);
-    if !(whole_date || ymd) {
-        return Err("must contain a year, a month and a day (e.g. %Y, %m, %d)".into());
-    }
-    Ok(())
 }
 
 /// The commented `kam.toml` that `kam init` writes: every setting with its default.
@@ -496,8 +263,8 @@ mod tests {
             .input("transactions")
             .ok_or(Error::Internal("no tx".into()))?;
         assert_eq!(t.path, PathBuf::from("/data/sales.csv"));
-        assert_eq!(t.format, Format::Csv);
-        assert_eq!(t.delimiter, Delimiter::Byte(b','));
+        assert_eq!(t.format, crate::io::Format::Csv);
+        assert_eq!(t.delimiter, crate::io::Delimiter::Byte(b','));
         assert_eq!(c.seed, 42);
         assert_eq!(c.time_unit, TimeUnit::Weeks);
         assert_eq!(c.out_dir, PathBuf::from("out"));
@@ -508,7 +275,7 @@ mod tests {
     fn init_template_parses_to_the_defaults() -> Result<()> {
         let p = Path::new("kam.toml");
         let c = Config::from_toml(INIT_TEMPLATE, p)?;
-        assert_eq!(c.seed, default_seed());
+        assert_eq!(c.seed, DEFAULT_SEED);
         assert_eq!(c.validation, ValidationParams::default());
         assert_eq!(c.output, OutputParams::default());
         assert_eq!(c.time_unit, TimeUnit::default());
@@ -535,47 +302,27 @@ mod tests {
     }
 
     #[test]
-    fn delimiter_must_be_one_character() {
+    fn input_errors_name_the_config_and_the_section() {
         let e = parse("[input.transactions]\npath = \"a.csv\"\ndelimiter = \";;\"\n").unwrap_err();
-        assert!(e.to_string().contains("delimiter"), "{e}");
-    }
-
-    #[test]
-    fn whitespace_delimiter_and_xlsx_format_from_extension() -> Result<()> {
-        let c = parse("[input.transactions]\npath = \"a.xlsx\"\ndelimiter = \"whitespace\"\n")?;
-        let t = &c.inputs[0];
-        assert_eq!(t.format, Format::Xlsx);
-        assert_eq!(t.delimiter, Delimiter::Whitespace);
-        Ok(())
-    }
-
-    #[test]
-    fn date_format_must_be_valid_and_complete() {
-        let e =
-            parse("[input.transactions]\npath = \"a.csv\"\ndate_format = \"%H:%M\"\n").unwrap_err();
-        assert!(e.to_string().contains("year"), "{e}");
-        let e =
-            parse("[input.transactions]\npath = \"a.csv\"\ndate_format = \"%Y-%Q\"\n").unwrap_err();
-        assert!(e.to_string().contains("strftime"), "{e}");
-    }
-
-    #[test]
-    fn mapping_of_unknown_contract_column_is_rejected() {
-        let e = parse("[input.transactions]\npath = \"a.csv\"\ncolumns = { client = \"X\" }\n")
-            .unwrap_err();
-        assert!(
-            e.to_string()
-                .contains("'client' is not a transactions column"),
-            "{e}"
+        assert_eq!(
+            e.to_string(),
+            "config /data/kam.toml: [input.transactions] delimiter = \";;\" must be one ASCII character, \"tab\" or \"whitespace\""
         );
     }
 
     #[test]
-    fn encoding_names_are_accepted() -> Result<()> {
-        let c = parse("[input.transactions]\npath = \"a.csv\"\nencoding = \"gbk\"\n")?;
-        assert_eq!(c.inputs[0].encoding, Encoding::Gbk);
-        assert!(parse("[input.transactions]\npath = \"a.csv\"\nencoding = \"ebcdic\"\n").is_err());
-        Ok(())
+    fn stage_errors_name_the_config() {
+        let e = parse(&format!("{MINIMAL}[segment]\nk = 0\n")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "config /data/kam.toml: segment: k cannot be zero"
+        );
+    }
+
+    #[test]
+    fn min_date_must_be_a_date() {
+        let e = parse(&format!("{MINIMAL}[validation]\nmin_date = \"1900\"\n")).unwrap_err();
+        assert!(e.to_string().contains("validation.min_date"), "{e}");
     }
 
     #[test]

@@ -4,24 +4,20 @@ use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
-use super::print;
-use crate::churn::{ChurnParams, ModelChoice, labelled};
+use super::{print, set};
+use crate::churn::{ChurnParams, labelled};
 use crate::cli::ChurnArgs;
+use crate::config::DEFAULT_SEED;
 use crate::error::Result;
 use crate::io::write;
 use crate::schema as s;
 
 pub fn run(a: ChurnArgs, quiet: bool) -> Result<()> {
-    let p = ChurnParams {
-        folds: a.folds,
-        model: match a.model.as_str() {
-            "logistic" => ModelChoice::Logistic,
-            "trees" => ModelChoice::Trees,
-            _ => ModelChoice::Auto,
-        },
-        ..ChurnParams::default()
-    }
-    .check()?;
+    let mut p = ChurnParams::default();
+    set(&mut p.folds, a.folds);
+    set(&mut p.model, a.model);
+    let p = p.check()?;
+    let seed = a.seed.unwrap_or(DEFAULT_SEED);
     let df = super::read_any(&a.customers, BTreeMap::new())?;
     let out = labelled::run(
         &df,
@@ -29,7 +25,7 @@ pub fn run(a: ChurnArgs, quiet: bool) -> Result<()> {
         &a.label,
         a.positive.as_deref(),
         &p,
-        a.seed,
+        seed,
     )?;
     write::csv(&out.scores, &a.out.join("churn.csv"))?;
     write::json(&out.report, &a.out.join("models/churn.json"))?;

@@ -1,44 +1,39 @@
 //! `kam clv`: customer value for analysts who have only a transaction log or a lifetimes-style
-//! summary. Builds a one-input config from the flags, then runs load → validate → features →
-//! value (→ holdout), writing `clv.csv`, `models/*.json`, rejects and calibration tables.
+//! summary. Turns the flags into one checked input and the value params, then runs load →
+//! validate → features → value (→ holdout), writing `clv.csv`, `models/*.json`, rejects and
+//! calibration tables.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use polars::prelude::*;
 
-use super::print;
-use crate::cli::{ClvArgs, ModelArg, Unit};
-use crate::config::{
-    Config, Delimiter, Encoding, Format, InputParams, InputsConfig, OutputParams, Overrides,
-    ValidConfig, ValidInput, parse_iso_date,
-};
+use super::{input, print, set};
+use crate::cli::ClvArgs;
 use crate::error::{Error, Result};
-use crate::io::{load, write};
-use crate::schema::{self as s, TimeUnit};
-use crate::validate;
+use crate::io::{InputParams, load, write};
+use crate::schema::{self as s, TimeUnit, parse_iso_date};
+use crate::validate::{self, ValidationParams};
 use crate::value::data::Rfm;
 use crate::value::holdout::holdout;
-use crate::value::stage::{self, ModelKind, Summary, ValueParams, ValueScores};
+use crate::value::stage::{self, Summary, ValueScores};
+use crate::value::{ValueParams, ValueValid};
+
+/// The value params: the `[value]` defaults with the flags applied; `--horizon` is in `unit`.
+fn params(a: &ClvArgs, unit: TimeUnit) -> Result<ValueValid> {
+    let mut p = ValueParams::default();
+    set(&mut p.model, a.model);
+    set(&mut p.horizon_days, a.horizon.map(|h| h * unit.days()));
+    set(&mut p.clv_months, a.clv_months);
+    set(&mut p.discount_rate, a.discount_rate);
+    set(&mut p.margin, a.margin);
+    set(&mut p.penalizer, a.penalizer);
+    p.check()
+}
 
 pub fn run(a: ClvArgs, quiet: bool) -> Result<()> {
-    let unit = match a.time_unit {
-        Unit::Week => TimeUnit::Weeks,
-        Unit::Day => TimeUnit::Days,
-    };
-    let params = ValueParams {
-        model: match a.model {
-            ModelArg::Bgnbd => ModelKind::Bgnbd,
-            ModelArg::Pareto => ModelKind::Pareto,
-        },
-        horizon_days: a.horizon.map_or(365.0, |h| h * unit.days()),
-        clv_months: a.clv_months,
-        discount_rate: a.discount_rate,
-        margin: a.margin,
-        penalizer: a.penalizer,
-        ..ValueParams::default()
-    }
-    .check()?;
+    let unit = a.time_unit.unwrap_or_default();
+    let params = params(&a, unit)?;
     let date = |flag: &str, v: &Option<String>| -> Result<Option<chrono::NaiveDate>> {
         v.as_ref()
             .map(|d| {
@@ -125,17 +120,25 @@ fn clv_table(summary: &Summary, scored: &ValueScores) -> Result<DataFrame> {
     Ok(inputs.hstack(scores.columns())?)
 }
 
-fn input(path: &Path, a: &ClvArgs, columns: BTreeMap<String, String>) -> InputParams {
+/// The input file of either kind, read by the same rules as kam.toml's `[input.*]`.
+fn input_params(path: &Path, a: &ClvArgs, columns: BTreeMap<String, String>) -> InputParams {
     InputParams {
         path: path.to_string_lossy().into_owned(),
-        format: None,
         delimiter: a.delimiter.clone(),
         has_header: !a.no_header,
-        encoding: Encoding::Utf8,
         date_format: a.date_format.clone(),
-        sheet: None,
         columns,
+        ..InputParams::default()
     }
+}
+
+/// Contract column → the file column a flag names; flags not given map nothing (the file
+/// column is the contract name).
+fn mapping(flags: &[(&str, &Option<String>)]) -> BTreeMap<String, String> {
+    flags
+        .iter()
+        .filter_map(|(c, f)| f.as_ref().map(|f| (c.to_string(), f.clone())))
+        .collect()
 }
 
 /// Transactions → validated → features as of the calibration end (or observation end).
@@ -146,50 +149,14 @@ fn from_transactions(
     as_of: Option<chrono::NaiveDate>,
     lines: &mut Vec<String>,
 ) -> Result<(Summary, DataFrame, chrono::NaiveDate)> {
-    let mut columns = BTreeMap::new();
-    columns.insert(
-        s::CUSTOMER_ID.to_string(),
-        a.customer_col
-            .clone()
-            .unwrap_or_else(|| s::CUSTOMER_ID.into()),
-    );
-    columns.insert(s::DATE.to_string(), a.date_col.clone());
-    columns.insert(s::AMOUNT.to_string(), a.amount_col.clone());
-    let cfg_path = std::env::current_dir()
-        .unwrap_or_default()
-        .join("kam-clv.toml");
-    let abs = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(path)
-    };
-    let config = Config {
-        as_of: None,
-        seed: 42,
-        time_unit: unit,
-        lang: Default::default(),
-        input: InputsConfig {
-            transactions: input(&abs, a, columns),
-            ..Default::default()
-        },
-        validation: Default::default(),
-        output: OutputParams::default(),
-        value: Default::default(),
-        rfm: Default::default(),
-        segment: Default::default(),
-        churn: Default::default(),
-        plan: Default::default(),
-        track: Default::default(),
-    };
-    let cfg = config.check(
-        &cfg_path,
-        Overrides {
-            out_dir: Some(a.out.clone()),
-            ..Default::default()
-        },
-    )?;
-    let raw: Vec<_> = cfg.inputs.iter().map(load::load).collect::<Result<_>>()?;
-    let v = validate::validate(&raw, &cfg)?;
+    let columns = mapping(&[
+        (s::CUSTOMER_ID, &a.customer_col),
+        (s::DATE, &a.date_col),
+        (s::AMOUNT, &a.amount_col),
+    ]);
+    let spec = input(input_params(path, a, columns), &s::TRANSACTIONS)?;
+    let raw = load::load(&spec)?;
+    let v = validate::validate(&[raw], &ValidationParams::default().check()?, None)?;
     for t in &v.tables {
         write::csv(
             &t.rejects,
@@ -212,49 +179,16 @@ fn from_transactions(
 
 /// A lifetimes-style summary table, validated like any input (bad rows go to rejects).
 fn read_summary(path: &Path, a: &ClvArgs, lines: &mut Vec<String>) -> Result<Summary> {
-    let mut columns = BTreeMap::new();
-    for (c, f) in [
+    let columns = mapping(&[
+        (s::CUSTOMER_ID, &a.customer_col),
         (s::FREQUENCY, &a.frequency_col),
         (s::RECENCY, &a.recency_col),
         (s::T, &a.t_col),
-    ] {
-        columns.insert(c, f.clone());
-    }
-    if let Some(id) = &a.customer_col {
-        columns.insert(s::CUSTOMER_ID, id.clone());
-    }
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let vi = ValidInput {
-        table: &s::SUMMARY,
-        path: path.to_path_buf(),
-        format: match ext.as_str() {
-            "parquet" => Format::Parquet,
-            "xlsx" => Format::Xlsx,
-            _ => Format::Csv,
-        },
-        delimiter: match a.delimiter.as_deref() {
-            Some("whitespace") => Delimiter::Whitespace,
-            Some("tab") => Delimiter::Byte(b'\t'),
-            Some(d) if d.len() == 1 => Delimiter::Byte(d.as_bytes()[0]),
-            _ => Delimiter::Byte(b','),
-        },
-        has_header: !a.no_header,
-        encoding: Encoding::Utf8,
-        date_format: None,
-        sheet: None,
-        columns: columns.into_iter().collect(),
-    };
-    let mut vi = vi;
-    if a.monetary_col != s::MONETARY_VALUE {
-        vi.columns.insert(s::MONETARY, a.monetary_col.clone());
-    }
-    let raw = load::load(&vi)?;
-    let cfg = minimal_config(&vi, &a.out)?;
-    let t = validate::validate_one(&raw, &cfg)?;
+        (s::MONETARY_VALUE, &a.monetary_col),
+    ]);
+    let spec = input(input_params(path, a, columns), &s::SUMMARY)?;
+    let raw = load::load(&spec)?;
+    let t = validate::validate_one(&raw, &ValidationParams::default().check()?)?;
     write::csv(&t.rejects, &a.out.join("rejects/summary.csv"))?;
     let c = &t.counts;
     lines.push(format!(
@@ -286,17 +220,4 @@ fn read_summary(path: &Path, a: &ClvArgs, lines: &mut Vec<String>) -> Result<Sum
         rfm: Rfm::new(f(s::FREQUENCY)?, f(s::RECENCY)?, f(s::T)?)?,
         monetary: f(s::MONETARY_VALUE)?,
     })
-}
-
-fn minimal_config(vi: &ValidInput, out: &Path) -> Result<ValidConfig> {
-    let p = Path::new("kam-clv.toml");
-    let mut cfg = Config::from_toml("[input.transactions]\npath = \"unused.csv\"\n", p)?.check(
-        p,
-        Overrides {
-            out_dir: Some(out.to_path_buf()),
-            ..Default::default()
-        },
-    )?;
-    cfg.inputs = vec![vi.clone()];
-    Ok(cfg)
 }

@@ -1,11 +1,13 @@
 //! The commands behind the CLI: read the config, run, print the summary. The only module
 //! besides `main` that writes to the terminal.
 
+use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
+use polars::prelude::DataFrame;
 
 mod churn;
 mod clv;
@@ -15,8 +17,9 @@ use crate::cli::{Cli, Command, GenerateArgs, InitArgs, RunArgs, TableFormat};
 use crate::config::{Config, INIT_TEMPLATE, Overrides};
 use crate::error::{Error, Result};
 use crate::generate::{self, GenerateParams};
-use crate::io::write;
+use crate::io::{InputParams, ValidInput, load, write};
 use crate::pipeline::{self, Mode, Progress};
+use crate::schema::{self, TableSpec};
 
 /// A spinner on stderr when it is a terminal and the user did not ask for quiet.
 struct Bar(Option<ProgressBar>);
@@ -64,35 +67,32 @@ pub fn dispatch(cli: Cli) -> Result<()> {
     }
 }
 
-/// Any table a subcommand takes (CSV as text, Parquet with its types, XLSX), by extension,
+/// A flag given on the command line replaces the params' default.
+pub(crate) fn set<T>(field: &mut T, flag: Option<T>) {
+    if let Some(v) = flag {
+        *field = v;
+    }
+}
+
+/// One input file of a subcommand, checked by the same rules as an `[input.*]` section of
+/// kam.toml (file type by extension, delimiter names, date format, mapping onto `table`'s
+/// contract columns); a relative path is taken from where kam runs.
+pub(crate) fn input(params: InputParams, table: &'static TableSpec) -> Result<ValidInput> {
+    params.check(table, Path::new(""))
+}
+
+/// Any per-customer table a subcommand takes (CSV as text, Parquet with its types, XLSX),
 /// without the internal row column; `columns` maps contract names to the file's.
-pub(crate) fn read_any(
-    path: &Path,
-    columns: std::collections::BTreeMap<&'static str, String>,
-) -> Result<polars::prelude::DataFrame> {
-    use crate::config::{Delimiter, Encoding, Format, ValidInput};
-    use crate::io::load;
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let vi = ValidInput {
-        table: &crate::schema::CUSTOMERS,
-        path: path.to_path_buf(),
-        format: match ext.as_str() {
-            "parquet" => Format::Parquet,
-            "xlsx" => Format::Xlsx,
-            _ => Format::Csv,
+pub(crate) fn read_any(path: &Path, columns: BTreeMap<String, String>) -> Result<DataFrame> {
+    let spec = input(
+        InputParams {
+            path: path.to_string_lossy().into_owned(),
+            columns,
+            ..InputParams::default()
         },
-        delimiter: Delimiter::Byte(b','),
-        has_header: true,
-        encoding: Encoding::Utf8,
-        date_format: None,
-        sheet: None,
-        columns,
-    };
-    let raw = load::load(&vi)?;
+        &schema::CUSTOMERS,
+    )?;
+    let raw = load::load(&spec)?;
     Ok(raw.frame.collect()?.drop(load::ROW_INTERNAL)?)
 }
 
@@ -124,20 +124,17 @@ fn run(a: RunArgs, mode: Mode, quiet: bool) -> Result<()> {
 }
 
 fn generate(a: GenerateArgs, quiet: bool) -> Result<()> {
-    let end = crate::config::parse_iso_date(&a.end).ok_or_else(|| {
-        Error::Usage(format!(
-            "--end {} is not a date in the form YYYY-MM-DD",
-            a.end
-        ))
-    })?;
-    let params = GenerateParams {
-        customers: a.customers,
-        months: a.months,
-        seed: a.seed,
-        end,
-        activity: a.activity,
+    let mut params = GenerateParams::default();
+    if let Some(end) = &a.end {
+        params.end = schema::parse_iso_date(end).ok_or_else(|| {
+            Error::Usage(format!("--end {end} is not a date in the form YYYY-MM-DD"))
+        })?;
     }
-    .check()?;
+    set(&mut params.customers, a.customers);
+    set(&mut params.months, a.months);
+    set(&mut params.seed, a.seed);
+    set(&mut params.activity, a.activity);
+    let params = params.check()?;
     let bar = Bar::new(quiet);
     bar.stage("generating the company");
     let company = generate::generate(&params)?;

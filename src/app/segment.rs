@@ -4,12 +4,14 @@ use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
-use super::print;
+use super::{print, set};
 use crate::cli::SegmentArgs;
+use crate::config::DEFAULT_SEED;
 use crate::error::{Error, Result};
 use crate::io::write;
 use crate::schema as s;
-use crate::segment::stage::{KChoice, SEGMENT, SEGMENT_NAME, SegmentParams, Transform, segment};
+use crate::segment::SegmentParams;
+use crate::segment::stage::{SEGMENT, SEGMENT_NAME, segment};
 
 pub fn run(a: SegmentArgs, quiet: bool) -> Result<()> {
     let mut p = SegmentParams::default();
@@ -20,24 +22,15 @@ pub fn run(a: SegmentArgs, quiet: bool) -> Result<()> {
             .filter(|c| !c.is_empty())
             .collect();
     }
-    p.transform = match a.transform.as_str() {
-        "standardize" => Transform::Standardize,
-        "none" => Transform::None,
-        _ => Transform::Log1pStandardize,
-    };
-    p.k = match a.k.trim() {
-        "auto" => KChoice::Auto("auto".into()),
-        n => KChoice::Fixed(
-            n.parse()
-                .map_err(|_| Error::Usage(format!("--k {n} must be a number or auto")))?,
-        ),
-    };
-    p.n_init = a.n_init;
-    p.max_iter = a.max_iter;
-    p.value_col = a.value_col.clone();
+    set(&mut p.transform, a.transform);
+    set(&mut p.k, a.k.clone());
+    set(&mut p.n_init, a.n_init);
+    set(&mut p.max_iter, a.max_iter);
+    set(&mut p.value_col, a.value_col.clone());
     let v = p.check()?;
+    let seed = a.seed.unwrap_or(DEFAULT_SEED);
     let df = read_table(&a)?;
-    let seg = segment(&df, &v, a.seed)?;
+    let seg = segment(&df, &v, seed)?;
     // DIR/customers.csv: the input with the labels
     let labels = seg.labels.drop(s::CUSTOMER_ID)?;
     let out_table = df.hstack(labels.columns())?;
@@ -63,8 +56,7 @@ pub fn run(a: SegmentArgs, quiet: bool) -> Result<()> {
 /// The per-customer table, read as text and cast: the id as text, every other column to a
 /// number where all its values are numbers (kam's own customers.csv round-trips this way).
 fn read_table(a: &SegmentArgs) -> Result<DataFrame> {
-    let mut columns = BTreeMap::new();
-    columns.insert(s::CUSTOMER_ID, a.id.clone());
+    let columns = BTreeMap::from([(s::CUSTOMER_ID.to_string(), a.id.clone())]);
     let df = super::read_any(&a.customers, columns)?;
     if !df.get_column_names().iter().any(|c| c.as_str() == a.id) {
         return Err(Error::MissingColumn {

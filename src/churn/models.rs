@@ -21,11 +21,14 @@ use super::report::Weight;
 use crate::error::{Error, Result};
 
 /// Which model to use; `Auto` picks the better out-of-time (or cross-validated) AUC.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
 pub enum ModelChoice {
+    /// The better AUC of the two.
     Auto,
+    /// L2-penalised logistic regression.
     Logistic,
+    /// Gradient-boosted trees.
     Trees,
 }
 

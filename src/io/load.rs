@@ -11,8 +11,8 @@ use std::path::Path;
 
 use polars::prelude::*;
 
+use super::spec::{Delimiter, Format, ValidInput};
 use super::text;
-use crate::config::{Delimiter, Format, ValidInput};
 use crate::error::{Error, Result};
 
 /// Internal name of the 1-based data-row number (header not counted) while validating.

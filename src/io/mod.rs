@@ -1,5 +1,9 @@
-//! The only module that touches the disk: [`load`] reads inputs, [`write`] writes outputs
-//! atomically, [`text`] decodes delimited text.
+//! The only module that touches the disk: [`spec`] says how to read an input (the one set of
+//! input rules), [`load`] reads inputs, [`write`] writes outputs atomically, [`text`] decodes
+//! delimited text.
 pub mod load;
+pub mod spec;
 pub mod text;
 pub mod write;
+
+pub use spec::{Delimiter, Encoding, Format, InputParams, ValidInput};

@@ -4,7 +4,7 @@
 //! `encoding_rs` (the WHATWG decoders browsers use), and turns whitespace-aligned files
 //! (runs of spaces, leading blanks, as CDNOW ships) into tab-separated lines.
 
-use crate::config::Encoding;
+use super::spec::Encoding;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 

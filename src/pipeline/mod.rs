@@ -59,7 +59,9 @@ pub fn run(cfg: &ValidConfig, mode: Mode, progress: &dyn Progress) -> Result<Out
     let raw: Vec<load::RawTable> =
         e.time("load", || cfg.inputs.iter().map(load::load).collect())?;
     progress.stage("validating rows");
-    let v = e.time("validate", || validate::validate(&raw, cfg))?;
+    let v = e.time("validate", || {
+        validate::validate(&raw, &cfg.validation, cfg.as_of)
+    })?;
     drop(raw);
     e.record_validation(&v);
     e.emit(validate::output::output(&v))?;

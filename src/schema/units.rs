@@ -3,11 +3,14 @@
 use serde::{Deserialize, Serialize};
 
 /// Unit of `recency` and `T` in the customer table: `weeks` (the BG/NBD literature) or `days`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// The same names on the command line (`--time-unit`), where `week` and `day` are accepted too.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum TimeUnit {
     #[default]
+    #[value(alias = "week")]
     Weeks,
+    #[value(alias = "day")]
     Days,
 }
 

@@ -1,6 +1,12 @@
-//! Segmentation: k-means segments a strategy team can explain, reproduce and trust.
+//! Segmentation: k-means segments a strategy team can explain, reproduce and trust. Settings
+//! are `[segment]` ([`SegmentParams`], checked once into [`SegmentValid`]); the entry point is
+//! [`segment`].
 pub mod kmeans;
 pub mod metrics;
 pub mod output;
+pub mod params;
 pub mod profile;
 pub mod stage;
+
+pub use params::{KChoice, SegmentParams, SegmentValid, Transform};
+pub use stage::segment;

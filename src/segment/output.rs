@@ -4,7 +4,8 @@
 
 use polars::prelude::*;
 
-use super::stage::{SegmentValid, segment};
+use super::SegmentValid;
+use super::stage::segment;
 use crate::error::Result;
 use crate::schema::{self as s, outputs as o};
 use crate::stage::{Line, StageOutput};

@@ -7,128 +7,15 @@ use std::collections::BTreeMap;
 
 use ndarray::{Array1, Axis};
 use polars::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::kmeans::{KMeansModel, KMeansParams};
 use super::metrics::{adjusted_rand_index, calinski_harabasz, silhouette};
+use super::params::{SegmentParams, SegmentValid, Transform};
 use super::profile::{ProfileParams, order_labels, profiles};
 use crate::edge::to_array;
 use crate::error::{Error, Result};
 use crate::schema as s;
-
-/// How features are transformed before clustering.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Transform {
-    /// Signed log1p (sign(x) ln(1 + |x|)) then standardise: for skewed money and counts.
-    #[default]
-    Log1pStandardize,
-    Standardize,
-    None,
-}
-
-/// Number of segments: a number, or "auto" (chosen in `k_min..=k_max` by silhouette).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum KChoice {
-    Fixed(usize),
-    Auto(String),
-}
-
-impl Default for KChoice {
-    fn default() -> Self {
-        KChoice::Auto("auto".into())
-    }
-}
-
-/// `[segment]` in kam.toml.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct SegmentParams {
-    /// Numeric customer columns to cluster on.
-    pub features: Vec<String>,
-    pub transform: Transform,
-    pub k: KChoice,
-    pub k_min: usize,
-    pub k_max: usize,
-    pub n_init: usize,
-    pub max_iter: u64,
-    pub tol: f64,
-    /// Rows of the seeded sample on which silhouette is computed when choosing k.
-    pub silhouette_sample: usize,
-    /// Refits with other seeds whose agreement (adjusted Rand index) measures stability.
-    pub stability_runs: usize,
-    /// The column that orders segments (largest mean first) and gives revenue shares.
-    pub value_col: String,
-    /// Names that override the generated ones, by segment number.
-    pub names: BTreeMap<u32, String>,
-}
-
-impl Default for SegmentParams {
-    fn default() -> Self {
-        SegmentParams {
-            features: [
-                s::RECENCY_DAYS,
-                s::FREQUENCY,
-                s::MONETARY_TOTAL,
-                s::TENURE_DAYS,
-                s::TREND_12M,
-            ]
-            .map(String::from)
-            .to_vec(),
-            transform: Transform::default(),
-            k: KChoice::default(),
-            k_min: 2,
-            k_max: 10,
-            n_init: 10,
-            max_iter: 300,
-            tol: 1e-4,
-            silhouette_sample: 10_000,
-            stability_runs: 3,
-            value_col: s::MONETARY_TOTAL.into(),
-            names: BTreeMap::new(),
-        }
-    }
-}
-
-/// Checked [`SegmentParams`].
-#[derive(Debug, Clone)]
-pub struct SegmentValid {
-    pub p: SegmentParams,
-    /// `None` = auto.
-    pub k: Option<usize>,
-}
-
-impl SegmentParams {
-    pub fn check(self) -> Result<SegmentValid> {
-        let bad = |m: String| Err(Error::Usage(format!("segment: {m}")));
-        if self.features.is_empty() {
-            return bad("features must name at least one column".into());
-        }
-        let k = match &self.k {
-            KChoice::Fixed(0) => return bad("k cannot be zero".into()),
-            KChoice::Fixed(k) => Some(*k),
-            KChoice::Auto(a) if a == "auto" => None,
-            KChoice::Auto(a) => return bad(format!("k must be a number or \"auto\", got {a:?}")),
-        };
-        if k.is_none() && !(2 <= self.k_min && self.k_min <= self.k_max) {
-            return bad(format!(
-                "k_min {} and k_max {} must satisfy 2 <= k_min <= k_max",
-                self.k_min, self.k_max
-            ));
-        }
-        if self.n_init == 0 || self.max_iter == 0 {
-            return bad("n_init and max_iter must be at least 1".into());
-        }
-        if !(self.tol.is_finite() && self.tol >= 0.0) {
-            return bad(format!("tol must be >= 0, got {}", self.tol));
-        }
-        if self.silhouette_sample < 10 {
-            return bad("silhouette_sample must be at least 10".into());
-        }
-        Ok(SegmentValid { p: self, k })
-    }
-}
 
 /// One k tried when choosing k.
 #[derive(Debug, Clone, Serialize)]
@@ -187,7 +74,7 @@ fn slog_inv(v: f64) -> f64 {
 
 /// Segment the customers of `df` (one row per customer; buyers are those with `frequency`).
 pub fn segment(df: &DataFrame, v: &SegmentValid, seed: u64) -> Result<Segmentation> {
-    let p = &v.p;
+    let p: &SegmentParams = v;
     for f in &p.features {
         let c = df.column(f).map_err(|_| {
             Error::validation(
@@ -291,7 +178,7 @@ pub fn segment(df: &DataFrame, v: &SegmentValid, seed: u64) -> Result<Segmentati
     let scan_init = p.n_init.min(3);
     let fit = |k: usize, seed: u64| fit_with(k, seed, scan_init);
     let sample = Some((p.silhouette_sample, seed));
-    let (model, k_scores) = match v.k {
+    let (model, k_scores) = match v.fixed_k() {
         Some(k) => (fit_with(k, seed, p.n_init)?, vec![]),
         None => {
             let mut best: Option<(f64, KMeansModel)> = None;

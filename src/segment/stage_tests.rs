@@ -2,6 +2,7 @@
 //! missing values, customers without purchases, and too few customers.
 
 use super::*;
+use crate::segment::params::KChoice;
 
 fn table() -> PolarsResult<DataFrame> {
     // two clear groups of buyers, one customer without purchases, one missing trend
@@ -68,39 +69,19 @@ fn auto_k_reports_every_k_tried_and_stops_at_the_distinct_customers() -> Result<
 }
 
 #[test]
-fn too_few_customers_and_bad_settings_are_clear_errors() -> Result<()> {
+fn too_few_customers_and_unknown_features_are_clear_errors() -> Result<()> {
     let one = table()?.head(Some(1));
     let e = segment(&one, &params(KChoice::Fixed(2))?, 42)
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default();
     assert!(e.contains("at least 2 are needed"), "{e}");
-    assert!(
-        SegmentParams {
-            k: KChoice::Fixed(0),
-            ..SegmentParams::default()
-        }
-        .check()
-        .is_err()
-    );
-    assert!(
-        SegmentParams {
-            k: KChoice::Auto("many".into()),
-            ..SegmentParams::default()
-        }
-        .check()
-        .is_err()
-    );
-    assert!(
-        SegmentParams {
-            k_min: 1,
-            ..SegmentParams::default()
-        }
-        .check()
-        .is_err()
-    );
-    let mut p = params(KChoice::Fixed(2))?;
-    p.p.features = vec!["nope".into()];
+    let p = SegmentParams {
+        features: vec!["nope".into()],
+        k: KChoice::Fixed(2),
+        ..SegmentParams::default()
+    }
+    .check()?;
     let e = segment(&table()?, &p, 42)
         .err()
         .map(|e| e.to_string())

@@ -55,32 +55,32 @@ impl Default for TrackParams {
     }
 }
 
-/// Checked [`TrackParams`]: every stage of `track` takes this one.
+/// Checked [`TrackParams`]: every stage of `track` takes this one. Reads through to the
+/// params.
 #[derive(Debug, Clone, PartialEq)]
-pub struct TrackValid {
-    pub forecast_horizon: usize,
-    pub holdout_months: usize,
-    pub interval_level: f64,
-    /// `None` = keep every unit.
-    pub leaderboard_size: Option<usize>,
-    pub leaderboard_months: usize,
-    pub key_account_min_deal: f64,
-    pub selection_metric: ErrorMetric,
+pub struct TrackValid(TrackParams);
+
+impl std::ops::Deref for TrackValid {
+    type Target = TrackParams;
+    fn deref(&self) -> &TrackParams {
+        &self.0
+    }
 }
 
+impl TrackValid {
+    /// Units kept per leaderboard and level; `None` = every unit (`leaderboard_size = 0`).
+    pub fn leaderboard_limit(&self) -> Option<usize> {
+        (self.0.leaderboard_size > 0).then_some(self.0.leaderboard_size)
+    }
+}
+
+/// The checked defaults, for tests (the defaults always pass the check).
+#[cfg(test)]
 impl Default for TrackValid {
     fn default() -> Self {
-        // The defaults always pass the check.
-        let p = TrackParams::default();
-        TrackValid {
-            forecast_horizon: p.forecast_horizon,
-            holdout_months: p.holdout_months,
-            interval_level: p.interval_level,
-            leaderboard_size: Some(p.leaderboard_size),
-            leaderboard_months: p.leaderboard_months,
-            key_account_min_deal: p.key_account_min_deal,
-            selection_metric: p.selection_metric,
-        }
+        TrackParams::default()
+            .check()
+            .expect("the default [track] settings pass the check")
     }
 }
 
@@ -123,15 +123,7 @@ impl TrackParams {
                 self.key_account_min_deal
             ));
         }
-        Ok(TrackValid {
-            forecast_horizon: self.forecast_horizon,
-            holdout_months: self.holdout_months,
-            interval_level: self.interval_level,
-            leaderboard_size: (self.leaderboard_size > 0).then_some(self.leaderboard_size),
-            leaderboard_months: self.leaderboard_months,
-            key_account_min_deal: self.key_account_min_deal,
-            selection_metric: self.selection_metric,
-        })
+        Ok(TrackValid(self))
     }
 }
 
@@ -153,9 +145,12 @@ mod tests {
     }
 
     #[test]
-    fn defaults_pass_and_match_the_valid_default() -> Result<()> {
-        assert_eq!(TrackParams::default().check()?, TrackValid::default());
-        assert_eq!(with(|p| p.leaderboard_size = 0)?.leaderboard_size, None);
+    fn defaults_pass_and_zero_leaderboard_size_keeps_every_unit() -> Result<()> {
+        assert_eq!(
+            TrackParams::default().check()?.leaderboard_limit(),
+            Some(10)
+        );
+        assert_eq!(with(|p| p.leaderboard_size = 0)?.leaderboard_limit(), None);
         Ok(())
     }
 

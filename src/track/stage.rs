@@ -78,7 +78,7 @@ pub fn track(input: TrackInputs, as_of: NaiveDate, p: &TrackValid) -> Result<Tra
 
     let to = month_of(last);
     let from = to - p.leaderboard_months as i32 + 1;
-    let entries = leaderboard::entries(&f, &actual, &targets, (from, to), p.leaderboard_size);
+    let entries = leaderboard::entries(&f, &actual, &targets, (from, to), p.leaderboard_limit());
     out.leaderboard = Some(leaderboard::frame(&entries)?);
     out.leaderboard_months = Some((month_label(from), month_label(to)));
 

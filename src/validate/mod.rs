@@ -7,6 +7,7 @@
 //! after `as_of`, unknown customers, duplicate keys). The first problem a row has is its reason.
 
 pub mod output;
+mod params;
 pub mod parse;
 mod rules;
 
@@ -14,10 +15,10 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 use serde::Serialize;
 
-use crate::config::ValidConfig;
 use crate::error::{Error, Result};
 use crate::io::load::{FileInfo, REASON_INTERNAL, ROW_INTERNAL, RawTable};
 use crate::schema::{self, Kind, TableSpec};
+pub use params::{UnknownCustomers, ValidationParams, ValidationValid};
 use parse::Problem;
 
 /// Internal name of the reject category while validating.
@@ -87,7 +88,13 @@ impl Validation {
 }
 
 /// Validate every loaded input (customers first, so transactions can be checked against them).
-pub fn validate(raw: &[RawTable], cfg: &ValidConfig) -> Result<Validation> {
+/// `as_of`, when given, rejects later transactions and is the run's date; otherwise the run
+/// stands on the day after the last used transaction.
+pub fn validate(
+    raw: &[RawTable],
+    v: &ValidationValid,
+    as_of: Option<NaiveDate>,
+) -> Result<Validation> {
     let mut tables: Vec<ValidTable> = Vec::new();
     for spec in schema::TABLES {
         let Some(r) = raw.iter().find(|r| r.input.table.name == spec.name) else {
@@ -97,9 +104,9 @@ pub fn validate(raw: &[RawTable], cfg: &ValidConfig) -> Result<Validation> {
             .iter()
             .find(|t| t.spec.name == schema::CUSTOMERS.name)
             .map(|t| t.clean.clone());
-        tables.push(validate_table(r, cfg, known.as_ref())?);
+        tables.push(validate_table(r, v, as_of, known.as_ref())?);
     }
-    let as_of = match cfg.as_of {
+    let as_of = match as_of {
         Some(d) => Some(d),
         None => last_date(&tables)?.map(|d| d + chrono::Duration::days(1)),
     };
@@ -133,14 +140,15 @@ pub(crate) fn value_col(name: &str) -> Expr {
     col(format!("{VALUE_PREFIX}{name}"))
 }
 
-/// Validate one table on its own (used by subcommands with a single input).
-pub fn validate_one(raw: &RawTable, cfg: &ValidConfig) -> Result<ValidTable> {
-    validate_table(raw, cfg, None)
+/// Validate one table on its own (used by subcommands with a single input), with no run date.
+pub fn validate_one(raw: &RawTable, v: &ValidationValid) -> Result<ValidTable> {
+    validate_table(raw, v, None, None)
 }
 
 fn validate_table(
     raw: &RawTable,
-    cfg: &ValidConfig,
+    v: &ValidationValid,
+    as_of: Option<NaiveDate>,
     known_customers: Option<&DataFrame>,
 ) -> Result<ValidTable> {
     let input = &raw.input;
@@ -202,7 +210,7 @@ fn validate_table(
         keep.push(value_col(p.name));
     }
     frame = frame.with_columns(texts).with_columns(values);
-    let rules = rules::table_rules(spec, frame, &present, cfg, known_customers)?;
+    let rules = rules::table_rules(spec, frame, &present, v, as_of, known_customers)?;
     problems.extend(rules.problems);
 
     // bad = the row has any problem: a cheap OR over all rows; which problem comes first is

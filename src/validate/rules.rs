@@ -7,11 +7,12 @@
 //! - campaigns: conversions cannot exceed reach; a campaign cannot end before it starts.
 //! - keyed tables: a repeated key rejects the later rows, naming the first.
 
+use chrono::NaiveDate;
 use polars::prelude::*;
 
+use super::params::{UnknownCustomers, ValidationValid};
 use super::parse::{Problem, quoted};
 use super::{Present, VALUE_PREFIX, value_col};
-use crate::config::{UnknownCustomers, ValidConfig};
 use crate::error::{Error, Result};
 use crate::io::load::{REASON_INTERNAL, ROW_INTERNAL, RawTable};
 use crate::schema::{self as s, TableSpec};
@@ -62,7 +63,8 @@ pub(super) fn table_rules(
     spec: &TableSpec,
     frame: LazyFrame,
     present: &[Present],
-    cfg: &ValidConfig,
+    v: &ValidationValid,
+    as_of: Option<NaiveDate>,
     known_customers: Option<&DataFrame>,
 ) -> Result<RuleOutput> {
     let out = RuleOutput {
@@ -72,7 +74,7 @@ pub(super) fn table_rules(
         notes: vec![],
     };
     match spec.name {
-        n if n == s::TRANSACTIONS.name => transactions(out, present, cfg, known_customers),
+        n if n == s::TRANSACTIONS.name => transactions(out, present, v, as_of, known_customers),
         n if n == s::TARGETS.name => Ok(targets(out, present)),
         n if n == s::CAMPAIGNS.name => Ok(campaigns(out, present)),
         _ => Ok(out),
@@ -86,10 +88,10 @@ fn date_lit(d: chrono::NaiveDate) -> Expr {
 fn transactions(
     mut out: RuleOutput,
     present: &[Present],
-    cfg: &ValidConfig,
+    v: &ValidationValid,
+    as_of: Option<NaiveDate>,
     known: Option<&DataFrame>,
 ) -> Result<RuleOutput> {
-    let v = &cfg.validation;
     if has(present, s::AMOUNT) {
         // blank amounts (unparseable ones were caught by the column's own checks)
         out.problems.push(Problem::new(
@@ -117,15 +119,15 @@ fn transactions(
     }
     let date_text = value_col(s::DATE).dt().strftime("%Y-%m-%d");
     out.problems.push(Problem::new(
-        value_col(s::DATE).lt(date_lit(v.min_date)),
+        value_col(s::DATE).lt(date_lit(v.min_day())),
         quoted(
             label(present, s::DATE),
             date_text.clone(),
-            &format!("is before validation.min_date ({})", v.min_date),
+            &format!("is before validation.min_date ({})", v.min_day()),
         ),
         "date: before min_date",
     ));
-    if let Some(as_of) = cfg.as_of {
+    if let Some(as_of) = as_of {
         out.problems.push(Problem::new(
             value_col(s::DATE).gt(date_lit(as_of)),
             quoted(

@@ -1,25 +1,43 @@
 //! Validation on tiny inline files: every row used or rejected with its reason.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
+use serde::Deserialize;
+
 use super::*;
-use crate::config::{Config, Overrides};
+use crate::io::InputParams;
 use crate::io::load::load;
 
 fn io_err(e: std::io::Error) -> Error {
     Error::Internal(e.to_string())
 }
 
-/// Write `files` (name, content) and a config into a temp dir, then load and validate.
-fn run(config: &str, files: &[(&str, &str)]) -> Result<(Validation, tempfile::TempDir)> {
+/// The part of kam.toml validation reads: the run date, the inputs, `[validation]`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Settings {
+    #[serde(default)]
+    as_of: Option<String>,
+    input: BTreeMap<String, InputParams>,
+    #[serde(default)]
+    validation: ValidationParams,
+}
+
+/// Write `files` (name, content) into a temp dir, read the settings, load and validate.
+fn run(settings: &str, files: &[(&str, &str)]) -> Result<(Validation, tempfile::TempDir)> {
     let dir = tempfile::tempdir().map_err(io_err)?;
     for (name, content) in files {
         std::fs::write(dir.path().join(name), content).map_err(io_err)?;
     }
-    let path = dir.path().join("kam.toml");
-    let cfg = Config::from_toml(config, &path)?.check(&path, Overrides::default())?;
-    let raw = cfg.inputs.iter().map(load).collect::<Result<Vec<_>>>()?;
-    Ok((validate(&raw, &cfg)?, dir))
+    let s: Settings = toml::from_str(settings).map_err(|e| Error::Internal(e.to_string()))?;
+    let mut raw = Vec::new();
+    for (name, p) in &s.input {
+        let spec = schema::table(name).ok_or_else(|| Error::Internal(name.clone()))?;
+        raw.push(load(&p.check(spec, dir.path())?)?);
+    }
+    let as_of = s.as_of.as_deref().and_then(schema::parse_iso_date);
+    Ok((validate(&raw, &s.validation.check()?, as_of)?, dir))
 }
 
 const TX: &str = "[input.transactions]\npath = \"t.csv\"\n";

@@ -1,5 +1,6 @@
 //! Customer value: RFM scores, the buy-till-you-die models (BG/NBD, Pareto/NBD) for purchase
-//! counts and survival, Gamma-Gamma for spend, and CLV.
+//! counts and survival, Gamma-Gamma for spend, and CLV. Settings are `[value]`
+//! ([`ValueParams`], checked once into [`ValueValid`]); the entry point is [`score`].
 pub mod bgnbd;
 pub mod clv;
 pub mod data;
@@ -7,7 +8,11 @@ pub mod gamma_gamma;
 pub mod holdout;
 pub mod optim;
 pub mod output;
+pub mod params;
 pub mod pareto_nbd;
 pub mod rfm;
 pub mod special;
 pub mod stage;
+
+pub use params::{ModelKind, ValueParams, ValueValid};
+pub use stage::score;

@@ -4,8 +4,9 @@
 
 use polars::prelude::*;
 
+use super::ValueValid;
 use super::rfm::{self, RfmValid};
-use super::stage::{self, Summary, ValueScores, ValueValid};
+use super::stage::{self, Summary, ValueScores};
 use crate::error::Result;
 use crate::features;
 use crate::schema::{self as s, TimeUnit, outputs as o};
@@ -185,7 +186,7 @@ fn holdout_table(
     v: &ValueValid,
     unit: TimeUnit,
 ) -> Result<Option<DataFrame>> {
-    let days = v.p.holdout_days;
+    let days = v.holdout_days;
     if days == 0 {
         return Ok(None);
     }

@@ -2,129 +2,16 @@
 //! fitted models and per-customer scores: `p_alive`, `expected_purchases` over the horizon,
 //! `expected_avg_value` (Gamma-Gamma), `clv`. Pure: frames in, frames and models out.
 
-use polars::prelude::*;
-use serde::{Deserialize, Serialize};
-
 use super::bgnbd::{BgNbd, BgNbdParams};
 use super::clv::{PurchaseModel, clv};
 use super::data::Rfm;
 use super::gamma_gamma::{GammaGamma, GammaGammaParams};
+use super::params::{ModelKind, ValueValid};
 use super::pareto_nbd::{ParetoNbd, ParetoNbdParams};
 use crate::error::{Error, Result};
 use crate::schema as s;
 use crate::schema::TimeUnit;
-
-/// Which purchase model to fit.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ModelKind {
-    #[default]
-    Bgnbd,
-    Pareto,
-}
-
-/// `[value]` in kam.toml.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ValueParams {
-    /// `bgnbd` (default) or `pareto`.
-    #[serde(default)]
-    pub model: ModelKind,
-    /// Horizon of `expected_purchases`, in days.
-    #[serde(default = "default_horizon_days")]
-    pub horizon_days: f64,
-    /// Months of CLV.
-    #[serde(default = "default_clv_months")]
-    pub clv_months: u32,
-    /// Monthly discount rate of CLV (lifetimes' default 0.01).
-    #[serde(default = "default_discount")]
-    pub discount_rate: f64,
-    /// Share of revenue that is profit (1 = CLV in revenue).
-    #[serde(default = "one")]
-    pub margin: f64,
-    /// L2 penalty of the purchase and spend models (lifetimes' penalizer_coef).
-    #[serde(default)]
-    pub penalizer: f64,
-    /// `kam run` refits the purchase model on the history before `as_of - holdout_days` and
-    /// compares its predictions with the purchases of the last `holdout_days`
-    /// (`models/calibration_by_frequency.csv`); 0 turns the check off.
-    #[serde(default = "default_holdout_days")]
-    pub holdout_days: u32,
-}
-
-fn default_holdout_days() -> u32 {
-    182
-}
-
-fn default_horizon_days() -> f64 {
-    365.0
-}
-fn default_clv_months() -> u32 {
-    12
-}
-fn default_discount() -> f64 {
-    0.01
-}
-fn one() -> f64 {
-    1.0
-}
-
-impl Default for ValueParams {
-    fn default() -> Self {
-        ValueParams {
-            model: ModelKind::Bgnbd,
-            horizon_days: default_horizon_days(),
-            clv_months: default_clv_months(),
-            discount_rate: default_discount(),
-            margin: 1.0,
-            penalizer: 0.0,
-            holdout_days: default_holdout_days(),
-        }
-    }
-}
-
-/// Checked [`ValueParams`].
-#[derive(Debug, Clone)]
-pub struct ValueValid {
-    pub p: ValueParams,
-}
-
-impl ValueParams {
-    pub fn check(self) -> Result<ValueValid> {
-        let bad = |m: String| Err(Error::Usage(format!("value: {m}")));
-        if !(self.horizon_days.is_finite() && self.horizon_days > 0.0) {
-            return bad(format!(
-                "horizon_days must be > 0, got {}",
-                self.horizon_days
-            ));
-        }
-        if self.clv_months == 0 || self.clv_months > 600 {
-            return bad(format!(
-                "clv_months must be between 1 and 600, got {}",
-                self.clv_months
-            ));
-        }
-        if !(self.discount_rate.is_finite() && self.discount_rate > -1.0) {
-            return bad(format!(
-                "discount_rate must be > -1, got {}",
-                self.discount_rate
-            ));
-        }
-        if !(self.margin.is_finite() && self.margin >= 0.0) {
-            return bad(format!("margin must be >= 0, got {}", self.margin));
-        }
-        if self.holdout_days > 36_500 {
-            return bad(format!(
-                "holdout_days must be between 0 and 36500, got {}",
-                self.holdout_days
-            ));
-        }
-        if !(self.penalizer.is_finite() && self.penalizer >= 0.0) {
-            return bad(format!("penalizer must be >= 0, got {}", self.penalizer));
-        }
-        Ok(ValueValid { p: self })
-    }
-}
+use polars::prelude::*;
 
 /// A fitted purchase model of either kind.
 #[derive(Debug, Clone)]
@@ -263,17 +150,17 @@ impl ValueScores {
 /// Fit the purchase model on the distinct triples.
 pub fn fit_purchases(rfm: &Rfm, v: &ValueValid) -> Result<Purchases> {
     let triples = rfm.compress();
-    Ok(match v.p.model {
+    Ok(match v.model {
         ModelKind::Bgnbd => Purchases::Bgnbd(
             BgNbdParams {
-                penalizer: v.p.penalizer,
+                penalizer: v.penalizer,
             }
             .check()?
             .fit(&triples)?,
         ),
         ModelKind::Pareto => Purchases::Pareto(
             ParetoNbdParams {
-                penalizer: v.p.penalizer,
+                penalizer: v.penalizer,
             }
             .check()?
             .fit(&triples)?,
@@ -288,7 +175,7 @@ pub fn score(summary: &Summary, v: &ValueValid, unit: TimeUnit) -> Result<ValueS
     let fit_seconds = t0.elapsed().as_secs_f64();
     let triples = summary.rfm.compress().len();
     let spend = GammaGammaParams {
-        penalizer: v.p.penalizer,
+        penalizer: v.penalizer,
     }
     .check()?
     .fit(&summary.rfm.x, &summary.monetary)
@@ -297,7 +184,7 @@ pub fn score(summary: &Summary, v: &ValueValid, unit: TimeUnit) -> Result<ValueS
     let mut cols = vec![Column::new(s::CUSTOMER_ID.into(), summary.ids.clone())];
     if purchases.convergence().converged {
         let m = purchases.model();
-        let horizon = v.p.horizon_days / unit.days();
+        let horizon = v.horizon_days / unit.days();
         let year = 365.0 / unit.days();
         let mut er = Vec::with_capacity(n);
         let r = &summary.rfm;
@@ -322,14 +209,14 @@ pub fn score(summary: &Summary, v: &ValueValid, unit: TimeUnit) -> Result<ValueS
             cl.push(value.map(|val| {
                 clv(
                     m,
-                    v.p.clv_months,
-                    v.p.discount_rate,
+                    v.clv_months,
+                    v.discount_rate,
                     unit.days(),
                     x,
                     tx,
                     t,
                     val,
-                    v.p.margin,
+                    v.margin,
                 )
             }));
         }

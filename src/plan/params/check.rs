@@ -61,7 +61,7 @@ impl PlanParams {
         )?;
         self.check_market_share(&g[..=worst])?;
         self.check_quotas()?;
-        Ok(PlanValid { p: self })
+        Ok(PlanValid(self))
     }
 
     fn check_key_accounts(&self) -> Result<()> {

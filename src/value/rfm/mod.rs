@@ -29,8 +29,11 @@
 //! Everything is lazy: one small distinct-value table per axis (value, count), scored with
 //! window-free column expressions and joined back; one collect for the stage.
 
+mod params;
+
+pub use params::{Better, RfmParams, RfmValid, ScoreInput, SegmentRule, default_segments};
+
 use polars::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::schema as s;
@@ -54,10 +57,6 @@ pub const NO_PURCHASES: &str = "No purchases";
 /// Segment of scored customers that no rule matches (never the case with the default rules).
 pub const OTHERS: &str = "Others";
 
-/// Fewest and most score levels `check` accepts.
-const MIN_BINS: u32 = 2;
-const MAX_BINS: u32 = 10;
-
 // ---- working columns ----
 const ROW: &str = "__rfm_row";
 const KEY_R: &str = "__rfm_r";
@@ -68,163 +67,12 @@ const DISTINCT: &str = "__rfm_distinct";
 const WIDTH_NUM: &str = "__rfm_width_num";
 const WIDTH_DEN: &str = "__rfm_width_den";
 
-/// Which direction of a column is good.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Better {
-    Higher,
-    Lower,
-}
-
-/// The column feeding one score and which way is good. Both fields are required when given.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ScoreInput {
-    /// A numeric column of the per-customer table.
-    pub column: String,
-    pub better: Better,
-}
-
-impl ScoreInput {
-    fn new(column: &str, better: Better) -> Self {
-        ScoreInput {
-            column: column.to_string(),
-            better,
-        }
-    }
-}
-
-/// One named segment: the customers whose scores fall in all the given inclusive ranges.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SegmentRule {
-    pub name: String,
-    /// Inclusive range of the R score, `[lo, hi]`.
-    pub r: [u8; 2],
-    /// Inclusive range of the F score.
-    pub f: [u8; 2],
-    /// Inclusive range of the M score; none: any M, missing M included.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub m: Option<[u8; 2]>,
-}
-
-impl SegmentRule {
-    fn new(name: &str, r: [u8; 2], f: [u8; 2], m: Option<[u8; 2]>) -> Self {
-        SegmentRule {
-            name: name.to_string(),
-            r,
-            f,
-            m,
-        }
-    }
-}
-
-/// RFM settings as the user gives them (unchecked); every field has a default.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct RfmParams {
-    /// Recency. Default `recency_days` (days since the last purchase), lower is better.
-    pub r: ScoreInput,
-    /// Frequency. Default `frequency` (repeat purchase days), higher is better.
-    pub f: ScoreInput,
-    /// Monetary. Default `monetary_total` (net value), higher is better.
-    pub m: ScoreInput,
-    /// Score levels, 2 to 10. Default 5.
-    pub bins: u32,
-    /// Segment rules in priority order (first match wins); a given list replaces the whole
-    /// default list. Default: the usual 5-level RFM map, see [`default_segments`].
-    pub segments: Vec<SegmentRule>,
-}
-
-impl Default for RfmParams {
-    fn default() -> Self {
-        RfmParams {
-            r: ScoreInput::new(s::RECENCY_DAYS, Better::Lower),
-            f: ScoreInput::new(s::FREQUENCY, Better::Higher),
-            m: ScoreInput::new(s::MONETARY_TOTAL, Better::Higher),
-            bins: 5,
-            segments: default_segments(),
-        }
-    }
-}
-
-/// The usual RFM segment map for 5 levels. Together they cover all 125 cells, so no customer
-/// with scores ends in [`OTHERS`].
-pub fn default_segments() -> Vec<SegmentRule> {
-    let rule = SegmentRule::new;
-    vec![
-        rule("Champions", [4, 5], [4, 5], None),
-        rule("Loyal", [3, 5], [3, 5], None),
-        rule("Potential loyalists", [4, 5], [2, 3], None),
-        rule("New", [5, 5], [1, 1], None),
-        rule("Promising", [4, 4], [1, 1], None),
-        rule("Need attention", [3, 3], [2, 3], None),
-        rule("About to sleep", [3, 3], [1, 2], None),
-        rule("Can't lose them", [1, 2], [4, 5], Some([4, 5])),
-        rule("At risk", [1, 2], [3, 5], None),
-        rule("Hibernating", [2, 2], [1, 2], None),
-        rule("Lost", [1, 1], [1, 2], None),
-    ]
-}
-
-/// A settings error; the config loader may re-wrap it with the file's path.
-fn bad(msg: String) -> Error {
-    Error::Config {
-        path: "[rfm]".into(),
-        msg,
-    }
-}
-
-impl RfmParams {
-    /// Check every setting once; [`score`] only accepts the checked value.
-    pub fn check(self) -> Result<RfmValid> {
-        if !(MIN_BINS..=MAX_BINS).contains(&self.bins) {
-            return Err(bad(format!(
-                "bins must be between {MIN_BINS} and {MAX_BINS}; got {}.",
-                self.bins
-            )));
-        }
-        for (axis, input) in [("r", &self.r), ("f", &self.f), ("m", &self.m)] {
-            if input.column.trim().is_empty() {
-                return Err(bad(format!("{axis}.column is empty.")));
-            }
-        }
-        for (i, rule) in self.segments.iter().enumerate() {
-            if rule.name.trim().is_empty() {
-                return Err(bad(format!("segment {} has no name.", i + 1)));
-            }
-            let ranges = [("r", Some(rule.r)), ("f", Some(rule.f)), ("m", rule.m)];
-            for (axis, range) in ranges {
-                if let Some([lo, hi]) = range
-                    && (lo < 1 || lo > hi || u32::from(hi) > self.bins)
-                {
-                    return Err(bad(format!(
-                        "segment '{}': {axis} = [{lo}, {hi}] must be a range [lo, hi] with 1 <= lo <= hi <= {} (bins).",
-                        rule.name, self.bins
-                    )));
-                }
-            }
-        }
-        Ok(RfmValid(self))
-    }
-}
-
-/// Checked RFM settings; only [`RfmParams::check`] builds one.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RfmValid(RfmParams);
-
-impl RfmValid {
-    pub fn params(&self) -> &RfmParams {
-        &self.0
-    }
-}
-
 /// RFM scores and segments of the customers in `df` (one row per customer, with
 /// `customer_id` and the three configured numeric columns), in `df`'s row order:
 /// `customer_id`, `r_score`, `f_score`, `m_score` ([`SCORE_DTYPE`], 1..=bins, bins = best; empty when
 /// not scored), `rfm_cell` (empty when a score is) and `rfm_segment` (never empty).
 pub fn score(df: &DataFrame, p: &RfmValid) -> Result<DataFrame> {
-    let p = p.params();
+    let p: &RfmParams = p;
     require_columns(df, p)?;
     let bins = i64::from(p.bins);
     let scored = col(KEY_R).is_not_null().and(col(KEY_F).is_not_null());

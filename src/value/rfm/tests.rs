@@ -76,120 +76,6 @@ fn small(rec: &[i64], freq: &[Option<i64>], money: &[f64]) -> PolarsResult<DataF
     )
 }
 
-// ---- settings ----
-
-#[test]
-fn defaults_check_and_round_trip_through_toml() -> Result<()> {
-    let p = RfmParams::default();
-    let text = toml::to_string(&p).map_err(|e| Error::Internal(e.to_string()))?;
-    let back: RfmParams = toml::from_str(&text).map_err(|e| Error::Internal(e.to_string()))?;
-    assert_eq!(back, p);
-    let empty: RfmParams = toml::from_str("").map_err(|e| Error::Internal(e.to_string()))?;
-    assert_eq!(empty.check()?, valid()?);
-    Ok(())
-}
-
-#[test]
-fn settings_reject_unknown_keys() {
-    assert!(toml::from_str::<RfmParams>("bin = 5").is_err());
-    assert!(toml::from_str::<RfmParams>("r = { column = \"x\" }").is_err());
-    let rule = "[[segments]]\nname = \"A\"\nr = [1, 5]\nf = [1, 5]\nmm = [1, 5]";
-    assert!(toml::from_str::<RfmParams>(rule).is_err());
-}
-
-#[test]
-fn settings_read_custom_columns_and_rules() -> Result<()> {
-    let text = "bins = 3\nm = { column = \"revenue_last_12m\", better = \"higher\" }\n\
-                [[segments]]\nname = \"Top\"\nr = [3, 3]\nf = [2, 3]\nm = [3, 3]\n";
-    let p: RfmParams = toml::from_str(text).map_err(|e| Error::Internal(e.to_string()))?;
-    let v = p.check()?;
-    assert_eq!(v.params().m.column, s::REVENUE_LAST_12M);
-    assert_eq!(v.params().r.better, Better::Lower);
-    assert_eq!(v.params().segments.len(), 1);
-    Ok(())
-}
-
-fn rejected(p: RfmParams) -> bool {
-    matches!(p.check(), Err(Error::Config { .. }))
-}
-
-#[test]
-fn bins_cannot_be_one() {
-    assert!(rejected(RfmParams {
-        bins: 1,
-        segments: vec![],
-        ..RfmParams::default()
-    }));
-}
-
-#[test]
-fn bins_cannot_exceed_ten() {
-    assert!(rejected(RfmParams {
-        bins: 11,
-        ..RfmParams::default()
-    }));
-}
-
-#[test]
-fn score_column_cannot_be_blank() {
-    assert!(rejected(RfmParams {
-        f: ScoreInput::new(" ", Better::Higher),
-        ..RfmParams::default()
-    }));
-}
-
-fn with_rule(rule: SegmentRule) -> RfmParams {
-    RfmParams {
-        segments: vec![rule],
-        ..RfmParams::default()
-    }
-}
-
-#[test]
-fn segment_name_cannot_be_blank() {
-    assert!(rejected(with_rule(SegmentRule::new(
-        "",
-        [1, 5],
-        [1, 5],
-        None
-    ))));
-}
-
-#[test]
-fn segment_range_cannot_start_at_zero() {
-    assert!(rejected(with_rule(SegmentRule::new(
-        "A",
-        [0, 5],
-        [1, 5],
-        None
-    ))));
-}
-
-#[test]
-fn segment_range_cannot_exceed_bins() {
-    assert!(rejected(with_rule(SegmentRule::new(
-        "A",
-        [1, 5],
-        [1, 6],
-        None
-    ))));
-    // the default rules are written for 5 levels
-    assert!(rejected(RfmParams {
-        bins: 4,
-        ..RfmParams::default()
-    }));
-}
-
-#[test]
-fn segment_range_cannot_be_reversed() {
-    assert!(rejected(with_rule(SegmentRule::new(
-        "A",
-        [1, 5],
-        [1, 5],
-        Some([4, 2])
-    ))));
-}
-
 // ---- segments ----
 
 #[test]
@@ -254,7 +140,11 @@ fn first_matching_rule_names_the_segment() -> Result<()> {
 
 #[test]
 fn unmatched_customers_are_others() -> Result<()> {
-    let p = with_rule(SegmentRule::new("Best", [5, 5], [5, 5], None)).check()?;
+    let p = RfmParams {
+        segments: vec![SegmentRule::new("Best", [5, 5], [5, 5], None)],
+        ..RfmParams::default()
+    }
+    .check()?;
     let df = small(&[1, 9], &[Some(5), Some(0)], &[1.0, 2.0])?;
     let out = score(&df, &p)?;
     assert_eq!(

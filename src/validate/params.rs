@@ -1,0 +1,124 @@
+//! `[validation]` in kam.toml: row checks beyond parsing, loose as written
+//! ([`ValidationParams`]) and checked ([`ValidationValid`], built only by
+//! [`ValidationParams::check`]).
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::schema::parse_iso_date;
+
+/// What to do with transactions whose customer is not in the customers table.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UnknownCustomers {
+    /// Keep them (the customer is derived from its transactions) and count them in the manifest.
+    #[default]
+    Keep,
+    /// Send them to the rejects.
+    Reject,
+}
+
+/// `[validation]` as written by the user.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ValidationParams {
+    /// Keep (default) or reject transactions of customers missing from the customers table.
+    pub unknown_customers: UnknownCustomers,
+    /// Transactions dated before this (`YYYY-MM-DD`) are rejected as implausible. Default
+    /// 1900-01-01.
+    pub min_date: String,
+    /// Amounts (and quantities) larger than this in absolute value are rejected as implausible.
+    /// Default 1e12.
+    pub max_abs_amount: f64,
+}
+
+impl Default for ValidationParams {
+    fn default() -> Self {
+        ValidationParams {
+            unknown_customers: UnknownCustomers::Keep,
+            min_date: "1900-01-01".into(),
+            max_abs_amount: 1e12,
+        }
+    }
+}
+
+/// Checked [`ValidationParams`] with `min_date` parsed; reads through to the params.
+#[derive(Debug, Clone)]
+pub struct ValidationValid(ValidationParams, NaiveDate);
+
+impl std::ops::Deref for ValidationValid {
+    type Target = ValidationParams;
+    fn deref(&self) -> &ValidationParams {
+        &self.0
+    }
+}
+
+impl ValidationValid {
+    /// `min_date` as a date.
+    pub fn min_day(&self) -> NaiveDate {
+        self.1
+    }
+}
+
+impl ValidationParams {
+    /// Check every value once; errors are [`Error::Usage`] sentences naming the setting.
+    pub fn check(self) -> Result<ValidationValid> {
+        let min = parse_iso_date(&self.min_date).ok_or_else(|| {
+            Error::Usage(format!(
+                "validation.min_date = \"{}\" is not a date in the form YYYY-MM-DD",
+                self.min_date
+            ))
+        })?;
+        let max_abs = self.max_abs_amount;
+        if !(max_abs.is_finite() && max_abs > 0.0) {
+            return Err(Error::Usage(format!(
+                "validation.max_abs_amount must be a positive number, got {max_abs}"
+            )));
+        }
+        Ok(ValidationValid(self, min))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(f: impl FnOnce(&mut ValidationParams)) -> Result<ValidationValid> {
+        let mut p = ValidationParams::default();
+        f(&mut p);
+        p.check()
+    }
+
+    fn rejected(f: impl FnOnce(&mut ValidationParams), word: &str) {
+        match with(f) {
+            Err(e) => assert!(e.to_string().contains(word), "{e}"),
+            Ok(v) => panic!("accepted {v:?}"),
+        }
+    }
+
+    #[test]
+    fn defaults_pass_with_the_date_parsed() -> Result<()> {
+        let v = ValidationParams::default().check()?;
+        assert_eq!(
+            v.min_day(),
+            NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or_default()
+        );
+        assert_eq!(v.unknown_customers, UnknownCustomers::Keep);
+        Ok(())
+    }
+
+    #[test]
+    fn min_date_must_be_a_date() {
+        rejected(|p| p.min_date = "1900-13-01".into(), "validation.min_date");
+    }
+
+    #[test]
+    fn max_abs_amount_must_be_positive() {
+        rejected(|p| p.max_abs_amount = -1.0, "validation.max_abs_amount");
+        rejected(
+            |p| p.max_abs_amount = f64::INFINITY,
+            "validation.max_abs_amount",
+        );
+    }
+}
