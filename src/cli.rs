@@ -19,7 +19,7 @@ use crate::value::{ModelKind, ValueParams};
 
 /// A flag's help with the default it gets from the params, written as clap writes defaults.
 fn dflt(help: &str, default: impl Display) -> String {
-    format!("{help} [default: {default}]")
+    format!("{} [default: {default}]", help.trim_end_matches('.'))
 }
 
 /// The command-line name of an enumeration value (the name kam.toml uses as well).
