@@ -19,6 +19,7 @@ pub mod trend;
 pub mod weekly;
 
 pub use params::{TrackParams, TrackValid};
+pub use stage::{TrackInputs, track};
 
 /// Output column names of the track tables (the agreed contract of issue 7).
 pub mod cols {
