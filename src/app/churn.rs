@@ -4,13 +4,14 @@ use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
-use super::{print, set};
+use super::{print, render, set};
 use crate::churn::{ChurnParams, labelled};
 use crate::cli::ChurnArgs;
 use crate::config::DEFAULT_SEED;
 use crate::error::Result;
-use crate::io::write;
-use crate::schema as s;
+use crate::pipeline::emit::write_all;
+use crate::schema::{self as s, outputs as o};
+use crate::stage::{Line, StageOutput};
 
 pub fn run(a: ChurnArgs, quiet: bool) -> Result<()> {
     let mut p = ChurnParams::default();
@@ -27,24 +28,26 @@ pub fn run(a: ChurnArgs, quiet: bool) -> Result<()> {
         &p,
         seed,
     )?;
-    write::csv(&out.scores, &a.out.join("churn.csv"))?;
-    write::json(&out.report, &a.out.join("models/churn.json"))?;
+    let mut files = StageOutput::default();
+    files.model(&o::CHURN_MODEL, &out.report)?;
     let mut lines = vec![];
     if !out.blank_label_rows.is_empty() {
         let rej = df!(
             s::ROW => out.blank_label_rows.iter().map(|r| *r as u64).collect::<Vec<_>>(),
             s::REASON => vec![format!("label '{}' is blank", a.label); out.blank_label_rows.len()],
         )?;
-        write::csv(&rej, &a.out.join("rejects.csv"))?;
-        lines.push(format!(
-            "{} rows with a blank label left out -> {}",
-            out.blank_label_rows.len(),
-            a.out.join("rejects.csv").display()
+        files.table(&o::CHURN_REJECTS, rej);
+        lines.push(Line::about(
+            format!(
+                "{} rows with a blank label left out",
+                out.blank_label_rows.len()
+            ),
+            &[o::CHURN_REJECTS.file],
         ));
     }
     let r = &out.report;
     for c in &r.candidates {
-        lines.push(format!(
+        lines.push(Line::text(format!(
             "{}: {}-fold AUC {:.4} (folds {})",
             c.model,
             c.auc_folds.len(),
@@ -54,26 +57,27 @@ pub fn run(a: ChurnArgs, quiet: bool) -> Result<()> {
                 .map(|v| format!("{v:.3}"))
                 .collect::<Vec<_>>()
                 .join(" ")
-        ));
+        )));
     }
-    lines.push(format!(
+    lines.push(Line::text(format!(
         "model: {} ({}); PR AUC {:.3}, top-decile lift {:.2}, Brier {:.4}",
         r.model, r.chosen_by, r.metrics.pr_auc, r.metrics.top_decile_lift, r.metrics.brier
-    ));
+    )));
     if !r.dropped_columns.is_empty() {
-        lines.push(format!(
+        lines.push(Line::text(format!(
             "left out: {}",
             r.dropped_columns
                 .iter()
                 .map(|d| format!("{} ({})", d.column, d.reason))
                 .collect::<Vec<_>>()
                 .join("; ")
-        ));
+        )));
     }
-    lines.push(format!(
-        "scored {} customers -> {}",
-        out.scores.height(),
-        a.out.join("churn.csv").display()
+    lines.push(Line::about(
+        format!("scored {} customers", out.scores.height()),
+        &[o::CHURN_SCORES.file],
     ));
-    print(&lines, quiet)
+    files.table(&o::CHURN_SCORES, out.scores);
+    write_all(&files, &a.out)?;
+    print(&render(&lines, &a.out), quiet)
 }

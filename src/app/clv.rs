@@ -8,11 +8,13 @@ use std::path::Path;
 
 use polars::prelude::*;
 
-use super::{input, print, set};
+use super::{input, print, render, set};
 use crate::cli::ClvArgs;
 use crate::error::{Error, Result};
-use crate::io::{InputParams, load, write};
-use crate::schema::{self as s, TimeUnit, parse_iso_date};
+use crate::io::{InputParams, load};
+use crate::pipeline::emit::write_all;
+use crate::schema::{self as s, TimeUnit, outputs as o, parse_iso_date};
+use crate::stage::{Line, Part, StageOutput};
 use crate::validate::{self, ValidationParams};
 use crate::value::data::Rfm;
 use crate::value::holdout::holdout;
@@ -52,13 +54,13 @@ pub fn run(a: ClvArgs, quiet: bool) -> Result<()> {
             "--calibration-end {c} must be before --observation-end {o}"
         )));
     }
-    let mut lines = Vec::new();
+    // every file and line of the command, written at the end through the run's emit step
+    let mut out = StageOutput::default();
     let (summary, tx) = if let Some(path) = &a.summary {
-        (read_summary(path, &a, &mut lines)?, None)
+        (read_summary(path, &a, &mut out)?, None)
     } else if let Some(path) = &a.transactions {
         let (summary, tx, as_of) =
-            from_transactions(path, &a, unit, cal_end.or(obs_end), &mut lines)?;
-        lines.push(format!("as_of: {as_of}"));
+            from_transactions(path, &a, unit, cal_end.or(obs_end), &mut out)?;
         (summary, Some((tx, as_of)))
     } else {
         return Err(Error::Usage(
@@ -66,17 +68,15 @@ pub fn run(a: ClvArgs, quiet: bool) -> Result<()> {
         ));
     };
     let scored = stage::score(&summary, &params, unit)?;
-    let mut models = crate::stage::StageOutput::default();
-    crate::value::output::model_outputs(&scored, &mut models)?;
-    crate::pipeline::emit::write_all(&models, &a.out)?;
+    crate::value::output::model_outputs(&scored, &mut out)?;
     let conv = scored.purchases.convergence();
-    lines.push(format!(
-        "{} for {} customers",
-        scored.summary_line(),
-        summary.ids.len()
-    ));
+    let mut line = crate::value::output::summary_line(&scored);
+    line.parts
+        .push(Part::Text(format!(" for {} customers", summary.ids.len())));
+    out.line(line);
     if !conv.converged {
-        print(&lines, quiet)?;
+        write_all(&out, &a.out)?;
+        print(&render(&out.summary, &a.out), quiet)?;
         return Err(Error::validation(
             scored.purchases.label(),
             format!(
@@ -87,23 +87,26 @@ pub fn run(a: ClvArgs, quiet: bool) -> Result<()> {
         ));
     }
     let table = clv_table(&summary, &scored)?;
-    write::csv(&table, &a.out.join("clv.csv"))?;
-    lines.push(format!(
-        "clv: {} customers -> {}",
-        table.height(),
-        a.out.join("clv.csv").display()
+    out.line(Line::about(
+        format!("clv: {} customers", table.height()),
+        &[o::CLV_SCORES.file],
     ));
+    out.table(&o::CLV_SCORES, table);
     if let (Some(c), Some((tx, last))) = (cal_end, &tx) {
-        let o = obs_end.unwrap_or(*last);
-        let h = holdout(tx, &summary, &scored.purchases, c, o, unit)?;
-        write::csv(&h.by_frequency, &a.out.join("calibration_by_frequency.csv"))?;
-        write::csv(&h.tracking, &a.out.join("calibration_tracking.csv"))?;
-        lines.push(format!(
-            "holdout {c}..{o}: actual {:.0} vs predicted {:.1} repeat purchases -> calibration_by_frequency.csv, calibration_tracking.csv",
-            h.actual_total, h.predicted_total
-        ));
+        let end = obs_end.unwrap_or(*last);
+        let h = holdout(tx, &summary, &scored.purchases, c, end, unit)?;
+        out.line(Line::text(format!(
+            "holdout {c}..{end}: actual {:.0} vs predicted {:.1} repeat purchases -> {}, {}",
+            h.actual_total,
+            h.predicted_total,
+            o::CLV_CALIBRATION.file,
+            o::CLV_TRACKING.file
+        )));
+        out.table(&o::CLV_CALIBRATION, h.by_frequency);
+        out.table(&o::CLV_TRACKING, h.tracking);
     }
-    print(&lines, quiet)
+    write_all(&out, &a.out)?;
+    print(&render(&out.summary, &a.out), quiet)
 }
 
 /// clv.csv: id, the model inputs, and the scores.
@@ -147,7 +150,7 @@ fn from_transactions(
     a: &ClvArgs,
     unit: TimeUnit,
     as_of: Option<chrono::NaiveDate>,
-    lines: &mut Vec<String>,
+    out: &mut StageOutput,
 ) -> Result<(Summary, DataFrame, chrono::NaiveDate)> {
     let columns = mapping(&[
         (s::CUSTOMER_ID, &a.customer_col),
@@ -157,17 +160,8 @@ fn from_transactions(
     let spec = input(input_params(path, a, columns), &s::TRANSACTIONS)?;
     let raw = load::load(&spec)?;
     let v = validate::validate(&[raw], &ValidationParams::default().check()?, None)?;
-    for t in &v.tables {
-        write::csv(
-            &t.rejects,
-            &a.out.join(format!("rejects/{}.csv", t.spec.name)),
-        )?;
-        let c = &t.counts;
-        lines.push(format!(
-            "{}: {} read = {} used + {} rejected",
-            t.spec.name, c.read, c.used, c.rejected
-        ));
-    }
+    // the same report of what was read, used and rejected as kam run's
+    out.extend(validate::output::output(&v));
     let tx = v.transactions()?.clone();
     let last = v
         .as_of
@@ -178,7 +172,7 @@ fn from_transactions(
 }
 
 /// A lifetimes-style summary table, validated like any input (bad rows go to rejects).
-fn read_summary(path: &Path, a: &ClvArgs, lines: &mut Vec<String>) -> Result<Summary> {
+fn read_summary(path: &Path, a: &ClvArgs, out: &mut StageOutput) -> Result<Summary> {
     let columns = mapping(&[
         (s::CUSTOMER_ID, &a.customer_col),
         (s::FREQUENCY, &a.frequency_col),
@@ -189,12 +183,12 @@ fn read_summary(path: &Path, a: &ClvArgs, lines: &mut Vec<String>) -> Result<Sum
     let spec = input(input_params(path, a, columns), &s::SUMMARY)?;
     let raw = load::load(&spec)?;
     let t = validate::validate_one(&raw, &ValidationParams::default().check()?)?;
-    write::csv(&t.rejects, &a.out.join("rejects/summary.csv"))?;
     let c = &t.counts;
-    lines.push(format!(
+    out.line(Line::text(format!(
         "summary: {} read = {} used + {} rejected",
         c.read, c.used, c.rejected
-    ));
+    )));
+    out.table_as(&o::REJECTS, "rejects/summary.csv".into(), t.rejects.clone());
     let df = &t.clean;
     let f = |c: &str| -> Result<Vec<f64>> {
         match df.column(c) {

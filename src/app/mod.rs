@@ -96,6 +96,11 @@ pub(crate) fn read_any(path: &Path, columns: BTreeMap<String, String>) -> Result
     Ok(raw.frame.collect()?.drop(load::ROW_INTERNAL)?)
 }
 
+/// Summary lines as the terminal shows them, files under `out`.
+pub(crate) fn render(lines: &[crate::stage::Line], out: &Path) -> Vec<String> {
+    lines.iter().map(|l| l.render(out)).collect()
+}
+
 pub(crate) fn print(lines: &[String], quiet: bool) -> Result<()> {
     if quiet {
         return Ok(());

@@ -4,14 +4,15 @@ use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
-use super::{print, set};
+use super::{print, render, set};
 use crate::cli::SegmentArgs;
 use crate::config::DEFAULT_SEED;
 use crate::error::{Error, Result};
-use crate::io::write;
-use crate::schema as s;
+use crate::pipeline::emit::write_all;
+use crate::schema::{self as s, outputs as o};
 use crate::segment::SegmentParams;
 use crate::segment::stage::{SEGMENT, SEGMENT_NAME, segment};
+use crate::stage::Line;
 
 pub fn run(a: SegmentArgs, quiet: bool) -> Result<()> {
     let mut p = SegmentParams::default();
@@ -30,27 +31,26 @@ pub fn run(a: SegmentArgs, quiet: bool) -> Result<()> {
     let v = p.check()?;
     let seed = a.seed.unwrap_or(DEFAULT_SEED);
     let df = read_table(&a)?;
+    // the same stage code as `kam run`: the segmentation, then its outputs
     let seg = segment(&df, &v, seed)?;
-    // DIR/customers.csv: the input with the labels
-    let labels = seg.labels.drop(s::CUSTOMER_ID)?;
-    let out_table = df.hstack(labels.columns())?;
-    write::csv(&out_table, &a.out.join("customers.csv"))?;
-    write::csv(&seg.segments, &a.out.join("segments.csv"))?;
-    write::json(&seg.report, &a.out.join("models/kmeans.json"))?;
-    let r = &seg.report;
+    let r = seg.report.clone();
+    let (labelled, mut out) = crate::segment::output::labelled(df, seg)?;
+    out.table(&o::SEGMENTED, labelled);
+    write_all(&out, &a.out)?;
     let lines = vec![
-        format!(
+        Line::text(format!(
             "k = {} (silhouette {:.3}, inertia {:.1}, {} iterations, converged {}, stability ARI {:.3})",
             r.k, r.silhouette, r.inertia, r.iterations, r.converged, r.stability_ari
-        ),
-        format!(
-            "segments: {} customers placed, {} unplaced -> {}",
-            r.customers_placed,
-            r.customers_unplaced,
-            a.out.join("segments.csv").display()
+        )),
+        Line::about(
+            format!(
+                "segments: {} customers placed, {} unplaced",
+                r.customers_placed, r.customers_unplaced
+            ),
+            &[o::SEGMENTS.file],
         ),
     ];
-    print(&lines, quiet)
+    print(&render(&lines, &a.out), quiet)
 }
 
 /// The per-customer table, read as text and cast: the id as text, every other column to a

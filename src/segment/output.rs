@@ -5,7 +5,7 @@
 use polars::prelude::*;
 
 use super::SegmentValid;
-use super::stage::segment;
+use super::stage::{Segmentation, segment};
 use crate::error::Result;
 use crate::schema::{self as s, outputs as o};
 use crate::stage::{Line, StageOutput};
@@ -13,15 +13,18 @@ use crate::stage::{Line, StageOutput};
 /// The customer table with `segment` and `segment_name` added (unchanged when segmentation
 /// was not possible), and the stage's output.
 pub fn run(table: DataFrame, v: &SegmentValid, seed: u64) -> Result<(DataFrame, StageOutput)> {
-    let seg = match segment(&table, v, seed) {
-        Ok(seg) => seg,
-        Err(e) => {
-            return Ok((
-                table,
-                StageOutput::note(format!("segment: not computed: {e}")),
-            ));
-        }
-    };
+    match segment(&table, v, seed) {
+        Ok(seg) => labelled(table, seg),
+        Err(e) => Ok((
+            table,
+            StageOutput::note(format!("segment: not computed: {e}")),
+        )),
+    }
+}
+
+/// A segmentation as outputs: the table with its labels, `segments.csv`, `models/kmeans.json`
+/// and the summary line.
+pub fn labelled(table: DataFrame, seg: Segmentation) -> Result<(DataFrame, StageOutput)> {
     let mut out = StageOutput::default();
     let r = &seg.report;
     out.line(Line::about(

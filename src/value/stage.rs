@@ -131,22 +131,6 @@ pub const CLV: &str = "clv";
 /// churn stage's revenue at risk is its churn probability times this.
 pub const EXPECTED_REVENUE_12M: &str = "expected_revenue_12m";
 
-impl ValueScores {
-    /// One line for the terminal: the model, its convergence and the size of the fit.
-    pub fn summary_line(&self) -> String {
-        let c = self.purchases.convergence();
-        format!(
-            "{}: {} ({} iterations, gradient norm {:.1e}, {} distinct triples, fit {:.3} s)",
-            self.purchases.label(),
-            c.reason,
-            c.iterations,
-            c.gradient_norm,
-            self.triples,
-            self.fit_seconds
-        )
-    }
-}
-
 /// Fit the purchase model on the distinct triples.
 pub fn fit_purchases(rfm: &Rfm, v: &ValueValid) -> Result<Purchases> {
     let triples = rfm.compress();
