@@ -256,6 +256,45 @@ fn outputs_page_lists_every_declared_output() {
     );
 }
 
+#[test]
+fn outputs_page_lists_every_subcommand_output_in_its_command_section() {
+    use kam::schema::outputs::{COMMAND_OUTPUTS, OUTPUTS};
+    let text = page("docs/outputs.md");
+    let mut missing = Vec::new();
+    for (cmd, specs) in COMMAND_OUTPUTS {
+        let title = format!("`kam {cmd}`");
+        let Some(body) = section_with_subsections(&text, &title) else {
+            missing.push(format!("no section ## {title}"));
+            continue;
+        };
+        // outputs shared with kam run are documented once, above
+        for o in specs.iter().filter(|o| !OUTPUTS.contains(o)) {
+            match named_section(&body, o.file) {
+                None => missing.push(format!("{title}: no section ### `{}`", o.file)),
+                Some(sec) => missing.extend(
+                    o.columns()
+                        .iter()
+                        .filter(|c| !sec.contains(&format!("| `{c}` |")))
+                        .map(|c| format!("{title}: column {c} of {}", o.file)),
+                ),
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "docs/outputs.md:\n{}",
+        missing.join("\n")
+    );
+}
+
+/// The text of the `## <title>` section with its `###` subsections.
+fn section_with_subsections(text: &str, title: &str) -> Option<String> {
+    let start = text.find(&format!("## {title}"))?;
+    let rest = &text[start + 3..];
+    let end = rest.find("\n## ").map_or(rest.len(), |e| e + 1);
+    Some(rest[..end].to_string())
+}
+
 // ---- 4. the README and the links ----
 
 #[test]
