@@ -33,5 +33,5 @@ while read -r f; do
     fi
   fi
 done < <(list "$a")
-[ $status -eq 0 ] && echo "identical: $n files"
+[ $status -eq 0 ] && echo "identical: $n files compared (see any \"same values\" line above)"
 exit $status

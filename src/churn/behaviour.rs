@@ -23,8 +23,8 @@ use super::{CHURN_DRIVERS, CHURN_PROBABILITY, CHURN_RISK, ChurnValid, REVENUE_AT
 use crate::error::{Error, Result};
 use crate::features::{self, FIXED_SCALE, TxColumns};
 use crate::schema as s;
+use crate::schema::EXPECTED_REVENUE_12M;
 use crate::schema::TimeUnit;
-use crate::value::stage::EXPECTED_REVENUE_12M;
 
 /// Features computed at each cutoff on top of the customer features.
 pub const TREND_3M: &str = "trend_3m";

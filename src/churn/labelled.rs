@@ -21,8 +21,7 @@ use super::report::{self, Candidate, ChurnReport, Dropped};
 use super::{CHURN_PROBABILITY, ChurnValid};
 use crate::error::{Error, Result};
 
-pub const CHURN_LABEL: &str = "churn_label";
-pub const CV_PROBABILITY: &str = "cv_probability";
+pub use crate::schema::columns::{CHURN_LABEL, CV_PROBABILITY};
 
 /// The scored table, the report and the rows left out for a blank label.
 pub struct Labelled {

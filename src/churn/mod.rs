@@ -25,7 +25,4 @@ pub use params::{ChurnParams, ChurnValid};
 pub use report::{ChurnReport, Driver, drivers, risk_label};
 
 /// Output columns added to the customer table.
-pub const CHURN_PROBABILITY: &str = "churn_probability";
-pub const CHURN_RISK: &str = "churn_risk";
-pub const REVENUE_AT_RISK: &str = "revenue_at_risk";
-pub const CHURN_DRIVERS: [&str; 3] = ["churn_driver_1", "churn_driver_2", "churn_driver_3"];
+pub use crate::schema::columns::{CHURN_DRIVERS, CHURN_PROBABILITY, CHURN_RISK, REVENUE_AT_RISK};

@@ -13,8 +13,7 @@ use crate::schema as s;
 
 /// Churn columns another stage adds to the per-customer table (used when present).
 pub const CHURN_PROBABILITY: &str = "churn_probability";
-pub const CHURN_RISK: &str = "churn_risk";
-pub const REVENUE_AT_RISK: &str = "revenue_at_risk";
+pub use crate::schema::columns::{CHURN_RISK, REVENUE_AT_RISK};
 
 /// Label of a customer without a district, station or manager.
 pub const UNASSIGNED: &str = "unassigned";

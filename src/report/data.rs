@@ -12,7 +12,7 @@ use crate::schema as s;
 /// Why a chart was skipped.
 pub type Note = String;
 
-// ---- columns of the other stages' outputs (agreed in issue 7) ----
+// ---- the tables the charts read, by file stem (declared in schema::outputs) ----
 pub const TREND: &str = "trend";
 pub const ATTAINMENT: &str = "attainment";
 pub const LEADERBOARD: &str = "leaderboard";
@@ -22,35 +22,17 @@ pub const CALIBRATION: &str = "models/calibration_by_frequency";
 pub const MARKET_SHARE: &str = "market_share";
 pub const CREDIT_MIX: &str = "credit_mix";
 
-const KIND: &str = "kind";
-const MONTH: &str = "month";
-const REVENUE: &str = "revenue";
-const REVENUE_MA3: &str = "revenue_ma3";
-const REVENUE_LO: &str = "revenue_lo";
-const REVENUE_HI: &str = "revenue_hi";
-const ACTUAL: &str = "actual";
-const COMPLETION_RATE: &str = "completion_rate";
-const BOARD: &str = "board";
-const VALUE: &str = "value";
-const RANK: &str = "rank";
-const BY: &str = "by";
-const CONVERSION_RATE: &str = "conversion_rate";
-const SEGMENT: &str = "segment";
-const SEGMENT_NAME: &str = "segment_name";
-const SHARE_CUSTOMERS: &str = "share_customers";
-const SHARE_REVENUE: &str = "share_revenue";
-const CLV: &str = "clv";
-const CHURN_RISK: &str = "churn_risk";
-const REVENUE_AT_RISK: &str = "revenue_at_risk";
-const FREQUENCY: &str = "frequency";
-const ACTUAL_MEAN: &str = "actual_mean";
-const PREDICTED_MEAN: &str = "predicted_mean";
-const ELIGIBLE: &str = "eligible";
-const SHARE_OF_CAPACITY: &str = "share_of_capacity";
-const CAP_MAX_VOLUME: &str = "cap_max_volume";
-const CAPACITY: &str = "capacity";
-const CREDIT_GRADE: &str = "credit_grade";
-const REVENUE_SHARE: &str = "revenue_share";
+// ---- their columns, defined once in schema::columns ----
+use crate::schema::columns::track::{
+    ACTUAL, BOARD, BY, COMPLETION_RATE, CONVERSION_RATE, KIND, MONTH, RANK, REVENUE, REVENUE_HI,
+    REVENUE_LO, REVENUE_MA3, VALUE,
+};
+use crate::schema::columns::{
+    ACTUAL_MEAN, CAP_MAX_VOLUME, CAPACITY, CHURN_RISK, CLV, ELIGIBLE, PREDICTED_MEAN,
+    REVENUE_AT_RISK, REVENUE_SHARE, SEGMENT, SEGMENT_NAME, SHARE_CUSTOMERS, SHARE_OF_CAPACITY,
+    SHARE_REVENUE,
+};
+use crate::schema::{CREDIT_GRADE, FREQUENCY};
 
 /// One output table by its file stem, with typed column access that turns absences into notes.
 pub struct Table<'a> {

@@ -22,13 +22,13 @@ const TOP_CUSTOMER_COLUMNS: &[&str] = &[
     s::CUSTOMER_TYPE,
     s::DISTRICT,
     s::ACCOUNT_MANAGER,
-    "segment_name",
+    s::SEGMENT_NAME,
     s::MONETARY_TOTAL,
     s::REVENUE_LAST_12M,
-    "clv",
-    "p_alive",
-    "churn_risk",
-    "revenue_at_risk",
+    s::CLV,
+    s::P_ALIVE,
+    s::CHURN_RISK,
+    s::REVENUE_AT_RISK,
 ];
 
 /// Every chart the report can draw (file stems under `charts/`), in report order.
@@ -143,7 +143,7 @@ pub fn charts(inputs: &ReportInputs, t: &Texts) -> (Vec<(&'static str, Chart)>, 
 
 /// The top customers by CLV (or total revenue), with the columns a manager reads.
 fn top_customers(c: &DataFrame) -> Result<DataFrame> {
-    let by = ["clv", s::MONETARY_TOTAL]
+    let by = [s::CLV, s::MONETARY_TOTAL]
         .into_iter()
         .find(|n| c.column(n).is_ok_and(|col| col.null_count() < col.len()));
     let cols: Vec<&str> = TOP_CUSTOMER_COLUMNS

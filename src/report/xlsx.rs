@@ -36,7 +36,7 @@ pub fn is_ratio_column(name: &str) -> bool {
     name.ends_with("_rate")
         || name.contains("share")
         || name.contains("probability")
-        || name == "p_alive"
+        || name == crate::schema::P_ALIVE
         || name == "yoy_change"
         || name.ends_with("_yoy_growth")
 }

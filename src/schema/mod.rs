@@ -6,8 +6,10 @@
 //! The README's data-contract tables are generated from the same specs (see `tests/schema.rs`,
 //! which pins every table).
 
+pub mod columns;
 pub mod outputs;
 mod units;
+pub use columns::*;
 pub use units::TimeUnit;
 
 /// How a contract column is parsed and checked during validation.

@@ -45,17 +45,13 @@ use polars::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::schema as s;
-pub use crate::value::rfm::NO_PURCHASES;
+pub use crate::schema::NO_PURCHASES;
 
-// ---- output columns ----
-// These belong in schema.rs (house rule 6); they are here until the schema owner moves them.
-pub const SEGMENT: &str = "segment";
-pub const SEGMENT_NAME: &str = "segment_name";
-pub const CUSTOMERS: &str = "customers";
-pub const SHARE_CUSTOMERS: &str = "share_customers";
-pub const SHARE_REVENUE: &str = "share_revenue";
-pub const TOP_CUSTOMER_TYPES: &str = "top_customer_types";
-pub const TOP_DISTRICTS: &str = "top_districts";
+// ---- output columns (defined in schema::columns) ----
+pub use crate::schema::columns::{
+    CUSTOMERS, SEGMENT, SEGMENT_NAME, SHARE_CUSTOMERS, SHARE_REVENUE, TOP_CUSTOMER_TYPES,
+    TOP_DISTRICTS,
+};
 /// Key of the unplaced customers' row in [`ProfileParams::names`].
 pub const UNPLACED_KEY: u32 = 0;
 

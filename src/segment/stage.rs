@@ -61,8 +61,7 @@ pub struct Segmentation {
     pub report: KMeansReport,
 }
 
-pub const SEGMENT: &str = "segment";
-pub const SEGMENT_NAME: &str = "segment_name";
+pub use crate::schema::columns::{SEGMENT, SEGMENT_NAME};
 
 /// sign(x) ln(1 + |x|) and its inverse.
 fn slog(v: f64) -> f64 {

@@ -123,13 +123,9 @@ pub struct ValueScores {
     pub curve: DataFrame,
 }
 
-pub const P_ALIVE: &str = "p_alive";
-pub const EXPECTED_PURCHASES: &str = "expected_purchases";
-pub const EXPECTED_AVG_VALUE: &str = "expected_avg_value";
-pub const CLV: &str = "clv";
-/// Expected revenue of the next 365 days (expected purchases x expected average value); the
-/// churn stage's revenue at risk is its churn probability times this.
-pub const EXPECTED_REVENUE_12M: &str = "expected_revenue_12m";
+pub use crate::schema::columns::{
+    CLV, EXPECTED_AVG_VALUE, EXPECTED_PURCHASES, EXPECTED_REVENUE_12M, P_ALIVE,
+};
 
 /// Fit the purchase model on the distinct triples.
 pub fn fit_purchases(rfm: &Rfm, v: &ValueValid) -> Result<Purchases> {

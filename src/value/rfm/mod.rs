@@ -38,22 +38,16 @@ use polars::prelude::*;
 use crate::error::{Error, Result};
 use crate::schema as s;
 
-// ---- output columns ----
-// These belong in schema.rs (house rule 6); they are here until the schema owner moves them.
-pub const R_SCORE: &str = "r_score";
-pub const F_SCORE: &str = "f_score";
-pub const M_SCORE: &str = "m_score";
-/// The three scores written together, R then F then M (`545`; `10-5-4` when `bins = 10`).
-pub const RFM_CELL: &str = "rfm_cell";
-pub const RFM_SEGMENT: &str = "rfm_segment";
+// ---- output columns (defined in schema::columns; `rfm_cell` is the three scores written
+// together, R then F then M: `545`, or `10-5-4` when `bins = 10`; `No purchases` is the
+// segment of customers with no R or F value) ----
+pub use crate::schema::columns::{F_SCORE, M_SCORE, NO_PURCHASES, R_SCORE, RFM_CELL, RFM_SEGMENT};
 
 /// Type of the score columns. Int8 rather than UInt8: kam's polars build does not enable the
 /// `dtype-u8` feature, without which polars has no UInt8 kernels (`unimplemented!()`); Int8
 /// comes with `temporal`. Switch here (and nowhere else) once Cargo.toml enables `dtype-u8`.
 pub const SCORE_DTYPE: DataType = DataType::Int8;
 
-/// Segment of customers with no R or F value: no purchase in the data.
-pub const NO_PURCHASES: &str = "No purchases";
 /// Segment of scored customers that no rule matches (never the case with the default rules).
 pub const OTHERS: &str = "Others";
 

@@ -1,0 +1,160 @@
+//! Output column names: every column a stage adds or writes, defined once. Input contract
+//! columns and the per-customer features are in the parent module; the files and their
+//! column lists are declared in [`super::outputs`].
+
+// ---- value: RFM and the purchase / spend models (customers.csv) ----
+pub const R_SCORE: &str = "r_score";
+pub const F_SCORE: &str = "f_score";
+pub const M_SCORE: &str = "m_score";
+pub const RFM_CELL: &str = "rfm_cell";
+pub const RFM_SEGMENT: &str = "rfm_segment";
+/// The RFM segment (and k-means segment name) of customers without purchases.
+pub const NO_PURCHASES: &str = "No purchases";
+pub const P_ALIVE: &str = "p_alive";
+pub const EXPECTED_PURCHASES: &str = "expected_purchases";
+pub const EXPECTED_AVG_VALUE: &str = "expected_avg_value";
+pub const CLV: &str = "clv";
+/// Expected revenue of the next 365 days (expected purchases x expected average value); the
+/// churn stage's revenue at risk is its churn probability times this.
+pub const EXPECTED_REVENUE_12M: &str = "expected_revenue_12m";
+
+// ---- segments (customers.csv, segments.csv) ----
+pub const SEGMENT: &str = "segment";
+pub const SEGMENT_NAME: &str = "segment_name";
+pub const SHARE_CUSTOMERS: &str = "share_customers";
+pub const SHARE_REVENUE: &str = "share_revenue";
+/// Customers counted in a group (segments.csv, credit_mix.csv).
+pub const CUSTOMERS: &str = "customers";
+pub const TOP_CUSTOMER_TYPES: &str = "top_customer_types";
+pub const TOP_DISTRICTS: &str = "top_districts";
+
+// ---- churn (customers.csv; churn.csv of kam churn) ----
+pub const CHURN_PROBABILITY: &str = "churn_probability";
+pub const CHURN_RISK: &str = "churn_risk";
+pub const REVENUE_AT_RISK: &str = "revenue_at_risk";
+pub const CHURN_DRIVERS: [&str; 3] = ["churn_driver_1", "churn_driver_2", "churn_driver_3"];
+pub const CHURN_LABEL: &str = "churn_label";
+pub const CV_PROBABILITY: &str = "cv_probability";
+
+// ---- the value model's holdout check (models/calibration_by_frequency.csv) ----
+pub const ACTUAL_MEAN: &str = "actual_mean";
+pub const PREDICTED_MEAN: &str = "predicted_mean";
+
+// ---- market share and credit mix, as the report reads them ----
+pub const ELIGIBLE: &str = "eligible";
+pub const SHARE_OF_CAPACITY: &str = "share_of_capacity";
+pub const CAPACITY: &str = "capacity";
+pub const CAP_MAX_VOLUME: &str = "cap_max_volume";
+pub const REVENUE_SHARE: &str = "revenue_share";
+
+/// Columns of the track tables (attainment, weekly progress, leaderboard, campaigns, trend).
+pub mod track {
+    pub const PERIOD: &str = "period";
+    pub const LEVEL: &str = "level";
+    pub const UNIT: &str = "unit";
+    pub const METRIC: &str = "metric";
+    pub const ACTUAL: &str = "actual";
+    pub const TARGET: &str = "target";
+    pub const COMPLETION_RATE: &str = "completion_rate";
+    pub const YTD_ACTUAL: &str = "ytd_actual";
+    pub const YTD_TARGET: &str = "ytd_target";
+    pub const YTD_COMPLETION_RATE: &str = "ytd_completion_rate";
+    pub const ACTUAL_LAST_YEAR: &str = "actual_last_year";
+    pub const YOY_CHANGE: &str = "yoy_change";
+
+    pub const DISTRICT: &str = "district";
+    pub const WEEK_END: &str = "week_end";
+    pub const SALES: &str = "sales";
+    pub const VOLUME: &str = "volume";
+    pub const NEW_CUSTOMERS: &str = "new_customers";
+    pub const NEW_KEY_ACCOUNTS: &str = "new_key_accounts";
+    pub const MONTH: &str = "month";
+    pub const MTD_SALES: &str = "mtd_sales";
+    pub const MONTH_TARGET: &str = "month_target";
+    pub const MTD_COMPLETION_RATE: &str = "mtd_completion_rate";
+    pub const DAYS_LEFT_IN_MONTH: &str = "days_left_in_month";
+    pub const PACE_NEEDED_PER_DAY: &str = "pace_needed_per_day";
+
+    pub const BOARD: &str = "board";
+    pub const VALUE: &str = "value";
+    pub const RANK: &str = "rank";
+
+    pub const BY: &str = "by";
+    pub const CHANNEL: &str = "channel";
+    pub const CAMPAIGN_ID: &str = "campaign_id";
+    pub const REACHED: &str = "reached";
+    pub const CONVERTED: &str = "converted";
+    pub const CONVERSION_RATE: &str = "conversion_rate";
+    pub const COST: &str = "cost";
+    pub const COST_PER_CONVERSION: &str = "cost_per_conversion";
+    pub const FIRST_TOPUP_TOTAL: &str = "first_topup_total";
+    pub const FIRST_TOPUP_PER_CONVERSION: &str = "first_topup_per_conversion";
+
+    pub const KIND: &str = "kind";
+    pub const REVENUE: &str = "revenue";
+    pub const REVENUE_YOY_GROWTH: &str = "revenue_yoy_growth";
+    pub const REVENUE_MA3: &str = "revenue_ma3";
+    pub const REVENUE_LO: &str = "revenue_lo";
+    pub const REVENUE_HI: &str = "revenue_hi";
+    pub const METHOD: &str = "method";
+
+    /// Columns of `attainment.csv`, in order.
+    pub const ATTAINMENT: [&str; 12] = [
+        PERIOD,
+        LEVEL,
+        UNIT,
+        METRIC,
+        ACTUAL,
+        TARGET,
+        COMPLETION_RATE,
+        YTD_ACTUAL,
+        YTD_TARGET,
+        YTD_COMPLETION_RATE,
+        ACTUAL_LAST_YEAR,
+        YOY_CHANGE,
+    ];
+    /// Columns of `weekly_progress.csv`, in order.
+    pub const WEEKLY: [&str; 12] = [
+        DISTRICT,
+        WEEK_END,
+        SALES,
+        VOLUME,
+        NEW_CUSTOMERS,
+        NEW_KEY_ACCOUNTS,
+        MONTH,
+        MTD_SALES,
+        MONTH_TARGET,
+        MTD_COMPLETION_RATE,
+        DAYS_LEFT_IN_MONTH,
+        PACE_NEEDED_PER_DAY,
+    ];
+    /// Columns of `leaderboard.csv`, in order.
+    pub const LEADERBOARD: [&str; 5] = [BOARD, LEVEL, UNIT, VALUE, RANK];
+    /// Columns of `campaigns.csv`, in order.
+    pub const CAMPAIGNS: [&str; 10] = [
+        BY,
+        CHANNEL,
+        CAMPAIGN_ID,
+        REACHED,
+        CONVERTED,
+        CONVERSION_RATE,
+        COST,
+        COST_PER_CONVERSION,
+        FIRST_TOPUP_TOTAL,
+        FIRST_TOPUP_PER_CONVERSION,
+    ];
+    /// Columns of `trend.csv`, in order.
+    pub const TREND: [&str; 11] = [
+        LEVEL,
+        UNIT,
+        MONTH,
+        KIND,
+        REVENUE,
+        VOLUME,
+        REVENUE_YOY_GROWTH,
+        REVENUE_MA3,
+        REVENUE_LO,
+        REVENUE_HI,
+        METHOD,
+    ];
+}
