@@ -180,78 +180,26 @@ fn attainment_rows(df: &DataFrame, period: Option<&str>) -> Result<DataFrame> {
 pub fn build(inputs: &ReportInputs) -> Result<ReportFiles> {
     fonts::register()?;
     let t = texts(inputs.lang);
-    let family = fonts::family(inputs.lang);
     let (charts, mut notes) = charts(inputs, t);
     let mut files = Vec::new();
     let mut svgs = Vec::new();
     for (name, chart) in &charts {
-        let (png, svg) = charts::render(chart, family)?;
+        let (png, svg) = charts::render(chart, fonts::family(inputs.lang))?;
         files.push((format!("charts/{name}.png"), png));
         files.push((format!("charts/{name}.svg"), svg.clone().into_bytes()));
         svgs.push((*name, chart.title().to_string(), svg));
     }
-
-    let mut facts = vec![
-        (
-            t.as_of.to_string(),
-            inputs.facts.as_of.clone().unwrap_or_default(),
-        ),
-        (t.seed.to_string(), inputs.facts.seed.to_string()),
-        (t.version.to_string(), inputs.facts.version.clone()),
-    ];
-    facts.retain(|(_, v)| !v.is_empty());
+    let facts = facts(inputs, t);
+    let (workbook, xlsx_notes) = workbook(inputs, t, &facts)?;
+    notes.extend(xlsx_notes);
+    let top = top_customers(&inputs.customers)?;
     let period = data::attainment(&inputs.tables, inputs.facts.as_of.as_deref())
         .ok()
         .map(|(p, _)| p);
-    let top = top_customers(&inputs.customers)?;
-    let find = |stem: &str| {
-        inputs
-            .tables
-            .iter()
-            .find(|(n, _)| n == stem)
-            .map(|(_, df)| df)
-    };
-    let attainment = find(data::ATTAINMENT)
+    let attainment = find(inputs, data::ATTAINMENT)
         .map(|df| attainment_rows(df, period.as_deref()))
         .transpose()?;
-    let mut tables = vec![HtmlTable {
-        title: t.top_customers.into(),
-        df: &top,
-    }];
-    for (stem, title) in [
-        ("review_pack", t.review_pack),
-        ("escalations", t.escalations),
-        (data::MARKET_SHARE, t.market_share),
-        ("quotas", t.quotas),
-    ] {
-        if let Some(df) = find(stem) {
-            tables.push(HtmlTable {
-                title: title.into(),
-                df,
-            });
-        }
-    }
-    if let Some(df) = &attainment {
-        let title = match &period {
-            Some(p) => format!("{} ({p})", t.attainment),
-            None => t.attainment.into(),
-        };
-        tables.push(HtmlTable { title, df });
-    }
-
-    let mut sheets: Vec<(&str, &DataFrame)> = vec![("customers", &inputs.customers)];
-    sheets.extend(inputs.tables.iter().map(|(n, df)| (n.as_str(), df)));
-    let mut summary_rows = facts.clone();
-    summary_rows.extend(
-        inputs
-            .summary
-            .iter()
-            .map(|l| (t.summary.to_string(), l.clone())),
-    );
-    let (workbook, xlsx_notes) =
-        xlsx::workbook(&summary_rows, &sheets, inputs.facts.as_of.as_deref())?;
-    notes.extend(xlsx_notes);
-
+    let tables = html_tables(inputs, t, &top, attainment.as_ref(), period.as_deref());
     let chart_refs: Vec<SvgChart> = svgs
         .iter()
         .map(|(name, title, svg)| SvgChart { name, title, svg })
@@ -268,6 +216,83 @@ pub fn build(inputs: &ReportInputs) -> Result<ReportFiles> {
     files.push(("report.html".into(), page.into_bytes()));
     files.push(("report.xlsx".into(), workbook));
     Ok(ReportFiles { files, notes })
+}
+
+/// The run's date, seed and version, as (label, value) rows; empty values left out.
+fn facts(inputs: &ReportInputs, t: &Texts) -> Vec<(String, String)> {
+    let mut facts = vec![
+        (
+            t.as_of.to_string(),
+            inputs.facts.as_of.clone().unwrap_or_default(),
+        ),
+        (t.seed.to_string(), inputs.facts.seed.to_string()),
+        (t.version.to_string(), inputs.facts.version.clone()),
+    ];
+    facts.retain(|(_, v)| !v.is_empty());
+    facts
+}
+
+/// The table of `inputs` with this file stem.
+fn find<'a>(inputs: &'a ReportInputs, stem: &str) -> Option<&'a DataFrame> {
+    inputs
+        .tables
+        .iter()
+        .find(|(n, _)| n == stem)
+        .map(|(_, df)| df)
+}
+
+/// The tables report.html shows: the top customers, then the planner's tables present, then
+/// the attainment of the chart's period.
+fn html_tables<'a>(
+    inputs: &'a ReportInputs,
+    t: &Texts,
+    top: &'a DataFrame,
+    attainment: Option<&'a DataFrame>,
+    period: Option<&str>,
+) -> Vec<HtmlTable<'a>> {
+    let mut tables = vec![HtmlTable {
+        title: t.top_customers.into(),
+        df: top,
+    }];
+    for (stem, title) in [
+        ("review_pack", t.review_pack),
+        ("escalations", t.escalations),
+        (data::MARKET_SHARE, t.market_share),
+        ("quotas", t.quotas),
+    ] {
+        if let Some(df) = find(inputs, stem) {
+            tables.push(HtmlTable {
+                title: title.into(),
+                df,
+            });
+        }
+    }
+    if let Some(df) = attainment {
+        let title = match period {
+            Some(p) => format!("{} ({p})", t.attainment),
+            None => t.attainment.into(),
+        };
+        tables.push(HtmlTable { title, df });
+    }
+    tables
+}
+
+/// report.xlsx: the summary sheet (facts and summary lines), the customers, then every table.
+fn workbook(
+    inputs: &ReportInputs,
+    t: &Texts,
+    facts: &[(String, String)],
+) -> Result<(Vec<u8>, Vec<String>)> {
+    let mut sheets: Vec<(&str, &DataFrame)> = vec![("customers", &inputs.customers)];
+    sheets.extend(inputs.tables.iter().map(|(n, df)| (n.as_str(), df)));
+    let mut summary_rows = facts.to_vec();
+    summary_rows.extend(
+        inputs
+            .summary
+            .iter()
+            .map(|l| (t.summary.to_string(), l.clone())),
+    );
+    xlsx::workbook(&summary_rows, &sheets, inputs.facts.as_of.as_deref())
 }
 
 #[cfg(test)]

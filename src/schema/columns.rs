@@ -24,7 +24,7 @@ pub const SEGMENT_NAME: &str = "segment_name";
 pub const SHARE_CUSTOMERS: &str = "share_customers";
 pub const SHARE_REVENUE: &str = "share_revenue";
 /// Customers counted in a group (segments.csv, credit_mix.csv).
-pub const CUSTOMERS: &str = "customers";
+pub const CUSTOMER_COUNT: &str = "customers";
 pub const TOP_CUSTOMER_TYPES: &str = "top_customer_types";
 pub const TOP_DISTRICTS: &str = "top_districts";
 

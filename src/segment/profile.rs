@@ -49,8 +49,8 @@ pub use crate::schema::NO_PURCHASES;
 
 // ---- output columns (defined in schema::columns) ----
 pub use crate::schema::columns::{
-    CUSTOMERS, SEGMENT, SEGMENT_NAME, SHARE_CUSTOMERS, SHARE_REVENUE, TOP_CUSTOMER_TYPES,
-    TOP_DISTRICTS,
+    CUSTOMER_COUNT as CUSTOMERS, SEGMENT, SEGMENT_NAME, SHARE_CUSTOMERS, SHARE_REVENUE,
+    TOP_CUSTOMER_TYPES, TOP_DISTRICTS,
 };
 /// Key of the unplaced customers' row in [`ProfileParams::names`].
 pub const UNPLACED_KEY: u32 = 0;

@@ -125,6 +125,14 @@ impl PlanParams {
 
     /// `qualifying`: the grades at or above the minimum, which need a row in every table.
     fn check_market_share(&self, qualifying: &[String]) -> Result<()> {
+        self.check_capacity_caps()?;
+        self.check_eligibility_and_weights()?;
+        self.check_payment_terms()?;
+        self.check_grade_limits(qualifying)
+    }
+
+    /// The plant and its caps: a positive capacity, shares in [0, 1], a minimum below the maximum.
+    fn check_capacity_caps(&self) -> Result<()> {
         let m = &self.market_share;
         if !(m.capacity.is_finite() && m.capacity > 0.0) {
             return Err(infeasible(
@@ -163,6 +171,12 @@ impl PlanParams {
                 format!("{t:?} is both eligible and excluded"),
             ));
         }
+        Ok(())
+    }
+
+    /// Eligibility thresholds and the priority weights (at least one positive).
+    fn check_eligibility_and_weights(&self) -> Result<()> {
+        let m = &self.market_share;
         non_negative("market_share.min_volume", m.min_volume)?;
         non_negative("market_share.min_volume_cash", m.min_volume_cash)?;
         if !(m.reference_capacity.is_finite() && m.reference_capacity > 0.0) {
@@ -194,6 +208,12 @@ impl PlanParams {
                 "at least one weight must be positive".into(),
             ));
         }
+        Ok(())
+    }
+
+    /// A score and a discount for every payment term; the forecast and price settings.
+    fn check_payment_terms(&self) -> Result<()> {
+        let m = &self.market_share;
         for t in crate::schema::PAYMENT_TERMS_VALUES {
             let s = m.payment_scores.get(*t).copied().ok_or_else(|| {
                 usage(
@@ -217,6 +237,12 @@ impl PlanParams {
         non_negative("market_share.forecast_trend_cap", m.forecast_trend_cap)?;
         non_negative("market_share.min_price", m.min_price)?;
         non_negative("market_share.max_rolling_credit", m.max_rolling_credit)?;
+        Ok(())
+    }
+
+    /// Price discount, credit months and payment days for every qualifying grade; no discount that leaves no price.
+    fn check_grade_limits(&self, qualifying: &[String]) -> Result<()> {
+        let m = &self.market_share;
         for g in qualifying {
             let missing = |t: &str| {
                 usage(

@@ -1,0 +1,122 @@
+//! The files of `kam clv`, `kam segment` and `kam churn`, written into their `--out`
+//! directory (outputs shared with `kam run` are declared there).
+
+use super::run::*;
+use super::{OutputKind, OutputSpec};
+
+/// `clv.csv` of `kam clv`
+pub const CLV_SCORES: OutputSpec = OutputSpec {
+    file: "clv.csv",
+    kind: OutputKind::Table {
+        columns: &[
+            "customer_id",
+            "frequency",
+            "recency",
+            "T",
+            "monetary_value",
+            "p_alive",
+            "expected_purchases",
+            "expected_avg_value",
+            "clv",
+            "expected_revenue_12m",
+        ],
+        parquet: false,
+        sheet: false,
+    },
+    doc: "kam clv: one row per customer with the model inputs (frequency, recency, T, monetary value) and the value scores.",
+};
+
+/// `calibration_by_frequency.csv` of `kam clv --calibration-end`
+pub const CLV_CALIBRATION: OutputSpec = OutputSpec {
+    file: "calibration_by_frequency.csv",
+    kind: OutputKind::Table {
+        columns: &[
+            "frequency",
+            "customers",
+            "actual_mean",
+            "predicted_mean",
+            "actual_total",
+            "predicted_total",
+        ],
+        parquet: false,
+        sheet: false,
+    },
+    doc: "kam clv --calibration-end: actual against predicted repeat purchases of the holdout, by calibration-period frequency.",
+};
+
+/// `calibration_tracking.csv` of `kam clv --calibration-end`
+pub const CLV_TRACKING: OutputSpec = OutputSpec {
+    file: "calibration_tracking.csv",
+    kind: OutputKind::Table {
+        columns: &[
+            "week_end",
+            "week",
+            "actual_cumulative",
+            "predicted_cumulative",
+        ],
+        parquet: false,
+        sheet: false,
+    },
+    doc: "kam clv --calibration-end: cumulative repeat purchases week by week, actual against predicted, over calibration and holdout.",
+};
+
+/// `customers.csv` of `kam segment`
+pub const SEGMENTED: OutputSpec = OutputSpec {
+    file: "customers.csv",
+    kind: OutputKind::Table {
+        columns: &["<input column>", "segment", "segment_name"],
+        parquet: false,
+        sheet: false,
+    },
+    doc: "kam segment: the input table with each customer's segment and segment name (labels of an earlier segmentation replaced).",
+};
+
+/// `churn.csv` of `kam churn`
+pub const CHURN_SCORES: OutputSpec = OutputSpec {
+    file: "churn.csv",
+    kind: OutputKind::Table {
+        columns: &[
+            "<id>",
+            "churn_label",
+            "churn_probability",
+            "cv_probability",
+            "churn_risk",
+            "churn_driver_1",
+            "churn_driver_2",
+            "churn_driver_3",
+        ],
+        parquet: false,
+        sheet: false,
+    },
+    doc: "kam churn: one row per labelled customer (the id column, or `row`), its label, the model's probability, the out-of-fold probability, risk and drivers.",
+};
+
+/// `rejects.csv` of `kam churn`
+pub const CHURN_REJECTS: OutputSpec = OutputSpec {
+    file: "rejects.csv",
+    kind: OutputKind::Table {
+        columns: &["row", "reason"],
+        parquet: false,
+        sheet: false,
+    },
+    doc: "kam churn: the rows left out because their label is blank.",
+};
+
+/// What each subcommand writes besides its rejects, by command.
+pub const COMMAND_OUTPUTS: &[(&str, &[&OutputSpec])] = &[
+    (
+        "clv",
+        &[
+            &CLV_SCORES,
+            &CLV_CALIBRATION,
+            &CLV_TRACKING,
+            &BGNBD_MODEL,
+            &PARETO_NBD_MODEL,
+            &GAMMA_GAMMA_MODEL,
+            &EXPECTED_CURVE,
+            &REJECTS,
+        ],
+    ),
+    ("segment", &[&SEGMENTED, &SEGMENTS, &KMEANS_MODEL]),
+    ("churn", &[&CHURN_SCORES, &CHURN_MODEL, &CHURN_REJECTS]),
+];

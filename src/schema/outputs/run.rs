@@ -1,0 +1,235 @@
+//! The files of `kam run`, in the order the report's workbook takes its sheets.
+
+use super::plan::*;
+use super::track::*;
+use super::{OutputKind, OutputSpec};
+
+/// `customers.csv`
+pub const CUSTOMERS: OutputSpec = OutputSpec {
+    file: "customers.csv",
+    kind: OutputKind::Table {
+        columns: &[
+            "customer_id",
+            "name",
+            "customer_type",
+            "district",
+            "station",
+            "account_manager",
+            "credit_grade",
+            "payment_terms",
+            "credit_days",
+            "acquired_on",
+            "potential_volume",
+            "vehicles",
+            "shares_resources",
+            "in_customer_table",
+            "first_purchase",
+            "last_purchase",
+            "orders",
+            "frequency",
+            "recency",
+            "T",
+            "recency_days",
+            "monetary_total",
+            "monetary_value",
+            "returns_total",
+            "quantity_total",
+            "tenure_days",
+            "largest_order",
+            "revenue_last_12m",
+            "revenue_prev_12m",
+            "trend_12m",
+            "r_score",
+            "f_score",
+            "m_score",
+            "rfm_cell",
+            "rfm_segment",
+            "p_alive",
+            "expected_purchases",
+            "expected_avg_value",
+            "clv",
+            "expected_revenue_12m",
+            "segment",
+            "segment_name",
+            "churn_probability",
+            "churn_risk",
+            "revenue_at_risk",
+            "churn_driver_1",
+            "churn_driver_2",
+            "churn_driver_3",
+        ],
+        parquet: true,
+        sheet: true,
+    },
+    doc: "One row per customer: the customers' own columns, the per-customer features, RFM and value scores, the segment, churn risk and revenue at risk (columns of absent inputs or skipped stages are left out).",
+};
+
+/// `segments.csv`
+pub const SEGMENTS: OutputSpec = OutputSpec {
+    file: "segments.csv",
+    kind: OutputKind::Table {
+        columns: &[
+            "segment",
+            "segment_name",
+            "customers",
+            "share_customers",
+            "share_revenue",
+            "<feature>_mean",
+            "<feature>_median",
+            "top_customer_types",
+            "top_districts",
+        ],
+        parquet: false,
+        sheet: true,
+    },
+    doc: "One row per segment: size, shares of customers and revenue, the mean and median of every clustering feature, the commonest customer types and districts, and the segment's name.",
+};
+
+/// `models/calibration_by_frequency.csv`
+pub const CALIBRATION_BY_FREQUENCY: OutputSpec = OutputSpec {
+    file: "models/calibration_by_frequency.csv",
+    kind: OutputKind::Table {
+        columns: &[
+            "frequency",
+            "customers",
+            "actual_mean",
+            "predicted_mean",
+            "actual_total",
+            "predicted_total",
+        ],
+        parquet: false,
+        sheet: true,
+    },
+    doc: "The value model's holdout check: actual against predicted repeat purchases of the holdout, by calibration-period frequency.",
+};
+
+/// `models/expected_curve.csv`
+pub const EXPECTED_CURVE: OutputSpec = OutputSpec {
+    file: "models/expected_curve.csv",
+    kind: OutputKind::Table {
+        columns: &["t", "expected_repeat_purchases"],
+        parquet: false,
+        sheet: false,
+    },
+    doc: "Expected cumulative repeat purchases of a new customer over time, E[X(t)], from the purchase model.",
+};
+
+/// `rejects/<table>.csv`
+pub const REJECTS: OutputSpec = OutputSpec {
+    file: "rejects/<table>.csv",
+    kind: OutputKind::Table {
+        columns: &["row", "check", "reason", "<field>"],
+        parquet: false,
+        sheet: false,
+    },
+    doc: "Every rejected row of that input: its 1-based data row, the check it failed, the reason in words, then all its original fields as text.",
+};
+
+/// `models/bgnbd.json`
+pub const BGNBD_MODEL: OutputSpec = OutputSpec {
+    file: "models/bgnbd.json",
+    kind: OutputKind::Model,
+    doc: "The fitted BG/NBD purchase model: r, alpha, a, b, the distinct triples fitted and the convergence report.",
+};
+
+/// `models/pareto_nbd.json`
+pub const PARETO_NBD_MODEL: OutputSpec = OutputSpec {
+    file: "models/pareto_nbd.json",
+    kind: OutputKind::Model,
+    doc: "The fitted Pareto/NBD purchase model (with `[value] model = \"pareto\"`): r, alpha, s, beta and the convergence report.",
+};
+
+/// `models/gamma_gamma.json`
+pub const GAMMA_GAMMA_MODEL: OutputSpec = OutputSpec {
+    file: "models/gamma_gamma.json",
+    kind: OutputKind::Model,
+    doc: "The fitted Gamma-Gamma spend model: p, q, gamma, the repeat buyers used and the convergence report.",
+};
+
+/// `models/kmeans.json`
+pub const KMEANS_MODEL: OutputSpec = OutputSpec {
+    file: "models/kmeans.json",
+    kind: OutputKind::Model,
+    doc: "The k-means segmentation: k and how it was chosen, features and transform, centroids, silhouette, stability.",
+};
+
+/// `models/churn.json`
+pub const CHURN_MODEL: OutputSpec = OutputSpec {
+    file: "models/churn.json",
+    kind: OutputKind::Model,
+    doc: "The churn model: kind and why it was chosen, cutoffs, features and their encoding, coefficients or importances, out-of-time metrics.",
+};
+
+/// `models/forecast.json`
+pub const FORECAST_MODEL: OutputSpec = OutputSpec {
+    file: "models/forecast.json",
+    kind: OutputKind::Model,
+    doc: "The revenue forecast: the method chosen on the holdout, its error against seasonal naive, and how many series beat it.",
+};
+
+/// `charts/<chart>.png`
+pub const CHART_PNG: OutputSpec = OutputSpec {
+    file: "charts/<chart>.png",
+    kind: OutputKind::Document,
+    doc: "Each chart as a PNG image (fonts rendered in).",
+};
+
+/// `charts/<chart>.svg`
+pub const CHART_SVG: OutputSpec = OutputSpec {
+    file: "charts/<chart>.svg",
+    kind: OutputKind::Document,
+    doc: "Each chart as SVG.",
+};
+
+/// `report.html`
+pub const REPORT_HTML: OutputSpec = OutputSpec {
+    file: "report.html",
+    kind: OutputKind::Document,
+    doc: "One self-contained page: the run summary, every chart and the key tables.",
+};
+
+/// `report.xlsx`
+pub const REPORT_XLSX: OutputSpec = OutputSpec {
+    file: "report.xlsx",
+    kind: OutputKind::Document,
+    doc: "One workbook: a summary sheet, then a sheet per table.",
+};
+
+/// `manifest.json`
+pub const MANIFEST: OutputSpec = OutputSpec {
+    file: "manifest.json",
+    kind: OutputKind::Document,
+    doc: "What the run read (with hashes), used and rejected per input, its notes, the resolved config, seed, as_of, version, each output's row count and each stage's time.",
+};
+
+/// Every output of `kam run`, in the order the report's workbook takes its sheets.
+pub const OUTPUTS: &[&OutputSpec] = &[
+    &CUSTOMERS,
+    &SEGMENTS,
+    &ATTAINMENT,
+    &WEEKLY_PROGRESS,
+    &LEADERBOARD,
+    &CAMPAIGNS,
+    &TREND,
+    &MARKET_SHARE,
+    &CREDIT_MIX,
+    &QUOTAS,
+    &ESCALATIONS,
+    &REVIEW_PACK,
+    &KEY_ACCOUNTS,
+    &PROSPECTS,
+    &CALIBRATION_BY_FREQUENCY,
+    &EXPECTED_CURVE,
+    &REJECTS,
+    &BGNBD_MODEL,
+    &PARETO_NBD_MODEL,
+    &GAMMA_GAMMA_MODEL,
+    &KMEANS_MODEL,
+    &CHURN_MODEL,
+    &FORECAST_MODEL,
+    &CHART_PNG,
+    &CHART_SVG,
+    &REPORT_HTML,
+    &REPORT_XLSX,
+    &MANIFEST,
+];

@@ -1,0 +1,107 @@
+//! The tracking tables of `kam run`.
+
+use super::{OutputKind, OutputSpec};
+
+/// `attainment.csv`
+pub const ATTAINMENT: OutputSpec = OutputSpec {
+    file: "attainment.csv",
+    kind: OutputKind::Table {
+        columns: &[
+            "period",
+            "level",
+            "unit",
+            "metric",
+            "actual",
+            "target",
+            "completion_rate",
+            "ytd_actual",
+            "ytd_target",
+            "ytd_completion_rate",
+            "actual_last_year",
+            "yoy_change",
+        ],
+        parquet: false,
+        sheet: true,
+    },
+    doc: "Per month, level, unit and metric: actual against target, completion rate, year to date and against last year.",
+};
+
+/// `weekly_progress.csv`
+pub const WEEKLY_PROGRESS: OutputSpec = OutputSpec {
+    file: "weekly_progress.csv",
+    kind: OutputKind::Table {
+        columns: &[
+            "district",
+            "week_end",
+            "sales",
+            "volume",
+            "new_customers",
+            "new_key_accounts",
+            "month",
+            "mtd_sales",
+            "month_target",
+            "mtd_completion_rate",
+            "days_left_in_month",
+            "pace_needed_per_day",
+        ],
+        parquet: false,
+        sheet: true,
+    },
+    doc: "Per district and week (ending Sunday): sales, volume, new customers and key accounts, month-to-date completion and the pace needed per day.",
+};
+
+/// `leaderboard.csv`
+pub const LEADERBOARD: OutputSpec = OutputSpec {
+    file: "leaderboard.csv",
+    kind: OutputKind::Table {
+        columns: &["board", "level", "unit", "value", "rank"],
+        parquet: false,
+        sheet: true,
+    },
+    doc: "Stations and managers ranked by completion rate, new key accounts and first top-up.",
+};
+
+/// `campaigns.csv`
+pub const CAMPAIGNS: OutputSpec = OutputSpec {
+    file: "campaigns.csv",
+    kind: OutputKind::Table {
+        columns: &[
+            "by",
+            "channel",
+            "campaign_id",
+            "reached",
+            "converted",
+            "conversion_rate",
+            "cost",
+            "cost_per_conversion",
+            "first_topup_total",
+            "first_topup_per_conversion",
+        ],
+        parquet: false,
+        sheet: true,
+    },
+    doc: "Conversion by channel and by campaign: reached, converted, cost per conversion, first top-up.",
+};
+
+/// `trend.csv`
+pub const TREND: OutputSpec = OutputSpec {
+    file: "trend.csv",
+    kind: OutputKind::Table {
+        columns: &[
+            "level",
+            "unit",
+            "month",
+            "kind",
+            "revenue",
+            "volume",
+            "revenue_yoy_growth",
+            "revenue_ma3",
+            "revenue_lo",
+            "revenue_hi",
+            "method",
+        ],
+        parquet: false,
+        sheet: true,
+    },
+    doc: "The monthly revenue and volume trend per level and unit with growth, moving average and the forecast with its interval.",
+};
