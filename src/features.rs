@@ -14,6 +14,7 @@ use chrono::{Months, NaiveDate};
 use polars::prelude::*;
 
 use crate::error::Result;
+use crate::frame::{self, day, day_in, epoch_days, fixed, unfixed};
 use crate::schema as s;
 use crate::schema::TimeUnit;
 
@@ -26,51 +27,20 @@ pub struct TxColumns {
 
 impl TxColumns {
     pub fn of(tx: &DataFrame) -> Self {
-        let has = |c: &str| tx.get_column_names().iter().any(|n| n.as_str() == c);
         TxColumns {
-            quantity: has(s::QUANTITY),
-            order_id: has(s::ORDER_ID),
+            quantity: frame::has(tx, s::QUANTITY),
+            order_id: frame::has(tx, s::ORDER_ID),
         }
     }
-}
-
-/// Days since 1970-01-01, as Polars stores dates.
-fn epoch_days(d: NaiveDate) -> i32 {
-    NaiveDate::from_ymd_opt(1970, 1, 1)
-        .map(|e| (d - e).num_days() as i32)
-        .unwrap_or(0)
-}
-
-fn days(e: Expr) -> Expr {
-    e.cast(DataType::Int32)
 }
 
 fn is_purchase() -> Expr {
     col(s::AMOUNT).gt_eq(lit(0.0))
 }
 
-/// Sums are taken in fixed point, in 1/[`FIXED_SCALE`] of a unit, as Int64: integer addition
-/// does not depend on the order rows arrive in, so totals are exact and byte-identical from run
-/// to run even where the streaming engine adds in parallel. With `|amount| <= 1e12` (the
-/// validation default) a customer's totals stay far inside the Int64 range.
-pub const FIXED_SCALE: f64 = 1e4;
-
-fn fixed(e: Expr) -> Expr {
-    (e * lit(FIXED_SCALE))
-        .round(0, RoundMode::HalfAwayFromZero)
-        .cast(DataType::Int64)
-}
-
-fn unfixed(e: Expr) -> Expr {
-    e.cast(DataType::Float64) / lit(FIXED_SCALE)
-}
-
 /// True for transactions dated in (`from`, `to`].
 fn dated_between(from: NaiveDate, to: NaiveDate) -> Expr {
-    let d = col("__d");
-    d.clone()
-        .gt(lit(epoch_days(from)))
-        .and(d.lt_eq(lit(epoch_days(to))))
+    day_in(col("__d"), epoch_days(from), epoch_days(to))
 }
 
 /// `e` where `cond` holds, else `other`.
@@ -84,40 +54,66 @@ fn only(cond: Expr, e: Expr, other: Expr) -> Expr {
 /// (which Polars' streaming engine runs in one pass), the distinct purchase days and the
 /// first-day value over purchases only, and (with order ids) the per-order totals.
 pub fn per_customer(tx: LazyFrame, cols: TxColumns, as_of: NaiveDate, unit: TimeUnit) -> LazyFrame {
-    let as_of_days = epoch_days(as_of);
+    let tx = prepared(tx, cols, as_of);
+    let mut out = tx
+        .clone()
+        .group_by(key())
+        .agg(plain_aggregates(cols))
+        .left_join(
+            purchase_days(tx.clone()),
+            col(s::CUSTOMER_ID),
+            col(s::CUSTOMER_ID),
+        );
+    if cols.order_id {
+        out = with_orders(out, tx);
+    }
+    derived(out, cols, as_of, unit)
+}
+
+/// The group key of every per-customer aggregation.
+fn key() -> [Expr; 1] {
+    [col(s::CUSTOMER_ID)]
+}
+
+/// The transactions up to `as_of` with the working columns the aggregations read: the day
+/// `__d`, the amount in fixed point `__fx` split into purchases `__pamt` and returns `__ramt`
+/// (net = purchases + returns), the purchase day `__pd`, the two 12-month windows
+/// `__r12`/`__r24`, and with order ids `__isp` (is a purchase) and `__row_order` (the amount
+/// of a row without an order id, which counts as an order of its own).
+fn prepared(tx: LazyFrame, cols: TxColumns, as_of: NaiveDate) -> LazyFrame {
     let m12 = as_of.checked_sub_months(Months::new(12)).unwrap_or(as_of);
     let m24 = as_of.checked_sub_months(Months::new(24)).unwrap_or(as_of);
     let null_days = lit(NULL).cast(DataType::Int32);
-    let amount = col(s::AMOUNT);
     let fx = col("__fx");
     let zero = || lit(0i64);
     let mut pre = vec![
-        days(col(s::DATE)).alias("__d"),
-        // purchases and returns split: net = purchases + returns
+        day(col(s::DATE)).alias("__d"),
         only(is_purchase(), fx.clone(), zero()).alias("__pamt"),
         only(is_purchase(), zero(), fx.clone()).alias("__ramt"),
-        only(is_purchase(), days(col(s::DATE)), null_days).alias("__pd"),
+        only(is_purchase(), day(col(s::DATE)), null_days).alias("__pd"),
     ];
     if cols.order_id {
         pre.push(is_purchase().cast(DataType::UInt32).alias("__isp"));
-        // rows without an order id count as orders of their own
         pre.push(
             only(
                 col(s::ORDER_ID).is_null(),
-                amount.clone(),
+                col(s::AMOUNT),
                 lit(NULL).cast(DataType::Float64),
             )
             .alias("__row_order"),
         );
     }
-    let tx = tx
-        .filter(days(col(s::DATE)).lt_eq(lit(as_of_days)))
-        .with_column(fixed(amount.clone()).alias("__fx"))
+    tx.filter(day(col(s::DATE)).lt_eq(lit(epoch_days(as_of))))
+        .with_column(fixed(col(s::AMOUNT)).alias("__fx"))
         .with_columns(pre)
         .with_columns([
             only(dated_between(m12, as_of), fx.clone(), zero()).alias("__r12"),
-            only(dated_between(m24, m12), fx.clone(), zero()).alias("__r24"),
-        ]);
+            only(dated_between(m24, m12), fx, zero()).alias("__r24"),
+        ])
+}
+
+/// Plain sums, mins and maxes of the prepared columns, one pass of the streaming engine.
+fn plain_aggregates(cols: TxColumns) -> Vec<Expr> {
     let mut plain = vec![
         col("__pd").min().alias("__first"),
         col("__pd").max().alias("__last"),
@@ -128,67 +124,77 @@ pub fn per_customer(tx: LazyFrame, cols: TxColumns, as_of: NaiveDate, unit: Time
         unfixed(col("__r24").sum()).alias(s::REVENUE_PREV_12M),
     ];
     if cols.quantity {
-        plain.push(unfixed(fixed(col(s::QUANTITY)).sum()).alias(s::QUANTITY_TOTAL));
+        plain.push(frame::fixed_sum(col(s::QUANTITY)).alias(s::QUANTITY_TOTAL));
     }
     plain.push(if cols.order_id {
         col("__row_order").max().alias("__largest_row")
     } else {
-        amount.clone().max().alias(s::LARGEST_ORDER)
+        col(s::AMOUNT).max().alias(s::LARGEST_ORDER)
     });
-    let key = || [col(s::CUSTOMER_ID)];
-    let mut out = tx.clone().group_by(key()).agg(plain);
-    // distinct purchase days and the value of the first one (purchases only: no nulls)
-    let days_and_first = tx.clone().filter(is_purchase()).group_by(key()).agg([
+    plain
+}
+
+/// Distinct purchase days `__days` and the value of the first one `__first_day`
+/// (purchases only, so no nulls).
+fn purchase_days(tx: LazyFrame) -> LazyFrame {
+    tx.filter(is_purchase()).group_by(key()).agg([
         col("__pd").n_unique().cast(DataType::Int64).alias("__days"),
         col("__pamt")
             .filter(col("__pd").eq(col("__pd").min()))
             .sum()
             .alias("__first_day"),
-    ]);
-    out = out.left_join(days_and_first, col(s::CUSTOMER_ID), col(s::CUSTOMER_ID));
-    if cols.order_id {
-        // per order: net value, and whether it holds a purchase; then per customer
-        let orders = tx
-            .filter(col(s::ORDER_ID).is_not_null())
-            .group_by([col(s::CUSTOMER_ID), col(s::ORDER_ID)])
-            .agg([
-                unfixed(fx.sum()).alias("__order"),
-                col("__isp").max().alias("__has_purchase"),
-            ])
-            .group_by(key())
-            .agg([
-                col("__order").max().alias("__largest_order"),
-                col("__has_purchase")
-                    .cast(DataType::Int64)
-                    .sum()
-                    .alias(s::ORDERS),
-            ]);
-        out = out
-            .left_join(orders, col(s::CUSTOMER_ID), col(s::CUSTOMER_ID))
-            .with_column(
-                polars::lazy::dsl::max_horizontal([col("__largest_order"), col("__largest_row")])
-                    .unwrap_or_else(|_| col("__largest_order"))
-                    .alias(s::LARGEST_ORDER),
-            );
-    }
+    ])
+}
+
+/// Joins the order counts and the largest order: per order its net value and whether it holds
+/// a purchase, then per customer; rows without an order id count through `__largest_row`.
+fn with_orders(out: LazyFrame, tx: LazyFrame) -> LazyFrame {
+    let orders = tx
+        .filter(col(s::ORDER_ID).is_not_null())
+        .group_by([col(s::CUSTOMER_ID), col(s::ORDER_ID)])
+        .agg([
+            unfixed(col("__fx").sum()).alias("__order"),
+            col("__isp").max().alias("__has_purchase"),
+        ])
+        .group_by(key())
+        .agg([
+            col("__order").max().alias("__largest_order"),
+            col("__has_purchase")
+                .cast(DataType::Int64)
+                .sum()
+                .alias(s::ORDERS),
+        ]);
+    out.left_join(orders, col(s::CUSTOMER_ID), col(s::CUSTOMER_ID))
+        .with_column(
+            polars::lazy::dsl::max_horizontal([col("__largest_order"), col("__largest_row")])
+                .unwrap_or_else(|_| col("__largest_order"))
+                .alias(s::LARGEST_ORDER),
+        )
+}
+
+/// The features from the aggregates: purchase dates, totals, and the BG/NBD triple
+/// (frequency = purchase days - 1, recency = last - first purchase, T = as_of - first
+/// purchase, in `unit`), recency in days, and the mean value of repeat purchase days.
+fn derived(out: LazyFrame, cols: TxColumns, as_of: NaiveDate, unit: TimeUnit) -> LazyFrame {
+    let as_of_days = epoch_days(as_of);
     let date_of = |d: Expr| d.cast(DataType::Date);
-    out = out.with_columns([
+    let out = out.with_columns([
         date_of(col("__first")).alias(s::FIRST_PURCHASE),
         date_of(col("__last")).alias(s::LAST_PURCHASE),
         unfixed(col("__purchases") + col("__returns")).alias(s::MONETARY_TOTAL),
         unfixed(col("__returns").abs()).alias(s::RETURNS_TOTAL),
     ]);
     let per_unit = unit.days();
-    let first = days(col(s::FIRST_PURCHASE));
+    let first = day(col(s::FIRST_PURCHASE));
     let frequency = when(col("__days").gt(lit(0)))
         .then(col("__days") - lit(1))
         .otherwise(lit(NULL).cast(DataType::Int64));
     let mut derived = vec![
         frequency.clone().alias(s::FREQUENCY),
-        ((days(col(s::LAST_PURCHASE)) - first.clone()).cast(DataType::Float64) / lit(per_unit))
+        ((day(col(s::LAST_PURCHASE)) - first.clone()).cast(DataType::Float64) / lit(per_unit))
             .alias(s::RECENCY),
         ((lit(as_of_days) - first).cast(DataType::Float64) / lit(per_unit)).alias(s::T),
-        (lit(as_of_days) - days(col(s::LAST_PURCHASE)))
+        (lit(as_of_days) - day(col(s::LAST_PURCHASE)))
             .cast(DataType::Int64)
             .alias(s::RECENCY_DAYS),
         // mean value of repeat purchase days: (all purchases - first day) / repeat days
@@ -235,9 +241,9 @@ pub fn customer_table(
     };
     let has_acquired = own.iter().any(|c| c == s::ACQUIRED_ON);
     let start = if has_acquired {
-        polars::lazy::dsl::min_horizontal([days(col(s::ACQUIRED_ON)), days(col("__first_tx"))])?
+        polars::lazy::dsl::min_horizontal([day(col(s::ACQUIRED_ON)), day(col("__first_tx"))])?
     } else {
-        days(col("__first_tx"))
+        day(col("__first_tx"))
     };
     let zero_filled = [
         s::ORDERS,
@@ -276,133 +282,5 @@ pub fn customer_table(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap_or(NaiveDate::MIN)
-    }
-
-    fn tx() -> PolarsResult<DataFrame> {
-        df!(
-            s::CUSTOMER_ID => ["A", "A", "A", "A", "B", "B"],
-            s::DATE => [d(2024, 1, 1), d(2024, 1, 1), d(2024, 1, 15), d(2025, 6, 1), d(2025, 3, 1), d(2025, 3, 5)],
-            s::AMOUNT => [10.0, 5.0, 30.0, -8.0, 100.0, 0.0],
-        )
-    }
-
-    fn get_f64(df: &DataFrame, c: &str, row: usize) -> Option<f64> {
-        df.column(c)
-            .ok()?
-            .cast(&DataType::Float64)
-            .ok()?
-            .f64()
-            .ok()?
-            .get(row)
-    }
-
-    #[test]
-    fn features_follow_the_bgnbd_definitions() -> Result<()> {
-        let as_of = d(2025, 7, 1);
-        let out = customer_table(&tx()?, None, as_of, TimeUnit::Days)?;
-        assert_eq!(out.height(), 2);
-        // A: purchase days 2024-01-01 (15) and 2024-01-15 (30); a return later
-        assert_eq!(get_f64(&out, s::FREQUENCY, 0), Some(1.0));
-        assert_eq!(get_f64(&out, s::RECENCY, 0), Some(14.0));
-        assert_eq!(
-            get_f64(&out, s::T, 0),
-            Some((as_of - d(2024, 1, 1)).num_days() as f64)
-        );
-        assert_eq!(get_f64(&out, s::MONETARY_VALUE, 0), Some(30.0));
-        assert_eq!(get_f64(&out, s::MONETARY_TOTAL, 0), Some(37.0));
-        assert_eq!(get_f64(&out, s::RETURNS_TOTAL, 0), Some(8.0));
-        assert_eq!(get_f64(&out, s::ORDERS, 0), Some(2.0));
-        assert_eq!(get_f64(&out, s::LARGEST_ORDER, 0), Some(30.0));
-        assert_eq!(
-            get_f64(&out, s::RECENCY_DAYS, 0),
-            Some((as_of - d(2024, 1, 15)).num_days() as f64)
-        );
-        // 12-month windows: (2024-07-01, 2025-07-01] holds only the return
-        assert_eq!(get_f64(&out, s::REVENUE_LAST_12M, 0), Some(-8.0));
-        assert_eq!(get_f64(&out, s::REVENUE_PREV_12M, 0), Some(45.0));
-        assert!((get_f64(&out, s::TREND_12M, 0).unwrap_or(0.0) - (-53.0 / 45.0)).abs() < 1e-12);
-        // B: a zero-value purchase counts as a purchase day
-        assert_eq!(get_f64(&out, s::FREQUENCY, 1), Some(1.0));
-        assert_eq!(get_f64(&out, s::MONETARY_VALUE, 1), Some(0.0));
-        assert_eq!(get_f64(&out, s::TREND_12M, 1), None);
-        Ok(())
-    }
-
-    #[test]
-    fn weeks_divide_by_seven_and_later_transactions_are_ignored() -> Result<()> {
-        let out = customer_table(&tx()?, None, d(2024, 1, 15), TimeUnit::Weeks)?;
-        assert_eq!(out.height(), 1, "B has no transaction on or before as_of");
-        assert_eq!(get_f64(&out, s::RECENCY, 0), Some(2.0));
-        assert_eq!(get_f64(&out, s::T, 0), Some(2.0));
-        assert_eq!(get_f64(&out, s::MONETARY_TOTAL, 0), Some(45.0));
-        Ok(())
-    }
-
-    #[test]
-    fn orders_and_largest_order_use_order_ids() -> Result<()> {
-        let tx = df!(
-            s::CUSTOMER_ID => ["A", "A", "A", "A"],
-            s::DATE => [d(2024, 1, 1), d(2024, 1, 1), d(2024, 1, 1), d(2024, 2, 1)],
-            s::AMOUNT => [10.0, 20.0, 5.0, 28.0],
-            s::ORDER_ID => [Some("o1"), Some("o1"), Some("o2"), None],
-        )?;
-        let out = customer_table(&tx, None, d(2024, 3, 1), TimeUnit::Days)?;
-        assert_eq!(get_f64(&out, s::ORDERS, 0), Some(2.0));
-        assert_eq!(get_f64(&out, s::LARGEST_ORDER, 0), Some(30.0));
-        Ok(())
-    }
-
-    #[test]
-    fn customers_without_purchases_are_kept_and_unknown_ones_added() -> Result<()> {
-        let customers = df!(
-            s::CUSTOMER_ID => ["A", "Z"],
-            s::ACQUIRED_ON => [d(2023, 1, 1), d(2025, 1, 1)],
-        )?;
-        let out = customer_table(&tx()?, Some(&customers), d(2025, 7, 1), TimeUnit::Days)?;
-        let ids: Vec<Option<&str>> = out.column(s::CUSTOMER_ID)?.str()?.iter().collect();
-        assert_eq!(ids, [Some("A"), Some("B"), Some("Z")]);
-        let known: Vec<Option<bool>> = out.column(s::IN_CUSTOMER_TABLE)?.bool()?.iter().collect();
-        assert_eq!(known, [Some(true), Some(false), Some(true)]);
-        assert_eq!(get_f64(&out, s::ORDERS, 2), Some(0.0));
-        assert_eq!(get_f64(&out, s::FREQUENCY, 2), None);
-        // tenure counts from acquired_on when earlier than the first transaction
-        assert_eq!(
-            get_f64(&out, s::TENURE_DAYS, 0),
-            Some((d(2025, 7, 1) - d(2023, 1, 1)).num_days() as f64)
-        );
-        assert_eq!(get_f64(&out, s::TENURE_DAYS, 2), Some(181.0));
-        Ok(())
-    }
-
-    #[test]
-    fn totals_are_exact_and_identical_run_to_run() -> Result<()> {
-        // regression: streaming float sums differed in the last digit between runs
-        let params = crate::generate::GenerateParams {
-            customers: 300,
-            months: 12,
-            ..Default::default()
-        }
-        .check()?;
-        let tx = crate::generate::generate(&params)?.transactions;
-        let as_of = d(2026, 1, 1);
-        let first = customer_table(&tx, None, as_of, TimeUnit::Weeks)?;
-        for _ in 0..4 {
-            let again = customer_table(&tx, None, as_of, TimeUnit::Weeks)?;
-            assert!(first.equals_missing(&again));
-        }
-        let small = df!(
-            s::CUSTOMER_ID => ["A", "A", "A"],
-            s::DATE => [d(2024, 1, 1), d(2024, 1, 2), d(2024, 1, 3)],
-            s::AMOUNT => [0.1, 0.2, -0.3],
-        )?;
-        let out = customer_table(&small, None, d(2024, 2, 1), TimeUnit::Days)?;
-        assert_eq!(get_f64(&out, s::MONETARY_TOTAL, 0), Some(0.0));
-        assert_eq!(get_f64(&out, s::RETURNS_TOTAL, 0), Some(0.3));
-        Ok(())
-    }
-}
+#[path = "features_tests.rs"]
+mod tests;

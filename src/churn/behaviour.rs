@@ -10,174 +10,23 @@
 //! the customer features of `kam run` ([`crate::features::per_customer`]) plus the 3-month
 //! trend, the change of order size and the returns share, and the customer's attributes.
 
-use std::collections::HashSet;
-
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use super::design::{Encoder, Raw};
+use super::design::Raw;
+use super::fit::{self, Scored};
 use super::metrics::{self, roc_auc};
-use super::models::{self, Kind};
 use super::report::{self, Candidate, ChurnReport, Cutoff};
 use super::{CHURN_DRIVERS, CHURN_PROBABILITY, CHURN_RISK, ChurnValid, REVENUE_AT_RISK};
 use crate::error::{Error, Result};
-use crate::features::{self, FIXED_SCALE, TxColumns};
+use crate::frame::{self, epoch_days};
 use crate::schema as s;
 use crate::schema::EXPECTED_REVENUE_12M;
-use crate::schema::TimeUnit;
 
-/// Features computed at each cutoff on top of the customer features.
-pub const TREND_3M: &str = "trend_3m";
-pub const ORDER_SIZE_CHANGE: &str = "order_size_change";
-pub const RETURNS_SHARE: &str = "returns_share";
-pub const PURCHASES_90D: &str = "purchases_90d";
-
-/// Numeric behaviour features, in model order.
-pub const NUMERIC: [&str; 11] = [
-    s::RECENCY_DAYS,
-    s::FREQUENCY,
-    s::MONETARY_VALUE,
-    s::TENURE_DAYS,
-    s::LARGEST_ORDER,
-    s::REVENUE_LAST_12M,
-    s::TREND_12M,
-    TREND_3M,
-    ORDER_SIZE_CHANGE,
-    RETURNS_SHARE,
-    PURCHASES_90D,
-];
-/// Customer attributes used when the customer table has them.
-pub const ATTR_CATEGORICAL: [&str; 4] = [
-    s::CUSTOMER_TYPE,
-    s::CREDIT_GRADE,
-    s::PAYMENT_TERMS,
-    s::DISTRICT,
-];
-pub const ATTR_NUMERIC: [&str; 3] = [s::CREDIT_DAYS, s::POTENTIAL_VOLUME, s::VEHICLES];
-
-fn epoch(d: NaiveDate) -> i32 {
-    (d - NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or(d)).num_days() as i32
-}
-
-fn in_window(from: i32, to: i32) -> Expr {
-    // (from, to] in epoch days
-    let d = col(s::DATE).cast(DataType::Int32);
-    d.clone().gt(lit(from)).and(d.lt_eq(lit(to)))
-}
-
-/// (a - b) / (a + b): -1 (all before) .. +1 (all recent); 0 when both are zero.
-fn sym_change(a: Expr, b: Expr) -> Expr {
-    when((a.clone() + b.clone()).gt(lit(0.0)))
-        .then((a.clone() - b.clone()) / (a + b))
-        .otherwise(lit(0.0))
-}
-
-/// One row per customer active at `cutoff`, with the behaviour features; only transactions
-/// dated on or before `cutoff` are read.
-pub fn features_at(tx: &DataFrame, cutoff: NaiveDate, active_days: u32) -> Result<DataFrame> {
-    let c = epoch(cutoff);
-    let past = tx.clone().lazy().filter(col(s::DATE).lt_eq(lit(cutoff)));
-    let base = features::per_customer(past.clone(), TxColumns::of(tx), cutoff, TimeUnit::Days)
-        .filter(col(s::RECENCY_DAYS).is_not_null())
-        .filter(
-            col(s::LAST_PURCHASE)
-                .cast(DataType::Int32)
-                .gt(lit(c - active_days as i32)),
-        )
-        .with_columns([
-            // days since the first purchase, and last 12 months against the 12 before
-            (lit(c) - col(s::FIRST_PURCHASE).cast(DataType::Int32))
-                .cast(DataType::Float64)
-                .alias(s::TENURE_DAYS),
-            when(col(s::REVENUE_PREV_12M).gt(lit(0.0)))
-                .then(
-                    (col(s::REVENUE_LAST_12M).fill_null(lit(0.0)) - col(s::REVENUE_PREV_12M))
-                        / col(s::REVENUE_PREV_12M),
-                )
-                .otherwise(lit(NULL).cast(DataType::Float64))
-                .alias(s::TREND_12M),
-        ]);
-    // Sums in fixed point (Int64 of 1/FIXED_SCALE units, as in `features`): integer addition
-    // does not depend on row order, so CSV and Parquet inputs give identical scores.
-    let amount = (col(s::AMOUNT) * lit(FIXED_SCALE))
-        .round(0, RoundMode::HalfAwayFromZero)
-        .cast(DataType::Int64);
-    let buy = col(s::AMOUNT).gt_eq(lit(0.0));
-    let unfixed = |e: Expr| e.cast(DataType::Float64) / lit(FIXED_SCALE);
-    let sum_if = |cond: Expr| unfixed(when(cond).then(amount.clone()).otherwise(lit(0i64)).sum());
-    let mean_if = |cond: Expr| {
-        let n = cond.clone().cast(DataType::Int64).sum();
-        let total = when(cond).then(amount.clone()).otherwise(lit(0i64)).sum();
-        when(n.clone().gt(lit(0i64)))
-            .then(unfixed(total) / n.cast(DataType::Float64))
-            .otherwise(lit(NULL).cast(DataType::Float64))
-    };
-    let extra = past
-        .group_by([col(s::CUSTOMER_ID)])
-        .agg([
-            sum_if(buy.clone().and(in_window(c - 91, c))).alias("__r3"),
-            sum_if(buy.clone().and(in_window(c - 182, c - 91))).alias("__p3"),
-            mean_if(buy.clone().and(in_window(c - 182, c))).alias("__a6"),
-            mean_if(buy.clone().and(in_window(c - 365, c - 182))).alias("__b6"),
-            sum_if(buy.clone().and(in_window(c - 365, c))).alias("__bought"),
-            sum_if(buy.clone().not().and(in_window(c - 365, c))).alias("__returned"),
-            buy.clone()
-                .and(in_window(c - 91, c))
-                .cast(DataType::Float64)
-                .sum()
-                .alias(PURCHASES_90D),
-        ])
-        .select([
-            col(s::CUSTOMER_ID),
-            sym_change(col("__r3"), col("__p3")).alias(TREND_3M),
-            // null when either half-year has no purchase: imputed by the encoder
-            sym_change(col("__a6"), col("__b6")).alias(ORDER_SIZE_CHANGE),
-            when(col("__bought").gt(lit(0.0)))
-                .then(-col("__returned") / col("__bought"))
-                .otherwise(lit(0.0))
-                .alias(RETURNS_SHARE),
-            col(PURCHASES_90D),
-        ]);
-    let mut sel: Vec<Expr> = vec![col(s::CUSTOMER_ID)];
-    sel.extend(NUMERIC.iter().map(|c| col(*c).cast(DataType::Float64)));
-    Ok(base
-        .join(
-            extra,
-            [col(s::CUSTOMER_ID)],
-            [col(s::CUSTOMER_ID)],
-            JoinArgs::new(JoinType::Left),
-        )
-        .select(sel)
-        .sort([s::CUSTOMER_ID], SortMultipleOptions::default())
-        .collect()?)
-}
-
-/// Customers with a purchase in (cutoff, cutoff + horizon].
-pub fn bought_after(
-    tx: &DataFrame,
-    cutoff: NaiveDate,
-    horizon_days: u32,
-) -> Result<HashSet<String>> {
-    let c = epoch(cutoff);
-    let df = tx
-        .clone()
-        .lazy()
-        .filter(
-            col(s::AMOUNT)
-                .gt_eq(lit(0.0))
-                .and(in_window(c, c + horizon_days as i32)),
-        )
-        .select([col(s::CUSTOMER_ID)])
-        .unique(None, UniqueKeepStrategy::Any)
-        .collect()?;
-    Ok(df
-        .column(s::CUSTOMER_ID)?
-        .str()?
-        .iter()
-        .flatten()
-        .map(String::from)
-        .collect())
-}
+pub use super::cutoff::{
+    ATTR_CATEGORICAL, ATTR_NUMERIC, NUMERIC, ORDER_SIZE_CHANGE, PURCHASES_90D, RETURNS_SHARE,
+    TREND_3M, bought_after, features_at,
+};
 
 /// The outcome of the behavioural stage.
 pub struct Behaviour {
@@ -196,6 +45,61 @@ pub fn run(
     p: &ChurnValid,
     seed: u64,
 ) -> Result<Behaviour> {
+    let cutoffs = cutoffs(tx, as_of, p)?;
+    let ex = examples(tx, table, &cutoffs, p)?;
+    let rows = Rows::of(&ex.sets, cutoffs.len());
+    let (y_train, y_eval) = (ex.labels(&rows.train), ex.labels(&rows.evaluate));
+    let eval = cutoffs[cutoffs.len() - 2].0;
+    both_classes(&y_train, &y_eval, eval)?;
+
+    // each candidate fitted on the training cutoffs and judged on the evaluation cutoff
+    let kinds = p.model.kinds();
+    let mut preds = Vec::new();
+    for kind in &kinds {
+        let (train, test) = (&rows.train, &rows.evaluate);
+        preds.push(fit::predict_held_out(
+            *kind, &ex.raw, train, &y_train, test, p, seed,
+        )?);
+    }
+    let aucs: Vec<f64> = preds.iter().map(|pr| roc_auc(&y_eval, pr)).collect();
+    let best = report::best_of(&aucs);
+
+    // the best refitted on every labelled cutoff, scored at as_of
+    let y_labelled = ex.labels(&rows.labelled);
+    let scored = fit::refit_and_score(
+        kinds[best],
+        &ex.raw,
+        &rows.labelled,
+        &y_labelled,
+        Some(&rows.score),
+        p,
+        seed,
+    )?;
+    let scores = score_table(&ex.stacked, &rows.score, &scored, p, table)?;
+    let candidates = kinds
+        .iter()
+        .zip(&aucs)
+        .map(|(k, a)| Candidate {
+            model: k.name(),
+            auc: *a,
+            auc_folds: vec![*a],
+        })
+        .collect();
+    let metrics = metrics::evaluate(&y_eval, &preds[best], p.risk_cuts[1]);
+    let chosen_by = fit::chosen_by(&kinds, "out-of-time AUC");
+    let mut report = scored.report("behavioural", chosen_by, candidates, metrics, p, seed);
+    report.cutoffs = ex.cutoffs;
+    Ok(Behaviour { scores, report })
+}
+
+/// The cutoffs with their roles, oldest first: `train` every `horizon_days` back from the
+/// evaluation cutoff (`as_of - horizon_days`) while after the first transaction, then
+/// `evaluate`, then `score` (as_of). An error when the history is too short for one of each.
+fn cutoffs(
+    tx: &DataFrame,
+    as_of: NaiveDate,
+    p: &ChurnValid,
+) -> Result<Vec<(NaiveDate, &'static str)>> {
     let h = i64::from(p.horizon_days);
     let eval = as_of - chrono::Duration::days(h);
     let first_day = tx
@@ -204,13 +108,12 @@ pub fn run(
         .i32()?
         .min()
         .unwrap_or(i32::MAX);
-    // (cutoff, role); training cutoffs oldest first
     let mut cutoffs: Vec<(NaiveDate, &'static str)> = (1..=i64::from(p.training_cutoffs))
         .rev()
         .map(|k| (eval - chrono::Duration::days(k * h), "train"))
-        .filter(|(c, _)| epoch(*c) > first_day)
+        .filter(|(c, _)| epoch_days(*c) > first_day)
         .collect();
-    if cutoffs.is_empty() || epoch(eval) <= first_day {
+    if cutoffs.is_empty() || epoch_days(eval) <= first_day {
         return Err(Error::Validation {
             table: "transactions".into(),
             msg: format!(
@@ -222,8 +125,38 @@ pub fn run(
     }
     cutoffs.push((eval, "evaluate"));
     cutoffs.push((as_of, "score"));
+    Ok(cutoffs)
+}
 
-    // every cutoff's examples stacked, with the set they belong to and their outcome
+/// Every cutoff's examples stacked, with the customer attributes as raw features.
+struct Examples {
+    /// The stacked feature rows (customer_id first).
+    stacked: DataFrame,
+    /// The cutoff (index into the cutoffs) of each row.
+    sets: Vec<usize>,
+    /// Whether each row churned after its cutoff (false at the scoring cutoff).
+    y: Vec<bool>,
+    /// The cutoffs as reported.
+    cutoffs: Vec<Cutoff>,
+    /// The model's raw features: [`NUMERIC`], then the attributes the table has.
+    raw: Vec<Raw>,
+}
+
+impl Examples {
+    /// The labels of `rows`.
+    fn labels(&self, rows: &[usize]) -> Vec<bool> {
+        rows.iter().map(|i| self.y[*i]).collect()
+    }
+}
+
+/// The features at every cutoff, labelled by whether the customer bought in the horizon
+/// after it (the scoring cutoff is not labelled), joined with the customer attributes.
+fn examples(
+    tx: &DataFrame,
+    table: &DataFrame,
+    cutoffs: &[(NaiveDate, &'static str)],
+    p: &ChurnValid,
+) -> Result<Examples> {
     let mut frames = Vec::new();
     let mut sets: Vec<usize> = Vec::new();
     let mut y: Vec<bool> = Vec::new();
@@ -256,12 +189,24 @@ pub fn run(
         frames.push(f.lazy());
     }
     let stacked = concat(frames, UnionArgs::default())?.collect()?;
-    // attributes by customer id
+    let (stacked, raw) = with_attributes(stacked, table)?;
+    Ok(Examples {
+        stacked,
+        sets,
+        y,
+        cutoffs: report_cutoffs,
+        raw,
+    })
+}
+
+/// The stacked rows joined with the attributes `table` has (by customer id), and the raw
+/// features: [`NUMERIC`], then those attributes.
+fn with_attributes(stacked: DataFrame, table: &DataFrame) -> Result<(DataFrame, Vec<Raw>)> {
     let attrs: Vec<&str> = ATTR_CATEGORICAL
         .iter()
         .chain(ATTR_NUMERIC.iter())
         .copied()
-        .filter(|c| table.get_column_names().iter().any(|n| n.as_str() == *c))
+        .filter(|c| frame::has(table, c))
         .collect();
     let mut attr_sel = vec![col(s::CUSTOMER_ID)];
     attr_sel.extend(attrs.iter().map(|c| col(*c)));
@@ -285,108 +230,75 @@ pub fn run(
             raw.push(Raw::categorical(&stacked, c, c)?);
         }
     }
-    let n_sets = cutoffs.len();
-    let rows_of = |pred: &dyn Fn(usize) -> bool| -> Vec<usize> {
-        (0..sets.len()).filter(|i| pred(sets[*i])).collect()
-    };
-    let train = rows_of(&|k| k + 2 < n_sets);
-    let evaluate = rows_of(&|k| k + 2 == n_sets);
-    let labelled = rows_of(&|k| k + 1 < n_sets);
-    let score = rows_of(&|k| k + 1 == n_sets);
-    let ys = |rows: &[usize]| -> Vec<bool> { rows.iter().map(|i| y[*i]).collect() };
-    let (y_train, y_eval) = (ys(&train), ys(&evaluate));
+    Ok((stacked, raw))
+}
+
+/// The stacked rows by role: training cutoffs, the evaluation cutoff, every labelled cutoff
+/// (training and evaluation), and the scoring cutoff.
+struct Rows {
+    train: Vec<usize>,
+    evaluate: Vec<usize>,
+    labelled: Vec<usize>,
+    score: Vec<usize>,
+}
+
+impl Rows {
+    /// `sets[i]` is the cutoff of row i; the last two of `n_sets` cutoffs evaluate and score.
+    fn of(sets: &[usize], n_sets: usize) -> Rows {
+        let rows_of = |pred: &dyn Fn(usize) -> bool| -> Vec<usize> {
+            (0..sets.len()).filter(|i| pred(sets[*i])).collect()
+        };
+        Rows {
+            train: rows_of(&|k| k + 2 < n_sets),
+            evaluate: rows_of(&|k| k + 2 == n_sets),
+            labelled: rows_of(&|k| k + 1 < n_sets),
+            score: rows_of(&|k| k + 1 == n_sets),
+        }
+    }
+}
+
+/// Both the training and the evaluation examples must hold churners and non-churners.
+fn both_classes(y_train: &[bool], y_eval: &[bool], eval: NaiveDate) -> Result<()> {
     let classes = |v: &[bool]| v.iter().any(|x| *x) && v.iter().any(|x| !*x);
-    if !classes(&y_train) || !classes(&y_eval) {
-        return Err(Error::Validation {
-            table: "transactions".into(),
-            msg: format!(
-                "churn needs churners and non-churners at the training cutoffs and at {eval}: found {} churners of {} training examples and {} of {}",
-                y_train.iter().filter(|v| **v).count(),
-                y_train.len(),
-                y_eval.iter().filter(|v| **v).count(),
-                y_eval.len()
-            ),
-        });
+    if classes(y_train) && classes(y_eval) {
+        return Ok(());
     }
+    Err(Error::Validation {
+        table: "transactions".into(),
+        msg: format!(
+            "churn needs churners and non-churners at the training cutoffs and at {eval}: found {} churners of {} training examples and {} of {}",
+            y_train.iter().filter(|v| **v).count(),
+            y_train.len(),
+            y_eval.iter().filter(|v| **v).count(),
+            y_eval.len()
+        ),
+    })
+}
 
-    let kinds: Vec<Kind> = p.model.kinds();
-    let mut preds = Vec::new();
-    for kind in &kinds {
-        let enc = Encoder::fit(&raw, &train, p.encode(*kind));
-        let (xtr, xev) = (enc.transform(&raw, &train), enc.transform(&raw, &evaluate));
-        let m = models::fit(*kind, &xtr, &y_train, &p.models, seed)?;
-        preds.push(m.predict(&xev)?);
-    }
-    let aucs: Vec<f64> = preds.iter().map(|pr| roc_auc(&y_eval, pr)).collect();
-    let best = report::best_of(&aucs);
-    let kind = kinds[best];
-
-    // refit on every labelled cutoff, score at as_of
-    let enc = Encoder::fit(&raw, &labelled, p.encode(kind));
-    let model = models::fit(
-        kind,
-        &enc.transform(&raw, &labelled),
-        &ys(&labelled),
-        &p.models,
-        seed,
-    )?;
-    let xs = enc.transform(&raw, &score);
-    let prob = model.predict(&xs)?;
-    let contrib = model.contributions(&xs, &enc.column_means)?;
-    let drivers = report::drivers(&contrib, &enc, &raw, &score, 3);
-    let (intercept, weights) = model.weights(&enc.columns);
-
+/// The scores table of the customers active at `as_of` (rows `score` of `stacked`).
+fn score_table(
+    stacked: &DataFrame,
+    score: &[usize],
+    scored: &Scored,
+    p: &ChurnValid,
+    table: &DataFrame,
+) -> Result<DataFrame> {
     let ids = stacked
         .column(s::CUSTOMER_ID)?
         .take_slice(&score.iter().map(|i| *i as IdxSize).collect::<Vec<_>>())?;
-    let mut cols = vec![ids, Column::new(CHURN_PROBABILITY.into(), prob.clone())];
-    cols.extend(report::risk_and_driver_columns(
-        &prob,
-        p.risk_cuts,
-        &drivers,
-    ));
+    let mut cols = vec![
+        ids,
+        Column::new(CHURN_PROBABILITY.into(), scored.prob.clone()),
+    ];
+    cols.extend(scored.risk_and_driver_columns(p));
     let scores = DataFrame::new(score.len(), cols)?;
-    let scores = add_revenue_at_risk(scores, table)?;
-
-    let report = ChurnReport {
-        mode: "behavioural",
-        model: kind.name(),
-        chosen_by: if kinds.len() > 1 {
-            "out-of-time AUC"
-        } else {
-            "config"
-        },
-        candidates: kinds
-            .iter()
-            .zip(&aucs)
-            .map(|(k, a)| Candidate {
-                model: k.name(),
-                auc: *a,
-                auc_folds: vec![*a],
-            })
-            .collect(),
-        auc_mean: None,
-        auc_folds: None,
-        cv_rows: None,
-        metrics: metrics::evaluate(&y_eval, &preds[best], p.risk_cuts[1]),
-        cutoffs: report_cutoffs,
-        features: enc.specs.clone(),
-        dropped_columns: vec![],
-        intercept,
-        coefficients_or_importances: weights,
-        drivers_overall: report::overall(&contrib, &enc, score.len()),
-        risk_cuts: p.risk_cuts,
-        drivers_method: kind.drivers_method(),
-        examples_used: labelled.len(),
-        seed,
-    };
-    Ok(Behaviour { scores, report })
+    add_revenue_at_risk(scores, table)
 }
 
 /// revenue_at_risk = churn_probability x expected revenue of the next 12 months: the value
 /// model's `expected_revenue_12m` where present, else the last 12 months' revenue (>= 0).
 fn add_revenue_at_risk(scores: DataFrame, table: &DataFrame) -> Result<DataFrame> {
-    let has = |c: &str| table.get_column_names().iter().any(|n| n.as_str() == c);
+    let has = |c: &str| frame::has(table, c);
     let expected = if has(EXPECTED_REVENUE_12M) {
         col(EXPECTED_REVENUE_12M).fill_null(col(s::REVENUE_LAST_12M).clip_min(lit(0.0)))
     } else {

@@ -14,12 +14,14 @@ use polars::prelude::*;
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 
-use super::design::{Encoder, Raw};
+use super::design::Raw;
+use super::fit::{self, Scored};
 use super::metrics::{self, roc_auc};
-use super::models::{self, Kind};
+use super::models::Kind;
 use super::report::{self, Candidate, ChurnReport, Dropped};
 use super::{CHURN_PROBABILITY, ChurnValid};
 use crate::error::{Error, Result};
+use crate::frame;
 
 pub use crate::schema::columns::{CHURN_LABEL, CV_PROBABILITY};
 
@@ -205,50 +207,119 @@ pub fn run(
     p: &ChurnValid,
     seed: u64,
 ) -> Result<Labelled> {
-    let missing = |c: &str| {
-        Error::Usage(format!(
-            "column '{c}' is not in the table; found columns: {}",
-            df.get_column_names()
-                .iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))
-    };
-    let label_col = df.column(label).map_err(|_| missing(label))?;
-    if let Some(id) = id {
-        df.column(id).map_err(|_| missing(id))?;
-    }
-    let lab: Vec<Option<String>> = label_col
-        .cast(&DataType::String)?
-        .str()?
+    let target = Target::read(df, id, label, positive, p)?;
+    let (raw, dropped) = feature_columns(df, id, label, p)?;
+    let (rows, y) = (&target.rows, &target.y);
+    let kinds: Vec<Kind> = p.model.kinds();
+    let cv = cross_validate(&raw, rows, y, &kinds, p, seed)?;
+    // the better mean AUC; a tie goes to the simpler logistic model (listed first)
+    let means: Vec<f64> = cv.aucs.iter().map(|a| mean(a)).collect();
+    let best = report::best_of(&means);
+    let scored = fit::refit_and_score(kinds[best], &raw, rows, y, None, p, seed)?;
+    let scores = score_table(df, id, &target, &scored, &cv.oof[best], p)?;
+
+    let candidates = kinds
         .iter()
-        .map(|v| v.map(str::trim).filter(|s| !s.is_empty()).map(String::from))
+        .zip(&cv.aucs)
+        .map(|(k, a)| Candidate {
+            model: k.name(),
+            auc: mean(a),
+            auc_folds: a.clone(),
+        })
         .collect();
-    let blank_label_rows: Vec<usize> = (0..lab.len())
-        .filter(|i| lab[*i].is_none())
-        .map(|i| i + 1)
-        .collect();
-    let pos = positive_of(&lab, positive, label)?;
-    let rows: Vec<usize> = (0..lab.len()).filter(|i| lab[*i].is_some()).collect();
-    let y_all: Vec<bool> = lab
-        .iter()
-        .map(|v| v.as_deref() == Some(pos.as_str()))
-        .collect();
-    let y: Vec<bool> = rows.iter().map(|i| y_all[*i]).collect();
-    let churners = y.iter().filter(|v| **v).count();
-    let smaller = churners.min(y.len() - churners);
-    if smaller < p.folds {
-        return Err(Error::Validation {
-            table: "customers".into(),
-            msg: format!(
-                "{} rows with a label, {churners} churners: {}-fold cross-validation needs at least {} of each class; lower --folds or add rows",
-                y.len(),
-                p.folds,
-                p.folds
-            ),
-        });
+    let (yc, pc): (Vec<bool>, Vec<f64>) =
+        cv.in_cv.iter().map(|i| (y[*i], cv.oof[best][*i])).unzip();
+    let metrics = metrics::evaluate(&yc, &pc, p.risk_cuts[1]);
+    let chosen_by = fit::chosen_by(&kinds, "cross-validated AUC");
+    let mut report = scored.report("labelled", chosen_by, candidates, metrics, p, seed);
+    report.auc_mean = Some(mean(&cv.aucs[best]));
+    report.auc_folds = Some(cv.aucs[best].clone());
+    report.cv_rows = Some(cv.in_cv.len());
+    report.dropped_columns = dropped;
+    Ok(Labelled {
+        scores,
+        report,
+        blank_label_rows: target.blank_label_rows,
+    })
+}
+
+fn mean(v: &[f64]) -> f64 {
+    v.iter().sum::<f64>() / v.len() as f64
+}
+
+/// The label column read: which rows have a label and whether each churned.
+struct Target {
+    /// Rows (0-based) with a label, in table order.
+    rows: Vec<usize>,
+    /// Whether each of `rows` churned.
+    y: Vec<bool>,
+    /// Row numbers (1-based, as in the file) whose label is blank.
+    blank_label_rows: Vec<usize>,
+}
+
+impl Target {
+    /// Read `label` (and check `id` exists); an error when a class has fewer rows than folds.
+    fn read(
+        df: &DataFrame,
+        id: Option<&str>,
+        label: &str,
+        positive: Option<&str>,
+        p: &ChurnValid,
+    ) -> Result<Target> {
+        let missing = |c: &str| {
+            Error::Usage(format!(
+                "column '{c}' is not in the table; found columns: {}",
+                df.get_column_names()
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        };
+        df.column(label).map_err(|_| missing(label))?;
+        if let Some(id) = id {
+            df.column(id).map_err(|_| missing(id))?;
+        }
+        let lab = frame::trimmed(df, label)?;
+        let blank_label_rows: Vec<usize> = (0..lab.len())
+            .filter(|i| lab[*i].is_none())
+            .map(|i| i + 1)
+            .collect();
+        let pos = positive_of(&lab, positive, label)?;
+        let rows: Vec<usize> = (0..lab.len()).filter(|i| lab[*i].is_some()).collect();
+        let y: Vec<bool> = rows
+            .iter()
+            .map(|i| lab[*i].as_deref() == Some(pos.as_str()))
+            .collect();
+        let churners = y.iter().filter(|v| **v).count();
+        let smaller = churners.min(y.len() - churners);
+        if smaller < p.folds {
+            return Err(Error::Validation {
+                table: "customers".into(),
+                msg: format!(
+                    "{} rows with a label, {churners} churners: {}-fold cross-validation needs at least {} of each class; lower --folds or add rows",
+                    y.len(),
+                    p.folds,
+                    p.folds
+                ),
+            });
+        }
+        Ok(Target {
+            rows,
+            y,
+            blank_label_rows,
+        })
     }
+}
+
+/// The feature columns: every column but the label and the id, typed from its content; an
+/// error when none is usable.
+fn feature_columns(
+    df: &DataFrame,
+    id: Option<&str>,
+    label: &str,
+    p: &ChurnValid,
+) -> Result<(Vec<Raw>, Vec<Dropped>)> {
     let mut skip = vec![label];
     if let Some(id) = id {
         skip.push(id);
@@ -268,13 +339,33 @@ pub fn run(
             ),
         });
     }
+    Ok((raw, dropped))
+}
 
-    let kinds: Vec<Kind> = p.model.kinds();
-    // Folds over every labelled row, or over a stratified sample of cv_max_rows of them on a
-    // large table (the AUC estimate of 200,000 rows has a standard error near 0.001).
-    let fold = folds(&y, p.folds, seed);
-    let in_cv = cv_sample(&y, p.cv_max_rows, seed);
-    // out-of-fold probabilities per kind (NaN outside the sample), and AUC per fold
+/// What cross-validation found, per candidate kind.
+struct CrossValidation {
+    /// Out-of-fold probabilities per kind, indexed like the labelled rows (NaN outside the
+    /// sample).
+    oof: Vec<Vec<f64>>,
+    /// AUC per kind and fold.
+    aucs: Vec<Vec<f64>>,
+    /// The labelled rows (indices into them) that took part.
+    in_cv: Vec<usize>,
+}
+
+/// Stratified k-fold cross-validation of every kind over the labelled rows, or over a
+/// stratified sample of `cv_max_rows` of them on a large table (the AUC estimate of 200,000
+/// rows has a standard error near 0.001).
+fn cross_validate(
+    raw: &[Raw],
+    rows: &[usize],
+    y: &[bool],
+    kinds: &[Kind],
+    p: &ChurnValid,
+    seed: u64,
+) -> Result<CrossValidation> {
+    let fold = folds(y, p.folds, seed);
+    let in_cv = cv_sample(y, p.cv_max_rows, seed);
     let mut oof = vec![vec![f64::NAN; y.len()]; kinds.len()];
     let mut aucs = vec![Vec::new(); kinds.len()];
     for f in 0..p.folds {
@@ -285,30 +376,27 @@ pub fn run(
         let ytr: Vec<bool> = tr.iter().map(|i| y[*i]).collect();
         let yte: Vec<bool> = te.iter().map(|i| y[*i]).collect();
         for (k, kind) in kinds.iter().enumerate() {
-            let enc = Encoder::fit(&raw, &tr_rows, p.encode(*kind));
-            let (xtr, xte) = (enc.transform(&raw, &tr_rows), enc.transform(&raw, &te_rows));
-            let m = models::fit(*kind, &xtr, &ytr, &p.models, seed)?;
-            let pr = m.predict(&xte)?;
+            let pr = fit::predict_held_out(*kind, raw, &tr_rows, &ytr, &te_rows, p, seed)?;
             aucs[k].push(roc_auc(&yte, &pr));
             for (i, v) in te.iter().zip(pr) {
                 oof[k][*i] = v;
             }
         }
     }
-    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
-    // the better mean AUC; a tie goes to the simpler logistic model (listed first)
-    let means: Vec<f64> = aucs.iter().map(|a| mean(a)).collect();
-    let best = report::best_of(&means);
-    let kind = kinds[best];
+    Ok(CrossValidation { oof, aucs, in_cv })
+}
 
-    let enc = Encoder::fit(&raw, &rows, p.encode(kind));
-    let x = enc.transform(&raw, &rows);
-    let model = models::fit(kind, &x, &y, &p.models, seed)?;
-    let prob = model.predict(&x)?;
-    let contrib = model.contributions(&x, &enc.column_means)?;
-    let drivers = report::drivers(&contrib, &enc, &raw, &rows, 3);
-    let (intercept, weights) = model.weights(&enc.columns);
-
+/// The scored table: id (or 1-based row number), label, probability, out-of-fold probability,
+/// risk and drivers, most likely churners first.
+fn score_table(
+    df: &DataFrame,
+    id: Option<&str>,
+    target: &Target,
+    scored: &Scored,
+    oof: &[f64],
+    p: &ChurnValid,
+) -> Result<DataFrame> {
+    let rows = &target.rows;
     let id_values: Column = match id {
         Some(c) => df
             .column(c)?
@@ -324,68 +412,25 @@ pub fn run(
         id_values,
         Column::new(
             CHURN_LABEL.into(),
-            y.iter().map(|v| u8::from(*v) as u32).collect::<Vec<_>>(),
+            target
+                .y
+                .iter()
+                .map(|v| u8::from(*v) as u32)
+                .collect::<Vec<_>>(),
         ),
-        Column::new(CHURN_PROBABILITY.into(), prob.clone()),
+        Column::new(CHURN_PROBABILITY.into(), scored.prob.clone()),
         Column::new(
             CV_PROBABILITY.into(),
-            oof[best]
-                .iter()
+            oof.iter()
                 .map(|v| v.is_finite().then_some(*v))
                 .collect::<Vec<_>>(),
         ),
     ];
-    cols.extend(report::risk_and_driver_columns(
-        &prob,
-        p.risk_cuts,
-        &drivers,
-    ));
+    cols.extend(scored.risk_and_driver_columns(p));
     let scores = DataFrame::new(rows.len(), cols)?;
     let key = scores.get_column_names()[0].clone();
-    let scores = scores.sort(
+    Ok(scores.sort(
         [CHURN_PROBABILITY, key.as_str()],
         SortMultipleOptions::default().with_order_descending_multi([true, false]),
-    )?;
-
-    let report = ChurnReport {
-        mode: "labelled",
-        model: kind.name(),
-        chosen_by: if kinds.len() > 1 {
-            "cross-validated AUC"
-        } else {
-            "config"
-        },
-        candidates: kinds
-            .iter()
-            .zip(&aucs)
-            .map(|(k, a)| Candidate {
-                model: k.name(),
-                auc: mean(a),
-                auc_folds: a.clone(),
-            })
-            .collect(),
-        auc_mean: Some(mean(&aucs[best])),
-        auc_folds: Some(aucs[best].clone()),
-        metrics: {
-            let (yc, pc): (Vec<bool>, Vec<f64>) =
-                in_cv.iter().map(|i| (y[*i], oof[best][*i])).unzip();
-            metrics::evaluate(&yc, &pc, p.risk_cuts[1])
-        },
-        cv_rows: Some(in_cv.len()),
-        cutoffs: vec![],
-        features: enc.specs.clone(),
-        dropped_columns: dropped,
-        intercept,
-        coefficients_or_importances: weights,
-        drivers_overall: report::overall(&contrib, &enc, rows.len()),
-        risk_cuts: p.risk_cuts,
-        drivers_method: kind.drivers_method(),
-        examples_used: rows.len(),
-        seed,
-    };
-    Ok(Labelled {
-        scores,
-        report,
-        blank_label_rows,
-    })
+    )?)
 }

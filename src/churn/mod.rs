@@ -12,7 +12,9 @@
 //! are [`behaviour::run`] and [`labelled::run`].
 
 pub mod behaviour;
+mod cutoff;
 pub mod design;
+mod fit;
 pub mod labelled;
 pub mod metrics;
 pub mod models;

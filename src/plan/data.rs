@@ -9,6 +9,7 @@ use chrono::{Datelike, Months, NaiveDate};
 use polars::prelude::*;
 
 use crate::error::Result;
+use crate::frame::{bools, day_in, epoch_days, f64s, fixed_sum_where, has, strings};
 use crate::schema as s;
 
 /// Churn columns another stage adds to the per-customer table (used when present).
@@ -17,49 +18,6 @@ pub use crate::schema::columns::{CHURN_RISK, REVENUE_AT_RISK};
 
 /// Label of a customer without a district, station or manager.
 pub const UNASSIGNED: &str = "unassigned";
-
-fn has(df: &DataFrame, c: &str) -> bool {
-    df.get_column_names().iter().any(|n| n.as_str() == c)
-}
-
-/// A text column as owned strings; all None when the column is absent.
-pub fn strs(df: &DataFrame, c: &str) -> Result<Vec<Option<String>>> {
-    if !has(df, c) {
-        return Ok(vec![None; df.height()]);
-    }
-    let col = df.column(c)?.cast(&DataType::String)?;
-    Ok(col.str()?.iter().map(|v| v.map(str::to_string)).collect())
-}
-
-/// A numeric column as f64; all None when the column is absent.
-pub fn f64s(df: &DataFrame, c: &str) -> Result<Vec<Option<f64>>> {
-    if !has(df, c) {
-        return Ok(vec![None; df.height()]);
-    }
-    let col = df.column(c)?.cast(&DataType::Float64)?;
-    Ok(col.f64()?.iter().collect())
-}
-
-/// A date column as dates; all None when the column is absent.
-pub fn dates(df: &DataFrame, c: &str) -> Result<Vec<Option<NaiveDate>>> {
-    if !has(df, c) {
-        return Ok(vec![None; df.height()]);
-    }
-    let col = df.column(c)?.cast(&DataType::Int32)?;
-    Ok(col
-        .i32()?
-        .iter()
-        .map(|v| v.map(s::date_from_epoch_days))
-        .collect())
-}
-
-fn bools(df: &DataFrame, c: &str) -> Result<Vec<Option<bool>>> {
-    if !has(df, c) {
-        return Ok(vec![None; df.height()]);
-    }
-    let col = df.column(c)?.cast(&DataType::Boolean)?;
-    Ok(col.bool()?.iter().collect())
-}
 
 /// One customer as the planner sees it. Volumes are in the unit of `quantity`, money in the
 /// unit of `amount`; windows are those of the features: (as_of - 12 months, as_of].
@@ -119,27 +77,14 @@ struct TxAgg {
     last_volume: f64,
 }
 
-fn epoch(d: NaiveDate) -> i32 {
-    NaiveDate::from_ymd_opt(1970, 1, 1)
-        .map(|e| (d - e).num_days() as i32)
-        .unwrap_or(0)
-}
-
-/// Fixed-point sums (1/10,000) so totals do not depend on the order rows are added in.
-fn fixed_sum(e: Expr, cond: Expr, name: &str) -> Expr {
-    when(cond)
-        .then((e * lit(crate::features::FIXED_SCALE)).round(0, RoundMode::HalfAwayFromZero))
-        .otherwise(lit(0.0))
-        .cast(DataType::Int64)
-        .sum()
-        .alias(name)
-}
-
-/// (as_of - months, as_of] on the day column `__d`.
+/// (from, as_of] on the day column `__d`.
 fn within(as_of: NaiveDate, from: NaiveDate) -> Expr {
-    col("__d")
-        .gt(lit(epoch(from)))
-        .and(col("__d").lt_eq(lit(epoch(as_of))))
+    day_in(col("__d"), epoch_days(from), epoch_days(as_of))
+}
+
+/// sum(e) where `cond` holds, in fixed point (order-independent), named `name`.
+fn sum_where(e: Expr, cond: Expr, name: &str) -> Expr {
+    fixed_sum_where(cond, e).alias(name)
 }
 
 fn tx_aggregates(
@@ -168,24 +113,24 @@ fn tx_aggregates(
         ])
         .group_by([col(s::CUSTOMER_ID)])
         .agg([
-            fixed_sum(qty.clone(), w12.clone(), "v12"),
-            fixed_sum(qty.clone(), within(m12, m24), "vp12"),
+            sum_where(qty.clone(), w12.clone(), "v12"),
+            sum_where(qty.clone(), within(m12, m24), "vp12"),
             col("__m")
                 .filter(w12.and(col(s::AMOUNT).gt_eq(lit(0.0))))
                 .n_unique()
                 .cast(DataType::UInt32)
                 .alias("months"),
-            fixed_sum(col(s::AMOUNT), priced.clone(), "pa"),
-            fixed_sum(qty.clone(), priced, "pq"),
-            fixed_sum(col(s::AMOUNT), within(periods.last_end, before_last), "lr"),
-            fixed_sum(qty, within(periods.last_end, before_last), "lv"),
+            sum_where(col(s::AMOUNT), priced.clone(), "pa"),
+            sum_where(qty.clone(), priced, "pq"),
+            sum_where(col(s::AMOUNT), within(periods.last_end, before_last), "lr"),
+            sum_where(qty, within(periods.last_end, before_last), "lv"),
         ])
         .collect()?;
-    let ids = strs(&agg, s::CUSTOMER_ID)?;
+    let ids = strings(&agg, s::CUSTOMER_ID)?;
     let num = |c: &str| -> Result<Vec<f64>> {
         Ok(f64s(&agg, c)?
             .into_iter()
-            .map(|v| v.unwrap_or(0.0) / crate::features::FIXED_SCALE)
+            .map(|v| v.unwrap_or(0.0))
             .collect())
     };
     let (v12, vp, pa, pq, lr, lv) = (
@@ -228,14 +173,14 @@ pub fn accounts(
         Some(t) => tx_aggregates(t, as_of, periods)?,
         None => HashMap::new(),
     };
-    let ids = strs(table, s::CUSTOMER_ID)?;
-    let name = strs(table, s::NAME)?;
-    let ty = strs(table, s::CUSTOMER_TYPE)?;
-    let district = strs(table, s::DISTRICT)?;
-    let station = strs(table, s::STATION)?;
-    let manager = strs(table, s::ACCOUNT_MANAGER)?;
-    let grade = strs(table, s::CREDIT_GRADE)?;
-    let terms = strs(table, s::PAYMENT_TERMS)?;
+    let ids = strings(table, s::CUSTOMER_ID)?;
+    let name = strings(table, s::NAME)?;
+    let ty = strings(table, s::CUSTOMER_TYPE)?;
+    let district = strings(table, s::DISTRICT)?;
+    let station = strings(table, s::STATION)?;
+    let manager = strings(table, s::ACCOUNT_MANAGER)?;
+    let grade = strings(table, s::CREDIT_GRADE)?;
+    let terms = strings(table, s::PAYMENT_TERMS)?;
     let credit_days = f64s(table, s::CREDIT_DAYS)?;
     let potential = f64s(table, s::POTENTIAL_VOLUME)?;
     let vehicles = f64s(table, s::VEHICLES)?;
@@ -244,7 +189,7 @@ pub fn accounts(
     let rev = f64s(table, s::REVENUE_LAST_12M)?;
     let trend = f64s(table, s::TREND_12M)?;
     let churn_p = f64s(table, CHURN_PROBABILITY)?;
-    let churn_r = strs(table, CHURN_RISK)?;
+    let churn_r = strings(table, CHURN_RISK)?;
     let at_risk = f64s(table, REVENUE_AT_RISK)?;
     let mut out = Vec::with_capacity(ids.len());
     for (i, id) in ids.into_iter().enumerate() {

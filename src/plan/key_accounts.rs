@@ -11,6 +11,7 @@ use polars::prelude::*;
 use super::data::{self, Account};
 use super::params::{KeyAccountParams, PlanValid};
 use crate::error::Result;
+use crate::frame;
 use crate::schema as s;
 
 /// Output columns beyond the contract's.
@@ -41,16 +42,16 @@ pub struct Deal {
 
 /// The deals, sorted by deal id.
 pub fn deals(df: &DataFrame) -> Result<Vec<Deal>> {
-    let ids = data::strs(df, s::DEAL_ID)?;
-    let cust = data::strs(df, s::CUSTOMER_ID)?;
-    let owner = data::strs(df, s::OWNER)?;
-    let stage = data::strs(df, s::STAGE)?;
-    let amount = data::f64s(df, s::INTENDED_AMOUNT)?;
-    let opened = data::dates(df, s::OPENED_ON)?;
-    let follow = data::dates(df, s::LAST_FOLLOW_UP)?;
-    let need = data::strs(df, s::CORE_NEED)?;
-    let obstacle = data::strs(df, s::MAIN_OBSTACLE)?;
-    let strategy = data::strs(df, s::STRATEGY)?;
+    let ids = frame::strings(df, s::DEAL_ID)?;
+    let cust = frame::strings(df, s::CUSTOMER_ID)?;
+    let owner = frame::strings(df, s::OWNER)?;
+    let stage = frame::strings(df, s::STAGE)?;
+    let amount = frame::f64s(df, s::INTENDED_AMOUNT)?;
+    let opened = frame::dates(df, s::OPENED_ON)?;
+    let follow = frame::dates(df, s::LAST_FOLLOW_UP)?;
+    let need = frame::strings(df, s::CORE_NEED)?;
+    let obstacle = frame::strings(df, s::MAIN_OBSTACLE)?;
+    let strategy = frame::strings(df, s::STRATEGY)?;
     let mut out: Vec<Deal> = (0..df.height())
         .filter_map(|i| {
             Some(Deal {
@@ -215,16 +216,6 @@ pub fn key_accounts(
     Ok(df)
 }
 
-/// Dates as a Date column.
-pub(super) fn date_column(name: &str, v: Vec<Option<NaiveDate>>) -> Result<Column> {
-    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
-    let days: Vec<Option<i32>> = v
-        .into_iter()
-        .map(|d| d.map(|d| (d - epoch).num_days() as i32))
-        .collect();
-    Ok(Column::new(name.into(), days).cast(&DataType::Date)?)
-}
-
 /// Open deals at or above `escalation_min_deal` that are stalled, largest first.
 pub fn escalations(
     accounts: &[Account],
@@ -265,11 +256,11 @@ pub fn escalations(
         s::DISTRICT => acc(|a| a.district.clone()),
         s::STATION => acc(|a| a.station.clone()),
     ]?;
-    df.with_column(date_column(
+    df.with_column(frame::date_column(
         s::OPENED_ON,
         rows.iter().map(|r| r.0.opened_on).collect(),
     )?)?;
-    df.with_column(date_column(
+    df.with_column(frame::date_column(
         s::LAST_FOLLOW_UP,
         rows.iter().map(|r| r.0.last_follow_up).collect(),
     )?)?;

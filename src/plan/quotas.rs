@@ -24,6 +24,7 @@ use super::params::{PlanValid, QuotaMetric, QuotaParams};
 use super::prospects::untapped;
 pub use super::split::{Bound, Child, UNBOUNDED, bounds, split};
 use crate::error::Result;
+use crate::frame;
 use crate::schema as s;
 
 pub const LEVEL: &str = "level";
@@ -86,10 +87,10 @@ pub fn target_from_table(
     periods: &Periods,
     metric: QuotaMetric,
 ) -> Result<Option<f64>> {
-    let period = super::data::strs(targets, s::PERIOD)?;
-    let level = super::data::strs(targets, s::LEVEL)?;
-    let met = super::data::strs(targets, s::METRIC)?;
-    let value = super::data::f64s(targets, s::TARGET)?;
+    let period = frame::strings(targets, s::PERIOD)?;
+    let level = frame::strings(targets, s::LEVEL)?;
+    let met = frame::strings(targets, s::METRIC)?;
+    let value = frame::f64s(targets, s::TARGET)?;
     let months = periods.next_months();
     let mut found = BTreeMap::new();
     for i in 0..targets.height() {

@@ -11,6 +11,7 @@ use super::params::PlanValid;
 use super::quotas::{self, TargetSource};
 use super::{credit_mix, market_share, prospects, review};
 use crate::error::Result;
+use crate::frame::has;
 use crate::schema as s;
 
 /// What the plan stage reads. Any input table may be absent.
@@ -58,10 +59,6 @@ impl PlanOutputs {
         .filter_map(|(n, d)| d.as_ref().map(|d| (n, d)))
         .collect()
     }
-}
-
-fn has(df: &DataFrame, c: &str) -> bool {
-    df.get_column_names().iter().any(|n| n.as_str() == c)
 }
 
 /// Run items 1-6 of the planner on the inputs.

@@ -205,13 +205,6 @@ pub fn parse_iso_date(s: &str) -> Option<chrono::NaiveDate> {
     chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
 }
 
-/// Polars stores a Date as days since 1970-01-01.
-pub fn date_from_epoch_days(days: i32) -> chrono::NaiveDate {
-    chrono::NaiveDate::from_ymd_opt(1970, 1, 1)
-        .map(|e| e + chrono::Duration::days(i64::from(days)))
-        .unwrap_or(chrono::NaiveDate::MIN)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,10 +12,9 @@ use std::collections::{BTreeMap, HashMap};
 use polars::prelude::*;
 
 use super::cols as c;
-use super::facts::{
-    COMPANY, Facts, Level, from_fixed, month_label, month_of, parse_month, tidy, to_fixed,
-};
+use super::facts::{COMPANY, Facts, Level, month_label, month_of, parse_month};
 use crate::error::Result;
+use crate::frame::{self, from_fixed, tidy, to_fixed};
 use crate::schema as s;
 
 /// The four metrics of a target, in output order.
@@ -57,25 +56,14 @@ pub struct Key {
 pub fn targets(df: Option<&DataFrame>) -> Result<BTreeMap<Key, f64>> {
     let mut out = BTreeMap::new();
     let Some(df) = df else { return Ok(out) };
-    let text = |name: &str| -> Result<Vec<Option<String>>> {
-        if !df.get_column_names().iter().any(|c| c.as_str() == name) {
-            return Ok(vec![None; df.height()]);
-        }
-        let col = df.column(name)?.cast(&DataType::String)?;
-        Ok(col.str()?.iter().map(|v| v.map(str::to_string)).collect())
-    };
     let (period, level, unit, metric) = (
-        text(s::PERIOD)?,
-        text(s::LEVEL)?,
-        text(s::UNIT)?,
-        text(s::METRIC)?,
+        frame::strings(df, s::PERIOD)?,
+        frame::strings(df, s::LEVEL)?,
+        frame::strings(df, s::UNIT)?,
+        frame::strings(df, s::METRIC)?,
     );
-    let target: Vec<Option<f64>> = df
-        .column(s::TARGET)?
-        .cast(&DataType::Float64)?
-        .f64()?
-        .iter()
-        .collect();
+    df.column(s::TARGET)?; // required: a targets table without it is an error
+    let target = frame::f64s(df, s::TARGET)?;
     for r in 0..df.height() {
         let (Some(month), Some(level), Some(metric), Some(t)) = (
             period[r].as_deref().and_then(parse_month),

@@ -24,10 +24,8 @@ use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 
 use crate::error::Result;
+use crate::frame::{self, date_of, day, epoch_days};
 use crate::schema as s;
-
-/// Sums in 1/10,000 of a unit as Int64, order-independent (see `features::FIXED_SCALE`).
-const FIXED: f64 = crate::features::FIXED_SCALE;
 
 /// One customer's organisation units and dated events.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -107,49 +105,16 @@ impl CustomerFacts {
     }
 }
 
+/// sum(`name`) in fixed point, named `name`.
 fn fixed_sum(name: &str) -> Expr {
-    ((col(name) * lit(FIXED))
-        .round(0, RoundMode::HalfAwayFromZero)
-        .cast(DataType::Int64)
-        .sum()
-        .cast(DataType::Float64)
-        / lit(FIXED))
-    .alias(name)
-}
-
-fn has(df: &DataFrame, name: &str) -> bool {
-    df.get_column_names().iter().any(|c| c.as_str() == name)
-}
-
-fn strings(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
-    if !has(df, name) {
-        return Ok(vec![None; df.height()]);
-    }
-    let c = df.column(name)?.cast(&DataType::String)?;
-    Ok(c.str()?
-        .iter()
-        .map(|v| v.map(str::trim).filter(|v| !v.is_empty()).map(String::from))
-        .collect())
-}
-
-fn days(df: &DataFrame, name: &str) -> Result<Vec<Option<i32>>> {
-    if !has(df, name) {
-        return Ok(vec![None; df.height()]);
-    }
-    let c = df.column(name)?.cast(&DataType::Int32)?;
-    Ok(c.i32()?.iter().collect())
-}
-
-fn floats(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>> {
-    if !has(df, name) {
-        return Ok(vec![None; df.height()]);
-    }
-    let c = df.column(name)?.cast(&DataType::Float64)?;
-    Ok(c.f64()?.iter().collect())
+    frame::fixed_sum(col(name)).alias(name)
 }
 
 /// Column holding a customer's index into [`Facts::customers`] while gathering.
 const IDX: &str = "__kam_customer";
+
+/// A customer being gathered, with the first purchase day of the per-customer table.
+type Entry = (CustomerFacts, Option<i32>);
 
 /// Gather the facts from the clean transactions and the per-customer table (`customer_id`,
 /// optional `district`, `station`, `account_manager`, `acquired_on`, `first_purchase`).
@@ -159,22 +124,40 @@ pub fn gather(
     as_of: NaiveDate,
     key_account_min_deal: f64,
 ) -> Result<Facts> {
-    let has_volume = has(tx, s::QUANTITY);
-    let as_of_days = epoch_days(as_of);
+    let has_volume = frame::has(tx, s::QUANTITY);
     let used = tx
         .clone()
         .lazy()
-        .filter(col(s::DATE).cast(DataType::Int32).lt_eq(lit(as_of_days)));
+        .filter(day(col(s::DATE)).lt_eq(lit(epoch_days(as_of))));
+    let mut list = customer_list(customers, &used)?;
+    let used = indexed(used, &list)?;
+    let daily = daily_sales(used.clone(), has_volume)?;
+    let orders = orders(used, frame::has(tx, s::ORDER_ID))?;
+    mark_key_accounts(&mut list, orders, key_account_min_deal)?;
+    let sales = day_sales(&daily, &mut list)?;
+    let span = sales
+        .iter()
+        .map(|d| d.day)
+        .min()
+        .zip(sales.iter().map(|d| d.day).max());
+    Ok(Facts {
+        customers: list.into_iter().map(|(c, _)| c).collect(),
+        sales,
+        has_volume,
+        span,
+    })
+}
 
-    // Customers of the table, then any buyer it lacks (counted at company level only), sorted
-    // by id; every transaction gets its customer's index so grouping works on integers.
-    let ids = strings(customers, s::CUSTOMER_ID)?;
-    let districts = strings(customers, s::DISTRICT)?;
-    let stations = strings(customers, s::STATION)?;
-    let managers = strings(customers, s::ACCOUNT_MANAGER)?;
-    let acquired = days(customers, s::ACQUIRED_ON)?;
-    let first = days(customers, s::FIRST_PURCHASE)?;
-    let mut list: Vec<(CustomerFacts, Option<i32>)> = Vec::with_capacity(ids.len());
+/// Customers of the table, then any buyer in `used` it lacks (counted at company level only),
+/// sorted by id, one entry per id.
+fn customer_list(customers: &DataFrame, used: &LazyFrame) -> Result<Vec<Entry>> {
+    let ids = frame::trimmed(customers, s::CUSTOMER_ID)?;
+    let districts = frame::trimmed(customers, s::DISTRICT)?;
+    let stations = frame::trimmed(customers, s::STATION)?;
+    let managers = frame::trimmed(customers, s::ACCOUNT_MANAGER)?;
+    let acquired = frame::days(customers, s::ACQUIRED_ON)?;
+    let first = frame::days(customers, s::FIRST_PURCHASE)?;
+    let mut list: Vec<Entry> = Vec::with_capacity(ids.len());
     for i in 0..ids.len() {
         let Some(id) = ids[i].clone() else { continue };
         let c = CustomerFacts {
@@ -194,7 +177,7 @@ pub fn gather(
         .unique(None, UniqueKeepStrategy::First)
         .collect()?;
     let known: HashSet<&str> = list.iter().map(|(c, _)| c.id.as_str()).collect();
-    let extra: Vec<String> = strings(&buyers, s::CUSTOMER_ID)?
+    let extra: Vec<String> = frame::trimmed(&buyers, s::CUSTOMER_ID)?
         .into_iter()
         .flatten()
         .filter(|id| !known.contains(id.as_str()))
@@ -208,6 +191,12 @@ pub fn gather(
     }));
     list.sort_by(|a, b| a.0.id.cmp(&b.0.id));
     list.dedup_by(|a, b| a.0.id == b.0.id);
+    Ok(list)
+}
+
+/// The transactions with their customer's index in `list` as [`IDX`], so grouping works on
+/// integers.
+fn indexed(used: LazyFrame, list: &[Entry]) -> Result<LazyFrame> {
     let index = DataFrame::new_infer_height(vec![
         Column::new(
             s::CUSTOMER_ID.into(),
@@ -215,63 +204,73 @@ pub fn gather(
         ),
         Column::new(IDX.into(), (0..list.len() as u32).collect::<Vec<u32>>()),
     ])?;
-    let used = used
+    Ok(used
         .with_column(col(s::CUSTOMER_ID).cast(DataType::String))
         .join(
             index.lazy(),
             [col(s::CUSTOMER_ID)],
             [col(s::CUSTOMER_ID)],
             JoinArgs::new(JoinType::Inner),
-        );
+        ))
+}
 
-    // daily = SELECT idx, date, SUM(amount), SUM(quantity) GROUP BY idx, date ORDER BY idx, date
+/// daily = SELECT idx, date, SUM(amount), SUM(quantity) GROUP BY idx, date ORDER BY idx, date
+fn daily_sales(used: LazyFrame, has_volume: bool) -> Result<DataFrame> {
     let mut aggs = vec![fixed_sum(s::AMOUNT)];
     if has_volume {
         aggs.push(fixed_sum(s::QUANTITY));
     }
-    let daily = used
-        .clone()
+    Ok(used
         .group_by([col(IDX), col(s::DATE)])
         .agg(aggs)
         .sort([IDX, s::DATE], SortMultipleOptions::default())
         .collect_with_engine(Engine::Streaming)?
-        .unwrap_single();
+        .unwrap_single())
+}
 
-    // orders: one per order_id (a row without one is its own order); a customer is a key
-    // account from the first day one of its orders reaches the amount.
-    let orders = if has(tx, s::ORDER_ID) {
-        let by_order = used
-            .clone()
-            .filter(col(s::ORDER_ID).is_not_null())
-            .group_by([col(IDX), col(s::ORDER_ID)])
-            .agg([fixed_sum(s::AMOUNT), col(s::DATE).min()])
+/// The orders (idx, amount, date): one per order_id, dated at its first row, and a row
+/// without an order id as an order of its own; every row is an order without order ids.
+fn orders(used: LazyFrame, has_order_id: bool) -> Result<LazyFrame> {
+    if !has_order_id {
+        return Ok(used.select([col(IDX), col(s::AMOUNT), col(s::DATE)]));
+    }
+    let by_order = used
+        .clone()
+        .filter(col(s::ORDER_ID).is_not_null())
+        .group_by([col(IDX), col(s::ORDER_ID)])
+        .agg([fixed_sum(s::AMOUNT), col(s::DATE).min()])
+        .select([col(IDX), col(s::AMOUNT), col(s::DATE)]);
+    let single =
+        used.filter(col(s::ORDER_ID).is_null())
             .select([col(IDX), col(s::AMOUNT), col(s::DATE)]);
-        let single = used.filter(col(s::ORDER_ID).is_null()).select([
-            col(IDX),
-            col(s::AMOUNT),
-            col(s::DATE),
-        ]);
-        concat([by_order, single], UnionArgs::default())?
-    } else {
-        used.select([col(IDX), col(s::AMOUNT), col(s::DATE)])
-    };
+    Ok(concat([by_order, single], UnionArgs::default())?)
+}
+
+/// A customer is a key account from the first day one of its `orders` reaches the amount.
+fn mark_key_accounts(list: &mut [Entry], orders: LazyFrame, min_deal: f64) -> Result<()> {
     let key = orders
-        .filter(col(s::AMOUNT).gt_eq(lit(key_account_min_deal)))
+        .filter(col(s::AMOUNT).gt_eq(lit(min_deal)))
         .group_by([col(IDX)])
         .agg([col(s::DATE).min()])
         .collect_with_engine(Engine::Streaming)?
         .unwrap_single();
     let k_idx: Vec<Option<u32>> = key.column(IDX)?.u32()?.iter().collect();
-    for (i, day) in k_idx.into_iter().zip(days(&key, s::DATE)?) {
+    for (i, day) in k_idx.into_iter().zip(frame::days(&key, s::DATE)?) {
         if let (Some(i), Some(day)) = (i, day) {
             list[i as usize].0.key_since = Some(day);
         }
     }
+    Ok(())
+}
 
+/// The day sales of `daily`; on the way, each customer's first top-up (the first purchase
+/// day of the customer table, else its first day with a sale) and, when it has no
+/// `acquired_on` or first purchase, the day it counts as new.
+fn day_sales(daily: &DataFrame, list: &mut [Entry]) -> Result<Vec<DaySale>> {
     let d_idx: Vec<Option<u32>> = daily.column(IDX)?.u32()?.iter().collect();
-    let d_days = days(&daily, s::DATE)?;
-    let d_amount = floats(&daily, s::AMOUNT)?;
-    let d_qty = floats(&daily, s::QUANTITY)?;
+    let d_days = frame::days(daily, s::DATE)?;
+    let d_amount = frame::f64s(daily, s::AMOUNT)?;
+    let d_qty = frame::f64s(daily, s::QUANTITY)?;
     let mut sales = Vec::with_capacity(daily.height());
     for r in 0..daily.height() {
         let (Some(c), Some(day)) = (d_idx[r], d_days[r]) else {
@@ -280,11 +279,8 @@ pub fn gather(
         let c = c as usize;
         let amount = d_amount[r].unwrap_or(0.0);
         let (cust, first_day) = &mut list[c];
-        if cust.first_topup.is_none() {
-            // the first purchase day from the customer table, else the first day with a sale
-            if first_day.is_none_or(|f| f == day) && amount >= 0.0 {
-                cust.first_topup = Some(amount);
-            }
+        if cust.first_topup.is_none() && first_day.is_none_or(|f| f == day) && amount >= 0.0 {
+            cust.first_topup = Some(amount);
         }
         if cust.new_on.is_none() && amount >= 0.0 {
             cust.new_on = Some(day);
@@ -296,49 +292,14 @@ pub fn gather(
             quantity: d_qty[r].unwrap_or(0.0),
         });
     }
-    let span = sales
-        .iter()
-        .map(|d| d.day)
-        .min()
-        .zip(sales.iter().map(|d| d.day).max());
-    Ok(Facts {
-        customers: list.into_iter().map(|(c, _)| c).collect(),
-        sales,
-        has_volume,
-        span,
-    })
+    Ok(sales)
 }
 
-/// A value in fixed point (1/10,000 units): long sums in integers are exact and independent
-/// of their order.
-pub fn to_fixed(x: f64) -> i64 {
-    (x * FIXED).round() as i64
-}
-
-/// A fixed-point sum back in units.
-pub fn from_fixed(x: i64) -> f64 {
-    x as f64 / FIXED
-}
-
-/// A sum of money or quantity rounded to the fixed-point step of the inputs (1/10,000), so
-/// float noise of long additions never shows in the outputs.
-pub fn tidy(x: f64) -> f64 {
-    (x * FIXED).round() / FIXED
-}
-
-// ---- calendar: days since 1970-01-01 and months as year * 12 + (month - 1) ----
-
-pub fn epoch_days(d: NaiveDate) -> i32 {
-    NaiveDate::from_ymd_opt(1970, 1, 1).map_or(0, |e| (d - e).num_days() as i32)
-}
-
-pub fn date(day: i32) -> NaiveDate {
-    s::date_from_epoch_days(day)
-}
+// ---- calendar: epoch days (see `frame`) and months as year * 12 + (month - 1) ----
 
 /// The month index of a day.
 pub fn month_of(day: i32) -> i32 {
-    let d = date(day);
+    let d = date_of(day);
     d.year() * 12 + d.month0() as i32
 }
 
@@ -366,7 +327,7 @@ pub fn month_end(m: i32) -> i32 {
 
 /// The Sunday that ends the week (Monday to Sunday) holding `day`.
 pub fn week_end(day: i32) -> i32 {
-    day + 6 - date(day).weekday().num_days_from_monday() as i32
+    day + 6 - date_of(day).weekday().num_days_from_monday() as i32
 }
 
 #[cfg(test)]

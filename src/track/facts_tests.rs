@@ -12,11 +12,14 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 fn weeks_end_on_sunday() {
     // 2026-11-23 is a Monday, 2026-11-29 a Sunday.
     for day in 23..=29 {
-        let we = date(week_end(epoch_days(d(2026, 11, day))));
+        let we = date_of(week_end(epoch_days(d(2026, 11, day))));
         assert_eq!(we, d(2026, 11, 29));
         assert_eq!(we.weekday(), Weekday::Sun);
     }
-    assert_eq!(date(week_end(epoch_days(d(2026, 11, 30)))), d(2026, 12, 6));
+    assert_eq!(
+        date_of(week_end(epoch_days(d(2026, 11, 30)))),
+        d(2026, 12, 6)
+    );
 }
 
 #[test]
@@ -24,8 +27,8 @@ fn months_round_trip() {
     let m = month_of(epoch_days(d(2025, 2, 14)));
     assert_eq!(month_label(m), "2025-02");
     assert_eq!(parse_month("2025-02"), Some(m));
-    assert_eq!(date(month_start(m)), d(2025, 2, 1));
-    assert_eq!(date(month_end(m)), d(2025, 2, 28));
+    assert_eq!(date_of(month_start(m)), d(2025, 2, 1));
+    assert_eq!(date_of(month_end(m)), d(2025, 2, 28));
     assert_eq!(month_label(m - 2), "2024-12");
     assert_eq!(parse_month("2025-13"), None);
 }

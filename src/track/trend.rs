@@ -18,10 +18,11 @@ use polars::prelude::*;
 use serde::Serialize;
 
 use super::cols as c;
-use super::facts::{Facts, Level, from_fixed, month_end, month_label, month_of, to_fixed};
+use super::facts::{Facts, Level, month_end, month_label, month_of};
 use super::forecast::{self, Candidate, Method, Smoothing};
 use super::params::{ErrorMetric, TrackValid};
 use crate::error::Result;
+use crate::frame::{from_fixed, to_fixed};
 
 /// Levels with a trend, in output order.
 pub const LEVELS: [Level; 3] = [Level::Company, Level::District, Level::Station];

@@ -17,16 +17,14 @@ use polars::prelude::*;
 
 use super::attainment::{Key, Metric, ratio};
 use super::cols as c;
-use super::facts::{
-    Facts, Level, date, from_fixed, month_end, month_label, month_of, month_start, tidy, to_fixed,
-    week_end,
-};
+use super::facts::{Facts, Level, month_end, month_label, month_of, month_start, week_end};
 use crate::error::Result;
+use crate::frame::{date_of, from_fixed, tidy, to_fixed};
 
 /// One district's sales by day over the span of the data.
 struct Daily {
     first: i32,
-    /// Fixed point (see `facts::to_fixed`).
+    /// Fixed point (see `frame::to_fixed`).
     amount: Vec<i64>,
     quantity: Vec<i64>,
 }
@@ -115,7 +113,7 @@ pub fn frame(f: &Facts, targets: &BTreeMap<Key, f64>) -> Result<Option<DataFrame
                 .copied();
             let days_left = month_end(m) - we;
             col_district.push(*d);
-            col_week.push(date(we));
+            col_week.push(date_of(we));
             sales.push(s);
             volume.push(f.has_volume.then_some(q));
             n_new.push(new_customers.get(&(*d, we)).copied().unwrap_or(0));

@@ -124,7 +124,7 @@ fn last_date(tables: &[ValidTable]) -> Result<Option<NaiveDate>> {
         return Ok(None);
     }
     let days = t.clean.column(schema::DATE)?.cast(&DataType::Int32)?;
-    Ok(days.i32()?.max().map(crate::schema::date_from_epoch_days))
+    Ok(days.i32()?.max().map(crate::frame::date_of))
 }
 
 /// How a contract column of this input is found and labelled.

@@ -10,8 +10,9 @@ use polars::prelude::*;
 
 use super::stage::{Purchases, Summary};
 use crate::error::Result;
+use crate::frame::{date_of, day, epoch_days};
+use crate::schema as s;
 use crate::schema::TimeUnit;
-use crate::schema::{self as s, date_from_epoch_days};
 
 /// Calibration frequencies at or above this are pooled ("7+").
 const POOL: usize = 7;
@@ -26,12 +27,6 @@ pub struct Holdout {
     pub tracking: DataFrame,
 }
 
-fn epoch(d: NaiveDate) -> i32 {
-    NaiveDate::from_ymd_opt(1970, 1, 1)
-        .map(|e| (d - e).num_days() as i32)
-        .unwrap_or(0)
-}
-
 /// Distinct purchase days (amount >= 0) of every customer, as (customer, day) sorted.
 fn purchase_days(tx: &DataFrame, until: NaiveDate) -> Result<Vec<(String, i32)>> {
     let days = tx
@@ -40,11 +35,11 @@ fn purchase_days(tx: &DataFrame, until: NaiveDate) -> Result<Vec<(String, i32)>>
         .filter(
             col(s::AMOUNT)
                 .gt_eq(lit(0.0))
-                .and(col(s::DATE).cast(DataType::Int32).lt_eq(lit(epoch(until)))),
+                .and(day(col(s::DATE)).lt_eq(lit(epoch_days(until)))),
         )
         .select([
             col(s::CUSTOMER_ID).cast(DataType::String),
-            col(s::DATE).cast(DataType::Int32).alias("d"),
+            day(col(s::DATE)).alias("d"),
         ])
         .unique(None, UniqueKeepStrategy::First)
         .sort([s::CUSTOMER_ID, "d"], SortMultipleOptions::default())
@@ -69,16 +64,44 @@ pub fn holdout(
     unit: TimeUnit,
 ) -> Result<Holdout> {
     let days = purchase_days(tx, obs_end)?;
-    let (c0, c1) = (epoch(cal_end), epoch(obs_end));
-    // per customer: first purchase day, holdout purchase days
+    let window = (epoch_days(cal_end), epoch_days(obs_end));
+    let (first, in_holdout) = first_and_holdout(&days, window);
+    let buckets = buckets(cal, model, &in_holdout, window, unit);
+    let actual_total = buckets.values().map(|b| b.1).sum();
+    let predicted_total = buckets.values().map(|b| b.2).sum();
+    Ok(Holdout {
+        by_frequency: by_frequency(&buckets)?,
+        actual_total,
+        predicted_total,
+        tracking: tracking(&days, &first, cal, model, window, unit)?,
+    })
+}
+
+/// Per customer: the first purchase day, and the purchase days in the holdout (c0, c1].
+fn first_and_holdout(
+    days: &[(String, i32)],
+    (c0, c1): (i32, i32),
+) -> (HashMap<&str, i32>, HashMap<&str, f64>) {
     let mut first: HashMap<&str, i32> = HashMap::new();
     let mut in_holdout: HashMap<&str, f64> = HashMap::new();
-    for (id, d) in &days {
+    for (id, d) in days {
         first.entry(id.as_str()).or_insert(*d);
         if *d > c0 && *d <= c1 {
             *in_holdout.entry(id.as_str()).or_default() += 1.0;
         }
     }
+    (first, in_holdout)
+}
+
+/// Per calibration frequency (pooled at [`POOL`]): (customers, actual, predicted) holdout
+/// repeat purchases of the calibration customers.
+fn buckets(
+    cal: &Summary,
+    model: &Purchases,
+    in_holdout: &HashMap<&str, f64>,
+    (c0, c1): (i32, i32),
+    unit: TimeUnit,
+) -> BTreeMap<usize, (f64, f64, f64)> {
     let duration = f64::from(c1 - c0) / unit.days();
     let m = model.model();
     let r = &cal.rfm;
@@ -91,6 +114,11 @@ pub fn holdout(
         b.1 += actual;
         b.2 += predicted;
     }
+    buckets
+}
+
+/// The by-frequency table of the buckets.
+fn by_frequency(buckets: &BTreeMap<usize, (f64, f64, f64)>) -> Result<DataFrame> {
     let label = |k: usize| {
         if k == POOL {
             format!("{POOL}+")
@@ -98,27 +126,35 @@ pub fn holdout(
             k.to_string()
         }
     };
-    let by_frequency = df!(
+    Ok(df!(
         "frequency" => buckets.keys().map(|k| label(*k)).collect::<Vec<_>>(),
         "customers" => buckets.values().map(|b| b.0 as u64).collect::<Vec<_>>(),
         "actual_mean" => buckets.values().map(|b| b.1 / b.0).collect::<Vec<_>>(),
         "predicted_mean" => buckets.values().map(|b| b.2 / b.0).collect::<Vec<_>>(),
         "actual_total" => buckets.values().map(|b| b.1).collect::<Vec<_>>(),
         "predicted_total" => buckets.values().map(|b| b.2).collect::<Vec<_>>(),
-    )?;
-    let actual_total = buckets.values().map(|b| b.1).sum();
-    let predicted_total = buckets.values().map(|b| b.2).sum();
+    )?)
+}
 
-    // Tracking: cumulative repeat purchase days of the calibration cohort, week by week.
+/// Tracking: cumulative repeat purchase days of the calibration cohort (customers of `cal`
+/// whose first purchase is on or before c0), actual and predicted, week by week to c1.
+fn tracking(
+    days: &[(String, i32)],
+    first: &HashMap<&str, i32>,
+    cal: &Summary,
+    model: &Purchases,
+    (c0, c1): (i32, i32),
+    unit: TimeUnit,
+) -> Result<DataFrame> {
     let cohort: HashMap<&str, ()> = cal.ids.iter().map(|i| (i.as_str(), ())).collect();
     let mut repeats: Vec<i32> = Vec::new();
     let mut firsts: BTreeMap<i32, f64> = BTreeMap::new();
-    for (id, f) in &first {
+    for (id, f) in first {
         if cohort.contains_key(id) && *f <= c0 {
             *firsts.entry(*f).or_default() += 1.0;
         }
     }
-    for (id, d) in &days {
+    for (id, d) in days {
         if let Some(f) = first.get(id.as_str())
             && cohort.contains_key(id.as_str())
             && *f <= c0
@@ -134,7 +170,7 @@ pub fn holdout(
     let mut k = 1u32;
     loop {
         let end = w.min(c1);
-        week_end.push(date_from_epoch_days(end));
+        week_end.push(date_of(end));
         week.push(k);
         actual.push(repeats.partition_point(|d| *d <= end) as f64);
         predicted.push(
@@ -149,16 +185,10 @@ pub fn holdout(
         w += 7;
         k += 1;
     }
-    let tracking = df!(
+    Ok(df!(
         "week_end" => week_end,
         "week" => week,
         "actual_cumulative" => actual,
         "predicted_cumulative" => predicted,
-    )?;
-    Ok(Holdout {
-        by_frequency,
-        actual_total,
-        predicted_total,
-        tracking,
-    })
+    )?)
 }
