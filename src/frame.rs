@@ -71,7 +71,17 @@ pub fn fixed_sum(e: Expr) -> Expr {
 
 /// sum(e) over the rows where `cond` holds (0 when none), added in fixed point, in units.
 pub fn fixed_sum_where(cond: Expr, e: Expr) -> Expr {
-    unfixed(when(cond).then(fixed(e)).otherwise(lit(0i64)).sum())
+    unfixed(fixed_total_where(cond, e))
+}
+
+/// sum(e) over the rows where `cond` holds (0 when none), in fixed point (Int64), for a
+/// caller that takes it back to units in Rust with [`from_fixed`].
+///
+/// Why both exist: Polars divides by a literal as a multiplication by its reciprocal, so
+/// [`unfixed`] and [`from_fixed`] can differ in the last bit (68000 x 1e-4 is not 6.8). Each
+/// caller keeps the one its outputs were pinned with.
+pub fn fixed_total_where(cond: Expr, e: Expr) -> Expr {
+    when(cond).then(fixed(e)).otherwise(lit(0i64)).sum()
 }
 
 /// A value in fixed point, for sums walked in Rust (same rounding as [`fixed`]).
@@ -79,7 +89,7 @@ pub fn to_fixed(x: f64) -> i64 {
     (x * FIXED_SCALE).round() as i64
 }
 
-/// A fixed-point sum back in units.
+/// A fixed-point sum back in units (a true division, unlike [`unfixed`]).
 pub fn from_fixed(x: i64) -> f64 {
     x as f64 / FIXED_SCALE
 }

@@ -99,3 +99,23 @@ fn readers_cast_and_read_absent_columns_as_none() -> Result<()> {
     assert_eq!(bools(&df, "zz")?, [None, None, None]);
     Ok(())
 }
+
+#[test]
+fn unfixed_multiplies_by_the_reciprocal_and_from_fixed_divides() -> Result<()> {
+    // pinned: plan sums go back to units in Rust, features and tracking in Polars
+    let df = df!("g" => ["a", "a", "b"], "x" => [6.8, 0.0, 1.0])?;
+    let out = df
+        .lazy()
+        .group_by([col("g")])
+        .agg([
+            fixed_total_where(lit(true), col("x")).alias("total"),
+            fixed_sum(col("x")).alias("sum"),
+        ])
+        .sort(["g"], Default::default())
+        .collect()?;
+    let total = out.column("total")?.i64()?.get(0);
+    assert_eq!(total, Some(68_000));
+    assert_eq!(from_fixed(68_000), 6.8);
+    assert_eq!(f64s(&out, "sum")?[0], Some(68_000.0 * (1.0 / FIXED_SCALE)));
+    Ok(())
+}

@@ -9,7 +9,7 @@ use chrono::{Datelike, Months, NaiveDate};
 use polars::prelude::*;
 
 use crate::error::Result;
-use crate::frame::{bools, day_in, epoch_days, f64s, fixed_sum_where, has, strings};
+use crate::frame::{FIXED_SCALE, bools, day_in, epoch_days, f64s, fixed_total_where, has, strings};
 use crate::schema as s;
 
 /// Churn columns another stage adds to the per-customer table (used when present).
@@ -82,9 +82,10 @@ fn within(as_of: NaiveDate, from: NaiveDate) -> Expr {
     day_in(col("__d"), epoch_days(from), epoch_days(as_of))
 }
 
-/// sum(e) where `cond` holds, in fixed point (order-independent), named `name`.
+/// sum(e) where `cond` holds, in fixed point (order-independent), named `name`; Int64,
+/// taken back to units in Rust.
 fn sum_where(e: Expr, cond: Expr, name: &str) -> Expr {
-    fixed_sum_where(cond, e).alias(name)
+    fixed_total_where(cond, e).alias(name)
 }
 
 fn tx_aggregates(
@@ -130,7 +131,7 @@ fn tx_aggregates(
     let num = |c: &str| -> Result<Vec<f64>> {
         Ok(f64s(&agg, c)?
             .into_iter()
-            .map(|v| v.unwrap_or(0.0))
+            .map(|v| v.unwrap_or(0.0) / FIXED_SCALE)
             .collect())
     };
     let (v12, vp, pa, pq, lr, lv) = (
