@@ -2,7 +2,9 @@
 //! are `[segment]` ([`SegmentParams`], checked once into [`SegmentValid`]); the entry point is
 //! [`segment`].
 pub mod kmeans;
+mod matrix;
 pub mod metrics;
+mod names;
 pub mod output;
 pub mod params;
 pub mod profile;

@@ -1,4 +1,5 @@
 use super::*;
+use std::collections::BTreeSet;
 
 type TestResult = std::result::Result<(), Box<dyn std::error::Error>>;
 
@@ -268,25 +269,6 @@ fn names_are_unique_within_a_run() -> TestResult {
     assert_eq!(distinct.len(), 4, "{names:?}");
     assert_eq!(names[1], "Mid-value accounts (2)");
     Ok(())
-}
-
-#[test]
-fn alike_names_get_the_first_word_that_tells_them_apart() {
-    let lost = |value| {
-        [
-            Some(value),
-            Some("occasional"),
-            Some("lost"),
-            None,
-            Some("established"),
-        ]
-    };
-    let got = unique_names(&[lost("mid-value"), lost("low-value")], &BTreeSet::new());
-    assert_eq!(got, ["Lost (mid-value)", "Lost (low-value)"]);
-    // alike in every word: numbered, and never equal to a name already taken
-    let taken = BTreeSet::from(["Lost".to_string()]);
-    let got = unique_names(&[lost("low-value"), lost("low-value")], &taken);
-    assert_eq!(got, ["Lost (2)", "Lost (3)"]);
 }
 
 #[test]
