@@ -141,21 +141,7 @@ pub fn key_accounts(
     churn: bool,
 ) -> Result<DataFrame> {
     let k = &p.key_accounts;
-    let mut stats: BTreeMap<&str, DealStats> = BTreeMap::new();
-    for d in deals {
-        let Some(c) = d.customer_id.as_deref() else {
-            continue;
-        };
-        let st = stats.entry(c).or_default();
-        if d.stage != "lost" {
-            st.max_deal = Some(st.max_deal.map_or(d.amount, |m: f64| m.max(d.amount)));
-        }
-        if d.is_open(k) {
-            st.open += 1;
-            st.open_amount += d.amount;
-            st.stalled += u32::from(d.stall(k, as_of).is_some());
-        }
-    }
+    let stats = deal_stats(deals, k, as_of);
     let by_id: HashMap<&str, &Account> = accounts.iter().map(|a| (a.id.as_str(), a)).collect();
     let none = Account::default();
     // every customer of the table plus prospects known only from deals
@@ -179,37 +165,85 @@ pub fn key_accounts(
             ("largest_order", order)
         };
         if let Some(t) = tier(amount, k) {
-            rows.push((id, a, st, t, basis, amount));
+            rows.push(KeyRow {
+                id,
+                account: a,
+                stats: st,
+                tier: t,
+                basis,
+                amount,
+            });
         }
     }
     rows.sort_by(|x, y| {
-        tier_rank(y.3)
-            .cmp(&tier_rank(x.3))
-            .then(y.5.total_cmp(&x.5))
-            .then(x.0.cmp(y.0))
+        tier_rank(y.tier)
+            .cmp(&tier_rank(x.tier))
+            .then(y.amount.total_cmp(&x.amount))
+            .then(x.id.cmp(y.id))
     });
+    key_frame(&rows, churn)
+}
+
+/// Per customer id of the deals: the largest intended deal (lost deals excluded) and the
+/// count, amount and stalled count of its open deals.
+fn deal_stats<'a>(
+    deals: &'a [Deal],
+    k: &KeyAccountParams,
+    as_of: NaiveDate,
+) -> BTreeMap<&'a str, DealStats> {
+    let mut stats: BTreeMap<&str, DealStats> = BTreeMap::new();
+    for d in deals {
+        let Some(c) = d.customer_id.as_deref() else {
+            continue;
+        };
+        let st = stats.entry(c).or_default();
+        if d.stage != "lost" {
+            st.max_deal = Some(st.max_deal.map_or(d.amount, |m: f64| m.max(d.amount)));
+        }
+        if d.is_open(k) {
+            st.open += 1;
+            st.open_amount += d.amount;
+            st.stalled += u32::from(d.stall(k, as_of).is_some());
+        }
+    }
+    stats
+}
+
+/// One key account: its id, account (empty for a prospect known only from deals), deal
+/// statistics, tier, and the basis and amount that gave the tier.
+struct KeyRow<'a> {
+    id: &'a str,
+    account: &'a Account,
+    stats: DealStats,
+    tier: &'a str,
+    basis: &'static str,
+    amount: f64,
+}
+
+/// The key-account table of sorted rows; `churn_risk` last when the table has churn scores.
+fn key_frame(rows: &[KeyRow], churn: bool) -> Result<DataFrame> {
     let mut df = df![
-        s::CUSTOMER_ID => rows.iter().map(|r| r.0).collect::<Vec<_>>(),
-        s::NAME => rows.iter().map(|r| r.1.name.clone()).collect::<Vec<_>>(),
-        TIER => rows.iter().map(|r| r.3).collect::<Vec<_>>(),
-        s::LARGEST_ORDER => rows.iter().map(|r| r.1.largest_order).collect::<Vec<_>>(),
-        MAX_INTENDED_DEAL => rows.iter().map(|r| r.2.max_deal).collect::<Vec<_>>(),
-        BASIS => rows.iter().map(|r| r.4).collect::<Vec<_>>(),
-        s::CUSTOMER_TYPE => rows.iter().map(|r| r.1.customer_type.clone()).collect::<Vec<_>>(),
-        s::DISTRICT => rows.iter().map(|r| r.1.district.clone()).collect::<Vec<_>>(),
-        s::STATION => rows.iter().map(|r| r.1.station.clone()).collect::<Vec<_>>(),
-        s::ACCOUNT_MANAGER => rows.iter().map(|r| r.1.manager.clone()).collect::<Vec<_>>(),
-        s::CREDIT_GRADE => rows.iter().map(|r| r.1.grade.clone()).collect::<Vec<_>>(),
-        s::REVENUE_LAST_12M => rows.iter().map(|r| r.1.revenue_12m).collect::<Vec<_>>(),
-        OPEN_DEALS => rows.iter().map(|r| r.2.open).collect::<Vec<_>>(),
-        OPEN_AMOUNT => rows.iter().map(|r| r.2.open_amount).collect::<Vec<_>>(),
-        STALLED_DEALS => rows.iter().map(|r| r.2.stalled).collect::<Vec<_>>(),
+        s::CUSTOMER_ID => rows.iter().map(|r| r.id).collect::<Vec<_>>(),
+        s::NAME => rows.iter().map(|r| r.account.name.clone()).collect::<Vec<_>>(),
+        TIER => rows.iter().map(|r| r.tier).collect::<Vec<_>>(),
+        s::LARGEST_ORDER => rows.iter().map(|r| r.account.largest_order).collect::<Vec<_>>(),
+        MAX_INTENDED_DEAL => rows.iter().map(|r| r.stats.max_deal).collect::<Vec<_>>(),
+        BASIS => rows.iter().map(|r| r.basis).collect::<Vec<_>>(),
+        s::CUSTOMER_TYPE => rows.iter().map(|r| r.account.customer_type.clone()).collect::<Vec<_>>(),
+        s::DISTRICT => rows.iter().map(|r| r.account.district.clone()).collect::<Vec<_>>(),
+        s::STATION => rows.iter().map(|r| r.account.station.clone()).collect::<Vec<_>>(),
+        s::ACCOUNT_MANAGER => rows.iter().map(|r| r.account.manager.clone()).collect::<Vec<_>>(),
+        s::CREDIT_GRADE => rows.iter().map(|r| r.account.grade.clone()).collect::<Vec<_>>(),
+        s::REVENUE_LAST_12M => rows.iter().map(|r| r.account.revenue_12m).collect::<Vec<_>>(),
+        OPEN_DEALS => rows.iter().map(|r| r.stats.open).collect::<Vec<_>>(),
+        OPEN_AMOUNT => rows.iter().map(|r| r.stats.open_amount).collect::<Vec<_>>(),
+        STALLED_DEALS => rows.iter().map(|r| r.stats.stalled).collect::<Vec<_>>(),
     ]?;
     if churn {
         df.with_column(Column::new(
             data::CHURN_RISK.into(),
             rows.iter()
-                .map(|r| r.1.churn_risk.clone())
+                .map(|r| r.account.churn_risk.clone())
                 .collect::<Vec<_>>(),
         ))?;
     }

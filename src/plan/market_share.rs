@@ -234,37 +234,99 @@ pub fn market_share(
     p: &PlanValid,
 ) -> Result<(DataFrame, MarketShareSummary)> {
     let m = &p.market_share;
-    let fc: Vec<f64> = accounts.iter().map(|a| forecast(a, m)).collect();
-    let why: Vec<Vec<String>> = accounts.iter().map(|a| reasons(a, p)).collect();
-    let eligible: Vec<usize> = (0..accounts.len()).filter(|&i| why[i].is_empty()).collect();
-    let max_fc = eligible.iter().map(|&i| fc[i]).fold(0.0, f64::max);
-    let sc: Vec<Option<f64>> = (0..accounts.len())
-        .map(|i| {
-            why[i]
-                .is_empty()
-                .then(|| score(&accounts[i], fc[i], max_fc, p))
-        })
-        .collect();
-    let mut order = eligible.clone();
-    order.sort_by(|&x, &y| {
-        sc[y]
-            .unwrap_or(0.0)
-            .total_cmp(&sc[x].unwrap_or(0.0))
-            .then(fc[y].total_cmp(&fc[x]))
-            .then(accounts[x].id.cmp(&accounts[y].id))
-    });
+    let mut a = Assessment::of(accounts, p);
+    let order = a.ranked(accounts);
     let per_cap = milli(m.max_customer_share * m.capacity);
     let total = milli(m.cap_share_max * m.capacity);
-    let demand: Vec<i64> = order.iter().map(|&i| milli(fc[i])).collect();
+    let demand: Vec<i64> = order.iter().map(|&i| milli(a.fc[i])).collect();
     let alloc = allocate(&demand, per_cap, total);
-    let mut rank = vec![None; accounts.len()];
-    let mut given = vec![(0i64, Binding::NotEligible); accounts.len()];
-    for (r, (&i, a)) in order.iter().zip(alloc).enumerate() {
-        rank[i] = Some(r as u32 + 1);
-        given[i] = a;
+    for (r, (&i, g)) in order.iter().zip(alloc).enumerate() {
+        a.rank[i] = Some(r as u32 + 1);
+        a.given[i] = g;
     }
-    // rows: ranked first, then the ineligible by volume (largest first), then id
-    let mut rows: Vec<usize> = order.clone();
+    let rows = row_order(accounts, order, &a.rank);
+    let allocated = a.given.iter().map(|g| g.0).sum::<i64>() as f64 / MILLI;
+    let eligible_demand = demand.iter().map(|d| d.min(&per_cap)).sum::<i64>() as f64 / MILLI;
+    let selected = a.given.iter().filter(|g| g.0 > 0).count();
+    let eligible = a.why.iter().filter(|w| w.is_empty()).count();
+    let mut notes = Vec::new();
+    let floor = m.cap_share_min * m.capacity;
+    if eligible_demand < floor {
+        notes.push(format!(
+            "market share: eligible demand {eligible_demand:.0} is short of cap_share_min {} x capacity {} = {floor:.0}; {} customers are eligible",
+            m.cap_share_min, m.capacity, eligible
+        ));
+    }
+    let df = to_frame(accounts, &rows, &a, m, eligible_demand)?;
+    Ok((
+        df,
+        MarketShareSummary {
+            eligible,
+            selected,
+            allocated,
+            eligible_demand,
+            notes,
+        },
+    ))
+}
+
+/// Per account (in input order): forecast, reasons it is not eligible (empty: eligible),
+/// score (eligible only), and after allocation its rank and allocation.
+struct Assessment {
+    fc: Vec<f64>,
+    why: Vec<Vec<String>>,
+    sc: Vec<Option<f64>>,
+    rank: Vec<Option<u32>>,
+    given: Vec<(i64, Binding)>,
+}
+
+impl Assessment {
+    /// Forecasts, eligibility and scores (the volume part relative to the largest eligible
+    /// forecast); nothing allocated yet.
+    fn of(accounts: &[Account], p: &PlanValid) -> Assessment {
+        let m = &p.market_share;
+        let fc: Vec<f64> = accounts.iter().map(|a| forecast(a, m)).collect();
+        let why: Vec<Vec<String>> = accounts.iter().map(|a| reasons(a, p)).collect();
+        let max_fc = (0..accounts.len())
+            .filter(|&i| why[i].is_empty())
+            .map(|i| fc[i])
+            .fold(0.0, f64::max);
+        let sc: Vec<Option<f64>> = (0..accounts.len())
+            .map(|i| {
+                why[i]
+                    .is_empty()
+                    .then(|| score(&accounts[i], fc[i], max_fc, p))
+            })
+            .collect();
+        Assessment {
+            fc,
+            why,
+            sc,
+            rank: vec![None; accounts.len()],
+            given: vec![(0i64, Binding::NotEligible); accounts.len()],
+        }
+    }
+
+    /// The eligible accounts by score, then forecast (largest first), then id.
+    fn ranked(&self, accounts: &[Account]) -> Vec<usize> {
+        let (sc, fc) = (&self.sc, &self.fc);
+        let mut order: Vec<usize> = (0..accounts.len())
+            .filter(|&i| self.why[i].is_empty())
+            .collect();
+        order.sort_by(|&x, &y| {
+            sc[y]
+                .unwrap_or(0.0)
+                .total_cmp(&sc[x].unwrap_or(0.0))
+                .then(fc[y].total_cmp(&fc[x]))
+                .then(accounts[x].id.cmp(&accounts[y].id))
+        });
+        order
+    }
+}
+
+/// The output rows: ranked first, then the unranked by volume (largest first), then id.
+fn row_order(accounts: &[Account], ranked: Vec<usize>, rank: &[Option<u32>]) -> Vec<usize> {
+    let mut rows = ranked;
     let mut rest: Vec<usize> = (0..accounts.len()).filter(|&i| rank[i].is_none()).collect();
     rest.sort_by(|&x, &y| {
         accounts[y]
@@ -273,27 +335,27 @@ pub fn market_share(
             .then(accounts[x].id.cmp(&accounts[y].id))
     });
     rows.extend(rest);
+    rows
+}
 
-    let allocated = given.iter().map(|g| g.0).sum::<i64>() as f64 / MILLI;
-    let eligible_demand = demand.iter().map(|d| d.min(&per_cap)).sum::<i64>() as f64 / MILLI;
-    let selected = given.iter().filter(|g| g.0 > 0).count();
-    let mut notes = Vec::new();
+/// The market-share table of `rows` (indices into `accounts`), with the negotiation limits
+/// of the selected and the capacity figures on every row.
+fn to_frame(
+    accounts: &[Account],
+    rows: &[usize],
+    a: &Assessment,
+    m: &MarketShareParams,
+    eligible_demand: f64,
+) -> Result<DataFrame> {
+    let (why, sc, rank, fc, given) = (&a.why, &a.sc, &a.rank, &a.fc, &a.given);
     let floor = m.cap_share_min * m.capacity;
-    if eligible_demand < floor {
-        notes.push(format!(
-            "market share: eligible demand {eligible_demand:.0} is short of cap_share_min {} x capacity {} = {floor:.0}; {} customers are eligible",
-            m.cap_share_min,
-            m.capacity,
-            eligible.len()
-        ));
-    }
     let lim: Vec<Option<(Option<f64>, f64, u32)>> = accounts
         .iter()
-        .zip(&given)
+        .zip(given)
         .map(|(a, g)| (g.0 > 0).then(|| limits(a, m)))
         .collect();
     let pick = |i: &usize| &accounts[*i];
-    let df = df![
+    Ok(df![
         s::CUSTOMER_ID => rows.iter().map(|i| pick(i).id.clone()).collect::<Vec<_>>(),
         s::NAME => rows.iter().map(|i| pick(i).name.clone()).collect::<Vec<_>>(),
         s::CUSTOMER_TYPE => rows.iter().map(|i| pick(i).customer_type.clone()).collect::<Vec<_>>(),
@@ -321,17 +383,7 @@ pub fn market_share(
         CAP_MAX_VOLUME => vec![m.cap_share_max * m.capacity; rows.len()],
         ELIGIBLE_DEMAND => vec![eligible_demand; rows.len()],
         DEMAND_SHORT_OF_MIN => vec![eligible_demand < floor; rows.len()],
-    ]?;
-    Ok((
-        df,
-        MarketShareSummary {
-            eligible: eligible.len(),
-            selected,
-            allocated,
-            eligible_demand,
-            notes,
-        },
-    ))
+    ]?)
 }
 
 #[cfg(test)]

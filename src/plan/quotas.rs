@@ -107,6 +107,9 @@ pub fn target_from_table(
 
 type Key = (String, String, String);
 
+/// The organisation as quota units, bottom-up: district → station → (manager, leaf unit).
+type Tree = BTreeMap<String, BTreeMap<String, Vec<(String, Child)>>>;
+
 /// The quota table: company, districts, stations, managers; sorted by level, parent, unit.
 pub fn quotas(
     accounts: &[Account],
@@ -115,7 +118,44 @@ pub fn quotas(
     source: TargetSource,
 ) -> Result<DataFrame> {
     let q = &p.quotas;
-    // sums in customer-id order, so the input order never changes a digit
+    let tree = tree(leaf_sums(accounts, q), q);
+    let districts: Vec<(&String, Child)> = tree
+        .iter()
+        .map(|(d, sts)| (d, district_node(sts, q)))
+        .collect();
+    let company = Child::over(
+        &districts.iter().map(|d| d.1.clone()).collect::<Vec<_>>(),
+        q,
+    );
+    let total = company_total(&company, source, q);
+    let mut rows: Vec<Row> = vec![Row {
+        level: "company",
+        unit: "company".into(),
+        parent: None,
+        child: company,
+        quota: total,
+        bound: None,
+    }];
+    rows.extend(split_down(&tree, districts, total, q)?);
+    let order = |l: &str| {
+        ["company", "district", "station", "account_manager"]
+            .iter()
+            .position(|x| *x == l)
+            .unwrap_or(4)
+    };
+    rows.sort_by(|a, b| {
+        order(a.level)
+            .cmp(&order(b.level))
+            .then(a.parent.cmp(&b.parent))
+            .then(a.unit.cmp(&b.unit))
+    });
+    let label = Periods::label(periods.next_start, periods.months);
+    to_frame(&rows, q, label, source)
+}
+
+/// Per leaf (district, station, manager): last period's actual and the potential, summed
+/// in customer-id order so the input order never changes a digit.
+fn leaf_sums(accounts: &[Account], q: &QuotaParams) -> BTreeMap<Key, (f64, f64)> {
     let mut accounts: Vec<&Account> = accounts.iter().collect();
     accounts.sort_by(|a, b| a.id.cmp(&b.id));
     let (amt, qty): (f64, f64) = accounts
@@ -123,7 +163,6 @@ pub fn quotas(
         .filter_map(|a| a.avg_price.map(|pr| (pr * a.volume_12m, a.volume_12m)))
         .fold((0.0, 0.0), |s, x| (s.0 + x.0, s.1 + x.1));
     let company_price = (qty > 0.0).then(|| amt / qty);
-    // leaves: (district, station, manager) → last period and potential
     let mut sums: BTreeMap<Key, (f64, f64)> = BTreeMap::new();
     for a in accounts {
         let key = (
@@ -138,8 +177,11 @@ pub fn quotas(
         };
         c.1 += potential(a, q, company_price);
     }
-    // the tree, bottom-up: district → station → manager
-    type Tree = BTreeMap<String, BTreeMap<String, Vec<(String, Child)>>>;
+    sums
+}
+
+/// The leaves as a tree of quota units.
+fn tree(sums: BTreeMap<Key, (f64, f64)>, q: &QuotaParams) -> Tree {
     let mut tree: Tree = BTreeMap::new();
     for ((d, st, m), (last, pot)) in sums {
         tree.entry(d)
@@ -148,47 +190,54 @@ pub fn quotas(
             .or_default()
             .push((m, Child::new(last, pot, q)));
     }
-    let station_node = |ms: &Vec<(String, Child)>| {
-        Child::over(&ms.iter().map(|m| m.1.clone()).collect::<Vec<_>>(), q)
-    };
-    let district_node = |sts: &BTreeMap<String, Vec<(String, Child)>>| {
-        Child::over(&sts.values().map(station_node).collect::<Vec<_>>(), q)
-    };
-    let districts: Vec<(&String, Child)> = tree
-        .iter()
-        .map(|(d, sts)| (d, district_node(sts)))
-        .collect();
-    let company = Child::over(
-        &districts.iter().map(|d| d.1.clone()).collect::<Vec<_>>(),
+    tree
+}
+
+/// A station as one unit over its managers.
+fn station_node(ms: &[(String, Child)], q: &QuotaParams) -> Child {
+    Child::over(&ms.iter().map(|m| m.1.clone()).collect::<Vec<_>>(), q)
+}
+
+/// A district as one unit over its stations.
+fn district_node(sts: &BTreeMap<String, Vec<(String, Child)>>, q: &QuotaParams) -> Child {
+    Child::over(
+        &sts.values()
+            .map(|ms| station_node(ms, q))
+            .collect::<Vec<_>>(),
         q,
-    );
-    let u = q.rounding_unit;
+    )
+}
+
+/// The company target in rounding units: from the source, or last period x (1 + growth)
+/// brought inside what the units can sum to (only rounding can push it outside).
+fn company_total(company: &Child, source: TargetSource, q: &QuotaParams) -> i64 {
     let target = match source {
         TargetSource::Config(t) | TargetSource::Targets(t) => t,
         TargetSource::Growth => company.last.max(0.0) * (1.0 + q.growth),
     };
-    let mut total = (target / u).round() as i64;
+    let total = (target / q.rounding_unit).round() as i64;
     if source == TargetSource::Growth {
-        // growth lies inside the bounds (checked), so only rounding can push the derived
-        // target outside what the units can sum to: bring it back
-        total = total.clamp(company.lo, company.hi);
+        total.clamp(company.lo, company.hi)
+    } else {
+        total
     }
-    let label = Periods::label(periods.next_start, periods.months);
+}
 
-    let mut rows: Vec<Row> = vec![Row {
-        level: "company",
-        unit: "company".into(),
-        parent: None,
-        child: company,
-        quota: total,
-        bound: None,
-    }];
+/// The company's `total` split to the districts, each district's to its stations and each
+/// station's to its managers: one row per unit.
+fn split_down(
+    tree: &Tree,
+    districts: Vec<(&String, Child)>,
+    total: i64,
+    q: &QuotaParams,
+) -> Result<Vec<Row>> {
+    let mut rows = Vec::new();
     let kids: Vec<Child> = districts.iter().map(|d| d.1.clone()).collect();
     let dq = split(total, &kids, q, "company")?;
     for ((d, c), (qi, b)) in districts.into_iter().zip(dq) {
         rows.push(Row::unit("district", d.clone(), "company".into(), c, qi, b));
         let sts = tree.get(d).cloned().unwrap_or_default();
-        let kids: Vec<Child> = sts.values().map(station_node).collect();
+        let kids: Vec<Child> = sts.values().map(|ms| station_node(ms, q)).collect();
         let sq = split(qi, &kids, q, &format!("district {d}"))?;
         for (((st, ms), c), (si, b)) in sts.iter().zip(kids).zip(sq) {
             rows.push(Row::unit("station", st.clone(), d.clone(), c, si, b));
@@ -206,18 +255,17 @@ pub fn quotas(
             }
         }
     }
-    let order = |l: &str| {
-        ["company", "district", "station", "account_manager"]
-            .iter()
-            .position(|x| *x == l)
-            .unwrap_or(4)
-    };
-    rows.sort_by(|a, b| {
-        order(a.level)
-            .cmp(&order(b.level))
-            .then(a.parent.cmp(&b.parent))
-            .then(a.unit.cmp(&b.unit))
-    });
+    Ok(rows)
+}
+
+/// The rows as the quota table, amounts back in units of the metric.
+fn to_frame(
+    rows: &[Row],
+    q: &QuotaParams,
+    label: String,
+    source: TargetSource,
+) -> Result<DataFrame> {
+    let u = q.rounding_unit;
     let quota: Vec<f64> = rows.iter().map(|r| r.quota as f64 * u).collect();
     Ok(df![
         LEVEL => rows.iter().map(|r| r.level).collect::<Vec<_>>(),

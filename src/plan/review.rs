@@ -14,7 +14,7 @@ use polars::prelude::*;
 
 use super::data::{Account, UNASSIGNED};
 use super::key_accounts::{DAYS_STALLED, Deal, STALL_REASON};
-use super::params::PlanValid;
+use super::params::{KeyAccountParams, PlanValid};
 use crate::error::Result;
 use crate::schema as s;
 
@@ -50,9 +50,26 @@ pub fn review_pack(
     p: &PlanValid,
     as_of: NaiveDate,
 ) -> Result<DataFrame> {
-    let k = &p.key_accounts;
+    let mut rows = deal_rows(accounts, deals, &p.key_accounts, as_of);
+    rows.extend(churn_rows(accounts, &p.key_accounts));
+    sort_rows(&mut rows);
+    to_frame(&rows)
+}
+
+/// (district, station, owner) of a deal: its owner, else its account's manager; the
+/// account's district and station.
+type Team = (String, String, String);
+
+/// The deal sections: key-account deals in difficulty (section 0) and the count and amount
+/// of deals per team and stage (section 1).
+fn deal_rows(
+    accounts: &[Account],
+    deals: &[Deal],
+    k: &KeyAccountParams,
+    as_of: NaiveDate,
+) -> Vec<Row> {
     let by_id: HashMap<&str, &Account> = accounts.iter().map(|a| (a.id.as_str(), a)).collect();
-    let team = |d: &Deal| -> (String, String, String) {
+    let team = |d: &Deal| -> Team {
         let a = d.customer_id.as_deref().and_then(|c| by_id.get(c));
         let owner = d
             .owner
@@ -77,26 +94,9 @@ pub fn review_pack(
             .or_default();
         e.0 += 1;
         e.1 += d.amount;
-        let a = d.customer_id.as_deref().and_then(|c| by_id.get(c));
-        let key = d.amount >= k.key_account_min_deal
-            || a.and_then(|a| a.largest_order)
-                .is_some_and(|o| o >= k.key_account_min_deal);
-        if let (true, Some(st)) = (key, d.stall(k, as_of)) {
-            rows.push(Row {
-                district,
-                station,
-                owner,
-                section: 0,
-                stage: Some(d.stage.clone()),
-                amount: Some(d.amount),
-                deal: Some(d.clone()),
-                customer_id: d.customer_id.clone(),
-                name: a.and_then(|a| a.name.clone()),
-                days_stalled: st.days_stalled,
-                reason: Some(st.reason),
-                escalated: Some(d.amount >= k.escalation_min_deal),
-                ..Row::default()
-            });
+        let a = d.customer_id.as_deref().and_then(|c| by_id.get(c)).copied();
+        if let Some(row) = in_difficulty(d, a, (district, station, owner), k, as_of) {
+            rows.push(row);
         }
     }
     for ((district, station, owner, stage), (n, amount)) in by_stage {
@@ -115,22 +115,65 @@ pub fn review_pack(
             ..Row::default()
         });
     }
-    for a in accounts {
-        if a.churn_risk.as_deref() == Some(k.churn_risk_level.as_str()) {
-            rows.push(Row {
-                district: a.district().into(),
-                station: a.station().into(),
-                owner: a.manager().into(),
-                section: 2,
-                amount: a.revenue_at_risk.or(Some(a.revenue_12m)),
-                customer_id: Some(a.id.clone()),
-                name: a.name.clone(),
-                churn_probability: a.churn_probability,
-                revenue_at_risk: a.revenue_at_risk,
-                ..Row::default()
-            });
-        }
+    rows
+}
+
+/// The section-0 row of a deal of a key account (the deal, or the account's largest order,
+/// at or above `key_account_min_deal`) that is stalled; `None` otherwise.
+fn in_difficulty(
+    d: &Deal,
+    a: Option<&Account>,
+    (district, station, owner): Team,
+    k: &KeyAccountParams,
+    as_of: NaiveDate,
+) -> Option<Row> {
+    let key = d.amount >= k.key_account_min_deal
+        || a.and_then(|a| a.largest_order)
+            .is_some_and(|o| o >= k.key_account_min_deal);
+    if !key {
+        return None;
     }
+    let st = d.stall(k, as_of)?;
+    Some(Row {
+        district,
+        station,
+        owner,
+        section: 0,
+        stage: Some(d.stage.clone()),
+        amount: Some(d.amount),
+        deal: Some(d.clone()),
+        customer_id: d.customer_id.clone(),
+        name: a.and_then(|a| a.name.clone()),
+        days_stalled: st.days_stalled,
+        reason: Some(st.reason),
+        escalated: Some(d.amount >= k.escalation_min_deal),
+        ..Row::default()
+    })
+}
+
+/// Section 2: the accounts at the churn risk level of the review, by their manager.
+fn churn_rows(accounts: &[Account], k: &KeyAccountParams) -> Vec<Row> {
+    accounts
+        .iter()
+        .filter(|a| a.churn_risk.as_deref() == Some(k.churn_risk_level.as_str()))
+        .map(|a| Row {
+            district: a.district().into(),
+            station: a.station().into(),
+            owner: a.manager().into(),
+            section: 2,
+            amount: a.revenue_at_risk.or(Some(a.revenue_12m)),
+            customer_id: Some(a.id.clone()),
+            name: a.name.clone(),
+            churn_probability: a.churn_probability,
+            revenue_at_risk: a.revenue_at_risk,
+            ..Row::default()
+        })
+        .collect()
+}
+
+/// By district, station, owner, section; then amount, largest first (not in section 1, which
+/// keeps stage order); then customer and deal id.
+fn sort_rows(rows: &mut [Row]) {
     rows.sort_by(|x, y| {
         (&x.district, &x.station, &x.owner, x.section)
             .cmp(&(&y.district, &y.station, &y.owner, y.section))
@@ -147,6 +190,10 @@ pub fn review_pack(
                     .cmp(&y.deal.as_ref().map(|d| &d.id)),
             )
     });
+}
+
+/// The rows as the review-pack table.
+fn to_frame(rows: &[Row]) -> Result<DataFrame> {
     let deal_field = |f: fn(&Deal) -> Option<String>| -> Vec<Option<String>> {
         rows.iter().map(|r| r.deal.as_ref().and_then(f)).collect()
     };

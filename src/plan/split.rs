@@ -94,6 +94,36 @@ pub fn split(
         return Ok(vec![]);
     }
     let b: Vec<(i64, i64)> = children.iter().map(|c| (c.lo, c.hi)).collect();
+    feasible(total, &b, q, parent)?;
+    let (w, max_w) = weights(children);
+    let (lo, hi): (Vec<f64>, Vec<f64>) = b.iter().map(|&(l, h)| (l as f64, h as f64)).unzip();
+    let z = level(&w, max_w, &lo, &hi, total as f64);
+    let x: Vec<f64> = w
+        .iter()
+        .zip(lo.iter().zip(&hi))
+        .map(|(wi, (l, h))| (z * wi).clamp(*l, *h))
+        .collect();
+    let q_int = largest_remainder(&x, &b, total, parent)?;
+    Ok(q_int
+        .iter()
+        .enumerate()
+        .map(|(i, &qi)| {
+            let want = z * w[i];
+            let bound = if qi == b[i].0 && want < lo[i] {
+                Bound::MaxDecrease
+            } else if qi == b[i].1 && want > hi[i] {
+                Bound::MaxIncrease
+            } else {
+                Bound::None
+            };
+            (qi, bound)
+        })
+        .collect())
+}
+
+/// `total` must lie between the sums of the children's lower and upper bounds `b`; outside,
+/// [`Error::Infeasible`] names the setting that blocks it.
+fn feasible(total: i64, b: &[(i64, i64)], q: &QuotaParams, parent: &str) -> Result<()> {
     let sum_lo: i64 = b.iter().map(|x| x.0).sum();
     let sum_hi: i64 = b.iter().map(|x| x.1).fold(0i64, |a, h| a.saturating_add(h));
     let u = q.rounding_unit;
@@ -119,8 +149,12 @@ pub fn split(
             ),
         });
     }
-    // weights: potential, else last period, else equal; a tiny floor lets zero-weight units
-    // take what the others cannot
+    Ok(())
+}
+
+/// The children's weights: potential, else last period, else equal; a tiny floor lets
+/// zero-weight units take what the others cannot. Also the largest weight before the floor.
+fn weights(children: &[Child]) -> (Vec<f64>, f64) {
     let pot: f64 = children.iter().map(|c| c.potential.max(0.0)).sum();
     let last: f64 = children.iter().map(|c| c.last.max(0.0)).sum();
     let raw: Vec<f64> = children
@@ -136,12 +170,15 @@ pub fn split(
         })
         .collect();
     let max_w = raw.iter().copied().fold(0.0, f64::max);
-    let w: Vec<f64> = raw.iter().map(|x| x + max_w * 1e-12).collect();
-    let (lo, hi): (Vec<f64>, Vec<f64>) = b.iter().map(|&(l, h)| (l as f64, h as f64)).unzip();
-    let target = total as f64;
+    (raw.iter().map(|x| x + max_w * 1e-12).collect(), max_w)
+}
+
+/// The level z at which sum(clamp(z x w, lo, hi)) reaches `target`: from 1 / `max_w`
+/// doubled until it does, then bisected (the upper end of the last interval).
+fn level(w: &[f64], max_w: f64, lo: &[f64], hi: &[f64], target: f64) -> f64 {
     let fill = |lambda: f64| -> f64 {
         w.iter()
-            .zip(lo.iter().zip(&hi))
+            .zip(lo.iter().zip(hi))
             .map(|(wi, (l, h))| (lambda * wi).clamp(*l, *h))
             .sum()
     };
@@ -159,19 +196,19 @@ pub fn split(
             z = mid;
         }
     }
-    let x: Vec<f64> = w
-        .iter()
-        .zip(lo.iter().zip(&hi))
-        .map(|(wi, (l, h))| (z * wi).clamp(*l, *h))
-        .collect();
-    // largest remainder inside the integer bounds
+    z
+}
+
+/// Whole units summing to `total`: each share `x` rounded down within its bounds `b`, then
+/// the units left placed one at a time by largest remainder inside the bounds.
+fn largest_remainder(x: &[f64], b: &[(i64, i64)], total: i64, parent: &str) -> Result<Vec<i64>> {
     let mut q_int: Vec<i64> = x
         .iter()
-        .zip(&b)
+        .zip(b)
         .map(|(xi, (l, h))| (xi.floor() as i64).clamp(*l, *h))
         .collect();
     let mut left = total - q_int.iter().sum::<i64>();
-    let mut idx: Vec<usize> = (0..children.len()).collect();
+    let mut idx: Vec<usize> = (0..x.len()).collect();
     while left != 0 {
         let step = left.signum();
         let rem = |i: usize| x[i] - q_int[i] as f64;
@@ -202,19 +239,5 @@ pub fn split(
             )));
         }
     }
-    Ok(q_int
-        .iter()
-        .enumerate()
-        .map(|(i, &qi)| {
-            let want = z * w[i];
-            let bound = if qi == b[i].0 && want < lo[i] {
-                Bound::MaxDecrease
-            } else if qi == b[i].1 && want > hi[i] {
-                Bound::MaxIncrease
-            } else {
-                Bound::None
-            };
-            (qi, bound)
-        })
-        .collect())
+    Ok(q_int)
 }

@@ -66,14 +66,42 @@ pub fn plan(inp: &PlanInputs, p: &PlanValid) -> Result<PlanOutputs> {
     let mut out = PlanOutputs::default();
     let periods = Periods::around(inp.as_of, p.quotas.period.months());
     let accounts = data::accounts(inp.table, inp.transactions, inp.as_of, &periods)?;
-    let churn = data::has_churn(inp.table);
     let deals: Vec<Deal> = match inp.deals {
         Some(d) => key_accounts::deals(d)?,
         None => Vec::new(),
     };
+    let cx = Context {
+        inp,
+        p,
+        periods,
+        accounts,
+        deals,
+        churn: data::has_churn(inp.table),
+    };
+    add_key_accounts(&cx, &mut out)?;
+    add_review_pack(&cx, &mut out)?;
+    add_prospects(&cx, &mut out)?;
+    add_credit_mix(&cx, &mut out)?;
+    add_market_share(&cx, &mut out)?;
+    add_quotas(&cx, &mut out)?;
+    Ok(out)
+}
 
-    // 1. key accounts and escalations
-    let ka = key_accounts::key_accounts(&accounts, &deals, p, inp.as_of, churn)?;
+/// What every planner output is made from.
+struct Context<'a> {
+    inp: &'a PlanInputs<'a>,
+    p: &'a PlanValid,
+    periods: Periods,
+    accounts: Vec<data::Account>,
+    deals: Vec<Deal>,
+    /// Whether the per-customer table carries churn scores.
+    churn: bool,
+}
+
+/// Item 1: key accounts, and the escalations when there is a deals table.
+fn add_key_accounts(cx: &Context, out: &mut PlanOutputs) -> Result<()> {
+    let (inp, p) = (cx.inp, cx.p);
+    let ka = key_accounts::key_accounts(&cx.accounts, &cx.deals, p, inp.as_of, cx.churn)?;
     let strategic = p.key_accounts.tiers.last().map(|t| t.name.clone());
     let n_top = strategic.as_ref().map_or(0, |t| {
         ka.column(key_accounts::TIER)
@@ -96,7 +124,7 @@ pub fn plan(inp: &PlanInputs, p: &PlanValid) -> Result<PlanOutputs> {
     ));
     out.key_accounts = Some(ka);
     if inp.deals.is_some() {
-        let esc = key_accounts::escalations(&accounts, &deals, p, inp.as_of)?;
+        let esc = key_accounts::escalations(&cx.accounts, &cx.deals, p, inp.as_of)?;
         out.summary.push((
             "escalations.csv",
             format!(
@@ -110,10 +138,13 @@ pub fn plan(inp: &PlanInputs, p: &PlanValid) -> Result<PlanOutputs> {
         out.notes
             .push("plan: escalations.csv not written: no deals table".into());
     }
+    Ok(())
+}
 
-    // 2. review pack
-    if inp.deals.is_some() || churn {
-        let rp = review::review_pack(&accounts, &deals, p, inp.as_of)?;
+/// Item 2: the review pack, when there are deals or churn scores.
+fn add_review_pack(cx: &Context, out: &mut PlanOutputs) -> Result<()> {
+    if cx.inp.deals.is_some() || cx.churn {
+        let rp = review::review_pack(&cx.accounts, &cx.deals, cx.p, cx.inp.as_of)?;
         out.summary.push((
             "review_pack.csv",
             format!("review pack: {} rows", rp.height()),
@@ -123,18 +154,22 @@ pub fn plan(inp: &PlanInputs, p: &PlanValid) -> Result<PlanOutputs> {
         out.notes
             .push("plan: review_pack.csv not written: no deals table and no churn scores".into());
     }
-    if !churn {
+    if !cx.churn {
         out.notes.push(
             "plan: no churn scores in the customer table; the review pack lists no high-churn-risk accounts and market-share eligibility ignores churn risk".into(),
         );
     }
+    Ok(())
+}
 
-    // 3. prospects
+/// Item 3: prospects, when the customers carry a census potential or vehicles.
+fn add_prospects(cx: &Context, out: &mut PlanOutputs) -> Result<()> {
+    let inp = cx.inp;
     if has(inp.table, s::POTENTIAL_VOLUME) || has(inp.table, s::VEHICLES) {
         if !data::has_quantity(inp.transactions) {
             out.notes.push("plan: transactions have no quantity, so prospects are ranked as if they bought nothing".into());
         }
-        let pr = prospects::prospects(&accounts, &p.prospects)?;
+        let pr = prospects::prospects(&cx.accounts, &cx.p.prospects)?;
         out.summary.push((
             "prospects.csv",
             format!("prospects: {} ranked", pr.height()),
@@ -146,10 +181,14 @@ pub fn plan(inp: &PlanInputs, p: &PlanValid) -> Result<PlanOutputs> {
                 .into(),
         );
     }
+    Ok(())
+}
 
-    // 4. credit mix
-    if has(inp.table, s::CREDIT_GRADE) {
-        let cm = credit_mix::credit_mix(&accounts, p)?;
+/// Item 4: the credit mix, when the customers carry a credit grade.
+fn add_credit_mix(cx: &Context, out: &mut PlanOutputs) -> Result<()> {
+    let p = cx.p;
+    if has(cx.inp.table, s::CREDIT_GRADE) {
+        let cm = credit_mix::credit_mix(&cx.accounts, p)?;
         let q = company_quality(&cm);
         out.summary.push((
             "credit_mix.csv",
@@ -165,8 +204,12 @@ pub fn plan(inp: &PlanInputs, p: &PlanValid) -> Result<PlanOutputs> {
         out.notes
             .push("plan: credit_mix.csv not written: the customers have no credit_grade".into());
     }
+    Ok(())
+}
 
-    // 5. market share
+/// Item 5: the market-share allocation, when there are volumes, customer types and grades.
+fn add_market_share(cx: &Context, out: &mut PlanOutputs) -> Result<()> {
+    let (inp, p) = (cx.inp, cx.p);
     if !data::has_quantity(inp.transactions) {
         out.notes.push(
             "plan: market_share.csv not written: the transactions have no quantity (volume)".into(),
@@ -177,7 +220,7 @@ pub fn plan(inp: &PlanInputs, p: &PlanValid) -> Result<PlanOutputs> {
                 .into(),
         );
     } else {
-        let (ms, sum) = market_share::market_share(&accounts, p)?;
+        let (ms, sum) = market_share::market_share(&cx.accounts, p)?;
         let cap = p.market_share.capacity;
         out.summary.push((
             "market_share.csv",
@@ -194,54 +237,57 @@ pub fn plan(inp: &PlanInputs, p: &PlanValid) -> Result<PlanOutputs> {
         out.notes.extend(sum.notes);
         out.market_share = Some(ms);
     }
+    Ok(())
+}
 
-    // 6. quotas
-    if inp.transactions.is_some() {
-        let q = &p.quotas;
-        let source = match (q.company_target, inp.targets) {
-            (Some(t), _) => TargetSource::Config(t),
-            (None, Some(t)) => quotas::target_from_table(t, &periods, q.metric)?
-                .map_or(TargetSource::Growth, TargetSource::Targets),
-            (None, None) => TargetSource::Growth,
-        };
-        if q.metric == super::params::QuotaMetric::Volume && !data::has_quantity(inp.transactions) {
-            out.notes
-                .push("plan: quotas.csv not written: a volume quota needs quantities".into());
-        } else {
-            let qt = quotas::quotas(&accounts, p, &periods, source)?;
-            let last = qt
-                .column(quotas::LAST_PERIOD_ACTUAL)
-                .ok()
-                .and_then(|c| c.f64().ok().and_then(|c| c.get(0)))
-                .unwrap_or(0.0);
-            if source == TargetSource::Growth && last <= 0.0 {
-                out.notes.push(format!(
-                    "plan: no sales in the last quota period ({}), so the growth target is 0; set plan.quotas.company_target",
-                    Periods::label(periods.last_start, periods.months)
-                ));
-            }
-            let company = qt
-                .column(quotas::QUOTA)
-                .ok()
-                .and_then(|c| c.f64().ok().and_then(|c| c.get(0)))
-                .unwrap_or(0.0);
-            out.summary.push((
-                "quotas.csv",
-                format!(
-                    "quotas: {} {} for {} split over {} units",
-                    q.metric.name(),
-                    company,
-                    Periods::label(periods.next_start, periods.months),
-                    qt.height().saturating_sub(1)
-                ),
-            ));
-            out.quotas = Some(qt);
-        }
-    } else {
+/// Item 6: quotas for the next period, when there are transactions (and quantities for a volume
+/// quota); the company target from the config, the targets table, or growth.
+fn add_quotas(cx: &Context, out: &mut PlanOutputs) -> Result<()> {
+    let (inp, p, periods) = (cx.inp, cx.p, &cx.periods);
+    if inp.transactions.is_none() {
         out.notes
             .push("plan: quotas.csv not written: no transactions".into());
+        return Ok(());
     }
-    Ok(out)
+    let q = &p.quotas;
+    let source = match (q.company_target, inp.targets) {
+        (Some(t), _) => TargetSource::Config(t),
+        (None, Some(t)) => quotas::target_from_table(t, periods, q.metric)?
+            .map_or(TargetSource::Growth, TargetSource::Targets),
+        (None, None) => TargetSource::Growth,
+    };
+    if q.metric == super::params::QuotaMetric::Volume && !data::has_quantity(inp.transactions) {
+        out.notes
+            .push("plan: quotas.csv not written: a volume quota needs quantities".into());
+        return Ok(());
+    }
+    let qt = quotas::quotas(&cx.accounts, p, periods, source)?;
+    let first_f64 = |c: &str| {
+        qt.column(c)
+            .ok()
+            .and_then(|c| c.f64().ok().and_then(|c| c.get(0)))
+            .unwrap_or(0.0)
+    };
+    let last = first_f64(quotas::LAST_PERIOD_ACTUAL);
+    if source == TargetSource::Growth && last <= 0.0 {
+        out.notes.push(format!(
+            "plan: no sales in the last quota period ({}), so the growth target is 0; set plan.quotas.company_target",
+            Periods::label(periods.last_start, periods.months)
+        ));
+    }
+    let company = first_f64(quotas::QUOTA);
+    out.summary.push((
+        "quotas.csv",
+        format!(
+            "quotas: {} {} for {} split over {} units",
+            q.metric.name(),
+            company,
+            Periods::label(periods.next_start, periods.months),
+            qt.height().saturating_sub(1)
+        ),
+    ));
+    out.quotas = Some(qt);
+    Ok(())
 }
 
 /// The company's quality share from the credit-mix table.
