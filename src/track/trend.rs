@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use super::cols as c;
 use super::facts::{Facts, Level, month_end, month_label, month_of};
-use super::forecast::{self, Candidate, Method, Smoothing};
+use super::forecast::{self, Candidate, Choice, Method, Smoothing};
 use super::params::{ErrorMetric, TrackValid};
 use crate::error::Result;
 use crate::frame::{from_fixed, to_fixed};
@@ -140,84 +140,150 @@ pub fn build(f: &Facts, p: &TrackValid) -> Result<Option<(DataFrame, ForecastRep
     if all.is_empty() {
         return Ok(None);
     }
-    let mut level = Vec::new();
-    let mut unit = Vec::new();
-    let mut month = Vec::new();
-    let mut kind = Vec::new();
-    let (mut revenue, mut volume, mut yoy, mut ma3, mut lo, mut hi, mut method) =
-        (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+    let mut rows = Vec::new();
     let mut reports = Vec::new();
     let mut last_month = None;
     for s in &all {
-        let n = s.revenue.len();
-        last_month = Some(month_label(s.first_month + n as i32 - 1));
+        last_month = Some(month_label(s.first_month + s.revenue.len() as i32 - 1));
         let choice = forecast::choose(&s.revenue, p);
-        let vol_fc: Option<Vec<f64>> = match (&choice, &s.volume) {
-            (Some(ch), Some(v)) => forecast::fit(ch.method, v)
-                .or_else(|| forecast::fit(Method::SeasonalNaive, v))
-                .map(|m| m.predict(p.forecast_horizon)),
-            _ => None,
-        };
-        // revenue, then forecast values appended, so growth can compare forecasts with actuals
-        let mut rev = s.revenue.clone();
-        if let Some(ch) = &choice {
-            rev.extend(&ch.forecast);
+        series_rows(s, choice.as_ref(), p, &mut rows);
+        if let Some(ch) = choice {
+            reports.push(series_report(s, ch));
         }
-        for (i, r) in rev.iter().enumerate() {
-            let actual = i < n;
-            level.push(s.level.name());
-            unit.push(s.unit.clone());
-            month.push(month_label(s.first_month + i as i32));
-            kind.push(if actual { "actual" } else { "forecast" });
-            revenue.push(*r);
-            volume.push(if actual {
+    }
+    let df = to_frame(&rows)?;
+    Ok(Some((df, forecast_report(reports, last_month, p))))
+}
+
+/// One row of the trend table: a unit's month, actual or forecast.
+struct TrendRow {
+    level: &'static str,
+    unit: String,
+    month: String,
+    kind: &'static str,
+    revenue: f64,
+    volume: Option<f64>,
+    yoy: Option<f64>,
+    ma3: Option<f64>,
+    lo: Option<f64>,
+    hi: Option<f64>,
+    method: Option<&'static str>,
+}
+
+/// The rows of one series: its actual months, then the forecast months of the chosen method
+/// (volume forecast with the same method, else seasonal naive).
+fn series_rows(s: &Series, choice: Option<&Choice>, p: &TrackValid, rows: &mut Vec<TrendRow>) {
+    let n = s.revenue.len();
+    let vol_fc: Option<Vec<f64>> = match (choice, &s.volume) {
+        (Some(ch), Some(v)) => forecast::fit(ch.method, v)
+            .or_else(|| forecast::fit(Method::SeasonalNaive, v))
+            .map(|m| m.predict(p.forecast_horizon)),
+        _ => None,
+    };
+    // revenue, then forecast values appended, so growth can compare forecasts with actuals
+    let mut rev = s.revenue.clone();
+    if let Some(ch) = choice {
+        rev.extend(&ch.forecast);
+    }
+    for (i, r) in rev.iter().enumerate() {
+        let actual = i < n;
+        let band = choice.and_then(|c| c.half_width).filter(|_| !actual);
+        rows.push(TrendRow {
+            level: s.level.name(),
+            unit: s.unit.clone(),
+            month: month_label(s.first_month + i as i32),
+            kind: if actual { "actual" } else { "forecast" },
+            revenue: *r,
+            volume: if actual {
                 s.volume.as_ref().map(|v| v[i])
             } else {
                 vol_fc.as_ref().map(|v| v[i - n])
-            });
-            yoy.push(
-                i.checked_sub(12)
-                    .map(|j| rev[j])
-                    .filter(|b| *b > 0.0)
-                    .map(|b| r / b - 1.0),
-            );
-            ma3.push((actual && i >= 2).then(|| (rev[i - 2] + rev[i - 1] + r) / 3.0));
-            let band = choice
-                .as_ref()
-                .and_then(|c| c.half_width)
-                .filter(|_| !actual);
-            lo.push(band.map(|w| r - w));
-            hi.push(band.map(|w| r + w));
-            method.push(choice.as_ref().filter(|_| !actual).map(|c| c.method.name()));
-        }
-        if let Some(ch) = choice {
-            reports.push(SeriesReport {
-                level: s.level.name(),
-                unit: s.unit.clone(),
-                method: ch.method,
-                holdout_months: ch.holdout_months,
-                beat_seasonal_naive: ch.beat_seasonal_naive,
-                interval_half_width: ch.half_width.map(round6),
-                smoothing: ch.smoothing,
-                candidates: ch.candidates.iter().map(round_candidate).collect(),
-            });
-        }
+            },
+            yoy: i
+                .checked_sub(12)
+                .map(|j| rev[j])
+                .filter(|b| *b > 0.0)
+                .map(|b| r / b - 1.0),
+            ma3: (actual && i >= 2).then(|| (rev[i - 2] + rev[i - 1] + r) / 3.0),
+            lo: band.map(|w| r - w),
+            hi: band.map(|w| r + w),
+            method: choice.filter(|_| !actual).map(|c| c.method.name()),
+        });
     }
-    let df = DataFrame::new_infer_height(vec![
-        Column::new(c::LEVEL.into(), level),
-        Column::new(c::UNIT.into(), unit),
-        Column::new(c::MONTH.into(), month),
-        Column::new(c::KIND.into(), kind),
-        Column::new(c::REVENUE.into(), revenue),
-        Column::new(c::VOLUME.into(), volume),
-        Column::new(c::REVENUE_YOY_GROWTH.into(), yoy),
-        Column::new(c::REVENUE_MA3.into(), ma3),
-        Column::new(c::REVENUE_LO.into(), lo),
-        Column::new(c::REVENUE_HI.into(), hi),
-        Column::new(c::METHOD.into(), method),
-    ])?;
+}
+
+/// How one series was forecast, errors rounded to 6 decimals.
+fn series_report(s: &Series, ch: Choice) -> SeriesReport {
+    SeriesReport {
+        level: s.level.name(),
+        unit: s.unit.clone(),
+        method: ch.method,
+        holdout_months: ch.holdout_months,
+        beat_seasonal_naive: ch.beat_seasonal_naive,
+        interval_half_width: ch.half_width.map(round6),
+        smoothing: ch.smoothing,
+        candidates: ch.candidates.iter().map(round_candidate).collect(),
+    }
+}
+
+/// The rows as the trend table.
+fn to_frame(rows: &[TrendRow]) -> Result<DataFrame> {
+    Ok(DataFrame::new_infer_height(vec![
+        Column::new(
+            c::LEVEL.into(),
+            rows.iter().map(|r| r.level).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            c::UNIT.into(),
+            rows.iter().map(|r| r.unit.clone()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            c::MONTH.into(),
+            rows.iter().map(|r| r.month.clone()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            c::KIND.into(),
+            rows.iter().map(|r| r.kind).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            c::REVENUE.into(),
+            rows.iter().map(|r| r.revenue).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            c::VOLUME.into(),
+            rows.iter().map(|r| r.volume).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            c::REVENUE_YOY_GROWTH.into(),
+            rows.iter().map(|r| r.yoy).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            c::REVENUE_MA3.into(),
+            rows.iter().map(|r| r.ma3).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            c::REVENUE_LO.into(),
+            rows.iter().map(|r| r.lo).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            c::REVENUE_HI.into(),
+            rows.iter().map(|r| r.hi).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            c::METHOD.into(),
+            rows.iter().map(|r| r.method).collect::<Vec<_>>(),
+        ),
+    ])?)
+}
+
+/// `models/forecast.json` from the series reports, the company's on top.
+fn forecast_report(
+    reports: Vec<SeriesReport>,
+    last_month: Option<String>,
+    p: &TrackValid,
+) -> ForecastReport {
     let company = reports.iter().find(|r| r.level == Level::Company.name());
-    let report = ForecastReport {
+    ForecastReport {
         method: company.map(|r| r.method),
         candidates: company.map(|r| r.candidates.clone()).unwrap_or_default(),
         beat_seasonal_naive: company.is_some_and(|r| r.beat_seasonal_naive),
@@ -230,8 +296,7 @@ pub fn build(f: &Facts, p: &TrackValid) -> Result<Option<(DataFrame, ForecastRep
         series_total: reports.len(),
         series_beating_seasonal_naive: reports.iter().filter(|r| r.beat_seasonal_naive).count(),
         series: reports,
-    };
-    Ok(Some((df, report)))
+    }
 }
 
 #[cfg(test)]

@@ -48,14 +48,30 @@ pub fn frame(f: &Facts, targets: &BTreeMap<Key, f64>) -> Result<Option<DataFrame
     let Some((first, last)) = f.span else {
         return Ok(None);
     };
+    let daily = district_daily(f, first, last);
+    if daily.is_empty() {
+        return Ok(None);
+    }
+    let counts = WeeklyCounts::of(f);
+    let mut rows = Vec::new();
+    for (d, x) in &daily {
+        let mut we = week_end(first);
+        while we <= week_end(last) {
+            rows.push(week_row(d, x, we, f.has_volume, &counts, targets));
+            we += 7;
+        }
+    }
+    Ok(Some(to_frame(&rows)?))
+}
+
+/// Each district's sales by day over the span `first..=last` (empty when no customer has a
+/// district).
+fn district_daily(f: &Facts, first: i32, last: i32) -> BTreeMap<&str, Daily> {
     let districts: BTreeSet<&str> = f
         .customers
         .iter()
         .filter_map(|c| c.district.as_deref())
         .collect();
-    if districts.is_empty() {
-        return Ok(None);
-    }
     let n_days = (last - first + 1) as usize;
     let mut daily: BTreeMap<&str, Daily> = districts
         .iter()
@@ -77,74 +93,143 @@ pub fn frame(f: &Facts, targets: &BTreeMap<Key, f64>) -> Result<Option<DataFrame
             x.quantity[i] += to_fixed(sale.quantity);
         }
     }
-    // (district, week_end) -> count of customers new / becoming key accounts that week
-    let mut new_customers: BTreeMap<(&str, i32), u32> = BTreeMap::new();
-    let mut new_key: BTreeMap<(&str, i32), u32> = BTreeMap::new();
-    for cust in &f.customers {
-        if let Some(d) = cust.district.as_deref() {
-            if let Some(day) = cust.new_on {
-                *new_customers.entry((d, week_end(day))).or_default() += 1;
-            }
-            if let Some(day) = cust.key_since {
-                *new_key.entry((d, week_end(day))).or_default() += 1;
-            }
-        }
-    }
+    daily
+}
 
-    let mut col_district: Vec<&str> = Vec::new();
-    let mut col_week = Vec::new();
-    let (mut sales, mut volume, mut n_new, mut n_key) = (vec![], vec![], vec![], vec![]);
-    let (mut month, mut mtd, mut target, mut rate, mut left, mut pace) =
-        (vec![], vec![], vec![], vec![], vec![], vec![]);
-    for (d, x) in &daily {
-        let mut we = week_end(first);
-        while we <= week_end(last) {
-            let (s, q) = x.sum(we - 6, we);
-            let (s, q) = (tidy(s), tidy(q));
-            let m = month_of(we);
-            let m_sales = tidy(x.sum(month_start(m), we).0);
-            let t = targets
-                .get(&Key {
-                    level: Level::District,
-                    unit: d.to_string(),
-                    metric: Metric::Revenue,
-                    month: m,
-                })
-                .copied();
-            let days_left = month_end(m) - we;
-            col_district.push(*d);
-            col_week.push(date_of(we));
-            sales.push(s);
-            volume.push(f.has_volume.then_some(q));
-            n_new.push(new_customers.get(&(*d, we)).copied().unwrap_or(0));
-            n_key.push(new_key.get(&(*d, we)).copied().unwrap_or(0));
-            month.push(month_label(m));
-            mtd.push(m_sales);
-            target.push(t);
-            rate.push(ratio(Some(m_sales), t));
-            left.push(days_left);
-            pace.push(
-                t.filter(|_| days_left > 0)
-                    .map(|t| (t - m_sales).max(0.0) / f64::from(days_left)),
-            );
-            we += 7;
+/// Per (district, week_end): the customers new that week and those becoming key accounts.
+struct WeeklyCounts<'a> {
+    new_customers: BTreeMap<(&'a str, i32), u32>,
+    new_key: BTreeMap<(&'a str, i32), u32>,
+}
+
+impl<'a> WeeklyCounts<'a> {
+    fn of(f: &'a Facts) -> WeeklyCounts<'a> {
+        let mut new_customers: BTreeMap<(&str, i32), u32> = BTreeMap::new();
+        let mut new_key: BTreeMap<(&str, i32), u32> = BTreeMap::new();
+        for cust in &f.customers {
+            if let Some(d) = cust.district.as_deref() {
+                if let Some(day) = cust.new_on {
+                    *new_customers.entry((d, week_end(day))).or_default() += 1;
+                }
+                if let Some(day) = cust.key_since {
+                    *new_key.entry((d, week_end(day))).or_default() += 1;
+                }
+            }
+        }
+        WeeklyCounts {
+            new_customers,
+            new_key,
         }
     }
-    let df = DataFrame::new_infer_height(vec![
-        Column::new(c::DISTRICT.into(), col_district),
-        Column::new(c::WEEK_END.into(), col_week),
-        Column::new(c::SALES.into(), sales),
-        Column::new(c::VOLUME.into(), volume),
-        Column::new(c::NEW_CUSTOMERS.into(), n_new),
-        Column::new(c::NEW_KEY_ACCOUNTS.into(), n_key),
-        Column::new(c::MONTH.into(), month),
-        Column::new(c::MTD_SALES.into(), mtd),
-        Column::new(c::MONTH_TARGET.into(), target),
-        Column::new(c::MTD_COMPLETION_RATE.into(), rate),
-        Column::new(c::DAYS_LEFT_IN_MONTH.into(), left),
-        Column::new(c::PACE_NEEDED_PER_DAY.into(), pace),
-    ])?;
-    Ok(Some(df))
+}
+
+/// One row of the report: a district's week ending `week_end`.
+struct WeekRow<'a> {
+    district: &'a str,
+    week_end: i32,
+    sales: f64,
+    volume: Option<f64>,
+    new_customers: u32,
+    new_key_accounts: u32,
+    /// Month index of `week_end`, month-to-date sales, the district's revenue target of it.
+    month: i32,
+    mtd_sales: f64,
+    month_target: Option<f64>,
+    days_left: i32,
+}
+
+/// District `d`'s week ending `we` (see the module doc for the month-to-date figures).
+fn week_row<'a>(
+    d: &'a str,
+    x: &Daily,
+    we: i32,
+    has_volume: bool,
+    counts: &WeeklyCounts,
+    targets: &BTreeMap<Key, f64>,
+) -> WeekRow<'a> {
+    let (s, q) = x.sum(we - 6, we);
+    let m = month_of(we);
+    let key = Key {
+        level: Level::District,
+        unit: d.to_string(),
+        metric: Metric::Revenue,
+        month: m,
+    };
+    WeekRow {
+        district: d,
+        week_end: we,
+        sales: tidy(s),
+        volume: has_volume.then_some(tidy(q)),
+        new_customers: counts.new_customers.get(&(d, we)).copied().unwrap_or(0),
+        new_key_accounts: counts.new_key.get(&(d, we)).copied().unwrap_or(0),
+        month: m,
+        mtd_sales: tidy(x.sum(month_start(m), we).0),
+        month_target: targets.get(&key).copied(),
+        days_left: month_end(m) - we,
+    }
+}
+
+/// The rows as the weekly-progress table.
+fn to_frame(rows: &[WeekRow]) -> Result<DataFrame> {
+    let pace = |r: &WeekRow| {
+        r.month_target
+            .filter(|_| r.days_left > 0)
+            .map(|t| (t - r.mtd_sales).max(0.0) / f64::from(r.days_left))
+    };
+    Ok(DataFrame::new_infer_height(vec![
+        Column::new(
+            c::DISTRICT.into(),
+            rows.iter().map(|r| r.district).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            c::WEEK_END.into(),
+            rows.iter().map(|r| date_of(r.week_end)).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            c::SALES.into(),
+            rows.iter().map(|r| r.sales).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            c::VOLUME.into(),
+            rows.iter().map(|r| r.volume).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            c::NEW_CUSTOMERS.into(),
+            rows.iter().map(|r| r.new_customers).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            c::NEW_KEY_ACCOUNTS.into(),
+            rows.iter().map(|r| r.new_key_accounts).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            c::MONTH.into(),
+            rows.iter()
+                .map(|r| month_label(r.month))
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            c::MTD_SALES.into(),
+            rows.iter().map(|r| r.mtd_sales).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            c::MONTH_TARGET.into(),
+            rows.iter().map(|r| r.month_target).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            c::MTD_COMPLETION_RATE.into(),
+            rows.iter()
+                .map(|r| ratio(Some(r.mtd_sales), r.month_target))
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            c::DAYS_LEFT_IN_MONTH.into(),
+            rows.iter().map(|r| r.days_left).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            c::PACE_NEEDED_PER_DAY.into(),
+            rows.iter().map(pace).collect::<Vec<_>>(),
+        ),
+    ])?)
 }
 
 #[cfg(test)]
