@@ -6,9 +6,12 @@
 //! table rules in [`rules`] add cross-column checks (amount from quantity x unit_price, dates
 //! after `as_of`, unknown customers, duplicate keys). The first problem a row has is its reason.
 
+mod columns;
+mod dates;
 pub mod output;
 mod params;
 pub mod parse;
+mod rejects;
 mod rules;
 
 use chrono::NaiveDate;
@@ -16,10 +19,10 @@ use polars::prelude::*;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::io::load::{FileInfo, REASON_INTERNAL, ROW_INTERNAL, RawTable};
-use crate::schema::{self, Kind, TableSpec};
+use crate::io::load::{FileInfo, ROW_INTERNAL, RawTable};
+use crate::schema::{self, TableSpec};
+pub(crate) use columns::{Present, value_col};
 pub use params::{UnknownCustomers, ValidationParams, ValidationValid};
-use parse::Problem;
 
 /// Internal name of the reject category while validating.
 const CHECK_INTERNAL: &str = "__kam_check";
@@ -127,19 +130,6 @@ fn last_date(tables: &[ValidTable]) -> Result<Option<NaiveDate>> {
     Ok(days.i32()?.max().map(crate::frame::date_of))
 }
 
-/// How a contract column of this input is found and labelled.
-pub(crate) struct Present {
-    pub name: &'static str,
-    pub file_col: String,
-    pub dtype: DataType,
-    pub label: String,
-}
-
-/// The parsed value column of a contract column while validating.
-pub(crate) fn value_col(name: &str) -> Expr {
-    col(format!("{VALUE_PREFIX}{name}"))
-}
-
 /// Validate one table on its own (used by subcommands with a single input), with no run date.
 pub fn validate_one(raw: &RawTable, v: &ValidationValid) -> Result<ValidTable> {
     validate_table(raw, v, None, None)
@@ -151,162 +141,39 @@ fn validate_table(
     as_of: Option<NaiveDate>,
     known_customers: Option<&DataFrame>,
 ) -> Result<ValidTable> {
-    let input = &raw.input;
-    let spec = input.table;
+    let spec = raw.input.table;
     let mut frame = raw.frame.clone();
     let schema = frame.collect_schema()?;
-    let found = || raw.columns.join(", ");
-    let mut present: Vec<Present> = Vec::new();
-    for c in spec.columns {
-        let fc = input.file_column(c.name);
-        match schema.get(fc) {
-            Some(dtype) => present.push(Present {
-                name: c.name,
-                file_col: fc.to_string(),
-                dtype: dtype.clone(),
-                label: if fc == c.name {
-                    c.name.to_string()
-                } else {
-                    format!("{} ('{fc}')", c.name)
-                },
-            }),
-            None if c.required || input.is_mapped(c.name) => {
-                return Err(missing_column(raw, c.name, fc, &found()));
-            }
-            None => {}
-        }
-    }
-    rules::require_columns(raw, &present, &found())?;
-
+    let present = columns::present(raw, &schema)?;
     // Three steps, so nothing is parsed twice: trimmed text, then typed values, then the index
     // of the first problem of each row. Reason sentences are built for rejected rows only.
-    let date_format = input.date_format.as_deref();
-    let mut texts: Vec<Expr> = Vec::new();
-    let mut values: Vec<Expr> = Vec::new();
-    let mut problems: Vec<Problem> = Vec::new();
-    let mut keep: Vec<Expr> = vec![col(ROW_INTERNAL)];
-    for p in &present {
-        let kind = spec.column(p.name).map(|c| c.kind).unwrap_or(Kind::Text);
-        let required = spec.column(p.name).is_some_and(|c| c.required);
-        let text_col = format!("{TEXT_PREFIX}{}", p.name);
-        let raw_col = col(p.file_col.as_str());
-        if parse::Source::needs_text(&p.dtype) {
-            texts.push(parse::text(raw_col.clone(), &p.dtype).alias(text_col.as_str()));
-            keep.push(col(text_col.as_str()));
-        } else {
-            keep.push(raw_col.clone());
-        }
-        let src = parse::Source::new(raw_col, &p.dtype, &text_col);
-        if required {
-            problems.push(Problem::new(
-                src.present.clone().not(),
-                lit(format!("{} is blank", p.label)),
-                format!("{}: blank", p.name),
-            ));
-        }
-        let parsed = parse::parse(&src, kind, p.name, &p.label, date_format, value_col(p.name));
-        problems.extend(parsed.problems);
-        values.push(parsed.value.alias(format!("{VALUE_PREFIX}{}", p.name)));
-        keep.push(value_col(p.name));
-    }
-    frame = frame.with_columns(texts).with_columns(values);
+    let parsed = columns::parse_all(raw, &present);
+    frame = frame.with_columns(parsed.texts).with_columns(parsed.values);
     let rules = rules::table_rules(spec, frame, &present, v, as_of, known_customers)?;
+    let mut problems = parsed.problems;
     problems.extend(rules.problems);
-
-    // bad = the row has any problem: a cheap OR over all rows; which problem comes first is
-    // worked out on the bad rows only.
-    let any_problem = problems.iter().fold(lit(false), |acc, p| {
-        acc.or(p.when.clone().fill_null(lit(false)))
-    });
-    let first = problems
-        .iter()
-        .enumerate()
-        .rev()
-        .fold(lit(NULL).cast(DataType::UInt32), |acc, (i, p)| {
-            when(p.when.clone()).then(lit(i as u32)).otherwise(acc)
-        });
+    let mut keep = parsed.keep;
     if spec.name == schema::CUSTOMERS.name {
         keep.extend(
-            extra_columns(raw, &present)
+            columns::extra(raw, &present)
                 .into_iter()
                 .map(|c| col(c.as_str()).alias(format!("{VALUE_PREFIX}{c}"))),
         );
     }
     keep.extend(rules.keep);
-    keep.push(any_problem.alias(BAD));
+    keep.push(rejects::any_problem(&problems).alias(BAD));
     let all = rules.frame.select(keep).collect()?;
 
-    let bad_mask = all.column(BAD)?.bool()?.clone();
-    let ok_mask = !&bad_mask;
-    let n_bad = bad_mask.sum().unwrap_or(0);
-    // the used rows need only the values, the row number and the rules' flags
-    let ok_cols: Vec<String> = all
-        .get_column_names()
-        .iter()
-        .map(|n| n.to_string())
-        .filter(|n| {
-            n == ROW_INTERNAL
-                || n.starts_with(VALUE_PREFIX)
-                || rules.notes.iter().any(|(flag, _)| flag == n)
-        })
-        .collect();
-    let ok_all = all.select(ok_cols)?;
-    let mut ok = if n_bad == 0 {
-        ok_all
-    } else {
-        ok_all.filter(&ok_mask)?
-    };
-    let (reason, check) = problems.into_iter().enumerate().rev().fold(
-        (
-            lit(NULL).cast(DataType::String),
-            lit(NULL).cast(DataType::String),
-        ),
-        |(r, c), (i, p)| {
-            let hit = col(FIRST_PROBLEM).eq(lit(i as u32));
-            (
-                when(hit.clone()).then(p.reason).otherwise(r),
-                when(hit).then(lit(p.check)).otherwise(c),
-            )
-        },
-    );
-    let bad_rows = if n_bad == 0 {
-        all.clear()
-    } else {
-        all.filter(&bad_mask)?
-    };
-    let mut bad = bad_rows
-        .lazy()
-        .with_column(first.alias(FIRST_PROBLEM))
-        .select([
-            col(ROW_INTERNAL),
-            reason.alias(REASON_INTERNAL),
-            check.alias(CHECK_INTERNAL),
-        ])
-        .collect()?;
-    let (kept, dups) = rules::duplicates(spec, ok)?;
-    ok = kept;
+    let (ok, bad_rows) = split_rows(all, &rules.notes)?;
+    let mut bad = rejects::first_problems(bad_rows, problems)?;
+    let (ok, dups) = rules::duplicates(spec, ok)?;
     if let Some(d) = dups {
         bad = bad.vstack(&d)?;
     }
-    let mut notes = Vec::new();
-    for (name, note) in &rules.notes {
-        let n = ok.column(name)?.as_materialized_series().sum::<u64>()?;
-        if n > 0 {
-            notes.push(note.replace("{n}", &n.to_string()));
-        }
-        ok = ok.drop(name)?;
-    }
-    let rejects = reject_rows(raw, bad)?;
+    let (ok, notes) = flag_notes(ok, &rules.notes)?;
+    let rejects = rejects::reject_rows(raw, bad)?;
     let clean = clean_frame(ok)?;
-    let mut counts = Counts {
-        used: clean.height() as u64,
-        rejected: rejects.height() as u64,
-        ..Counts::default()
-    };
-    counts.read = counts.used + counts.rejected;
-    for c in rejects.column("check")?.str()?.iter().flatten() {
-        *counts.rejected_by_check.entry(c.to_string()).or_default() += 1;
-    }
+    let counts = Counts::of(&clean, &rejects)?;
     Ok(ValidTable {
         spec,
         clean,
@@ -317,100 +184,64 @@ fn validate_table(
     })
 }
 
-fn missing_column(raw: &RawTable, name: &str, file_col: &str, found: &str) -> Error {
-    // A single column whose name holds another separator means the delimiter is wrong.
-    let mut found = found.to_string();
-    if raw.columns.len() == 1 {
-        for (sep, word) in [(';', ";"), ('\t', "tab"), ('|', "|"), (',', ",")] {
-            if raw.columns[0].contains(sep) {
-                found = format!(
-                    "{found} (the header looks {word}-separated: set delimiter = \"{word}\")"
-                );
-                break;
-            }
-        }
-    }
-    Error::MissingColumn {
-        file: raw.file.path.clone(),
-        column: name.to_string(),
-        file_column: file_col.to_string(),
-        found: if found.is_empty() {
-            "(none)".into()
-        } else {
-            found
-        },
-    }
-}
-
-/// Customers-file columns outside the contract, kept as they are (unless their name clashes).
-fn extra_columns(raw: &RawTable, present: &[Present]) -> Vec<String> {
-    let spec = raw.input.table;
-    raw.columns
+/// The rows without a problem (only the values, the row number and the rules' flag columns
+/// of `notes`), and the rows with one (every column).
+fn split_rows(all: DataFrame, notes: &[(String, String)]) -> Result<(DataFrame, DataFrame)> {
+    let bad_mask = all.column(BAD)?.bool()?.clone();
+    let ok_mask = !&bad_mask;
+    let n_bad = bad_mask.sum().unwrap_or(0);
+    let ok_cols: Vec<String> = all
+        .get_column_names()
         .iter()
-        .filter(|c| !present.iter().any(|p| &p.file_col == *c))
-        .filter(|c| spec.column(c).is_none() && !schema::FEATURES.iter().any(|(f, _)| f == c))
-        .cloned()
-        .collect()
-}
-
-/// Rejected row numbers + reasons → the original rows as text, sorted by row.
-fn reject_rows(raw: &RawTable, bad: DataFrame) -> Result<DataFrame> {
-    // no rejects: an empty frame of the right shape, without reading the input again
-    let bad = if bad.height() == 0 && raw.pre_rejects.is_none() {
-        return empty_rejects(raw);
-    } else {
-        bad
-    };
-    let originals: Vec<Expr> = raw
-        .columns
-        .iter()
-        .map(|c| {
-            let out = if c == schema::ROW || c == schema::REASON || c == "check" {
-                format!("{c}_original")
-            } else {
-                c.clone()
-            };
-            col(c.as_str()).cast(DataType::String).alias(out)
+        .map(|n| n.to_string())
+        .filter(|n| {
+            n == ROW_INTERNAL
+                || n.starts_with(VALUE_PREFIX)
+                || notes.iter().any(|(flag, _)| flag == n)
         })
         .collect();
-    let mut head = vec![
-        col(ROW_INTERNAL).alias(schema::ROW),
-        col(CHECK_INTERNAL).alias("check"),
-        col(REASON_INTERNAL).alias(schema::REASON),
-    ];
-    head.extend(originals);
-    let joined = raw
-        .frame
-        .clone()
-        .inner_join(bad.lazy(), col(ROW_INTERNAL), col(ROW_INTERNAL));
-    let mut parts = vec![joined.select(head.clone())];
-    if let Some(pre) = &raw.pre_rejects {
-        let pre = pre
-            .clone()
-            .lazy()
-            .with_column(lit("row: wrong number of fields").alias(CHECK_INTERNAL));
-        parts.push(pre.select(head));
-    }
-    Ok(concat(parts, UnionArgs::default())?
-        .sort([schema::ROW], SortMultipleOptions::default())
-        .collect()?)
+    let ok_all = all.select(ok_cols)?;
+    let ok = if n_bad == 0 {
+        ok_all
+    } else {
+        ok_all.filter(&ok_mask)?
+    };
+    let bad_rows = if n_bad == 0 {
+        all.clear()
+    } else {
+        all.filter(&bad_mask)?
+    };
+    Ok((ok, bad_rows))
 }
 
-fn empty_rejects(raw: &RawTable) -> Result<DataFrame> {
-    let mut cols = vec![
-        Column::new_empty(schema::ROW.into(), &DataType::Int64),
-        Column::new_empty("check".into(), &DataType::String),
-        Column::new_empty(schema::REASON.into(), &DataType::String),
-    ];
-    for c in &raw.columns {
-        let out = if c == schema::ROW || c == schema::REASON || c == "check" {
-            format!("{c}_original")
-        } else {
-            c.clone()
-        };
-        cols.push(Column::new_empty(out.into(), &DataType::String));
+/// The notes whose flag column is set on some used row (`{n}` replaced by the count), and
+/// the used rows without the flag columns.
+fn flag_notes(mut ok: DataFrame, notes: &[(String, String)]) -> Result<(DataFrame, Vec<String>)> {
+    let mut out = Vec::new();
+    for (name, note) in notes {
+        let n = ok.column(name)?.as_materialized_series().sum::<u64>()?;
+        if n > 0 {
+            out.push(note.replace("{n}", &n.to_string()));
+        }
+        ok = ok.drop(name)?;
     }
-    Ok(DataFrame::new_infer_height(cols)?)
+    Ok((ok, out))
+}
+
+impl Counts {
+    /// read = used + rejected, and the rejects per check.
+    fn of(clean: &DataFrame, rejects: &DataFrame) -> Result<Counts> {
+        let mut counts = Counts {
+            used: clean.height() as u64,
+            rejected: rejects.height() as u64,
+            ..Counts::default()
+        };
+        counts.read = counts.used + counts.rejected;
+        for c in rejects.column("check")?.str()?.iter().flatten() {
+            *counts.rejected_by_check.entry(c.to_string()).or_default() += 1;
+        }
+        Ok(counts)
+    }
 }
 
 /// Strip the value prefix and bookkeeping columns.

@@ -92,38 +92,58 @@ fn transactions(
     as_of: Option<NaiveDate>,
     known: Option<&DataFrame>,
 ) -> Result<RuleOutput> {
+    amount_rules(&mut out, present);
+    date_rules(&mut out, present, v.min_day(), as_of);
+    magnitude_rules(&mut out, present, v.max_abs_amount);
+    if let Some(known) = known {
+        unknown_customers(&mut out, present, known, v.unknown_customers)?;
+    }
+    Ok(out)
+}
+
+/// A blank amount is a problem (an unparseable one was caught by the column's own checks);
+/// without an amount column, amount = quantity x unit_price and both must be present.
+fn amount_rules(out: &mut RuleOutput, present: &[Present]) {
     if has(present, s::AMOUNT) {
-        // blank amounts (unparseable ones were caught by the column's own checks)
         out.problems.push(Problem::new(
             value_col(s::AMOUNT).is_null(),
             lit(format!("{} is blank", label(present, s::AMOUNT))),
             "amount: blank",
         ));
-    } else {
-        // amount = quantity x unit_price
-        let amount = value_col(s::QUANTITY) * value_col(s::UNIT_PRICE);
-        out.frame = out
-            .frame
-            .with_column(amount.alias(format!("{VALUE_PREFIX}{}", s::AMOUNT)));
-        out.keep.push(value_col(s::AMOUNT));
-        for c in [s::QUANTITY, s::UNIT_PRICE] {
-            out.problems.push(Problem::new(
-                value_col(c).is_null(),
-                lit(format!(
-                    "{} is blank (amount = quantity x unit_price)",
-                    label(present, c)
-                )),
-                format!("{c}: blank"),
-            ));
-        }
+        return;
     }
+    let amount = value_col(s::QUANTITY) * value_col(s::UNIT_PRICE);
+    out.frame = out
+        .frame
+        .clone()
+        .with_column(amount.alias(format!("{VALUE_PREFIX}{}", s::AMOUNT)));
+    out.keep.push(value_col(s::AMOUNT));
+    for c in [s::QUANTITY, s::UNIT_PRICE] {
+        out.problems.push(Problem::new(
+            value_col(c).is_null(),
+            lit(format!(
+                "{} is blank (amount = quantity x unit_price)",
+                label(present, c)
+            )),
+            format!("{c}: blank"),
+        ));
+    }
+}
+
+/// A date before `validation.min_date`, or after `as_of` when one is set, is a problem.
+fn date_rules(
+    out: &mut RuleOutput,
+    present: &[Present],
+    min_date: NaiveDate,
+    as_of: Option<NaiveDate>,
+) {
     let date_text = value_col(s::DATE).dt().strftime("%Y-%m-%d");
     out.problems.push(Problem::new(
-        value_col(s::DATE).lt(date_lit(v.min_day())),
+        value_col(s::DATE).lt(date_lit(min_date)),
         quoted(
             label(present, s::DATE),
             date_text.clone(),
-            &format!("is before validation.min_date ({})", v.min_day()),
+            &format!("is before validation.min_date ({min_date})"),
         ),
         "date: before min_date",
     ));
@@ -138,53 +158,66 @@ fn transactions(
             "date: after as_of",
         ));
     }
+}
+
+/// An amount (or quantity, when present) beyond `validation.max_abs_amount` is a problem.
+fn magnitude_rules(out: &mut RuleOutput, present: &[Present], max_abs_amount: f64) {
     for c in [s::AMOUNT, s::QUANTITY] {
         if c == s::AMOUNT || has(present, c) {
             out.problems.push(Problem::new(
-                value_col(c).abs().gt(lit(v.max_abs_amount)),
+                value_col(c).abs().gt(lit(max_abs_amount)),
                 quoted(
                     label(present, c),
                     value_col(c).cast(DataType::String),
-                    &format!("is beyond validation.max_abs_amount ({})", v.max_abs_amount),
+                    &format!("is beyond validation.max_abs_amount ({max_abs_amount})"),
                 ),
                 format!("{c}: implausible"),
             ));
         }
     }
-    if let Some(known) = known {
-        const UNKNOWN: &str = "__kam_unknown";
-        // membership in a hash set of the known ids (a join would reorder and cost more)
-        let ids = known
-            .column(s::CUSTOMER_ID)?
-            .as_materialized_series()
-            .unique()?;
-        let unknown = value_col(s::CUSTOMER_ID)
-            .is_in(lit(ids).implode(true), false)
-            .not()
-            .and(value_col(s::CUSTOMER_ID).is_not_null());
-        match v.unknown_customers {
-            UnknownCustomers::Reject => out.problems.push(Problem::new(
-                unknown,
-                quoted(
-                    label(present, s::CUSTOMER_ID),
-                    value_col(s::CUSTOMER_ID),
-                    "is not in the customers table",
-                ),
-                "customer_id: not in customers",
-            )),
-            UnknownCustomers::Keep => {
-                out.frame = out
-                    .frame
-                    .with_column(unknown.cast(DataType::UInt32).alias(UNKNOWN));
-                out.keep.push(col(UNKNOWN));
-                out.notes.push((
-                    UNKNOWN.into(),
-                    "{n} transactions of customers not in the customers table were kept (validation.unknown_customers = \"keep\")".into(),
-                ));
-            }
+}
+
+/// Transactions of customers not in the `known` customers table: rejected, or kept and
+/// counted in a note, per `validation.unknown_customers`.
+fn unknown_customers(
+    out: &mut RuleOutput,
+    present: &[Present],
+    known: &DataFrame,
+    policy: UnknownCustomers,
+) -> Result<()> {
+    const UNKNOWN: &str = "__kam_unknown";
+    // membership in a hash set of the known ids (a join would reorder and cost more)
+    let ids = known
+        .column(s::CUSTOMER_ID)?
+        .as_materialized_series()
+        .unique()?;
+    let unknown = value_col(s::CUSTOMER_ID)
+        .is_in(lit(ids).implode(true), false)
+        .not()
+        .and(value_col(s::CUSTOMER_ID).is_not_null());
+    match policy {
+        UnknownCustomers::Reject => out.problems.push(Problem::new(
+            unknown,
+            quoted(
+                label(present, s::CUSTOMER_ID),
+                value_col(s::CUSTOMER_ID),
+                "is not in the customers table",
+            ),
+            "customer_id: not in customers",
+        )),
+        UnknownCustomers::Keep => {
+            out.frame = out
+                .frame
+                .clone()
+                .with_column(unknown.cast(DataType::UInt32).alias(UNKNOWN));
+            out.keep.push(col(UNKNOWN));
+            out.notes.push((
+                UNKNOWN.into(),
+                "{n} transactions of customers not in the customers table were kept (validation.unknown_customers = \"keep\")".into(),
+            ));
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 fn targets(mut out: RuleOutput, present: &[Present]) -> RuleOutput {

@@ -1,0 +1,112 @@
+//! The rejected rows: which problem comes first on each, and the original fields as text
+//! with the row number, the check and the reason.
+
+use polars::prelude::*;
+
+use super::CHECK_INTERNAL;
+use super::FIRST_PROBLEM;
+use super::parse::Problem;
+use crate::error::Result;
+use crate::io::load::{REASON_INTERNAL, ROW_INTERNAL, RawTable};
+use crate::schema;
+
+/// True where a row has any of `problems`: a cheap OR over all rows; which problem comes
+/// first is worked out on the bad rows only.
+pub(super) fn any_problem(problems: &[Problem]) -> Expr {
+    problems.iter().fold(lit(false), |acc, p| {
+        acc.or(p.when.clone().fill_null(lit(false)))
+    })
+}
+
+/// Row number, reason and check of each bad row, from the first problem it has.
+pub(super) fn first_problems(bad_rows: DataFrame, problems: Vec<Problem>) -> Result<DataFrame> {
+    let first = problems
+        .iter()
+        .enumerate()
+        .rev()
+        .fold(lit(NULL).cast(DataType::UInt32), |acc, (i, p)| {
+            when(p.when.clone()).then(lit(i as u32)).otherwise(acc)
+        });
+    let (reason, check) = problems.into_iter().enumerate().rev().fold(
+        (
+            lit(NULL).cast(DataType::String),
+            lit(NULL).cast(DataType::String),
+        ),
+        |(r, c), (i, p)| {
+            let hit = col(FIRST_PROBLEM).eq(lit(i as u32));
+            (
+                when(hit.clone()).then(p.reason).otherwise(r),
+                when(hit).then(lit(p.check)).otherwise(c),
+            )
+        },
+    );
+    Ok(bad_rows
+        .lazy()
+        .with_column(first.alias(FIRST_PROBLEM))
+        .select([
+            col(ROW_INTERNAL),
+            reason.alias(REASON_INTERNAL),
+            check.alias(CHECK_INTERNAL),
+        ])
+        .collect()?)
+}
+
+/// Rejected row numbers + reasons → the original rows as text, sorted by row.
+pub(super) fn reject_rows(raw: &RawTable, bad: DataFrame) -> Result<DataFrame> {
+    // no rejects: an empty frame of the right shape, without reading the input again
+    let bad = if bad.height() == 0 && raw.pre_rejects.is_none() {
+        return empty_rejects(raw);
+    } else {
+        bad
+    };
+    let originals: Vec<Expr> = raw
+        .columns
+        .iter()
+        .map(|c| {
+            let out = if c == schema::ROW || c == schema::REASON || c == "check" {
+                format!("{c}_original")
+            } else {
+                c.clone()
+            };
+            col(c.as_str()).cast(DataType::String).alias(out)
+        })
+        .collect();
+    let mut head = vec![
+        col(ROW_INTERNAL).alias(schema::ROW),
+        col(CHECK_INTERNAL).alias("check"),
+        col(REASON_INTERNAL).alias(schema::REASON),
+    ];
+    head.extend(originals);
+    let joined = raw
+        .frame
+        .clone()
+        .inner_join(bad.lazy(), col(ROW_INTERNAL), col(ROW_INTERNAL));
+    let mut parts = vec![joined.select(head.clone())];
+    if let Some(pre) = &raw.pre_rejects {
+        let pre = pre
+            .clone()
+            .lazy()
+            .with_column(lit("row: wrong number of fields").alias(CHECK_INTERNAL));
+        parts.push(pre.select(head));
+    }
+    Ok(concat(parts, UnionArgs::default())?
+        .sort([schema::ROW], SortMultipleOptions::default())
+        .collect()?)
+}
+
+fn empty_rejects(raw: &RawTable) -> Result<DataFrame> {
+    let mut cols = vec![
+        Column::new_empty(schema::ROW.into(), &DataType::Int64),
+        Column::new_empty("check".into(), &DataType::String),
+        Column::new_empty(schema::REASON.into(), &DataType::String),
+    ];
+    for c in &raw.columns {
+        let out = if c == schema::ROW || c == schema::REASON || c == "check" {
+            format!("{c}_original")
+        } else {
+            c.clone()
+        };
+        cols.push(Column::new_empty(out.into(), &DataType::String));
+    }
+    Ok(DataFrame::new_infer_height(cols)?)
+}
