@@ -11,100 +11,11 @@
 
 use std::collections::HashMap;
 
-use polars::prelude::*;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
 
-/// A raw feature, read once from its frame column.
-#[derive(Debug, Clone)]
-pub enum Raw {
-    Numeric {
-        name: String,
-        values: Vec<Option<f64>>,
-    },
-    Categorical {
-        name: String,
-        /// Distinct texts in order of first appearance.
-        levels: Vec<String>,
-        /// Index into `levels`; `MISSING` for blank.
-        codes: Vec<u32>,
-    },
-}
-
-pub const MISSING: u32 = u32::MAX;
-
-impl Raw {
-    pub fn name(&self) -> &str {
-        match self {
-            Raw::Numeric { name, .. } | Raw::Categorical { name, .. } => name,
-        }
-    }
-
-    pub fn len(&self) -> usize {
-        match self {
-            Raw::Numeric { values, .. } => values.len(),
-            Raw::Categorical { codes, .. } => codes.len(),
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// The value of row `i` as text, for driver labels.
-    pub fn display(&self, i: usize) -> String {
-        match self {
-            Raw::Numeric { values, .. } => match values[i] {
-                Some(v) if v.fract() == 0.0 && v.abs() < 1e15 => format!("{v:.0}"),
-                Some(v) => format!("{v:.3}"),
-                None => "blank".into(),
-            },
-            Raw::Categorical { levels, codes, .. } => match codes[i] {
-                MISSING => "blank".into(),
-                c => levels[c as usize].clone(),
-            },
-        }
-    }
-
-    /// A numeric column of `df` (cast to f64; nulls and NaN missing).
-    pub fn numeric(df: &DataFrame, col: &str, name: &str) -> Result<Raw> {
-        let c = df.column(col)?.cast(&DataType::Float64)?;
-        let values = c
-            .f64()?
-            .iter()
-            .map(|v| v.filter(|x| x.is_finite()))
-            .collect();
-        Ok(Raw::Numeric {
-            name: name.to_string(),
-            values,
-        })
-    }
-
-    /// A categorical column of `df` (cast to text; blank is missing).
-    pub fn categorical(df: &DataFrame, col: &str, name: &str) -> Result<Raw> {
-        let c = df.column(col)?.cast(&DataType::String)?;
-        let mut index: HashMap<&str, u32> = HashMap::new();
-        let mut levels = Vec::new();
-        let ca = c.str()?;
-        let mut codes = Vec::with_capacity(ca.len());
-        for v in ca.iter() {
-            let code = match v.map(str::trim).filter(|s| !s.is_empty()) {
-                None => MISSING,
-                Some(s) => *index.entry(s).or_insert_with(|| {
-                    levels.push(s.to_string());
-                    (levels.len() - 1) as u32
-                }),
-            };
-            codes.push(code);
-        }
-        Ok(Raw::Categorical {
-            name: name.to_string(),
-            levels,
-            codes,
-        })
-    }
-}
+pub use super::raw::{MISSING, Raw};
 
 /// How one raw feature is encoded (fitted on training rows).
 #[derive(Debug, Clone, Serialize)]
@@ -172,8 +83,51 @@ impl Matrix {
     }
 }
 
-fn width_codes(kept: &[String], other: bool, missing: bool) -> f64 {
-    (kept.len() + usize::from(other) + usize::from(missing)) as f64
+/// Where a categorical's raw codes go: a kept level's slot, then `(other)`, then `(missing)`.
+struct Slots {
+    /// Raw level index -> kept slot.
+    slot: Vec<Option<usize>>,
+    kept: usize,
+    other: bool,
+    missing: bool,
+}
+
+impl Slots {
+    /// The slots of `kept` levels (fitted) for a raw feature with `levels`.
+    fn new(kept: &[String], other: bool, missing: bool, levels: &[String]) -> Slots {
+        let pos: HashMap<&str, usize> = kept
+            .iter()
+            .enumerate()
+            .map(|(k, l)| (l.as_str(), k))
+            .collect();
+        Slots {
+            slot: levels
+                .iter()
+                .map(|l| pos.get(l.as_str()).copied())
+                .collect(),
+            kept: kept.len(),
+            other,
+            missing,
+        }
+    }
+
+    /// Slots in all: kept levels, `(other)`, `(missing)`.
+    fn width(&self) -> usize {
+        self.kept + usize::from(self.other) + usize::from(self.missing)
+    }
+
+    /// The slot of a raw code; `None` for a blank or unseen level without a slot of its own.
+    fn of(&self, code: u32) -> Option<usize> {
+        match code {
+            MISSING if self.missing => Some(self.kept + usize::from(self.other)),
+            MISSING => None,
+            c => match self.slot[c as usize] {
+                Some(s) => Some(s),
+                None if self.other => Some(self.kept),
+                None => None,
+            },
+        }
+    }
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -200,93 +154,112 @@ impl Encoder {
             column_means: vec![],
         };
         for (f, r) in raw.iter().enumerate() {
-            match r {
-                Raw::Numeric { name, values } => {
-                    let seen: Vec<f64> = train.iter().filter_map(|i| values[*i]).collect();
-                    let missing = seen.len() < train.len();
-                    let med = median(seen.clone());
-                    let n = train.len().max(1) as f64;
-                    let filled = train.iter().map(|i| values[*i].unwrap_or(med));
-                    let mean = filled.clone().sum::<f64>() / n;
-                    let var = filled.map(|v| (v - mean).powi(2)).sum::<f64>() / n;
-                    let std = if var.sqrt() > 1e-12 { var.sqrt() } else { 1.0 };
-                    e.columns.push(name.clone());
-                    e.feature_of.push(f);
-                    e.column_means.push(0.0);
-                    if missing {
-                        e.columns.push(format!("{name}_missing"));
-                        e.feature_of.push(f);
-                        e.column_means
-                            .push((train.len() - seen.len()) as f64 / train.len() as f64);
-                    }
-                    e.specs.push(Spec::Numeric {
-                        name: name.clone(),
-                        median: med,
-                        mean,
-                        std,
-                        missing_indicator: missing,
-                    });
-                }
+            let spec = match r {
+                Raw::Numeric { name, values } => e.fit_numeric(f, name, values, train),
                 Raw::Categorical {
                     name,
                     levels,
                     codes,
-                } => {
-                    let mut counts = vec![0usize; levels.len()];
-                    let mut blanks = 0usize;
-                    for i in train {
-                        match codes[*i] {
-                            MISSING => blanks += 1,
-                            c => counts[c as usize] += 1,
-                        }
-                    }
-                    let mut order: Vec<usize> =
-                        (0..levels.len()).filter(|l| counts[*l] > 0).collect();
-                    order.sort_by(|a, b| {
-                        counts[*b]
-                            .cmp(&counts[*a])
-                            .then(levels[*a].cmp(&levels[*b]))
-                    });
-                    let kept: Vec<usize> = order
-                        .iter()
-                        .copied()
-                        .filter(|l| counts[*l] >= p.min_level_count)
-                        .take(p.max_levels)
-                        .collect();
-                    let kept_rows: usize = kept.iter().map(|l| counts[*l]).sum();
-                    let other_rows = train.len() - blanks - kept_rows;
-                    let n = train.len().max(1) as f64;
-                    if p.codes {
-                        e.columns.push(name.clone());
-                        e.feature_of.push(f);
-                        e.column_means.push(0.0);
-                    } else {
-                        for l in &kept {
-                            e.columns.push(format!("{name}={}", levels[*l]));
-                            e.feature_of.push(f);
-                            e.column_means.push(counts[*l] as f64 / n);
-                        }
-                        if other_rows > 0 {
-                            e.columns.push(format!("{name}=(other)"));
-                            e.feature_of.push(f);
-                            e.column_means.push(other_rows as f64 / n);
-                        }
-                        if blanks > 0 {
-                            e.columns.push(format!("{name}=(missing)"));
-                            e.feature_of.push(f);
-                            e.column_means.push(blanks as f64 / n);
-                        }
-                    }
-                    e.specs.push(Spec::Categorical {
-                        name: name.clone(),
-                        levels: kept.iter().map(|l| levels[*l].clone()).collect(),
-                        other: other_rows > 0,
-                        missing: blanks > 0,
-                    });
-                }
-            }
+                } => e.fit_categorical(f, name, levels, codes, train, p),
+            };
+            e.specs.push(spec);
         }
         e
+    }
+
+    /// One encoded column of raw feature `f`, with its training mean.
+    fn push_column(&mut self, name: String, f: usize, mean: f64) {
+        self.columns.push(name);
+        self.feature_of.push(f);
+        self.column_means.push(mean);
+    }
+
+    /// A numeric feature: training median for nulls, standardised by the training mean and
+    /// standard deviation (1 when constant), and a `_missing` indicator when training had nulls.
+    fn fit_numeric(
+        &mut self,
+        f: usize,
+        name: &str,
+        values: &[Option<f64>],
+        train: &[usize],
+    ) -> Spec {
+        let seen: Vec<f64> = train.iter().filter_map(|i| values[*i]).collect();
+        let missing = seen.len() < train.len();
+        let med = median(seen.clone());
+        let n = train.len().max(1) as f64;
+        let filled = train.iter().map(|i| values[*i].unwrap_or(med));
+        let mean = filled.clone().sum::<f64>() / n;
+        let var = filled.map(|v| (v - mean).powi(2)).sum::<f64>() / n;
+        let std = if var.sqrt() > 1e-12 { var.sqrt() } else { 1.0 };
+        self.push_column(name.to_string(), f, 0.0);
+        if missing {
+            let share = (train.len() - seen.len()) as f64 / train.len() as f64;
+            self.push_column(format!("{name}_missing"), f, share);
+        }
+        Spec::Numeric {
+            name: name.to_string(),
+            median: med,
+            mean,
+            std,
+            missing_indicator: missing,
+        }
+    }
+
+    /// A categorical feature: the levels seen at least `min_level_count` times in training
+    /// (at most `max_levels`, most frequent first, ties by text), then `(other)` and
+    /// `(missing)` when training had such rows; one column of codes, or one 0/1 column each.
+    fn fit_categorical(
+        &mut self,
+        f: usize,
+        name: &str,
+        levels: &[String],
+        codes: &[u32],
+        train: &[usize],
+        p: EncodeParams,
+    ) -> Spec {
+        let mut counts = vec![0usize; levels.len()];
+        let mut blanks = 0usize;
+        for i in train {
+            match codes[*i] {
+                MISSING => blanks += 1,
+                c => counts[c as usize] += 1,
+            }
+        }
+        let mut order: Vec<usize> = (0..levels.len()).filter(|l| counts[*l] > 0).collect();
+        order.sort_by(|a, b| {
+            counts[*b]
+                .cmp(&counts[*a])
+                .then(levels[*a].cmp(&levels[*b]))
+        });
+        let kept: Vec<usize> = order
+            .iter()
+            .copied()
+            .filter(|l| counts[*l] >= p.min_level_count)
+            .take(p.max_levels)
+            .collect();
+        let kept_rows: usize = kept.iter().map(|l| counts[*l]).sum();
+        let other_rows = train.len() - blanks - kept_rows;
+        let n = train.len().max(1) as f64;
+        if p.codes {
+            self.push_column(name.to_string(), f, 0.0);
+        } else {
+            for l in &kept {
+                let share = counts[*l] as f64 / n;
+                self.push_column(format!("{name}={}", levels[*l]), f, share);
+            }
+            if other_rows > 0 {
+                self.push_column(format!("{name}=(other)"), f, other_rows as f64 / n);
+            }
+            if blanks > 0 {
+                self.push_column(format!("{name}=(missing)"), f, blanks as f64 / n);
+            }
+        }
+        Spec::Categorical {
+            name: name.to_string(),
+            levels: kept.iter().map(|l| levels[*l].clone()).collect(),
+            other: other_rows > 0,
+            missing: blanks > 0,
+        }
     }
 
     /// Encode the rows `rows` of the raw features (which must be the ones the encoder was
@@ -326,42 +299,8 @@ impl Encoder {
                     },
                     Raw::Categorical { levels, codes, .. },
                 ) => {
-                    // raw code -> encoded slot (kept level index, or other)
-                    let pos: HashMap<&str, usize> = kept
-                        .iter()
-                        .enumerate()
-                        .map(|(k, l)| (l.as_str(), k))
-                        .collect();
-                    let slot: Vec<Option<usize>> = levels
-                        .iter()
-                        .map(|l| pos.get(l.as_str()).copied())
-                        .collect();
-                    let width = if self.codes {
-                        1
-                    } else {
-                        kept.len() + usize::from(*other) + usize::from(*missing)
-                    };
-                    let start = data.len();
-                    data.resize(start + width * n, 0.0);
-                    for (k, i) in rows.iter().enumerate() {
-                        let s = match codes[*i] {
-                            MISSING if *missing => Some(kept.len() + usize::from(*other)),
-                            MISSING => None,
-                            c => match slot[c as usize] {
-                                Some(s) => Some(s),
-                                None if *other => Some(kept.len()),
-                                None => None,
-                            },
-                        };
-                        match (self.codes, s) {
-                            (true, Some(s)) => data[start + k] = s as f64,
-                            // a blank or unseen level with no column of its own: the
-                            // code after every known one
-                            (true, None) => data[start + k] = width_codes(kept, *other, *missing),
-                            (false, Some(s)) => data[start + s * n + k] = 1.0,
-                            (false, None) => {}
-                        }
-                    }
+                    let slots = Slots::new(kept, *other, *missing, levels);
+                    self.encode_categorical(&slots, codes, rows, &mut data);
                 }
                 _ => {}
             }
@@ -370,6 +309,24 @@ impl Encoder {
             rows: n,
             cols: self.columns.len(),
             data,
+        }
+    }
+
+    /// Append the encoded columns of one categorical for `rows` to the column-major `data`.
+    fn encode_categorical(&self, s: &Slots, codes: &[u32], rows: &[usize], data: &mut Vec<f64>) {
+        let n = rows.len();
+        let width = if self.codes { 1 } else { s.width() };
+        let start = data.len();
+        data.resize(start + width * n, 0.0);
+        for (k, i) in rows.iter().enumerate() {
+            match (self.codes, s.of(codes[*i])) {
+                (true, Some(slot)) => data[start + k] = slot as f64,
+                // a blank or unseen level with no column of its own: the code after every
+                // known one
+                (true, None) => data[start + k] = s.width() as f64,
+                (false, Some(slot)) => data[start + slot * n + k] = 1.0,
+                (false, None) => {}
+            }
         }
     }
 
@@ -385,98 +342,5 @@ impl Encoder {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn raw() -> Result<Vec<Raw>> {
-        let df = df!(
-            "x" => [Some(1.0), Some(3.0), None, Some(5.0)],
-            "t" => [Some("a"), Some("b"), Some("a"), None],
-        )?;
-        Ok(vec![
-            Raw::numeric(&df, "x", "x")?,
-            Raw::categorical(&df, "t", "t")?,
-        ])
-    }
-
-    #[test]
-    fn numeric_median_standardised_with_indicator() -> Result<()> {
-        let r = raw()?;
-        let e = Encoder::fit(
-            &r,
-            &[0, 1, 2, 3],
-            EncodeParams {
-                min_level_count: 1,
-                max_levels: 10,
-                codes: false,
-            },
-        );
-        assert_eq!(e.columns, ["x", "x_missing", "t=a", "t=b", "t=(missing)"]);
-        let m = e.transform(&r, &[0, 1, 2, 3]);
-        // median 3; filled 1,3,3,5: mean 3, std sqrt(2)
-        let s = 2f64.sqrt();
-        assert_eq!(m.col(0), &[-2.0 / s, 0.0, 0.0, 2.0 / s]);
-        assert_eq!(m.col(1), &[0.0, 0.0, 1.0, 0.0]);
-        assert_eq!(m.col(2), &[1.0, 0.0, 1.0, 0.0]);
-        assert_eq!(m.col(4), &[0.0, 0.0, 0.0, 1.0]);
-        assert_eq!(e.feature_of, [0, 0, 1, 1, 1]);
-        Ok(())
-    }
-
-    #[test]
-    fn rare_levels_share_other_and_unseen_levels_go_there() -> Result<()> {
-        let r = raw()?;
-        // fitted on rows 0..3 with min count 2: "a" kept, "b" rare -> other
-        let e = Encoder::fit(
-            &r,
-            &[0, 1, 2],
-            EncodeParams {
-                min_level_count: 2,
-                max_levels: 10,
-                codes: false,
-            },
-        );
-        assert_eq!(e.columns, ["x", "x_missing", "t=a", "t=(other)"]);
-        let m = e.transform(&r, &[1, 3]);
-        assert_eq!(m.col(2), &[0.0, 0.0]);
-        // row 3 is blank but training had no blanks: no column for it
-        assert_eq!(m.col(3), &[1.0, 0.0]);
-        Ok(())
-    }
-
-    #[test]
-    fn codes_give_one_column_per_categorical() -> Result<()> {
-        let r = raw()?;
-        let e = Encoder::fit(
-            &r,
-            &[0, 1, 2, 3],
-            EncodeParams {
-                min_level_count: 1,
-                max_levels: 10,
-                codes: true,
-            },
-        );
-        assert_eq!(e.columns, ["x", "x_missing", "t"]);
-        let m = e.transform(&r, &[0, 1, 2, 3]);
-        // a (2 rows) = 0, b = 1, blank = (missing) = 2
-        assert_eq!(m.col(2), &[0.0, 1.0, 0.0, 2.0]);
-        Ok(())
-    }
-
-    #[test]
-    fn max_levels_keeps_the_most_frequent() -> Result<()> {
-        let df = df!("t" => ["c", "b", "b", "a", "a", "a"])?;
-        let r = vec![Raw::categorical(&df, "t", "t")?];
-        let e = Encoder::fit(
-            &r,
-            &[0, 1, 2, 3, 4, 5],
-            EncodeParams {
-                min_level_count: 1,
-                max_levels: 2,
-                codes: false,
-            },
-        );
-        assert_eq!(e.columns, ["t=a", "t=b", "t=(other)"]);
-        Ok(())
-    }
-}
+#[path = "design_tests.rs"]
+mod tests;

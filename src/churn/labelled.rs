@@ -18,6 +18,7 @@ use super::design::Raw;
 use super::fit::{self, Scored};
 use super::metrics::{self, roc_auc};
 use super::models::Kind;
+use super::raw::infer_columns;
 use super::report::{self, Candidate, ChurnReport, Dropped};
 use super::{CHURN_PROBABILITY, ChurnValid};
 use crate::error::{Error, Result};
@@ -82,86 +83,6 @@ fn positive_of(values: &[Option<String>], given: Option<&str>, label: &str) -> R
                 distinct[0], distinct[1]
             ))
         })
-}
-
-/// Type every column but `skip` from its content; see the module notes.
-pub fn infer_columns(
-    df: &DataFrame,
-    skip: &[&str],
-    min_level_count: usize,
-) -> Result<(Vec<Raw>, Vec<Dropped>)> {
-    let n = df.height();
-    let (mut raw, mut dropped) = (Vec::new(), Vec::new());
-    let drop = |c: &str, r: &str| Dropped {
-        column: c.to_string(),
-        reason: r.to_string(),
-    };
-    for c in df.columns() {
-        let name = c.name().as_str();
-        if skip.contains(&name) {
-            continue;
-        }
-        let text = c.cast(&DataType::String)?;
-        // trimmed, blank = missing
-        let text = text
-            .str()?
-            .iter()
-            .map(|v| v.map(str::trim).filter(|s| !s.is_empty()))
-            .collect::<StringChunked>()
-            .into_column();
-        let non_blank = n - text.null_count();
-        if non_blank == 0 {
-            dropped.push(drop(name, "all values blank"));
-            continue;
-        }
-        let num = text.cast(&DataType::Float64)?;
-        let parsed = n - num.null_count();
-        if parsed as f64 >= 0.95 * non_blank as f64 {
-            let df1 = DataFrame::new(n, vec![num.with_name(name.into())])?;
-            let r = Raw::numeric(&df1, name, name)?;
-            let Raw::Numeric { values, .. } = &r else {
-                continue;
-            };
-            let mut v: Vec<f64> = values.iter().flatten().copied().collect();
-            v.sort_by(f64::total_cmp);
-            v.dedup();
-            if v.len() == 1 {
-                dropped.push(drop(name, "one value only"));
-            } else if n >= 20 && v.len() == n && v.iter().all(|x| x.fract() == 0.0) {
-                dropped.push(drop(
-                    name,
-                    "identifies rows (a different whole number on every row)",
-                ));
-            } else {
-                raw.push(r);
-            }
-            continue;
-        }
-        let df1 = DataFrame::new(n, vec![text.with_name(name.into())])?;
-        let r = Raw::categorical(&df1, name, name)?;
-        let Raw::Categorical { levels, codes, .. } = &r else {
-            continue;
-        };
-        let mut counts = vec![0usize; levels.len()];
-        for c in codes.iter().filter(|c| **c != super::design::MISSING) {
-            counts[*c as usize] += 1;
-        }
-        let rare_rows: usize = counts.iter().filter(|c| **c < min_level_count).sum();
-        if levels.len() == 1 {
-            dropped.push(drop(name, "one value only"));
-        } else if rare_rows * 2 > non_blank {
-            dropped.push(drop(
-                name,
-                &format!(
-                    "identifies rows ({} distinct values; most rows hold a value seen fewer than {min_level_count} times)",
-                    levels.len()
-                ),
-            ));
-        } else {
-            raw.push(r);
-        }
-    }
-    Ok((raw, dropped))
 }
 
 /// Stratified fold of every row: each class shuffled with the seed, then dealt round-robin.

@@ -20,6 +20,7 @@ pub mod metrics;
 pub mod models;
 pub mod output;
 mod params;
+mod raw;
 mod report;
 
 pub use models::{Kind, ModelChoice, ModelParams};
