@@ -202,6 +202,8 @@ impl Profile {
     }
 }
 
+/// The customer master: `p.customers` profiles drawn one after another, then grades by rank
+/// of a credit score, then payment terms and credit days by grade.
 pub(super) fn build(
     p: &GenerateParams,
     cal: &Calendar,
@@ -210,81 +212,106 @@ pub(super) fn build(
 ) -> Result<Vec<Profile>> {
     let n = p.customers;
     let width = digits(n).max(6);
-    let type_w: Vec<f64> = TYPES.iter().map(|t| t.share).collect();
-    let station_w: Vec<f64> = org.stations.iter().map(|s| s.weight).collect();
+    let weights = Weights {
+        types: TYPES.iter().map(|t| t.share).collect(),
+        stations: org.stations.iter().map(|s| s.weight).collect(),
+    };
     let mut people = Vec::with_capacity(n);
     let mut scores = Vec::with_capacity(n);
     for i in 0..n {
-        let kind = weighted(rng, &type_w);
-        let tp = &TYPES[kind];
-        let station = weighted(rng, &station_w);
-        let manager = rng.random_range(org.stations[station].managers.clone());
-        let acquired = if rng.random_bool(PROSPECT_SHARE) {
-            None
-        } else if rng.random_bool(OLD_CUSTOMER_SHARE) {
-            Some(cal.start - rng.random_range(1..=3_650))
-        } else {
-            Some(rng.random_range(cal.start..=cal.end))
-        };
-        // Clamped so the largest accounts stay a plausible few hundred thousand t/yr.
-        let z: f64 = rng.sample::<f64, _>(StandardNormal).clamp(-3.0, 2.6);
-        let volume = tp.volume_median * (tp.volume_sigma * z).exp();
-        // Census potential is usually above what the customer buys from us.
-        let reach = match acquired {
-            None => rng.random_range(0.8..1.5),
-            Some(_) if rng.random_bool(0.9) => rng.random_range(1.0..2.2),
-            Some(_) => rng.random_range(0.7..1.0),
-        };
-        let potential = round_to(volume * reach, if volume < 100.0 { 1.0 } else { 10.0 }).max(1.0);
-        let vehicles = if rng.random_bool(tp.vehicle_share) {
-            let z: f64 = rng.sample(StandardNormal);
-            (tp.vehicle_median * (0.7 * z).exp()).round().max(1.0) as i64
-        } else {
-            0
-        };
-        let shares_resources = rng.random_bool(tp.shares_resources);
-        let z: f64 = rng.sample(StandardNormal);
-        scores.push(tp.grade_bias + 0.15 * (volume / tp.volume_median).ln() + z);
-        let district = &org.districts[org.district_of(station)];
-        people.push(Profile {
-            id: format!("C{:0width$}", i + 1),
-            name: super::names::customer(rng, tp.code, district),
-            kind,
-            station,
-            manager,
-            grade: 0,
-            terms: 0,
-            credit_days: 0,
-            acquired,
-            volume,
-            potential,
-            vehicles,
-            shares_resources,
-        });
+        let (mut c, score) = draw(rng, &weights, cal, org);
+        c.id = format!("C{:0width$}", i + 1);
+        c.name = super::names::customer(
+            rng,
+            c.kind().code,
+            &org.districts[org.district_of(c.station)],
+        );
+        people.push(c);
+        scores.push(score);
     }
     assign_grades(&mut people, &scores);
     for c in &mut people {
-        let mut terms = weighted(rng, &TERMS_BY_GRADE[c.grade]);
-        // Card customers top up in advance rather than run an account.
-        if terms == CREDIT
-            && matches!(c.kind().code, "fleet" | "individual")
-            && rng.random_bool(0.7)
-        {
-            terms = 1;
-        }
-        c.terms = terms;
-        c.credit_days = if terms == CREDIT {
-            let w: &[f64] = match c.grade {
-                0 | 1 => &[0.2, 0.4, 0.4],
-                2 | 3 => &[0.4, 0.4, 0.2],
-                _ => &[0.7, 0.3, 0.0],
-            };
-            [30, 60, 90][weighted(rng, w)]
-        } else {
-            0
-        };
+        assign_terms(rng, c);
     }
     Ok(people)
+}
+
+/// Draw weights of the customer types and the stations.
+struct Weights {
+    types: Vec<f64>,
+    stations: Vec<f64>,
+}
+
+/// One customer without id, name, grade or terms, and its credit score (higher is better):
+/// type, station, manager, acquisition day (or prospect), yearly volume, census potential,
+/// vehicles and resource sharing.
+fn draw(rng: &mut StdRng, w: &Weights, cal: &Calendar, org: &Org) -> (Profile, f64) {
+    let kind = weighted(rng, &w.types);
+    let tp = &TYPES[kind];
+    let station = weighted(rng, &w.stations);
+    let manager = rng.random_range(org.stations[station].managers.clone());
+    let acquired = if rng.random_bool(PROSPECT_SHARE) {
+        None
+    } else if rng.random_bool(OLD_CUSTOMER_SHARE) {
+        Some(cal.start - rng.random_range(1..=3_650))
+    } else {
+        Some(rng.random_range(cal.start..=cal.end))
+    };
+    // Clamped so the largest accounts stay a plausible few hundred thousand t/yr.
+    let z: f64 = rng.sample::<f64, _>(StandardNormal).clamp(-3.0, 2.6);
+    let volume = tp.volume_median * (tp.volume_sigma * z).exp();
+    // Census potential is usually above what the customer buys from us.
+    let reach = match acquired {
+        None => rng.random_range(0.8..1.5),
+        Some(_) if rng.random_bool(0.9) => rng.random_range(1.0..2.2),
+        Some(_) => rng.random_range(0.7..1.0),
+    };
+    let potential = round_to(volume * reach, if volume < 100.0 { 1.0 } else { 10.0 }).max(1.0);
+    let vehicles = if rng.random_bool(tp.vehicle_share) {
+        let z: f64 = rng.sample(StandardNormal);
+        (tp.vehicle_median * (0.7 * z).exp()).round().max(1.0) as i64
+    } else {
+        0
+    };
+    let shares_resources = rng.random_bool(tp.shares_resources);
+    let z: f64 = rng.sample(StandardNormal);
+    let score = tp.grade_bias + 0.15 * (volume / tp.volume_median).ln() + z;
+    let c = Profile {
+        id: String::new(),
+        name: String::new(),
+        kind,
+        station,
+        manager,
+        grade: 0,
+        terms: 0,
+        credit_days: 0,
+        acquired,
+        volume,
+        potential,
+        vehicles,
+        shares_resources,
+    };
+    (c, score)
+}
+
+/// Payment terms by grade (card customers mostly prepay), and credit days for credit terms.
+fn assign_terms(rng: &mut StdRng, c: &mut Profile) {
+    let mut terms = weighted(rng, &TERMS_BY_GRADE[c.grade]);
+    // Card customers top up in advance rather than run an account.
+    if terms == CREDIT && matches!(c.kind().code, "fleet" | "individual") && rng.random_bool(0.7) {
+        terms = 1;
+    }
+    c.terms = terms;
+    c.credit_days = if terms == CREDIT {
+        let w: &[f64] = match c.grade {
+            0 | 1 => &[0.2, 0.4, 0.4],
+            2 | 3 => &[0.4, 0.4, 0.2],
+            _ => &[0.7, 0.3, 0.0],
+        };
+        [30, 60, 90][weighted(rng, w)]
+    } else {
+        0
+    };
 }
 
 /// Grades by rank of the score: the best 5% AAA, the next 9% AA, and so on.

@@ -72,6 +72,8 @@ struct Deal {
     strategy: &'static str,
 }
 
+/// The deals table: about 15% as many deals as customers (at least 20), sorted by opening
+/// date, with ids in that order.
 pub(super) fn frame(
     p: &GenerateParams,
     cal: &Calendar,
@@ -80,59 +82,80 @@ pub(super) fn frame(
 ) -> Result<DataFrame> {
     let mut rng = stream(p.seed, Stream::Deals, 0);
     let n = ((people.len() as f64 * 0.15).round() as usize).max(20);
-    let prospects: Vec<usize> = (0..people.len())
-        .filter(|&i| people[i].acquired.is_none())
+    let pool = Pool {
+        prospects: (0..people.len())
+            .filter(|&i| people[i].acquired.is_none())
+            .collect(),
+        big: (0..people.len())
+            .filter(|&i| people[i].acquired.is_some() && people[i].kind().big)
+            .collect(),
+        typical: dist(LogNormal::new(40_000_f64.ln(), 1.0), "deal amount")?,
+    };
+    let mut deals: Vec<Deal> = (0..n)
+        .map(|_| draw(&mut rng, &pool, cal, org, people))
         .collect();
-    let big: Vec<usize> = (0..people.len())
-        .filter(|&i| people[i].acquired.is_some() && people[i].kind().big)
-        .collect();
-    let typical = dist(LogNormal::new(40_000_f64.ln(), 1.0), "deal amount")?;
-
-    let mut deals = Vec::with_capacity(n);
-    for _ in 0..n {
-        let r: f64 = rng.random();
-        let customer = if r < 0.25 && !prospects.is_empty() {
-            *pick(&mut rng, &prospects)
-        } else if r < 0.6 && !big.is_empty() {
-            *pick(&mut rng, &big)
-        } else {
-            rng.random_range(0..people.len())
-        };
-        let c = &people[customer];
-        let owner = if rng.random_bool(0.9) {
-            c.manager
-        } else {
-            rng.random_range(org.stations[c.station].managers.clone())
-        };
-        let stage = weighted(&mut rng, &STAGE_WEIGHTS);
-        let amount = intended_amount(&mut rng, &typical);
-        let (opened, last) = if stage < FIRST_CLOSED {
-            // days since the last follow-up: stalled deals have waited over a month
-            let gap = if rng.random_bool(STALLED_SHARE) {
-                rng.random_range(31..=120)
-            } else {
-                rng.random_range(0..=30)
-            };
-            let last = cal.end - gap;
-            (last - rng.random_range(0..=180), last)
-        } else {
-            let opened = cal.end - rng.random_range(7..=540);
-            (opened, (opened + rng.random_range(7..=120)).min(cal.end))
-        };
-        deals.push(Deal {
-            opened,
-            last,
-            customer,
-            owner,
-            stage,
-            amount,
-            need: pick::<&str, _>(&mut rng, NEEDS),
-            obstacle: pick::<&str, _>(&mut rng, OBSTACLES),
-            strategy: pick::<&str, _>(&mut rng, STRATEGIES),
-        });
-    }
     // Ids follow the opening date.
     deals.sort_by_key(|d| (d.opened, d.customer));
+    to_frame(&deals, org, people)
+}
+
+/// Whom deals are drawn for, and the typical deal amount.
+struct Pool {
+    /// Customers not yet acquired.
+    prospects: Vec<usize>,
+    /// Acquired customers of the big types.
+    big: Vec<usize>,
+    typical: LogNormal<f64>,
+}
+
+/// One deal: a quarter for prospects, about a third for big accounts, the rest for anyone;
+/// owned by the customer's manager nine times in ten; open deals followed up within the last
+/// 30 days, or stalled for 31 to 120.
+fn draw(rng: &mut StdRng, pool: &Pool, cal: &Calendar, org: &Org, people: &[Profile]) -> Deal {
+    let r: f64 = rng.random();
+    let customer = if r < 0.25 && !pool.prospects.is_empty() {
+        *pick(rng, &pool.prospects)
+    } else if r < 0.6 && !pool.big.is_empty() {
+        *pick(rng, &pool.big)
+    } else {
+        rng.random_range(0..people.len())
+    };
+    let c = &people[customer];
+    let owner = if rng.random_bool(0.9) {
+        c.manager
+    } else {
+        rng.random_range(org.stations[c.station].managers.clone())
+    };
+    let stage = weighted(rng, &STAGE_WEIGHTS);
+    let amount = intended_amount(rng, &pool.typical);
+    let (opened, last) = if stage < FIRST_CLOSED {
+        // days since the last follow-up: stalled deals have waited over a month
+        let gap = if rng.random_bool(STALLED_SHARE) {
+            rng.random_range(31..=120)
+        } else {
+            rng.random_range(0..=30)
+        };
+        let last = cal.end - gap;
+        (last - rng.random_range(0..=180), last)
+    } else {
+        let opened = cal.end - rng.random_range(7..=540);
+        (opened, (opened + rng.random_range(7..=120)).min(cal.end))
+    };
+    Deal {
+        opened,
+        last,
+        customer,
+        owner,
+        stage,
+        amount,
+        need: pick::<&str, _>(rng, NEEDS),
+        obstacle: pick::<&str, _>(rng, OBSTACLES),
+        strategy: pick::<&str, _>(rng, STRATEGIES),
+    }
+}
+
+/// The sorted deals as the contract's deals table.
+fn to_frame(deals: &[Deal], org: &Org, people: &[Profile]) -> Result<DataFrame> {
     let width = digits(deals.len()).max(5);
     let cols = vec![
         str_col(

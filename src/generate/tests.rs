@@ -1,0 +1,210 @@
+use super::*;
+use crate::frame::{self, days};
+
+fn params(customers: usize, months: u32, seed: u64) -> GenerateParams {
+    GenerateParams {
+        customers,
+        months,
+        seed,
+        ..GenerateParams::default()
+    }
+}
+
+fn small(seed: u64) -> Result<DemoCompany> {
+    generate(&params(300, 12, seed).check()?)
+}
+
+fn frames(c: &DemoCompany) -> [&DataFrame; 5] {
+    [
+        &c.customers,
+        &c.transactions,
+        &c.targets,
+        &c.deals,
+        &c.campaigns,
+    ]
+}
+
+/// A text column with blanks as "".
+fn strs(df: &DataFrame, col: &str) -> Result<Vec<String>> {
+    Ok(frame::strings(df, col)?
+        .into_iter()
+        .map(Option::unwrap_or_default)
+        .collect())
+}
+
+#[test]
+fn same_seed_gives_equal_frames() -> Result<()> {
+    let (a, b) = (small(7)?, small(7)?);
+    for (x, y) in frames(&a).into_iter().zip(frames(&b)) {
+        assert!(x.equals_missing(y));
+    }
+    Ok(())
+}
+
+#[test]
+fn different_seed_gives_different_frames() -> Result<()> {
+    let (a, b) = (small(7)?, small(8)?);
+    for (x, y) in frames(&a).into_iter().zip(frames(&b)) {
+        assert!(!x.equals_missing(y));
+    }
+    Ok(())
+}
+
+#[test]
+fn columns_are_the_contract() -> Result<()> {
+    let c = small(1)?;
+    let specs = [
+        &schema::CUSTOMERS,
+        &schema::TRANSACTIONS,
+        &schema::TARGETS,
+        &schema::DEALS,
+        &schema::CAMPAIGNS,
+    ];
+    for (df, spec) in frames(&c).into_iter().zip(specs) {
+        let names: Vec<&str> = df.get_column_names().iter().map(|n| n.as_str()).collect();
+        assert_eq!(names, spec.names(), "{}", spec.name);
+        assert!(df.height() > 0, "{} is empty", spec.name);
+    }
+    assert_eq!(
+        c.transactions.column(schema::DATE)?.dtype(),
+        &DataType::Date
+    );
+    assert_eq!(
+        c.transactions.column(schema::AMOUNT)?.dtype(),
+        &DataType::Float64
+    );
+    assert_eq!(
+        c.customers.column(schema::VEHICLES)?.dtype(),
+        &DataType::Int64
+    );
+    assert_eq!(
+        c.customers.column(schema::SHARES_RESOURCES)?.dtype(),
+        &DataType::Boolean
+    );
+    assert_eq!(c.targets.column(schema::PERIOD)?.dtype(), &DataType::String);
+    Ok(())
+}
+
+#[test]
+fn customer_types_are_the_contract_vocabulary() {
+    let codes: Vec<&str> = customers::TYPES.iter().map(|t| t.code).collect();
+    assert_eq!(codes, schema::CUSTOMER_TYPES);
+}
+
+#[test]
+fn grade_mix_is_close_to_the_target() -> Result<()> {
+    let c = generate(&params(5_000, 1, 3).check()?)?;
+    let grades = strs(&c.customers, schema::CREDIT_GRADE)?;
+    for (g, share) in customers::GRADES.iter().zip(customers::GRADE_MIX) {
+        let got = grades.iter().filter(|x| x == g).count() as f64 / grades.len() as f64;
+        assert!((got - share).abs() < 0.03, "{g}: {got} vs {share}");
+    }
+    let b_or_better = grades
+        .iter()
+        .filter(|g| ["AAA", "AA", "A", "B"].contains(&g.as_str()))
+        .count() as f64
+        / grades.len() as f64;
+    assert!((b_or_better - 0.54).abs() < 0.03, "{b_or_better}");
+    Ok(())
+}
+
+#[test]
+fn transactions_fall_between_acquisition_and_end() -> Result<()> {
+    let p = params(400, 18, 11).check()?;
+    let c = generate(&p)?;
+    let end = p.params().end.to_epoch_days();
+    let ids = strs(&c.customers, schema::CUSTOMER_ID)?;
+    let acquired = days(&c.customers, schema::ACQUIRED_ON)?;
+    let acq: std::collections::BTreeMap<&str, Option<i32>> =
+        ids.iter().map(String::as_str).zip(acquired).collect();
+    let t_ids = strs(&c.transactions, schema::CUSTOMER_ID)?;
+    let t_days = days(&c.transactions, schema::DATE)?;
+    for (id, day) in t_ids.iter().zip(t_days) {
+        let day = day.unwrap_or(i32::MIN);
+        assert!(day <= end, "{id} buys after the end");
+        match acq.get(id.as_str()) {
+            Some(Some(a)) => assert!(day >= *a, "{id} buys before it was acquired"),
+            Some(None) => panic!("prospect {id} has a transaction"),
+            None => panic!("{id} is not in customers"),
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn rows_are_sorted_and_order_ids_unique() -> Result<()> {
+    let c = small(5)?;
+    let ids = strs(&c.customers, schema::CUSTOMER_ID)?;
+    assert!(ids.windows(2).all(|w| w[0] < w[1]));
+    let t_days = days(&c.transactions, schema::DATE)?;
+    let orders = strs(&c.transactions, schema::ORDER_ID)?;
+    let keys: Vec<(Option<i32>, &String)> = t_days.into_iter().zip(&orders).collect();
+    assert!(keys.windows(2).all(|w| w[0] < w[1]));
+    let amounts = c.transactions.column(schema::AMOUNT)?.f64()?.clone();
+    let returns = amounts.iter().flatten().filter(|a| *a < 0.0).count();
+    assert!(orders.iter().filter(|o| o.starts_with('R')).count() == returns);
+    Ok(())
+}
+
+#[test]
+fn small_demo_has_realistic_size() -> Result<()> {
+    let c = generate(&GenerateParams::default().check()?)?;
+    let n = c.transactions.height();
+    assert!((50_000..=120_000).contains(&n), "{n} transactions");
+    assert_eq!(c.customers.height(), 2_000);
+    Ok(())
+}
+
+#[test]
+fn config_points_at_the_five_tables() -> Result<()> {
+    let c = small(9)?;
+    let cfg: crate::config::Config = toml::from_str(&c.config_toml())
+        .map_err(|e| Error::Internal(format!("demo kam.toml does not parse: {e}")))?;
+    assert_eq!(cfg.seed, 9);
+    assert!(cfg.as_of.is_none());
+    assert!(c.config_toml().contains("path = \"campaigns.csv\""));
+    Ok(())
+}
+
+#[test]
+fn customers_cannot_be_zero() {
+    let e = params(0, 36, 1).check().map(|_| ()).unwrap_err();
+    assert!(e.to_string().contains("customers"), "{e}");
+    assert_eq!(e.exit_code(), 2);
+}
+
+#[test]
+fn months_cannot_be_zero() {
+    let e = params(10, 0, 1).check().map(|_| ()).unwrap_err();
+    assert!(e.to_string().contains("months"), "{e}");
+}
+
+#[test]
+fn activity_must_be_positive() {
+    let p = GenerateParams {
+        activity: f64::NAN,
+        ..GenerateParams::default()
+    };
+    assert!(p.check().is_err());
+}
+
+#[test]
+fn one_customer_one_month_still_makes_every_table() -> Result<()> {
+    let c = generate(&params(1, 1, 2).check()?)?;
+    assert_eq!(c.customers.height(), 1);
+    assert_eq!(c.deals.height(), 20);
+    assert!(c.targets.height() > 0);
+    Ok(())
+}
+
+#[test]
+fn calendar_cuts_the_last_month_at_end() -> Result<()> {
+    let end = NaiveDate::from_ymd_opt(2024, 3, 15).ok_or(Error::Internal("date".into()))?;
+    let cal = Calendar::new(end, 3)?;
+    assert_eq!(cal.months.len(), 3);
+    assert_eq!((cal.months[0].year, cal.months[0].month), (2024, 1));
+    assert_eq!(cal.months[1].days, 29);
+    assert_eq!(cal.months[2].last, end.to_epoch_days());
+    assert_eq!(cal.month_of(end.to_epoch_days()), 2);
+    Ok(())
+}
