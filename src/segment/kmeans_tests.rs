@@ -1,5 +1,6 @@
 //! k-means tests: recovery of known clusters, determinism, clear errors.
 use super::*;
+use crate::segment::lloyd::{CHUNK, Partial, update};
 use crate::segment::metrics::{adjusted_rand_index, inertia};
 use ndarray::array;
 

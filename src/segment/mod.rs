@@ -2,6 +2,7 @@
 //! are `[segment]` ([`SegmentParams`], checked once into [`SegmentValid`]); the entry point is
 //! [`segment`].
 pub mod kmeans;
+mod lloyd;
 mod matrix;
 pub mod metrics;
 mod names;

@@ -1,0 +1,220 @@
+//! The Lloyd iterations of kam's k-means ([`super::kmeans`]), from linfa's k-means++ start.
+//!
+//! Rows are split into fixed chunks of `CHUNK` rows; each chunk assigns its rows to the nearest centroid and accumulates per-cluster sums, counts and inertia; runs of
+//! chunks go to `available_parallelism` threads (`std::thread::scope`) and the partial sums
+//! are added in chunk order, so results do not depend on the number of threads. It stops when
+//! no label changes, or when the squared centroid shift
+//! `sum((new - old)^2) <= tol * mean(var(x, axis 0))` (scikit-learn's rule), or at `max_iter`.
+//! An emptied cluster takes the row farthest from its centroid. The returned labels and
+//! inertia are those of the returned centroids.
+
+use ndarray::Array2;
+
+use super::kmeans::KMeansModel;
+use crate::error::{Error, Result};
+
+/// Rows per work unit of the assignment step (fixed, so sums are added in the same order on
+/// any machine).
+pub(super) const CHUNK: usize = 1 << 14;
+
+/// Per-cluster sums and counts, inertia and changed labels of (part of) an assignment pass.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Partial {
+    pub(super) sums: Vec<f64>,
+    pub(super) counts: Vec<usize>,
+    pub(super) inertia: f64,
+    pub(super) changed: usize,
+}
+
+impl Partial {
+    pub(super) fn zero(k: usize, d: usize) -> Self {
+        Partial {
+            sums: vec![0.0; k * d],
+            counts: vec![0; k],
+            inertia: 0.0,
+            changed: 0,
+        }
+    }
+
+    pub(super) fn add(mut self, o: &Self) -> Self {
+        self.sums.iter_mut().zip(&o.sums).for_each(|(a, b)| *a += b);
+        self.counts
+            .iter_mut()
+            .zip(&o.counts)
+            .for_each(|(a, b)| *a += b);
+        self.inertia += o.inertia;
+        self.changed += o.changed;
+        self
+    }
+}
+
+/// Lloyd iterations from `start` (linfa's first step counts as iteration 1).
+pub(super) fn lloyd(
+    data: &[f64],
+    d: usize,
+    start: Array2<f64>,
+    max_iter: u64,
+    tol: f64,
+) -> Result<KMeansModel> {
+    let k = start.nrows();
+    let mut cent: Vec<f64> = start.iter().copied().collect();
+    let mut labels = vec![usize::MAX; data.len() / d];
+    let (mut iterations, mut converged) = (1, false);
+    let last = loop {
+        let p = assign(data, d, &cent, &mut labels)?;
+        if p.changed == 0 {
+            converged = true;
+            break Some(p);
+        }
+        if iterations >= max_iter {
+            break Some(p);
+        }
+        let new = update(data, d, &cent, &mut labels, p);
+        let shift: f64 = new.iter().zip(&cent).map(|(a, b)| (a - b) * (a - b)).sum();
+        cent = new;
+        iterations += 1;
+        if shift <= tol {
+            converged = true;
+            break None;
+        }
+    };
+    // labels and inertia of the returned centroids
+    let p = match last {
+        Some(p) => p,
+        None => assign(data, d, &cent, &mut labels)?,
+    };
+    let centroids = Array2::from_shape_vec((k, d), cent)
+        .map_err(|e| Error::Internal(format!("k-means centroids: {e}")))?;
+    Ok(KMeansModel {
+        centroids,
+        labels,
+        inertia: p.inertia,
+        iterations,
+        converged,
+    })
+}
+
+/// New centroids = cluster means. An empty cluster takes the row farthest from its centroid
+/// among clusters of more than one row (first such row on ties), as scikit-learn does.
+pub(super) fn update(
+    data: &[f64],
+    d: usize,
+    cent: &[f64],
+    labels: &mut [usize],
+    p: Partial,
+) -> Vec<f64> {
+    let (mut sums, mut counts) = (p.sums, p.counts);
+    for c in 0..counts.len() {
+        if counts[c] > 0 {
+            continue;
+        }
+        let mut far: Option<(f64, usize)> = None;
+        for (i, (row, &l)) in data.chunks_exact(d).zip(labels.iter()).enumerate() {
+            let dist = sq_dist(row, &cent[l * d..(l + 1) * d]);
+            if counts[l] > 1 && far.is_none_or(|f| dist > f.0) {
+                far = Some((dist, i));
+            }
+        }
+        let Some((_, i)) = far else { break };
+        let (row, from) = (&data[i * d..(i + 1) * d], labels[i]);
+        for j in 0..d {
+            sums[from * d + j] -= row[j];
+            sums[c * d + j] = row[j];
+        }
+        (counts[from], counts[c], labels[i]) = (counts[from] - 1, 1, c);
+    }
+    let means = sums.chunks_exact(d).zip(&counts).zip(cent.chunks_exact(d));
+    // a cluster still empty (fewer movable rows than empty clusters) keeps its centroid
+    means
+        .flat_map(|((s, &n), old)| {
+            if n > 0 {
+                s.iter().map(|v| v / n as f64).collect()
+            } else {
+                old.to_vec()
+            }
+        })
+        .collect()
+}
+
+#[inline]
+fn sq_dist(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum()
+}
+
+/// Assign every row to its nearest centroid (ties: lowest index). Threads take whole runs of
+/// `CHUNK` rows and the per-chunk results are added in chunk order, so the result does not
+/// depend on the number of threads.
+pub(super) fn assign(
+    data: &[f64],
+    d: usize,
+    cent: &[f64],
+    labels: &mut [usize],
+) -> Result<Partial> {
+    let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
+    let per_thread = labels.len().div_ceil(CHUNK).div_ceil(threads).max(1) * CHUNK;
+    let run = |l: &mut [usize], r: &[f64]| -> Vec<Partial> {
+        let chunks = l.chunks_mut(CHUNK).zip(r.chunks(CHUNK * d));
+        chunks.map(|(l, r)| assign_chunk(r, d, cent, l)).collect()
+    };
+    let run = &run;
+    let parts = std::thread::scope(|s| {
+        let pieces = labels
+            .chunks_mut(per_thread)
+            .zip(data.chunks(per_thread * d));
+        let handles: Vec<_> = pieces.map(|(l, r)| s.spawn(move || run(l, r))).collect();
+        handles
+            .into_iter()
+            .map(|h| h.join())
+            .collect::<Result<Vec<_>, _>>()
+    })
+    .map_err(|_| Error::Internal("a k-means thread failed".into()))?;
+    let zero = Partial::zero(cent.len() / d, d);
+    Ok(parts.iter().flatten().fold(zero, Partial::add))
+}
+
+/// Centroids per block of the distance kernel.
+const LANES: usize = 8;
+
+fn assign_chunk(rows: &[f64], d: usize, cent: &[f64], labels: &mut [usize]) -> Partial {
+    let k = cent.len() / d;
+    let mut p = Partial::zero(k, d);
+    // centroids in blocks of LANES, feature-major inside a block (ct[(b * d + f) * LANES + l]
+    // = feature f of centroid b * LANES + l; padding at infinity is never nearest): the
+    // distances to a block build feature by feature in LANES independent lanes, which the
+    // compiler unrolls and vectorises
+    let blocks = k.div_ceil(LANES);
+    let ct: Vec<f64> = (0..blocks * d * LANES)
+        .map(|i| {
+            let (c, f) = ((i / (d * LANES)) * LANES + i % LANES, (i / LANES) % d);
+            if c < k {
+                cent[c * d + f]
+            } else {
+                f64::INFINITY
+            }
+        })
+        .collect();
+    for (row, label) in rows.chunks_exact(d).zip(labels.iter_mut()) {
+        let (mut best, mut best_d) = (0, f64::INFINITY);
+        for (b, block) in ct.chunks_exact(d * LANES).enumerate() {
+            let mut acc = [0.0; LANES];
+            for (v, col) in row.iter().zip(block.chunks_exact(LANES)) {
+                for l in 0..LANES {
+                    acc[l] += (v - col[l]) * (v - col[l]);
+                }
+            }
+            for (l, &a) in acc.iter().enumerate() {
+                if a < best_d {
+                    (best, best_d) = (b * LANES + l, a);
+                }
+            }
+        }
+        p.changed += usize::from(*label != best);
+        *label = best;
+        p.counts[best] += 1;
+        p.inertia += best_d;
+        for (s, v) in p.sums[best * d..(best + 1) * d].iter_mut().zip(row) {
+            *s += v;
+        }
+    }
+    p
+}
