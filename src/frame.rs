@@ -8,8 +8,9 @@
 //!   sums walked in Rust), so totals do not depend on the order rows are added in and a run
 //!   is byte-identical to the last one, even where the streaming engine adds in parallel;
 //! - **column readers**: a column as `Vec<Option<T>>` ([`strings`], [`trimmed`], [`f64s`],
-//!   [`days`], [`dates`], [`bools`]), cast from whatever type it holds; a column the frame
-//!   does not have reads as all `None`, since the inputs' optional columns may be absent.
+//!   [`days`], [`dates`], [`bools`]), or one cell ([`f64_at`]), cast from whatever type it
+//!   holds; a column the frame does not have reads as all `None`, since the inputs' optional
+//!   columns may be absent.
 
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -113,6 +114,15 @@ fn cast(df: &DataFrame, name: &str, dtype: &DataType) -> Result<Option<Column>> 
         return Ok(None);
     }
     Ok(Some(df.column(name)?.cast(dtype)?))
+}
+
+/// Row `row` of column `name` as f64 (cast); `None` when absent, null or past the end.
+pub fn f64_at(df: &DataFrame, name: &str, row: usize) -> Option<f64> {
+    let c = df.column(name).ok()?;
+    if row >= c.len() {
+        return None;
+    }
+    c.cast(&DataType::Float64).ok()?.f64().ok()?.get(row)
 }
 
 /// Column `name` as text, as written; all `None` when absent.

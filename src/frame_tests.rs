@@ -97,6 +97,10 @@ fn readers_cast_and_read_absent_columns_as_none() -> Result<()> {
     assert_eq!(days(&df, "zz")?, [None, None, None]);
     assert_eq!(dates(&df, "zz")?, [None, None, None]);
     assert_eq!(bools(&df, "zz")?, [None, None, None]);
+    assert_eq!(f64_at(&df, "n", 2), Some(3.0));
+    assert_eq!(f64_at(&df, "n", 1), None);
+    assert_eq!(f64_at(&df, "n", 9), None);
+    assert_eq!(f64_at(&df, "zz", 0), None);
     Ok(())
 }
 

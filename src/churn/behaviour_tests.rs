@@ -6,6 +6,7 @@ use polars::prelude::*;
 
 use super::*;
 use crate::churn::ChurnParams;
+use crate::frame::f64_at;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).expect("date")
@@ -17,16 +18,6 @@ fn tx(rows: &[(&str, NaiveDate, f64)]) -> Result<DataFrame> {
         s::DATE => rows.iter().map(|r| r.1).collect::<Vec<_>>(),
         s::AMOUNT => rows.iter().map(|r| r.2).collect::<Vec<_>>(),
     )?)
-}
-
-fn f64_at(df: &DataFrame, c: &str, row: usize) -> Option<f64> {
-    df.column(c)
-        .ok()?
-        .cast(&DataType::Float64)
-        .ok()?
-        .f64()
-        .ok()?
-        .get(row)
 }
 
 #[test]

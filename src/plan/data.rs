@@ -9,7 +9,9 @@ use chrono::{Datelike, Months, NaiveDate};
 use polars::prelude::*;
 
 use crate::error::Result;
-use crate::frame::{FIXED_SCALE, bools, day_in, epoch_days, f64s, fixed_total_where, has, strings};
+use crate::frame::{
+    FIXED_SCALE, bools, day, day_in, epoch_days, f64s, fixed_total_where, has, strings,
+};
 use crate::schema as s;
 
 /// Churn columns another stage adds to the per-customer table (used when present).
@@ -107,7 +109,7 @@ fn tx_aggregates(
         .clone()
         .lazy()
         .with_columns([
-            col(s::DATE).cast(DataType::Int32).alias("__d"),
+            day(col(s::DATE)).alias("__d"),
             (col(s::DATE).dt().year().cast(DataType::Int32) * lit(12)
                 + col(s::DATE).dt().month().cast(DataType::Int32))
             .alias("__m"),

@@ -11,7 +11,7 @@ use super::params::PlanValid;
 use super::quotas::{self, TargetSource};
 use super::{credit_mix, market_share, prospects, review};
 use crate::error::Result;
-use crate::frame::has;
+use crate::frame::{f64_at, has};
 use crate::schema as s;
 
 /// What the plan stage reads. Any input table may be absent.
@@ -262,12 +262,7 @@ fn add_quotas(cx: &Context, out: &mut PlanOutputs) -> Result<()> {
         return Ok(());
     }
     let qt = quotas::quotas(&cx.accounts, p, periods, source)?;
-    let first_f64 = |c: &str| {
-        qt.column(c)
-            .ok()
-            .and_then(|c| c.f64().ok().and_then(|c| c.get(0)))
-            .unwrap_or(0.0)
-    };
+    let first_f64 = |c: &str| f64_at(&qt, c, 0).unwrap_or(0.0);
     let last = first_f64(quotas::LAST_PERIOD_ACTUAL);
     if source == TargetSource::Growth && last <= 0.0 {
         out.notes.push(format!(
@@ -292,10 +287,7 @@ fn add_quotas(cx: &Context, out: &mut PlanOutputs) -> Result<()> {
 
 /// The company's quality share from the credit-mix table.
 fn company_quality(cm: &DataFrame) -> f64 {
-    cm.column(credit_mix::QUALITY_SHARE)
-        .ok()
-        .and_then(|c| c.f64().ok().and_then(|c| c.get(0)))
-        .unwrap_or(0.0)
+    f64_at(cm, credit_mix::QUALITY_SHARE, 0).unwrap_or(0.0)
 }
 
 #[cfg(test)]

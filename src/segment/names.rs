@@ -29,6 +29,7 @@ use polars::prelude::*;
 
 use super::profile::{NO_PURCHASES, UNPLACED_KEY, overall};
 use crate::error::{Error, Result};
+use crate::frame;
 use crate::schema as s;
 
 // ---- naming thresholds (see the module doc) ----
@@ -60,12 +61,7 @@ fn three(r: Option<f64>, hi: f64, lo: f64, w: [&'static str; 3]) -> &'static str
 
 /// Row `i` of column `c` of the collected segments table, when present and finite.
 fn cell(t: &DataFrame, c: &str, i: usize) -> Option<f64> {
-    t.column(c)
-        .ok()?
-        .f64()
-        .ok()?
-        .get(i)
-        .filter(|v| v.is_finite())
+    frame::f64_at(t, c, i).filter(|v| v.is_finite())
 }
 
 /// The words of row `i` of the collected segments table (rules in the module doc).

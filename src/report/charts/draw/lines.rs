@@ -55,8 +55,7 @@ pub fn lines<DB: DrawingBackend>(
         .x_desc(c.x_label.as_str())
         .y_desc(c.y_label.as_str());
     house_style(&mut mesh, family).draw().map_err(plot_error)?;
-    draw_bands(&mut ch, c)?;
-    draw_lines(&mut ch, c)?;
+    draw_series(&mut ch, c)?;
     legend(&mut ch, family, SeriesLabelPosition::UpperLeft)
 }
 
@@ -93,8 +92,9 @@ fn y_range(c: &LineChart) -> (f64, f64) {
     padded(y0, y1)
 }
 
-/// The bands, shaded, each in the colour of the line after its index.
-fn draw_bands<'a, DB, X, Y>(
+/// The bands, shaded, each in the colour of the line after its index; then the lines, solid
+/// or dashed.
+fn draw_series<'a, DB, X, Y>(
     ch: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
     c: &LineChart,
 ) -> Result<()>
@@ -114,19 +114,6 @@ where
                 Rectangle::new([(x, y - 6), (x + 12, y + 6)], col.mix(0.25).filled())
             });
     }
-    Ok(())
-}
-
-/// The lines, solid or dashed.
-fn draw_lines<'a, DB, X, Y>(
-    ch: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
-    c: &LineChart,
-) -> Result<()>
-where
-    DB: DrawingBackend + 'a,
-    X: Ranged<ValueType = f64>,
-    Y: Ranged<ValueType = f64>,
-{
     for (j, line) in c.lines.iter().enumerate() {
         let col = colour(j);
         let style = col.stroke_width(2);
