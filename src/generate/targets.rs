@@ -160,63 +160,64 @@ fn actuals(cal: &Calendar, units: &Units, people: &[Profile], sales: &[Sale]) ->
     }
 
     // Sales are in date order, so a customer's month total is complete when the month changes.
-    let mut month_total = vec![0.0; people.len()];
-    let mut seen_in = vec![0_usize; people.len()];
-    let mut touched: Vec<usize> = Vec::new();
+    let mut month = MonthTotals::new(people.len());
     let mut current = 0;
     for sale in sales {
         let m = cal.month_of(sale.date);
         if m != current {
-            count_key_accounts(
-                current,
-                &mut touched,
-                &mut month_total,
-                units,
-                people,
-                &mut actual,
-            );
+            month.close(current, units, people, &mut actual);
             current = m;
         }
         let c = sale.customer as usize;
         let amount = sale.amount();
-        // seen_in[c] = 1 + the last month c bought in.
-        if seen_in[c] != m + 1 {
-            seen_in[c] = m + 1;
-            touched.push(c);
-        }
-        month_total[c] += amount;
+        month.add(c, m, amount);
         for u in units.of(&people[c]) {
             actual[REVENUE][m * n_units + u] += amount;
             actual[VOLUME][m * n_units + u] += sale.quantity;
         }
     }
-    count_key_accounts(
-        current,
-        &mut touched,
-        &mut month_total,
-        units,
-        people,
-        &mut actual,
-    );
+    month.close(current, units, people, &mut actual);
     actual
 }
 
-/// Count the customers of month `m` whose total reached the key-account amount, and reset.
-fn count_key_accounts(
-    m: usize,
-    touched: &mut Vec<usize>,
-    month_total: &mut [f64],
-    units: &Units,
-    people: &[Profile],
-    actual: &mut [Vec<f64>; 4],
-) {
-    let n_units = units.len();
-    for c in touched.drain(..) {
-        if month_total[c] >= KEY_ACCOUNT_AMOUNT {
-            for u in units.of(&people[c]) {
-                actual[KEY_ACCOUNTS][m * n_units + u] += 1.0;
-            }
+/// Each customer's purchases in the month being walked, to count key accounts when it closes.
+struct MonthTotals {
+    total: Vec<f64>,
+    /// 1 + the last month a customer bought in (0: never).
+    seen_in: Vec<usize>,
+    /// Customers with purchases in the month being walked.
+    touched: Vec<usize>,
+}
+
+impl MonthTotals {
+    fn new(customers: usize) -> Self {
+        MonthTotals {
+            total: vec![0.0; customers],
+            seen_in: vec![0; customers],
+            touched: Vec::new(),
         }
-        month_total[c] = 0.0;
+    }
+
+    /// Customer `c` bought `amount` in month `m`.
+    fn add(&mut self, c: usize, m: usize, amount: f64) {
+        if self.seen_in[c] != m + 1 {
+            self.seen_in[c] = m + 1;
+            self.touched.push(c);
+        }
+        self.total[c] += amount;
+    }
+
+    /// Month `m` is complete: each customer whose purchases reached the key-account amount
+    /// counts as a key account of its units; the totals start again.
+    fn close(&mut self, m: usize, units: &Units, people: &[Profile], actual: &mut [Vec<f64>; 4]) {
+        let n_units = units.len();
+        for c in self.touched.drain(..) {
+            if self.total[c] >= KEY_ACCOUNT_AMOUNT {
+                for u in units.of(&people[c]) {
+                    actual[KEY_ACCOUNTS][m * n_units + u] += 1.0;
+                }
+            }
+            self.total[c] = 0.0;
+        }
     }
 }
