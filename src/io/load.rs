@@ -1,7 +1,7 @@
 //! Input files → [`RawTable`]s: the file's own columns, unparsed, plus a row number.
 //!
 //! CSV and XLSX columns are read as text (never type-guessed over the file): validation parses
-//! each contract column with the rules of `schema.rs`, so a bad value rejects one row instead of
+//! each contract column with the rules of `schema`, so a bad value rejects one row instead of
 //! failing the file. Parquet keeps its stored types and stays a lazy scan (projection
 //! pushdown). Problems with the file itself (missing, unreadable, wrong encoding, no sheet)
 //! are an [`Error::Input`] naming the file and, where known, the row.

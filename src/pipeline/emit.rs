@@ -161,7 +161,7 @@ fn check_columns(spec: &OutputSpec, file: &str, df: &DataFrame) -> Result<()> {
         return Ok(());
     }
     Err(Error::Internal(format!(
-        "{file} has columns its declaration in schema/outputs.rs lacks: {}",
+        "{file} has columns its declaration in schema/outputs/ lacks: {}",
         undeclared.join(", ")
     )))
 }

@@ -12,15 +12,11 @@ use super::params::PlanValid;
 use crate::error::Result;
 use crate::schema as s;
 
-pub const LEVEL: &str = "level";
-pub const UNIT: &str = "unit";
-pub const CUSTOMERS: &str = "customers";
-pub const CUSTOMER_SHARE: &str = "customer_share";
-pub const REVENUE: &str = "revenue";
-pub const REVENUE_SHARE: &str = "revenue_share";
-pub const QUALITY_SHARE: &str = "quality_share";
-pub const GOAL: &str = "goal";
-pub const MEETS_GOAL: &str = "meets_goal";
+pub use crate::schema::columns::CUSTOMER_COUNT as CUSTOMERS;
+pub use crate::schema::columns::REVENUE_SHARE;
+pub use crate::schema::columns::plan::{
+    CUSTOMER_SHARE, GOAL, LEVEL, MEETS_GOAL, QUALITY_SHARE, REVENUE, UNIT,
+};
 
 /// Grade label of customers without a grade.
 pub const UNRATED: &str = "unrated";

@@ -15,7 +15,7 @@ use crate::frame::{
 use crate::schema as s;
 
 /// Churn columns another stage adds to the per-customer table (used when present).
-pub const CHURN_PROBABILITY: &str = "churn_probability";
+pub use crate::schema::columns::CHURN_PROBABILITY;
 pub use crate::schema::columns::{CHURN_RISK, REVENUE_AT_RISK};
 
 /// Label of a customer without a district, station or manager.

@@ -15,15 +15,10 @@ use crate::frame;
 use crate::schema as s;
 
 /// Output columns beyond the contract's.
-pub const TIER: &str = "tier";
-pub const MAX_INTENDED_DEAL: &str = "max_intended_deal";
-pub const BASIS: &str = "basis";
-pub const OPEN_DEALS: &str = "open_deals";
-pub const OPEN_AMOUNT: &str = "open_amount";
-pub const STALLED_DEALS: &str = "stalled_deals";
-pub const DAYS_STALLED: &str = "days_stalled";
-pub const DAYS_OPEN: &str = "days_open";
-pub const STALL_REASON: &str = "stall_reason";
+pub use crate::schema::columns::plan::{
+    BASIS, DAYS_OPEN, DAYS_STALLED, MAX_INTENDED_DEAL, OPEN_AMOUNT, OPEN_DEALS, STALL_REASON,
+    STALLED_DEALS, TIER,
+};
 
 /// One row of the deals table, with its tracking-sheet fields.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -22,25 +22,14 @@ use super::params::{MarketShareParams, PlanValid};
 use crate::error::Result;
 use crate::schema as s;
 
-pub const ELIGIBLE: &str = "eligible";
-pub const REASON: &str = "reason";
-pub const SCORE: &str = "score";
-pub const RANK: &str = "rank";
-pub const VOLUME_LAST_12M: &str = "volume_last_12m";
-pub const ACTIVE_MONTHS: &str = "active_months";
-pub const FORECAST_VOLUME: &str = "forecast_volume";
-pub const ALLOCATION: &str = "allocation";
-pub const SHARE_OF_CAPACITY: &str = "share_of_capacity";
-pub const BINDING_CONSTRAINT: &str = "binding_constraint";
-pub const PRICE_FLOOR: &str = "price_floor";
-pub const MAX_ROLLING_CREDIT: &str = "max_rolling_credit";
-pub const MAX_PAYMENT_DAYS: &str = "max_payment_days";
-/// Plant-level figures repeated on every row, for charts and the report.
-pub const CAPACITY: &str = "capacity";
-pub const CAP_MIN_VOLUME: &str = "cap_min_volume";
-pub const CAP_MAX_VOLUME: &str = "cap_max_volume";
-pub const ELIGIBLE_DEMAND: &str = "eligible_demand";
-pub const DEMAND_SHORT_OF_MIN: &str = "demand_short_of_min";
+pub use crate::schema::columns::plan::{
+    ACTIVE_MONTHS, ALLOCATION, BINDING_CONSTRAINT, CAP_MIN_VOLUME, DEMAND_SHORT_OF_MIN,
+    ELIGIBLE_DEMAND, FORECAST_VOLUME, MAX_PAYMENT_DAYS, MAX_ROLLING_CREDIT, PRICE_FLOOR, RANK,
+    REASON, SCORE, VOLUME_LAST_12M,
+};
+// (capacity, cap_min_volume, cap_max_volume, eligible_demand, demand_short_of_min: plant-level
+// figures repeated on every row, for charts and the report)
+pub use crate::schema::columns::{CAP_MAX_VOLUME, CAPACITY, ELIGIBLE, SHARE_OF_CAPACITY};
 
 /// Volumes are allocated in whole thousandths of a unit (exact integer sums).
 const MILLI: f64 = 1_000.0;

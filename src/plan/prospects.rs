@@ -13,10 +13,7 @@ use super::params::ProspectParams;
 use crate::error::Result;
 use crate::schema as s;
 
-pub const RANK: &str = "rank";
-pub const VOLUME_LAST_12M: &str = "volume_last_12m";
-pub const PENETRATION: &str = "penetration";
-pub const UNTAPPED_POTENTIAL: &str = "untapped_potential";
+pub use crate::schema::columns::plan::{PENETRATION, RANK, UNTAPPED_POTENTIAL, VOLUME_LAST_12M};
 
 /// Untapped census potential of one account (0 without a census figure).
 pub fn untapped(a: &Account) -> f64 {

@@ -27,19 +27,10 @@ use crate::error::Result;
 use crate::frame;
 use crate::schema as s;
 
-pub const LEVEL: &str = "level";
-pub const UNIT: &str = "unit";
-pub const PARENT: &str = "parent";
-pub const PERIOD: &str = "period";
-pub const METRIC: &str = "metric";
-pub const LAST_PERIOD_ACTUAL: &str = "last_period_actual";
-pub const POTENTIAL: &str = "potential";
-pub const QUOTA: &str = "quota";
-pub const CHANGE_PCT: &str = "change_pct";
-pub const BOUND_APPLIED: &str = "bound_applied";
-pub const LOWER_BOUND: &str = "lower_bound";
-pub const UPPER_BOUND: &str = "upper_bound";
-pub const TARGET_SOURCE: &str = "target_source";
+pub use crate::schema::columns::plan::{
+    BOUND_APPLIED, CHANGE_PCT, LAST_PERIOD_ACTUAL, LEVEL, LOWER_BOUND, METRIC, PARENT, PERIOD,
+    POTENTIAL, QUOTA, TARGET_SOURCE, UNIT, UPPER_BOUND,
+};
 
 /// A potential for one account (see the module doc); `price` values untapped volume.
 pub fn potential(a: &Account, q: &QuotaParams, company_price: Option<f64>) -> f64 {

@@ -18,10 +18,7 @@ use super::params::{KeyAccountParams, PlanValid};
 use crate::error::Result;
 use crate::schema as s;
 
-pub const SECTION: &str = "section";
-pub const DEALS: &str = "deals";
-pub const AMOUNT: &str = "amount";
-pub const ESCALATED: &str = "escalated";
+pub use crate::schema::columns::plan::{AMOUNT, DEALS, ESCALATED, SECTION};
 pub const SECTIONS: [&str; 3] = ["deal_in_difficulty", "deals_by_stage", "high_churn_risk"];
 
 #[derive(Debug, Clone, Default)]

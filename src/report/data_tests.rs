@@ -170,3 +170,23 @@ fn credit_mix_prefers_districts_and_calibration_reads_rows() -> R {
     assert_eq!(calibration(&tables)?.len(), 2);
     Ok(())
 }
+
+#[test]
+fn every_table_the_charts_read_is_a_declared_output() {
+    use crate::schema::outputs::OUTPUTS;
+    for stem in [
+        TREND,
+        ATTAINMENT,
+        LEADERBOARD,
+        CAMPAIGNS,
+        SEGMENTS,
+        CALIBRATION,
+        MARKET_SHARE,
+        CREDIT_MIX,
+    ] {
+        assert!(
+            OUTPUTS.iter().any(|o| o.stem() == stem),
+            "{stem} is not declared in schema::outputs"
+        );
+    }
+}

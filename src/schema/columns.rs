@@ -158,3 +158,55 @@ pub mod track {
         METHOD,
     ];
 }
+
+/// Columns of the planner's tables (key accounts, escalations, review pack, prospects,
+/// credit mix, market share, quotas).
+pub mod plan {
+    pub const ACTIVE_MONTHS: &str = "active_months";
+    pub const ALLOCATION: &str = "allocation";
+    pub const AMOUNT: &str = "amount";
+    pub const BASIS: &str = "basis";
+    pub const BINDING_CONSTRAINT: &str = "binding_constraint";
+    pub const BOUND_APPLIED: &str = "bound_applied";
+    pub const CAP_MIN_VOLUME: &str = "cap_min_volume";
+    pub const CHANGE_PCT: &str = "change_pct";
+    pub const CUSTOMER_SHARE: &str = "customer_share";
+    pub const DAYS_OPEN: &str = "days_open";
+    pub const DAYS_STALLED: &str = "days_stalled";
+    pub const DEALS: &str = "deals";
+    pub const DEMAND_SHORT_OF_MIN: &str = "demand_short_of_min";
+    pub const ELIGIBLE_DEMAND: &str = "eligible_demand";
+    pub const ESCALATED: &str = "escalated";
+    pub const FORECAST_VOLUME: &str = "forecast_volume";
+    pub const GOAL: &str = "goal";
+    pub const LAST_PERIOD_ACTUAL: &str = "last_period_actual";
+    pub const LEVEL: &str = "level";
+    pub const LOWER_BOUND: &str = "lower_bound";
+    pub const MAX_INTENDED_DEAL: &str = "max_intended_deal";
+    pub const MAX_PAYMENT_DAYS: &str = "max_payment_days";
+    pub const MAX_ROLLING_CREDIT: &str = "max_rolling_credit";
+    pub const MEETS_GOAL: &str = "meets_goal";
+    pub const METRIC: &str = "metric";
+    pub const OPEN_AMOUNT: &str = "open_amount";
+    pub const OPEN_DEALS: &str = "open_deals";
+    pub const PARENT: &str = "parent";
+    pub const PENETRATION: &str = "penetration";
+    pub const PERIOD: &str = "period";
+    pub const POTENTIAL: &str = "potential";
+    pub const PRICE_FLOOR: &str = "price_floor";
+    pub const QUALITY_SHARE: &str = "quality_share";
+    pub const QUOTA: &str = "quota";
+    pub const RANK: &str = "rank";
+    pub const REASON: &str = "reason";
+    pub const REVENUE: &str = "revenue";
+    pub const SCORE: &str = "score";
+    pub const SECTION: &str = "section";
+    pub const STALLED_DEALS: &str = "stalled_deals";
+    pub const STALL_REASON: &str = "stall_reason";
+    pub const TARGET_SOURCE: &str = "target_source";
+    pub const TIER: &str = "tier";
+    pub const UNIT: &str = "unit";
+    pub const UNTAPPED_POTENTIAL: &str = "untapped_potential";
+    pub const UPPER_BOUND: &str = "upper_bound";
+    pub const VOLUME_LAST_12M: &str = "volume_last_12m";
+}

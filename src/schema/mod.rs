@@ -3,8 +3,8 @@
 //! Stage code never spells a column name as a literal; it uses the constants here. Users map
 //! their own file's column names onto these contract names in the config
 //! (`[input.<table>.columns]`), so a file whose id column is `Customer ID` needs no renaming.
-//! The README's data-contract tables are generated from the same specs (see `tests/schema.rs`,
-//! which pins every table).
+//! `docs/data-contract.md` lists the same tables; `tests/docs.rs` checks it against these specs.
+//! Output columns are in [`columns`], the files kam writes in [`outputs`].
 
 pub mod columns;
 mod inputs;
