@@ -65,7 +65,22 @@ pub fn rounded(df: &DataFrame) -> Result<DataFrame> {
 }
 
 pub fn csv(df: &DataFrame, path: &Path) -> Result<()> {
-    let mut df = rounded(df)?;
+    csv_exact(&rounded(df)?, path)
+}
+
+/// A table as CSV, and as Parquet beside it when `parquet` is given, rounded once for both;
+/// returns the frame as written (what the report then shows).
+pub fn table(df: &DataFrame, csv_path: &Path, parquet: Option<&Path>) -> Result<DataFrame> {
+    let df = rounded(df)?;
+    csv_exact(&df, csv_path)?;
+    if let Some(p) = parquet {
+        parquet_exact(&df, p)?;
+    }
+    Ok(df)
+}
+
+fn csv_exact(df: &DataFrame, path: &Path) -> Result<()> {
+    let mut df = df.clone();
     atomic(path, |w| {
         CsvWriter::new(w)
             .include_header(true)
@@ -77,7 +92,11 @@ pub fn csv(df: &DataFrame, path: &Path) -> Result<()> {
 }
 
 pub fn parquet(df: &DataFrame, path: &Path) -> Result<()> {
-    let mut df = rounded(df)?;
+    parquet_exact(&rounded(df)?, path)
+}
+
+fn parquet_exact(df: &DataFrame, path: &Path) -> Result<()> {
+    let mut df = df.clone();
     atomic(path, |w| {
         ParquetWriter::new(w)
             .finish(&mut df)

@@ -137,14 +137,12 @@ impl Emitter {
 /// frame as written (floats rounded) and the files written.
 fn write_table(table: &Table, out: &Path) -> Result<(DataFrame, Vec<String>)> {
     check_columns(table.spec, &table.file, &table.df)?;
-    let df = write::rounded(&table.df)?;
-    write::csv(&df, &out.join(&table.file))?;
     let mut files = vec![table.file.clone()];
     if let OutputKind::Table { parquet: true, .. } = table.spec.kind {
-        let parquet = table.file.replace(".csv", ".parquet");
-        write::parquet(&df, &out.join(&parquet))?;
-        files.push(parquet);
+        files.push(table.file.replace(".csv", ".parquet"));
     }
+    let parquet = files.get(1).map(|f| out.join(f));
+    let df = write::table(&table.df, &out.join(&table.file), parquet.as_deref())?;
     Ok((df, files))
 }
 

@@ -30,14 +30,7 @@ pub const CLV_SCORES: OutputSpec = OutputSpec {
 pub const CLV_CALIBRATION: OutputSpec = OutputSpec {
     file: "calibration_by_frequency.csv",
     kind: OutputKind::Table {
-        columns: &[
-            "frequency",
-            "customers",
-            "actual_mean",
-            "predicted_mean",
-            "actual_total",
-            "predicted_total",
-        ],
+        columns: CALIBRATION_COLUMNS,
         parquet: false,
         sheet: false,
     },

@@ -85,18 +85,21 @@ pub const SEGMENTS: OutputSpec = OutputSpec {
     doc: "One row per segment: size, shares of customers and revenue, the mean and median of every clustering feature, the commonest customer types and districts, and the segment's name.",
 };
 
+/// Columns of the purchase model's holdout check, in `kam run` and `kam clv` alike.
+pub(super) const CALIBRATION_COLUMNS: &[&str] = &[
+    "frequency",
+    "customers",
+    "actual_mean",
+    "predicted_mean",
+    "actual_total",
+    "predicted_total",
+];
+
 /// `models/calibration_by_frequency.csv`
 pub const CALIBRATION_BY_FREQUENCY: OutputSpec = OutputSpec {
     file: "models/calibration_by_frequency.csv",
     kind: OutputKind::Table {
-        columns: &[
-            "frequency",
-            "customers",
-            "actual_mean",
-            "predicted_mean",
-            "actual_total",
-            "predicted_total",
-        ],
+        columns: CALIBRATION_COLUMNS,
         parquet: false,
         sheet: true,
     },
