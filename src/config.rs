@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::churn::{ChurnParams, ChurnValid};
 use crate::error::{Error, Result};
 use crate::io::{InputParams, ValidInput};
+use crate::key_accounts::{KeyAccountParams, KeyAccountValid};
 use crate::plan::{PlanParams, PlanValid};
 use crate::report::Lang;
 use crate::schema::{self, TimeUnit, parse_iso_date};
@@ -59,7 +60,10 @@ pub struct Config {
     /// Behavioural churn model.
     #[serde(default)]
     pub churn: ChurnParams,
-    /// Key accounts, escalations, prospects, credit mix, market-share caps and quotas.
+    /// The one key-account rule: deal size, the existing-customer rule, tiers.
+    #[serde(default)]
+    pub key_accounts: KeyAccountParams,
+    /// Escalations and the review pack, prospects, credit mix, market-share caps and quotas.
     #[serde(default)]
     pub plan: PlanParams,
     /// Attainment, weekly progress, leaderboard and forecast.
@@ -116,6 +120,7 @@ pub struct ValidConfig {
     pub rfm: RfmValid,
     pub segment: SegmentValid,
     pub churn: ChurnValid,
+    pub key_accounts: KeyAccountValid,
     pub plan: PlanValid,
     pub track: TrackValid,
     /// The config as resolved (defaults filled in), for the manifest.
@@ -160,7 +165,7 @@ impl Config {
                     format!("line {line}: ")
                 })
                 .unwrap_or_default();
-            Error::config(path, format!("{place}{msg}"))
+            Error::config(path, format!("{place}{msg}{}", moved_hint(&msg)))
         })
     }
 
@@ -216,6 +221,11 @@ impl Config {
             .check()
             .map_err(|e| bad(e.to_string()))?;
         let churn = self.churn.clone().check().map_err(|e| bad(e.to_string()))?;
+        let key_accounts = self
+            .key_accounts
+            .clone()
+            .check()
+            .map_err(|e| bad(e.to_string()))?;
         // infeasible settings keep their own error (exit 2, naming the setting)
         let plan = self.plan.clone().check().map_err(|e| match e {
             Error::Infeasible { .. } => e,
@@ -235,10 +245,26 @@ impl Config {
             rfm,
             segment,
             churn,
+            key_accounts,
             plan,
             track,
             resolved: self,
         })
+    }
+}
+
+/// Where a setting of an earlier kam went, for the parse error of a config that still has it.
+fn moved_hint(msg: &str) -> &'static str {
+    let moved = ["`key_accounts`", "`key_account_min_deal`"];
+    match moved
+        .iter()
+        .any(|k| msg.contains(&format!("unknown field {k}")))
+    {
+        true => {
+            " (the key-account rule now lives in [key_accounts]; escalations and the review \
+             pack in [plan.review])"
+        }
+        false => "",
     }
 }
 
@@ -282,6 +308,7 @@ mod tests {
         assert_eq!(c.value, ValueParams::default());
         assert_eq!(c.rfm, RfmParams::default());
         assert_eq!(c.segment, SegmentParams::default());
+        assert_eq!(c.key_accounts, KeyAccountParams::default());
         assert_eq!(c.plan, PlanParams::default());
         assert_eq!(c.track, TrackParams::default());
         c.check(p, Overrides::default())?;
@@ -293,6 +320,17 @@ mod tests {
         let e = parse("seeed = 1\n[input.transactions]\npath = \"a.csv\"\n").unwrap_err();
         assert!(e.to_string().contains("line 1"), "{e}");
         assert!(e.to_string().contains("seeed"), "{e}");
+    }
+
+    #[test]
+    fn a_moved_key_account_setting_says_where_it_went() {
+        for text in [
+            "[plan.key_accounts]\nkey_account_min_deal = 5\n",
+            "[track]\nkey_account_min_deal = 5\n",
+        ] {
+            let e = parse(&format!("{MINIMAL}{text}")).unwrap_err();
+            assert!(e.to_string().contains("[key_accounts]"), "{e}");
+        }
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod features;
 pub mod frame;
 pub mod generate;
 pub mod io;
+pub mod key_accounts;
 pub mod manifest;
 pub mod pipeline;
 pub mod plan;

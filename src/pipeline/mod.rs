@@ -15,7 +15,7 @@ use crate::report::stage::{ReportInputs, RunFacts};
 use crate::schema::{self, outputs as o};
 use crate::stage::{Line, StageOutput};
 use crate::validate::{self, Validation};
-use crate::{churn, features, plan, report, segment, track, value};
+use crate::{churn, features, key_accounts, plan, report, segment, track, value};
 
 pub use emit::{Emitter, Outcome};
 
@@ -96,7 +96,7 @@ impl Company<'_> {
     /// Every stage, emitted in the order the summary reads.
     fn run_all(&self, e: &mut Emitter, progress: &dyn Progress) -> Result<()> {
         let cfg = self.cfg;
-        let table = self.features(e, progress)?;
+        let (table, keys) = self.features(e, progress)?;
         progress.stage("scoring customer value");
         let (table, value) = e.time("value", || {
             value::output::run(table, &cfg.rfm, &cfg.value, cfg.time_unit)
@@ -125,7 +125,7 @@ impl Company<'_> {
         let plan = self.plan(e, &table, progress)?;
         progress.stage("writing outputs");
         let customers = customers_output(table);
-        for out in [holdout, segment, churn, track, value, customers, plan] {
+        for out in [holdout, segment, churn, track, value, customers, keys, plan] {
             e.emit(out)?;
         }
         progress.stage("drawing charts and the report");
@@ -136,17 +136,27 @@ impl Company<'_> {
 
     /// Features and the planner's outputs only.
     fn plan_only(&self, e: &mut Emitter, progress: &dyn Progress) -> Result<()> {
-        let table = self.features(e, progress)?;
+        let (table, keys) = self.features(e, progress)?;
         let plan = self.plan(e, &table, progress)?;
+        e.emit(keys)?;
         e.emit(plan)
     }
 
-    /// One row per customer from the transactions (and the customers table when given).
-    fn features(&self, e: &mut Emitter, progress: &dyn Progress) -> Result<DataFrame> {
+    /// One row per customer from the transactions (and the customers table when given), with
+    /// its key-account tier: the one rule every later stage reads.
+    fn features(
+        &self,
+        e: &mut Emitter,
+        progress: &dyn Progress,
+    ) -> Result<(DataFrame, StageOutput)> {
         progress.stage("computing customer features");
         let customers = self.clean(schema::CUSTOMERS.name);
-        e.time("features", || {
+        let table = e.time("features", || {
             features::customer_table(self.tx, customers, self.as_of, self.cfg.time_unit)
+        })?;
+        let deals = self.clean(schema::DEALS.name);
+        e.time("key_accounts", || {
+            key_accounts::output::run(table, deals, &self.cfg.key_accounts)
         })
     }
 
@@ -178,6 +188,14 @@ impl Company<'_> {
             deals: self.clean(schema::DEALS.name),
             table,
             as_of: self.as_of,
+            key_tiers: self
+                .cfg
+                .key_accounts
+                .rules()
+                .iter()
+                .map(|r| r.name.clone())
+                .collect(),
+            key_min_deal: self.cfg.key_accounts.min_deal,
         };
         e.time("plan", || plan::output::run(&inputs, &self.cfg.plan))
     }

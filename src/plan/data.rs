@@ -17,6 +17,7 @@ use crate::schema as s;
 /// Churn columns another stage adds to the per-customer table (used when present).
 pub use crate::schema::columns::CHURN_PROBABILITY;
 pub use crate::schema::columns::{CHURN_RISK, REVENUE_AT_RISK};
+pub use crate::schema::columns::{KEY_ACCOUNT_BASIS, KEY_ACCOUNT_TIER};
 
 /// Label of a customer without a district, station or manager.
 pub const UNASSIGNED: &str = "unassigned";
@@ -38,6 +39,9 @@ pub struct Account {
     pub vehicles: Option<f64>,
     pub shares_resources: bool,
     pub largest_order: Option<f64>,
+    /// Key-account tier and the rule that gave it (`[key_accounts]`); None: not a key account.
+    pub key_tier: Option<String>,
+    pub key_basis: Option<String>,
     pub revenue_12m: f64,
     pub trend_12m: Option<f64>,
     pub churn_probability: Option<f64>,
@@ -189,6 +193,8 @@ pub fn accounts(
     let vehicles = f64s(table, s::VEHICLES)?;
     let sharing = bools(table, s::SHARES_RESOURCES)?;
     let largest = f64s(table, s::LARGEST_ORDER)?;
+    let key_tier = strings(table, KEY_ACCOUNT_TIER)?;
+    let key_basis = strings(table, KEY_ACCOUNT_BASIS)?;
     let rev = f64s(table, s::REVENUE_LAST_12M)?;
     let trend = f64s(table, s::TREND_12M)?;
     let churn_p = f64s(table, CHURN_PROBABILITY)?;
@@ -211,6 +217,8 @@ pub fn accounts(
             vehicles: vehicles[i],
             shares_resources: sharing[i].unwrap_or(false),
             largest_order: largest[i],
+            key_tier: key_tier[i].clone(),
+            key_basis: key_basis[i].clone(),
             revenue_12m: rev[i].unwrap_or(0.0),
             trend_12m: trend[i].filter(|t| t.is_finite()),
             churn_probability: churn_p[i],

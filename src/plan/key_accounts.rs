@@ -1,7 +1,8 @@
-//! Key accounts and escalations (domain.md §1). A customer is a key account when its largest
-//! order or an intended deal reaches `key_account_min_deal`; higher tiers by amount. Open
-//! deals at or above `escalation_min_deal` that are stalled (no follow-up for `stall_days`,
-//! or open longer than `max_open_days`) go to the senior review with their tracking sheet.
+//! Key accounts and escalations (domain.md §1). Who is a key account, and in which tier, is
+//! the `key_account_tier` column of the customer table (the one rule of `[key_accounts]`);
+//! this module lists them with their deals. Open deals at or above `escalation_min_deal` that
+//! are stalled (no follow-up for `stall_days`, or open longer than `max_open_days`) go to the
+//! senior review with their tracking sheet.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -9,7 +10,7 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use super::data::{self, Account};
-use super::params::{KeyAccountParams, PlanValid};
+use super::params::{PlanValid, ReviewParams};
 use crate::error::Result;
 use crate::frame;
 use crate::schema as s;
@@ -76,12 +77,12 @@ pub struct Stall {
 }
 
 impl Deal {
-    pub fn is_open(&self, p: &KeyAccountParams) -> bool {
+    pub fn is_open(&self, p: &ReviewParams) -> bool {
         p.open_stages.contains(&self.stage)
     }
 
     /// Some when the deal is open and stalled at `as_of`.
-    pub fn stall(&self, p: &KeyAccountParams, as_of: NaiveDate) -> Option<Stall> {
+    pub fn stall(&self, p: &ReviewParams, as_of: NaiveDate) -> Option<Stall> {
         if !self.is_open(p) {
             return None;
         }
@@ -108,15 +109,6 @@ impl Deal {
     }
 }
 
-/// The tier of an amount: the highest tier whose minimum it reaches, None below the base.
-pub fn tier(amount: f64, p: &KeyAccountParams) -> Option<&str> {
-    if amount.is_nan() || amount < p.key_account_min_deal {
-        return None;
-    }
-    let top = p.tiers.iter().rev().find(|t| amount >= t.min_deal);
-    Some(top.map_or(p.base_tier.as_str(), |t| t.name.as_str()))
-}
-
 /// Per customer: the largest intended deal (lost deals excluded) and open deal counts.
 #[derive(Debug, Clone, Default)]
 struct DealStats {
@@ -126,55 +118,34 @@ struct DealStats {
     stalled: u32,
 }
 
-/// The key-account table: customers whose largest order or intended deal reaches the base
-/// tier, sorted by tier (highest first), then basis amount (largest first), then id.
+/// The key-account table: the customers whose `key_account_tier` is set, sorted by tier
+/// (`tiers` lists them base first; the highest first here), then 12-month revenue (largest
+/// first), then id.
 pub fn key_accounts(
     accounts: &[Account],
     deals: &[Deal],
     p: &PlanValid,
+    tiers: &[String],
     as_of: NaiveDate,
     churn: bool,
 ) -> Result<DataFrame> {
-    let k = &p.key_accounts;
-    let stats = deal_stats(deals, k, as_of);
-    let by_id: HashMap<&str, &Account> = accounts.iter().map(|a| (a.id.as_str(), a)).collect();
-    let none = Account::default();
-    // every customer of the table plus prospects known only from deals
-    let mut ids: Vec<&str> = accounts.iter().map(|a| a.id.as_str()).collect();
-    ids.extend(stats.keys().filter(|c| !by_id.contains_key(*c)));
-    let tier_rank = |t: &str| {
-        k.tiers
-            .iter()
-            .position(|x| x.name == t)
-            .map_or(0, |i| i + 1)
-    };
-    let mut rows = Vec::new();
-    for id in ids {
-        let a = by_id.get(id).copied().unwrap_or(&none);
-        let st = stats.get(id).cloned().unwrap_or_default();
-        let order = a.largest_order.unwrap_or(f64::NEG_INFINITY);
-        let deal = st.max_deal.unwrap_or(f64::NEG_INFINITY);
-        let (basis, amount) = if deal > order {
-            ("intended_deal", deal)
-        } else {
-            ("largest_order", order)
-        };
-        if let Some(t) = tier(amount, k) {
-            rows.push(KeyRow {
-                id,
+    let stats = deal_stats(deals, &p.review, as_of);
+    let tier_rank = |t: &str| tiers.iter().position(|x| x == t).map_or(0, |i| i + 1);
+    let mut rows: Vec<KeyRow> = accounts
+        .iter()
+        .filter_map(|a| {
+            Some(KeyRow {
+                tier: a.key_tier.as_deref()?,
+                stats: stats.get(a.id.as_str()).cloned().unwrap_or_default(),
                 account: a,
-                stats: st,
-                tier: t,
-                basis,
-                amount,
-            });
-        }
-    }
+            })
+        })
+        .collect();
     rows.sort_by(|x, y| {
         tier_rank(y.tier)
             .cmp(&tier_rank(x.tier))
-            .then(y.amount.total_cmp(&x.amount))
-            .then(x.id.cmp(y.id))
+            .then(y.account.revenue_12m.total_cmp(&x.account.revenue_12m))
+            .then(x.account.id.cmp(&y.account.id))
     });
     key_frame(&rows, churn)
 }
@@ -183,7 +154,7 @@ pub fn key_accounts(
 /// count, amount and stalled count of its open deals.
 fn deal_stats<'a>(
     deals: &'a [Deal],
-    k: &KeyAccountParams,
+    k: &ReviewParams,
     as_of: NaiveDate,
 ) -> BTreeMap<&'a str, DealStats> {
     let mut stats: BTreeMap<&str, DealStats> = BTreeMap::new();
@@ -204,26 +175,21 @@ fn deal_stats<'a>(
     stats
 }
 
-/// One key account: its id, account (empty for a prospect known only from deals), deal
-/// statistics, tier, and the basis and amount that gave the tier.
+/// One key account: its account, deal statistics and tier.
 struct KeyRow<'a> {
-    id: &'a str,
     account: &'a Account,
     stats: DealStats,
     tier: &'a str,
-    basis: &'static str,
-    amount: f64,
 }
 
 /// The key-account table of sorted rows; `churn_risk` last when the table has churn scores.
 fn key_frame(rows: &[KeyRow], churn: bool) -> Result<DataFrame> {
     let mut df = df![
-        s::CUSTOMER_ID => rows.iter().map(|r| r.id).collect::<Vec<_>>(),
+        s::CUSTOMER_ID => rows.iter().map(|r| r.account.id.as_str()).collect::<Vec<_>>(),
         s::NAME => rows.iter().map(|r| r.account.name.clone()).collect::<Vec<_>>(),
         TIER => rows.iter().map(|r| r.tier).collect::<Vec<_>>(),
-        s::LARGEST_ORDER => rows.iter().map(|r| r.account.largest_order).collect::<Vec<_>>(),
+        BASIS => rows.iter().map(|r| r.account.key_basis.clone()).collect::<Vec<_>>(),
         MAX_INTENDED_DEAL => rows.iter().map(|r| r.stats.max_deal).collect::<Vec<_>>(),
-        BASIS => rows.iter().map(|r| r.basis).collect::<Vec<_>>(),
         s::CUSTOMER_TYPE => rows.iter().map(|r| r.account.customer_type.clone()).collect::<Vec<_>>(),
         s::DISTRICT => rows.iter().map(|r| r.account.district.clone()).collect::<Vec<_>>(),
         s::STATION => rows.iter().map(|r| r.account.station.clone()).collect::<Vec<_>>(),
@@ -252,7 +218,7 @@ pub fn escalations(
     p: &PlanValid,
     as_of: NaiveDate,
 ) -> Result<DataFrame> {
-    let k = &p.key_accounts;
+    let k = &p.review;
     let by_id: HashMap<&str, &Account> = accounts.iter().map(|a| (a.id.as_str(), a)).collect();
     let mut rows: Vec<(&Deal, Stall, Option<&Account>)> = deals
         .iter()
@@ -279,7 +245,7 @@ pub fn escalations(
         s::MAIN_OBSTACLE => rows.iter().map(|r| r.0.main_obstacle.clone()).collect::<Vec<_>>(),
         s::STRATEGY => rows.iter().map(|r| r.0.strategy.clone()).collect::<Vec<_>>(),
         s::CORE_NEED => rows.iter().map(|r| r.0.core_need.clone()).collect::<Vec<_>>(),
-        TIER => rows.iter().map(|r| tier(r.0.amount, k)).collect::<Vec<_>>(),
+        TIER => acc(|a| a.key_tier.clone()),
         STALL_REASON => rows.iter().map(|r| r.1.reason.clone()).collect::<Vec<_>>(),
         DAYS_OPEN => rows.iter().map(|r| r.1.days_open).collect::<Vec<_>>(),
         s::DISTRICT => acc(|a| a.district.clone()),
@@ -320,46 +286,30 @@ mod tests {
     }
 
     #[test]
-    fn tiers_by_amount() -> Result<()> {
+    fn key_accounts_are_the_customers_with_a_tier() -> Result<()> {
         let p = PlanParams::default().check()?;
-        let k = &p.key_accounts;
-        assert_eq!(tier(9_999.0, k), None);
-        assert_eq!(tier(10_000.0, k), Some("key"));
-        assert_eq!(tier(100_000.0, k), Some("strategic"));
-        assert_eq!(tier(f64::NAN, k), None);
-        Ok(())
-    }
-
-    #[test]
-    fn key_accounts_by_order_or_deal() -> Result<()> {
-        let p = PlanParams::default().check()?;
+        let account = |id: &str, tier: Option<&str>, revenue: f64| Account {
+            id: id.into(),
+            key_tier: tier.map(String::from),
+            key_basis: tier.map(|_| "revenue_share".to_string()),
+            // a large past order alone does not make a key account
+            largest_order: Some(50_000.0),
+            revenue_12m: revenue,
+            ..Account::default()
+        };
         let acc = vec![
-            Account {
-                id: "a".into(),
-                largest_order: Some(12_000.0),
-                ..Account::default()
-            },
-            Account {
-                id: "b".into(),
-                largest_order: Some(500.0),
-                ..Account::default()
-            },
-            Account {
-                id: "c".into(),
-                largest_order: Some(900.0),
-                ..Account::default()
-            },
+            account("a", Some("key"), 900.0),
+            account("b", Some("strategic"), 100.0),
+            account("c", None, 5_000.0),
+            account("d", Some("key"), 1_000.0),
         ];
-        let deals = vec![
-            deal("D1", "b", "negotiation", 150_000.0, d(2025, 12, 20)),
-            deal("D2", "c", "lost", 50_000.0, d(2025, 12, 20)),
-            deal("D3", "p", "lead", 20_000.0, d(2025, 12, 20)),
-        ];
-        let df = key_accounts(&acc, &deals, &p, d(2026, 1, 1), false)?;
+        let deals = vec![deal("D1", "b", "negotiation", 150_000.0, d(2025, 12, 20))];
+        let tiers = ["key".to_string(), "strategic".to_string()];
+        let df = key_accounts(&acc, &deals, &p, &tiers, d(2026, 1, 1), false)?;
         let ids: Vec<Option<&str>> = df.column(s::CUSTOMER_ID)?.str()?.iter().collect();
-        assert_eq!(ids, [Some("b"), Some("p"), Some("a")]);
-        let tiers: Vec<Option<&str>> = df.column(TIER)?.str()?.iter().collect();
-        assert_eq!(tiers, [Some("strategic"), Some("key"), Some("key")]);
+        assert_eq!(ids, [Some("b"), Some("d"), Some("a")]);
+        let open: Vec<Option<u32>> = df.column(OPEN_DEALS)?.u32()?.iter().collect();
+        assert_eq!(open, [Some(1), Some(0), Some(0)]);
         Ok(())
     }
 

@@ -1,11 +1,13 @@
 //! The review pack (domain.md §1): what a team's 1-3 monthly review meetings need, rolled up
 //! owner → manager (station) → director (district). Long format, one `section` per kind:
 //!
-//! - `deal_in_difficulty`: open, stalled deals of key accounts (deal or customer at or above
-//!   `key_account_min_deal`), largest first, with what the tracking sheet says;
+//! - `deal_in_difficulty`: open, stalled key-account deals (the deal reaches
+//!   `key_accounts.min_deal`, or its customer is a key account), largest first, with what the
+//!   tracking sheet says;
 //! - `deals_by_stage`: the count and amount of the owner's deals in each stage;
-//! - `high_churn_risk`: the owner's accounts whose churn risk is high (when churn scores are
-//!   present), largest revenue at risk first.
+//! - `high_churn_risk`: the owner's key accounts (`key_account_tier` set) at the review's churn
+//!   risk level (when churn scores are present), largest revenue at risk first: the meeting
+//!   spends its time on the accounts that matter.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -14,7 +16,7 @@ use polars::prelude::*;
 
 use super::data::{Account, UNASSIGNED};
 use super::key_accounts::{DAYS_STALLED, Deal, STALL_REASON};
-use super::params::{KeyAccountParams, PlanValid};
+use super::params::{PlanValid, ReviewParams};
 use crate::error::Result;
 use crate::schema as s;
 
@@ -45,10 +47,11 @@ pub fn review_pack(
     accounts: &[Account],
     deals: &[Deal],
     p: &PlanValid,
+    key_min_deal: f64,
     as_of: NaiveDate,
 ) -> Result<DataFrame> {
-    let mut rows = deal_rows(accounts, deals, &p.key_accounts, as_of);
-    rows.extend(churn_rows(accounts, &p.key_accounts));
+    let mut rows = deal_rows(accounts, deals, (&p.review, key_min_deal), as_of);
+    rows.extend(churn_rows(accounts, &p.review));
     sort_rows(&mut rows);
     to_frame(&rows)
 }
@@ -62,7 +65,7 @@ type Team = (String, String, String);
 fn deal_rows(
     accounts: &[Account],
     deals: &[Deal],
-    k: &KeyAccountParams,
+    k: (&ReviewParams, f64),
     as_of: NaiveDate,
 ) -> Vec<Row> {
     let by_id: HashMap<&str, &Account> = accounts.iter().map(|a| (a.id.as_str(), a)).collect();
@@ -115,18 +118,16 @@ fn deal_rows(
     rows
 }
 
-/// The section-0 row of a deal of a key account (the deal, or the account's largest order,
-/// at or above `key_account_min_deal`) that is stalled; `None` otherwise.
+/// The section-0 row of a key-account deal (the deal at or above `key_min_deal`, or its
+/// customer a key account) that is stalled; `None` otherwise.
 fn in_difficulty(
     d: &Deal,
     a: Option<&Account>,
     (district, station, owner): Team,
-    k: &KeyAccountParams,
+    (k, key_min_deal): (&ReviewParams, f64),
     as_of: NaiveDate,
 ) -> Option<Row> {
-    let key = d.amount >= k.key_account_min_deal
-        || a.and_then(|a| a.largest_order)
-            .is_some_and(|o| o >= k.key_account_min_deal);
+    let key = d.amount >= key_min_deal || a.is_some_and(|a| a.key_tier.is_some());
     if !key {
         return None;
     }
@@ -148,10 +149,11 @@ fn in_difficulty(
     })
 }
 
-/// Section 2: the accounts at the churn risk level of the review, by their manager.
-fn churn_rows(accounts: &[Account], k: &KeyAccountParams) -> Vec<Row> {
+/// Section 2: the key accounts at the churn risk level of the review, by their manager.
+fn churn_rows(accounts: &[Account], k: &ReviewParams) -> Vec<Row> {
     accounts
         .iter()
+        .filter(|a| a.key_tier.is_some())
         .filter(|a| a.churn_risk.as_deref() == Some(k.churn_risk_level.as_str()))
         .map(|a| Row {
             district: a.district().into(),
@@ -233,6 +235,17 @@ mod tests {
                 manager: Some("Li".into()),
                 churn_risk: Some("high".into()),
                 revenue_at_risk: Some(5_000.0),
+                key_tier: Some("key".into()),
+                ..Account::default()
+            },
+            // high risk but not a key account: not on the meeting's agenda
+            Account {
+                id: "c".into(),
+                district: Some("N".into()),
+                station: Some("N1".into()),
+                manager: Some("Li".into()),
+                churn_risk: Some("high".into()),
+                revenue_at_risk: Some(9_000.0),
                 ..Account::default()
             },
             Account {
@@ -256,10 +269,14 @@ mod tests {
         let deals = vec![
             deal("D1", "negotiation", 20_000.0, d(2025, 10, 1)),
             deal("D2", "negotiation", 200_000.0, d(2025, 10, 1)),
-            deal("D3", "contact", 5_000.0, d(2025, 10, 1)), // small: not a key-account deal
+            // small, and its customer b is not a key account: not a key-account deal
+            Deal {
+                customer_id: Some("b".into()),
+                ..deal("D3", "contact", 5_000.0, d(2025, 10, 1))
+            },
             deal("D4", "signed", 50_000.0, d(2025, 10, 1)),
         ];
-        let df = review_pack(&accounts, &deals, &p, d(2026, 1, 1))?;
+        let df = review_pack(&accounts, &deals, &p, 10_000.0, d(2026, 1, 1))?;
         let sec: Vec<Option<&str>> = df.column(SECTION)?.str()?.iter().collect();
         assert_eq!(
             sec,

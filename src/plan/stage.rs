@@ -25,6 +25,11 @@ pub struct PlanInputs<'a> {
     /// churn columns when present).
     pub table: &'a DataFrame,
     pub as_of: NaiveDate,
+    /// The key-account tiers of `[key_accounts]`, the base first (the table's
+    /// `key_account_tier` holds one of them).
+    pub key_tiers: Vec<String>,
+    /// A deal at or above this is a key-account deal (`key_accounts.min_deal`).
+    pub key_min_deal: f64,
 }
 
 /// The plan outputs; None when skipped (the reason is in `notes`).
@@ -101,27 +106,15 @@ struct Context<'a> {
 /// Item 1: key accounts, and the escalations when there is a deals table.
 fn add_key_accounts(cx: &Context, out: &mut PlanOutputs) -> Result<()> {
     let (inp, p) = (cx.inp, cx.p);
-    let ka = key_accounts::key_accounts(&cx.accounts, &cx.deals, p, inp.as_of, cx.churn)?;
-    let strategic = p.key_accounts.tiers.last().map(|t| t.name.clone());
-    let n_top = strategic.as_ref().map_or(0, |t| {
-        ka.column(key_accounts::TIER)
-            .ok()
-            .and_then(|c| {
-                c.str()
-                    .ok()
-                    .map(|c| c.iter().filter(|v| *v == Some(t)).count())
-            })
-            .unwrap_or(0)
-    });
-    out.summary.push((
-        "key_accounts.csv",
-        format!(
-            "key accounts: {} (of which {} {})",
-            ka.height(),
-            n_top,
-            strategic.unwrap_or_default()
-        ),
-    ));
+    let ka = key_accounts::key_accounts(
+        &cx.accounts,
+        &cx.deals,
+        p,
+        &inp.key_tiers,
+        inp.as_of,
+        cx.churn,
+    )?;
+    // its summary line is the key-account rule's own (the count, tiers and revenue share)
     out.key_accounts = Some(ka);
     if inp.deals.is_some() {
         let esc = key_accounts::escalations(&cx.accounts, &cx.deals, p, inp.as_of)?;
@@ -130,7 +123,7 @@ fn add_key_accounts(cx: &Context, out: &mut PlanOutputs) -> Result<()> {
             format!(
                 "escalations: {} stalled open deals >= {}",
                 esc.height(),
-                p.key_accounts.escalation_min_deal
+                p.review.escalation_min_deal
             ),
         ));
         out.escalations = Some(esc);
@@ -144,7 +137,13 @@ fn add_key_accounts(cx: &Context, out: &mut PlanOutputs) -> Result<()> {
 /// Item 2: the review pack, when there are deals or churn scores.
 fn add_review_pack(cx: &Context, out: &mut PlanOutputs) -> Result<()> {
     if cx.inp.deals.is_some() || cx.churn {
-        let rp = review::review_pack(&cx.accounts, &cx.deals, cx.p, cx.inp.as_of)?;
+        let rp = review::review_pack(
+            &cx.accounts,
+            &cx.deals,
+            cx.p,
+            cx.inp.key_min_deal,
+            cx.inp.as_of,
+        )?;
         out.summary.push((
             "review_pack.csv",
             format!("review pack: {} rows", rp.height()),

@@ -111,7 +111,9 @@ fn run(
     let mut pp = PlanParams::default();
     pp.market_share.capacity = 600_000.0; // thresholds scale to 32,000 t / 20,000 t cash
     let p = pp.check()?;
-    let mut table = features::customer_table(tx, Some(customers), AS_OF(), TimeUnit::Weeks)?;
+    let table = features::customer_table(tx, Some(customers), AS_OF(), TimeUnit::Weeks)?;
+    let keys = crate::key_accounts::KeyAccountValid::default();
+    let (mut table, _) = crate::key_accounts::output::run(table, deals, &keys)?;
     if churn {
         table = with_churn(table)?;
     }
@@ -123,6 +125,8 @@ fn run(
             deals,
             table: &table,
             as_of: AS_OF(),
+            key_tiers: keys.rules().iter().map(|r| r.name.clone()).collect(),
+            key_min_deal: keys.min_deal,
         },
         &p,
     )

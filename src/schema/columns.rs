@@ -3,6 +3,9 @@
 //! column lists are declared in [`super::outputs`].
 
 // ---- value: RFM and the purchase / spend models (customers.csv) ----
+/// The customer's key-account tier (None: not a key account) and the rule that gave it.
+pub const KEY_ACCOUNT_TIER: &str = "key_account_tier";
+pub const KEY_ACCOUNT_BASIS: &str = "key_account_basis";
 pub const R_SCORE: &str = "r_score";
 pub const F_SCORE: &str = "f_score";
 pub const M_SCORE: &str = "m_score";

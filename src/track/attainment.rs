@@ -90,7 +90,7 @@ pub fn targets(df: Option<&DataFrame>) -> Result<BTreeMap<Key, f64>> {
 }
 
 /// Actuals by cell, for every unit with sales, new customers or key accounts.
-pub fn actuals(f: &Facts, key_account_min_deal: f64) -> BTreeMap<Key, f64> {
+pub fn actuals(f: &Facts) -> BTreeMap<Key, f64> {
     // summed under borrowed unit names (no allocation per sale), ordered once at the end
     // in fixed point, so sums over millions of sales are exact and order-independent
     let mut sums: HashMap<(Level, &str, Metric, i32), i64> = HashMap::new();
@@ -106,14 +106,14 @@ pub fn actuals(f: &Facts, key_account_min_deal: f64) -> BTreeMap<Key, f64> {
         }
     };
     // Sales are sorted by customer and day, so a customer's month is complete when either
-    // changes: its totals go to its units once per month (revenue, volume, and one key account
-    // when its net purchases reach the amount).
+    // changes: its totals go to its units once per month (revenue, volume, and one active key
+    // account when a key account's net purchases are above zero).
     let mut flush = |(cust, month, amount, quantity): (usize, i32, f64, f64)| {
         add(cust, Metric::Revenue, month, amount);
         if f.has_volume {
             add(cust, Metric::Volume, month, quantity);
         }
-        if amount >= key_account_min_deal {
+        if f.customers[cust].key_account && amount > 0.0 {
             add(cust, Metric::KeyAccounts, month, 1.0);
         }
     };

@@ -27,8 +27,9 @@ fn facts() -> Result<Facts> {
         s::STATION => [Some("East"), None, Some("West")],
         s::ACQUIRED_ON => [Some(d(2024, 12, 1)), None, None],
         s::FIRST_PURCHASE => [Some(d(2024, 12, 3)), Some(d(2025, 1, 20)), None],
+        s::columns::KEY_ACCOUNT_TIER => [Some("key"), None, None],
     )?;
-    gather(&tx, &cust, d(2026, 1, 1), 10_000.0)
+    gather(&tx, &cust, d(2026, 1, 1))
 }
 
 fn targets_frame() -> Result<DataFrame> {
@@ -59,11 +60,7 @@ fn find<'a>(
 #[test]
 fn units_with_targets_and_no_sales_show_zero_completion() -> Result<()> {
     let f = facts()?;
-    let rows = rows(
-        &f,
-        &actuals(&f, 10_000.0),
-        &targets(Some(&targets_frame()?))?,
-    );
+    let rows = rows(&f, &actuals(&f), &targets(Some(&targets_frame()?))?);
     let west = find(&rows, "2025-12", Level::Station, "West", Metric::Revenue)
         .ok_or(Error::Internal("West".into()))?;
     assert_eq!(west.actual, Some(0.0));
@@ -75,11 +72,7 @@ fn units_with_targets_and_no_sales_show_zero_completion() -> Result<()> {
 #[test]
 fn a_target_of_zero_leaves_completion_empty() -> Result<()> {
     let f = facts()?;
-    let rows = rows(
-        &f,
-        &actuals(&f, 10_000.0),
-        &targets(Some(&targets_frame()?))?,
-    );
+    let rows = rows(&f, &actuals(&f), &targets(Some(&targets_frame()?))?);
     let east = find(&rows, "2025-01", Level::Station, "East", Metric::Revenue)
         .ok_or(Error::Internal("East".into()))?;
     assert_eq!(
@@ -92,11 +85,7 @@ fn a_target_of_zero_leaves_completion_empty() -> Result<()> {
 #[test]
 fn a_month_without_target_keeps_its_sales() -> Result<()> {
     let f = facts()?;
-    let rows = rows(
-        &f,
-        &actuals(&f, 10_000.0),
-        &targets(Some(&targets_frame()?))?,
-    );
+    let rows = rows(&f, &actuals(&f), &targets(Some(&targets_frame()?))?);
     // East has no target in 2025-12 but sold 150
     let east = find(&rows, "2025-12", Level::Station, "East", Metric::Revenue)
         .ok_or(Error::Internal("East".into()))?;
@@ -122,11 +111,7 @@ fn a_month_without_target_keeps_its_sales() -> Result<()> {
 #[test]
 fn company_targets_with_blank_unit_and_ytd_restarts_in_january() -> Result<()> {
     let f = facts()?;
-    let rows = rows(
-        &f,
-        &actuals(&f, 10_000.0),
-        &targets(Some(&targets_frame()?))?,
-    );
+    let rows = rows(&f, &actuals(&f), &targets(Some(&targets_frame()?))?);
     let jan = find(&rows, "2025-01", Level::Company, COMPANY, Metric::Revenue)
         .ok_or(Error::Internal("jan".into()))?;
     // 12,000 + 40 (e has no station but counts for the company); 2024-12 is another year
@@ -147,15 +132,17 @@ fn company_targets_with_blank_unit_and_ytd_restarts_in_january() -> Result<()> {
 #[test]
 fn counts_new_customers_and_key_accounts() -> Result<()> {
     let f = facts()?;
-    let rows = rows(&f, &actuals(&f, 10_000.0), &BTreeMap::new());
+    let rows = rows(&f, &actuals(&f), &BTreeMap::new());
     let get =
         |m: &str, metric| find(&rows, m, Level::Company, COMPANY, metric).and_then(|r| r.actual);
     // c was acquired in 2024-12; e (not acquired) is new in the month of its first purchase
     assert_eq!(get("2024-12", Metric::NewCustomers), Some(1.0));
     assert_eq!(get("2025-01", Metric::NewCustomers), Some(1.0));
-    // c bought 12,000 in 2025-01: a key account that month only
+    // c is a key account (its tier is set): active in every month it buys, whatever the
+    // size of that month's orders; e bought but is not a key account
+    assert_eq!(get("2024-12", Metric::KeyAccounts), Some(1.0));
     assert_eq!(get("2025-01", Metric::KeyAccounts), Some(1.0));
-    assert_eq!(get("2025-12", Metric::KeyAccounts), None);
+    assert_eq!(get("2025-12", Metric::KeyAccounts), Some(1.0));
     assert_eq!(get("2025-12", Metric::Volume), Some(1.5));
     let df = frame(&rows)?;
     assert_eq!(df.get_column_names(), c::ATTAINMENT);

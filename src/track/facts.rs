@@ -5,17 +5,16 @@
 //! - a **new customer** of a period: its `acquired_on` (the day it was won) falls in the
 //!   period; a customer without `acquired_on` (or not in the customers table) is new in the
 //!   period of its first purchase;
-//! - a **new key account**: the day a customer's single order first reaches
-//!   `key_account_min_deal` (an order is an `order_id`, else one transaction row);
+//! - a **key account**: a customer whose `key_account_tier` is set in the customer table (the
+//!   one rule of `[key_accounts]`; tracking never decides it on its own);
+//! - a **new key account** of a period: a key account that is new in it (see new customer);
 //! - an **active key account** of a month (the attainment metric `key_accounts`, as the
-//!   targets count them): a customer whose net purchases in that month reach
-//!   `key_account_min_deal`;
+//!   targets count them): a key account with net purchases above zero in that month;
 //! - the **first top-up** of a customer: the net value of its first purchase day;
 //! - a customer's **units**: its district, station and account manager from the customers
 //!   table (a customer without one is counted only at company level).
 //!
-//! Pre-aggregation is lazy Polars (one row per customer and day, one per key-account
-//! customer); the calendar logic of the tables then walks these small sorted vectors.
+//! Pre-aggregation is lazy Polars (one row per customer and day); the calendar logic of the tables then walks these small sorted vectors.
 //! Money is summed in fixed point so totals are byte-identical from run to run.
 
 use std::collections::HashSet;
@@ -26,6 +25,7 @@ use polars::prelude::*;
 use crate::error::Result;
 use crate::frame::{self, date_of, day, epoch_days};
 use crate::schema as s;
+use crate::schema::columns::KEY_ACCOUNT_TIER;
 
 /// One customer's organisation units and dated events.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -36,7 +36,9 @@ pub struct CustomerFacts {
     pub manager: Option<String>,
     /// Day the customer counts as new (days since 1970-01-01): acquired_on, else first purchase.
     pub new_on: Option<i32>,
-    /// Day its single order first reached the key-account amount.
+    /// Whether it is a key account (`key_account_tier` set).
+    pub key_account: bool,
+    /// Day it counts as a new key account: the day a key account counts as new.
     pub key_since: Option<i32>,
     /// Net value of its first purchase day.
     pub first_topup: Option<f64>,
@@ -117,13 +119,9 @@ const IDX: &str = "__kam_customer";
 type Entry = (CustomerFacts, Option<i32>);
 
 /// Gather the facts from the clean transactions and the per-customer table (`customer_id`,
-/// optional `district`, `station`, `account_manager`, `acquired_on`, `first_purchase`).
-pub fn gather(
-    tx: &DataFrame,
-    customers: &DataFrame,
-    as_of: NaiveDate,
-    key_account_min_deal: f64,
-) -> Result<Facts> {
+/// optional `district`, `station`, `account_manager`, `acquired_on`, `first_purchase`,
+/// `key_account_tier`).
+pub fn gather(tx: &DataFrame, customers: &DataFrame, as_of: NaiveDate) -> Result<Facts> {
     let has_volume = frame::has(tx, s::QUANTITY);
     let used = tx
         .clone()
@@ -131,10 +129,11 @@ pub fn gather(
         .filter(day(col(s::DATE)).lt_eq(lit(epoch_days(as_of))));
     let mut list = customer_list(customers, &used)?;
     let used = indexed(used, &list)?;
-    let daily = daily_sales(used.clone(), has_volume)?;
-    let orders = orders(used, frame::has(tx, s::ORDER_ID))?;
-    mark_key_accounts(&mut list, orders, key_account_min_deal)?;
+    let daily = daily_sales(used, has_volume)?;
     let sales = day_sales(&daily, &mut list)?;
+    for (c, _) in &mut list {
+        c.key_since = c.new_on.filter(|_| c.key_account);
+    }
     let span = sales
         .iter()
         .map(|d| d.day)
@@ -157,6 +156,7 @@ fn customer_list(customers: &DataFrame, used: &LazyFrame) -> Result<Vec<Entry>> 
     let managers = frame::trimmed(customers, s::ACCOUNT_MANAGER)?;
     let acquired = frame::days(customers, s::ACQUIRED_ON)?;
     let first = frame::days(customers, s::FIRST_PURCHASE)?;
+    let tier = frame::trimmed(customers, KEY_ACCOUNT_TIER)?;
     let mut list: Vec<Entry> = Vec::with_capacity(ids.len());
     for i in 0..ids.len() {
         let Some(id) = ids[i].clone() else { continue };
@@ -166,6 +166,7 @@ fn customer_list(customers: &DataFrame, used: &LazyFrame) -> Result<Vec<Entry>> 
             station: stations[i].clone(),
             manager: managers[i].clone(),
             new_on: acquired[i].or(first[i]),
+            key_account: tier[i].is_some(),
             key_since: None,
             first_topup: None,
         };
@@ -226,41 +227,6 @@ fn daily_sales(used: LazyFrame, has_volume: bool) -> Result<DataFrame> {
         .sort([IDX, s::DATE], SortMultipleOptions::default())
         .collect_with_engine(Engine::Streaming)?
         .unwrap_single())
-}
-
-/// The orders (idx, amount, date): one per order_id, dated at its first row, and a row
-/// without an order id as an order of its own; every row is an order without order ids.
-fn orders(used: LazyFrame, has_order_id: bool) -> Result<LazyFrame> {
-    if !has_order_id {
-        return Ok(used.select([col(IDX), col(s::AMOUNT), col(s::DATE)]));
-    }
-    let by_order = used
-        .clone()
-        .filter(col(s::ORDER_ID).is_not_null())
-        .group_by([col(IDX), col(s::ORDER_ID)])
-        .agg([fixed_sum(s::AMOUNT), col(s::DATE).min()])
-        .select([col(IDX), col(s::AMOUNT), col(s::DATE)]);
-    let single =
-        used.filter(col(s::ORDER_ID).is_null())
-            .select([col(IDX), col(s::AMOUNT), col(s::DATE)]);
-    Ok(concat([by_order, single], UnionArgs::default())?)
-}
-
-/// A customer is a key account from the first day one of its `orders` reaches the amount.
-fn mark_key_accounts(list: &mut [Entry], orders: LazyFrame, min_deal: f64) -> Result<()> {
-    let key = orders
-        .filter(col(s::AMOUNT).gt_eq(lit(min_deal)))
-        .group_by([col(IDX)])
-        .agg([col(s::DATE).min()])
-        .collect_with_engine(Engine::Streaming)?
-        .unwrap_single();
-    let k_idx: Vec<Option<u32>> = key.column(IDX)?.u32()?.iter().collect();
-    for (i, day) in k_idx.into_iter().zip(frame::days(&key, s::DATE)?) {
-        if let (Some(i), Some(day)) = (i, day) {
-            list[i as usize].0.key_since = Some(day);
-        }
-    }
-    Ok(())
 }
 
 /// The day sales of `daily`; on the way, each customer's first top-up (the first purchase

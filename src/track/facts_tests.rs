@@ -46,16 +46,20 @@ fn gather_finds_new_customers_key_accounts_and_first_topups() -> Result<()> {
         s::DISTRICT => [Some("North"), Some("South"), None],
         s::ACQUIRED_ON => [Some(d(2024, 12, 20)), None, None],
         s::FIRST_PURCHASE => [d(2025, 1, 5), d(2025, 3, 1), d(2025, 3, 3)],
+        KEY_ACCOUNT_TIER => [Some("key"), None, Some("strategic")],
     )?;
-    let f = gather(&tx, &cust, d(2025, 12, 31), 10_000.0)?;
+    let f = gather(&tx, &cust, d(2025, 12, 31))?;
     let a = &f.customers[0];
     assert_eq!(a.new_on, Some(epoch_days(d(2024, 12, 20))));
     assert_eq!(a.first_topup, Some(150.0));
-    assert_eq!(a.key_since, Some(epoch_days(d(2025, 2, 1))));
-    // b's order o3 spans two days and totals 12,000: key account from its first day
+    // a key account is new as a key account when it is new as a customer
+    assert!(a.key_account);
+    assert_eq!(a.key_since, a.new_on);
+    // b's order o3 totals 12,000, but the tier column says b is no key account: tracking
+    // never decides on its own
     let b = &f.customers[1];
     assert_eq!(b.new_on, Some(epoch_days(d(2025, 3, 1))));
-    assert_eq!(b.key_since, Some(epoch_days(d(2025, 3, 1))));
+    assert_eq!(b.key_since, None);
     assert_eq!(f.customers[2].unit(Level::District), None);
     assert_eq!(f.customers[2].key_since, Some(epoch_days(d(2025, 3, 3))));
     assert_eq!(f.sales.len(), 5);

@@ -4,7 +4,7 @@
 //!
 //! - `completion_rate`: revenue actual / revenue target over those months (units with a
 //!   positive target only);
-//! - `new_key_accounts`: customers whose single order first reached the key-account amount;
+//! - `new_key_accounts`: key accounts (`key_account_tier` set) that are new in the window;
 //! - `first_topup`: the first top-ups of the customers new in those months, added up.
 //!
 //! Ranks are competition ranks: equal values share the better rank and the next rank skips

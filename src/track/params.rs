@@ -33,9 +33,6 @@ pub struct TrackParams {
     pub leaderboard_months: usize,
     /// Day the weekly report's weeks end on; only "sunday" (domain.md, article 2).
     pub week_end: String,
-    /// A single order of at least this amount makes a customer a key account (domain.md,
-    /// article 1: 10,000 currency units).
-    pub key_account_min_deal: f64,
     /// Holdout error that chooses the forecast method: "smape" (default) or "mape".
     pub selection_metric: ErrorMetric,
 }
@@ -49,7 +46,6 @@ impl Default for TrackParams {
             leaderboard_size: 10,
             leaderboard_months: 1,
             week_end: "sunday".into(),
-            key_account_min_deal: 10_000.0,
             selection_metric: ErrorMetric::Smape,
         }
     }
@@ -117,12 +113,6 @@ impl TrackParams {
                 self.week_end
             ));
         }
-        if !(self.key_account_min_deal.is_finite() && self.key_account_min_deal > 0.0) {
-            return bad(format!(
-                "key_account_min_deal must be a positive amount, got {}",
-                self.key_account_min_deal
-            ));
-        }
         Ok(TrackValid(self))
     }
 }
@@ -178,10 +168,5 @@ mod tests {
     #[test]
     fn week_end_must_be_sunday() {
         rejected(|p| p.week_end = "friday".into(), "sunday");
-    }
-
-    #[test]
-    fn key_account_min_deal_must_be_positive() {
-        rejected(|p| p.key_account_min_deal = 0.0, "key_account_min_deal");
     }
 }

@@ -42,12 +42,7 @@ pub struct TrackOutputs {
 /// Build every tracking table the inputs allow.
 pub fn track(input: TrackInputs, as_of: NaiveDate, p: &TrackValid) -> Result<TrackOutputs> {
     let mut out = TrackOutputs::default();
-    let f: Facts = facts::gather(
-        input.transactions,
-        input.customers,
-        as_of,
-        p.key_account_min_deal,
-    )?;
+    let f: Facts = facts::gather(input.transactions, input.customers, as_of)?;
     if let Some(c) = input.campaigns {
         out.campaigns = Some(campaigns::frame(c)?);
     } else {
@@ -66,7 +61,7 @@ pub fn track(input: TrackInputs, as_of: NaiveDate, p: &TrackValid) -> Result<Tra
                 .into(),
         );
     }
-    let actual = attainment::actuals(&f, p.key_account_min_deal);
+    let actual = attainment::actuals(&f);
     let rows = attainment::rows(&f, &actual, &targets);
     out.attainment = Some(attainment::frame(&rows)?);
 

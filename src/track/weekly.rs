@@ -257,6 +257,7 @@ mod tests {
             s::CUSTOMER_ID => ["a", "b"],
             s::DISTRICT => ["North", "North"],
             s::ACQUIRED_ON => [d(2025, 11, 29), d(2025, 11, 30)],
+            s::columns::KEY_ACCOUNT_TIER => [Some("key"), None],
         )?;
         let targets = attainment::targets(Some(&df!(
             s::PERIOD => ["2025-12"],
@@ -265,7 +266,7 @@ mod tests {
             s::METRIC => ["revenue"],
             s::TARGET => [1_000.0],
         )?))?;
-        let f = gather(&tx, &cust, d(2025, 12, 2), 10_000.0)?;
+        let f = gather(&tx, &cust, d(2025, 12, 2))?;
         let out = frame(&f, &targets)?.ok_or(crate::Error::Internal("no frame".into()))?;
         assert_eq!(out.get_column_names(), c::WEEKLY);
         let weeks: Vec<NaiveDate> = out

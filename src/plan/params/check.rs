@@ -47,7 +47,7 @@ impl PlanParams {
                 )
             })
         };
-        self.check_key_accounts()?;
+        self.check_review()?;
         let pr = &self.prospects;
         share("prospects.max_penetration", pr.max_penetration)?;
         rank(
@@ -64,48 +64,14 @@ impl PlanParams {
         Ok(PlanValid(self))
     }
 
-    fn check_key_accounts(&self) -> Result<()> {
-        let k = &self.key_accounts;
-        if !(k.key_account_min_deal.is_finite() && k.key_account_min_deal > 0.0) {
-            return Err(usage(
-                "key_accounts.key_account_min_deal",
-                format!("must be a positive amount, got {}", k.key_account_min_deal),
-            ));
-        }
-        non_negative("key_accounts.escalation_min_deal", k.escalation_min_deal)?;
-        let mut last = k.key_account_min_deal;
-        for t in &k.tiers {
-            if !(t.min_deal.is_finite() && t.min_deal > last) {
-                return Err(usage(
-                    "key_accounts.tiers",
-                    format!(
-                        "tier {:?} needs min_deal above the tier before it ({last}), got {}",
-                        t.name, t.min_deal
-                    ),
-                ));
-            }
-            last = t.min_deal;
-        }
-        let mut names: Vec<&str> = k.tiers.iter().map(|t| t.name.as_str()).collect();
-        names.push(&k.base_tier);
-        if names.iter().any(|n| n.trim().is_empty()) {
-            return Err(usage("key_accounts.tiers", "a tier name is empty".into()));
-        }
-        names.sort_unstable();
-        if names.windows(2).any(|w| w[0] == w[1]) {
-            return Err(usage("key_accounts.tiers", "two tiers share a name".into()));
-        }
+    fn check_review(&self) -> Result<()> {
+        let k = &self.review;
+        non_negative("review.escalation_min_deal", k.escalation_min_deal)?;
         if k.stall_days == 0 {
-            return Err(usage(
-                "key_accounts.stall_days",
-                "must be at least 1".into(),
-            ));
+            return Err(usage("review.stall_days", "must be at least 1".into()));
         }
         if k.max_open_days == 0 {
-            return Err(usage(
-                "key_accounts.max_open_days",
-                "must be at least 1".into(),
-            ));
+            return Err(usage("review.max_open_days", "must be at least 1".into()));
         }
         if let Some(s) = k
             .open_stages
@@ -113,7 +79,7 @@ impl PlanParams {
             .find(|s| !crate::schema::STAGE_VALUES.contains(&s.as_str()))
         {
             return Err(usage(
-                "key_accounts.open_stages",
+                "review.open_stages",
                 format!(
                     "{s:?} is not a deal stage ({})",
                     crate::schema::STAGE_VALUES.join(", ")

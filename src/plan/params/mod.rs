@@ -1,4 +1,4 @@
-//! The `[plan]` settings: key accounts and escalations, prospects, credit mix, market-share
+//! The `[plan]` settings: escalations and the review pack, prospects, credit mix, market-share
 //! caps and quotas. Every business number of `domain.md` is a default here; [`PlanParams::check`]
 //! validates each value once and builds the [`PlanValid`] the stage takes.
 
@@ -17,7 +17,7 @@ pub use market::{MarketShareParams, ScoreWeights};
 pub struct PlanParams {
     /// Credit grades from best to worst, as the company rates them.
     pub grades: Vec<String>,
-    pub key_accounts: KeyAccountParams,
+    pub review: ReviewParams,
     pub prospects: ProspectParams,
     pub credit_mix: CreditMixParams,
     pub market_share: MarketShareParams,
@@ -28,7 +28,7 @@ impl Default for PlanParams {
     fn default() -> Self {
         PlanParams {
             grades: ["AAA", "AA", "A", "B", "C", "D"].map(String::from).to_vec(),
-            key_accounts: KeyAccountParams::default(),
+            review: ReviewParams::default(),
             prospects: ProspectParams::default(),
             credit_mix: CreditMixParams::default(),
             market_share: MarketShareParams::default(),
@@ -37,25 +37,11 @@ impl Default for PlanParams {
     }
 }
 
-/// A named tier of key accounts above the base tier.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Tier {
-    pub name: String,
-    /// Largest order or intended deal at or above this (currency units).
-    pub min_deal: f64,
-}
-
-/// `[plan.key_accounts]`: who is a key account, which deals are escalated, the review pack.
+/// `[plan.review]`: which deals are escalated, and what goes in the review pack. Who is a key
+/// account is decided once, by `[key_accounts]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct KeyAccountParams {
-    /// A customer whose largest order or intended deal reaches this is a key account (10,000).
-    pub key_account_min_deal: f64,
-    /// Name of the base tier.
-    pub base_tier: String,
-    /// Higher tiers (default: strategic at >= 100,000).
-    pub tiers: Vec<Tier>,
+pub struct ReviewParams {
     /// Open deals at or above this that are stalled go to the senior review (100,000).
     pub escalation_min_deal: f64,
     /// A deal without a follow-up for this many days is stalled (30).
@@ -64,19 +50,13 @@ pub struct KeyAccountParams {
     pub max_open_days: u32,
     /// Deal stages that count as open.
     pub open_stages: Vec<String>,
-    /// The churn risk level that puts an account in the review pack.
+    /// The churn risk level that puts a key account in the review pack.
     pub churn_risk_level: String,
 }
 
-impl Default for KeyAccountParams {
+impl Default for ReviewParams {
     fn default() -> Self {
-        KeyAccountParams {
-            key_account_min_deal: 10_000.0,
-            base_tier: "key".into(),
-            tiers: vec![Tier {
-                name: "strategic".into(),
-                min_deal: 100_000.0,
-            }],
+        ReviewParams {
             escalation_min_deal: 100_000.0,
             stall_days: 30,
             max_open_days: 120,

@@ -109,36 +109,19 @@ fn payment_scores_need_every_term() {
 }
 
 #[test]
-fn tiers_must_rise() {
-    let mut p = PlanParams::default();
-    p.key_accounts.tiers[0].min_deal = 5_000.0;
-    assert!(err(p).contains("key_accounts.tiers"));
-    let mut p = PlanParams::default();
-    p.key_accounts.tiers[0].name = "key".into();
-    assert!(err(p).contains("share a name"));
-}
-
-#[test]
-fn key_account_min_deal_must_be_positive() {
-    let mut p = PlanParams::default();
-    p.key_accounts.key_account_min_deal = 0.0;
-    assert!(err(p).contains("key_account_min_deal"));
-}
-
-#[test]
 fn stall_days_cannot_be_zero() {
     let mut p = PlanParams::default();
-    p.key_accounts.stall_days = 0;
+    p.review.stall_days = 0;
     assert!(err(p).contains("stall_days"));
     let mut p = PlanParams::default();
-    p.key_accounts.max_open_days = 0;
+    p.review.max_open_days = 0;
     assert!(err(p).contains("max_open_days"));
 }
 
 #[test]
 fn open_stages_must_be_stages() {
     let mut p = PlanParams::default();
-    p.key_accounts.open_stages = vec!["pending".into()];
+    p.review.open_stages = vec!["pending".into()];
     assert!(err(p).contains("open_stages"));
 }
 
@@ -192,15 +175,8 @@ fn growth_outside_the_bounds_is_infeasible() {
 #[test]
 fn escalation_min_deal_cannot_be_negative() {
     let mut p = PlanParams::default();
-    p.key_accounts.escalation_min_deal = -1.0;
+    p.review.escalation_min_deal = -1.0;
     assert!(err(p).contains("escalation_min_deal"));
-}
-
-#[test]
-fn tier_names_cannot_be_empty() {
-    let mut p = PlanParams::default();
-    p.key_accounts.tiers[0].name = " ".into();
-    assert!(err(p).contains("tier name is empty"));
 }
 
 #[test]

@@ -156,9 +156,8 @@ pub const KEY_ACCOUNTS: OutputSpec = OutputSpec {
             "customer_id",
             "name",
             "tier",
-            "largest_order",
-            "max_intended_deal",
             "basis",
+            "max_intended_deal",
             "customer_type",
             "district",
             "station",
@@ -173,7 +172,7 @@ pub const KEY_ACCOUNTS: OutputSpec = OutputSpec {
         parquet: false,
         sheet: true,
     },
-    doc: "Key accounts and their tier, with open and stalled deals and churn risk.",
+    doc: "Key accounts (customers whose key_account_tier is set) and their tier, with open and stalled deals and churn risk.",
 };
 
 /// `prospects.csv`

@@ -39,6 +39,8 @@ pub const CUSTOMERS: OutputSpec = OutputSpec {
             "revenue_last_12m",
             "revenue_prev_12m",
             "trend_12m",
+            "key_account_tier",
+            "key_account_basis",
             "r_score",
             "f_score",
             "m_score",
