@@ -10,7 +10,7 @@
 //! Everything is one lazy `group_by().agg()` (plus one per-order pre-aggregation when there
 //! are order ids), collected once at the end.
 
-use chrono::{Months, NaiveDate};
+use chrono::NaiveDate;
 use polars::prelude::*;
 
 use crate::error::Result;
@@ -81,8 +81,9 @@ fn key() -> [Expr; 1] {
 /// `__r12`/`__r24`, and with order ids `__isp` (is a purchase) and `__row_order` (the amount
 /// of a row without an order id, which counts as an order of its own).
 fn prepared(tx: LazyFrame, cols: TxColumns, as_of: NaiveDate) -> LazyFrame {
-    let m12 = as_of.checked_sub_months(Months::new(12)).unwrap_or(as_of);
-    let m24 = as_of.checked_sub_months(Months::new(24)).unwrap_or(as_of);
+    // [as_of − 12 months, as_of] and the 12 months before it (see `frame::months_before`)
+    let m12 = frame::months_before(as_of, 12);
+    let m24 = frame::months_before(as_of, 24);
     let null_days = lit(NULL).cast(DataType::Int32);
     let fx = col("__fx");
     let zero = || lit(0i64);

@@ -34,6 +34,18 @@ pub fn day(e: Expr) -> Expr {
     e.cast(DataType::Int32)
 }
 
+/// The day before the window of the last `n` months of `as_of`: that window is
+/// [as_of − n months, as_of], so it holds the n whole months before as_of (and as_of's own
+/// day). With the default as_of (the day after the last sale) and data that end at a month's
+/// end, the last 12 months are the 12 calendar months `trend.csv` shows. Use it as the
+/// exclusive `from` of [`day_in`].
+pub fn months_before(as_of: NaiveDate, n: u32) -> NaiveDate {
+    let start = as_of
+        .checked_sub_months(chrono::Months::new(n))
+        .unwrap_or(as_of);
+    start.pred_opt().unwrap_or(start)
+}
+
 /// True where the epoch day `d` lies in (`from`, `to`]: after `from`, up to `to` included.
 pub fn day_in(d: Expr, from: i32, to: i32) -> Expr {
     d.clone().gt(lit(from)).and(d.lt_eq(lit(to)))

@@ -88,7 +88,7 @@ fn plan_on_the_demo_writes_every_output_non_trivial() {
         "customer_id",
         "name",
         "tier",
-        "largest_order",
+        "basis",
         "max_intended_deal",
     ] {
         assert!(ka.contains_key(c), "key_accounts.{c}");

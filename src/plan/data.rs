@@ -10,7 +10,8 @@ use polars::prelude::*;
 
 use crate::error::Result;
 use crate::frame::{
-    FIXED_SCALE, bools, day, day_in, epoch_days, f64s, fixed_total_where, has, strings,
+    FIXED_SCALE, bools, day, day_in, epoch_days, f64s, fixed_total_where, has, months_before,
+    strings,
 };
 use crate::schema as s;
 
@@ -23,7 +24,7 @@ pub use crate::schema::columns::{KEY_ACCOUNT_BASIS, KEY_ACCOUNT_TIER};
 pub const UNASSIGNED: &str = "unassigned";
 
 /// One customer as the planner sees it. Volumes are in the unit of `quantity`, money in the
-/// unit of `amount`; windows are those of the features: (as_of - 12 months, as_of].
+/// unit of `amount`; windows are those of the features: [as_of - 12 months, as_of].
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Account {
     pub id: String,
@@ -99,8 +100,8 @@ fn tx_aggregates(
     as_of: NaiveDate,
     periods: &Periods,
 ) -> Result<HashMap<String, TxAgg>> {
-    let back = |m: u32| as_of.checked_sub_months(Months::new(m)).unwrap_or(as_of);
-    let (m12, m24) = (back(12), back(24));
+    // the windows of the features: [as_of − 12 months, as_of] and the 12 months before
+    let (m12, m24) = (months_before(as_of, 12), months_before(as_of, 24));
     let before_last = periods.last_start.pred_opt().unwrap_or(periods.last_start);
     let qty = if has(tx, s::QUANTITY) {
         col(s::QUANTITY).fill_null(lit(0.0))
