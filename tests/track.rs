@@ -8,16 +8,17 @@ use std::path::Path;
 
 use common::*;
 
-const FILES: [(&str, &str); 5] = [
+const FILES: [(&str, &str); 6] = [
     (
         "attainment.csv",
         "period,level,unit,metric,actual,target,completion_rate,ytd_actual,ytd_target,ytd_completion_rate,actual_last_year,yoy_change",
     ),
     (
         "weekly_progress.csv",
-        "district,week_end,sales,volume,new_customers,new_key_accounts,month,mtd_sales,month_target,mtd_completion_rate,days_left_in_month,pace_needed_per_day",
+        "district,week_end,complete,sales,volume,new_customers,new_key_accounts,first_topups,first_topup_amount,prospects_contacted,deals_opened,deals_advanced,deals_signed,month,mtd_sales,month_target,mtd_completion_rate,days_left_in_month,pace_needed_per_day",
     ),
     ("leaderboard.csv", "board,level,unit,value,rank"),
+    ("awards.csv", "award,board,level,unit,rank,basis,amount"),
     (
         "campaigns.csv",
         "by,channel,campaign_id,reached,converted,conversion_rate,cost,cost_per_conversion,first_topup_total,first_topup_per_conversion",
@@ -62,6 +63,50 @@ fn demo_run_writes_the_tracking_tables_deterministically() {
             "{line}"
         );
     }
+
+    // only the week still in progress at as_of (Thursday 2026-01-01) is not complete, and
+    // the demo's deals give development counts
+    let incomplete: Vec<&str> = weekly.lines().filter(|l| l.contains(",false,")).collect();
+    assert_eq!(incomplete.len(), 5, "one week per district");
+    assert!(incomplete.iter().all(|l| l.contains(",2026-01-04,")));
+    let signed: u64 = weekly
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').nth(12)?.parse::<u64>().ok())
+        .sum();
+    assert!(signed > 0, "deals_signed");
+
+    // at most leaderboard_size (10) rows per board and level, ranks 1..=n, no zero values
+    // (the demo once had 11 stations tied at 0 first top-ups on a 20-row board)
+    let board = read(&a.join("leaderboard.csv"));
+    let mut per: std::collections::BTreeMap<(String, String), Vec<u32>> = Default::default();
+    for l in board.lines().skip(1) {
+        let v: Vec<&str> = l.split(',').collect();
+        assert!(v[3].parse::<f64>().expect("value") > 0.0, "{l}");
+        let ranks = per.entry((v[0].into(), v[1].into())).or_default();
+        ranks.push(v[4].parse().expect("rank"));
+    }
+    for (k, ranks) in &per {
+        assert!(ranks.len() <= 10, "{k:?}");
+        assert_eq!(
+            *ranks,
+            (1..=ranks.len() as u32).collect::<Vec<_>>(),
+            "{k:?}"
+        );
+    }
+
+    // the default awards pay the demo: the pool adds up to 3,000 exactly
+    let awards = read(&a.join("awards.csv"));
+    let pool: f64 = awards
+        .lines()
+        .filter(|l| l.starts_with("pool,"))
+        .filter_map(|l| l.split(',').nth(6)?.parse::<f64>().ok())
+        .sum();
+    assert!((pool - 3_000.0).abs() < 1e-9, "{awards}");
+    assert!(
+        awards.lines().any(|l| l.starts_with("topup_reward,")),
+        "{awards}"
+    );
 
     // the forecast beats seasonal naive on the demo's holdout, or says it does not
     let f: serde_json::Value =

@@ -170,6 +170,7 @@ impl Company<'_> {
             customers,
             targets: self.clean(schema::TARGETS.name),
             campaigns: self.clean(schema::CAMPAIGNS.name),
+            deals: self.clean(schema::DEALS.name),
         };
         track::output::run(input, self.as_of, &self.cfg.track)
     }

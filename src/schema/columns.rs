@@ -77,10 +77,21 @@ pub mod track {
     pub const MTD_COMPLETION_RATE: &str = "mtd_completion_rate";
     pub const DAYS_LEFT_IN_MONTH: &str = "days_left_in_month";
     pub const PACE_NEEDED_PER_DAY: &str = "pace_needed_per_day";
+    pub const COMPLETE: &str = "complete";
+    pub const FIRST_TOPUPS: &str = "first_topups";
+    pub const FIRST_TOPUP_AMOUNT: &str = "first_topup_amount";
+    pub const PROSPECTS_CONTACTED: &str = "prospects_contacted";
+    pub const DEALS_OPENED: &str = "deals_opened";
+    pub const DEALS_ADVANCED: &str = "deals_advanced";
+    pub const DEALS_SIGNED: &str = "deals_signed";
 
     pub const BOARD: &str = "board";
     pub const VALUE: &str = "value";
     pub const RANK: &str = "rank";
+
+    pub const AWARD: &str = "award";
+    pub const BASIS: &str = "basis";
+    pub const AMOUNT: &str = "amount";
 
     pub const BY: &str = "by";
     pub const CHANNEL: &str = "channel";
@@ -117,13 +128,20 @@ pub mod track {
         YOY_CHANGE,
     ];
     /// Columns of `weekly_progress.csv`, in order.
-    pub const WEEKLY: [&str; 12] = [
+    pub const WEEKLY: [&str; 19] = [
         DISTRICT,
         WEEK_END,
+        COMPLETE,
         SALES,
         VOLUME,
         NEW_CUSTOMERS,
         NEW_KEY_ACCOUNTS,
+        FIRST_TOPUPS,
+        FIRST_TOPUP_AMOUNT,
+        PROSPECTS_CONTACTED,
+        DEALS_OPENED,
+        DEALS_ADVANCED,
+        DEALS_SIGNED,
         MONTH,
         MTD_SALES,
         MONTH_TARGET,
@@ -133,6 +151,8 @@ pub mod track {
     ];
     /// Columns of `leaderboard.csv`, in order.
     pub const LEADERBOARD: [&str; 5] = [BOARD, LEVEL, UNIT, VALUE, RANK];
+    /// Columns of `awards.csv`, in order.
+    pub const AWARDS: [&str; 7] = [AWARD, BOARD, LEVEL, UNIT, RANK, BASIS, AMOUNT];
     /// Columns of `campaigns.csv`, in order.
     pub const CAMPAIGNS: [&str; 10] = [
         BY,

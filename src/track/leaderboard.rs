@@ -7,10 +7,11 @@
 //! - `new_key_accounts`: key accounts (`key_account_tier` set) that are new in the window;
 //! - `first_topup`: the first top-ups of the customers new in those months, added up.
 //!
-//! Ranks are competition ranks: equal values share the better rank and the next rank skips
-//! (1, 2, 2, 4); within a tie, rows are listed by unit name. `leaderboard_size` keeps ranks up
-//! to that number, so a tie at the cut keeps every tied unit. The same data always gives the
-//! same board.
+//! A unit with nothing to rank (a value of 0 or none) is left out. Rows are ordered by value,
+//! best first; equal values are ordered by the unit's net sales over the same months (more
+//! first), then by unit name (A to Z). The rank is the row's place in that order (1, 2, 3,
+//! ...), so a board never has more than `leaderboard_size` rows per level, and the same data
+//! always gives the same board.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -36,35 +37,47 @@ pub struct Entry {
     pub rank: u32,
 }
 
-/// Rank `values` best (largest) first; ties share the better rank, listed by unit name.
-pub fn rank(mut values: Vec<(String, f64)>, size: Option<usize>) -> Vec<(String, f64, u32)> {
-    values.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    let mut out: Vec<(String, f64, u32)> = Vec::with_capacity(values.len());
-    for (i, (unit, v)) in values.into_iter().enumerate() {
-        let r = match out.last() {
-            Some((_, prev, r)) if *prev == v => *r,
-            _ => i as u32 + 1,
-        };
-        if size.is_some_and(|n| r as usize > n) {
-            break;
-        }
-        out.push((unit, v, r));
-    }
-    out
+/// Rank `values` (unit, value) best first: the larger value, then the larger `sales` of the
+/// unit (absent = 0), then the unit name A to Z. A unit whose value is not above 0 is left
+/// out; the rank is the place in that order.
+pub fn rank(values: Vec<(String, f64)>, sales: &BTreeMap<&str, f64>) -> Vec<(String, f64, u32)> {
+    let of = |u: &str| sales.get(u).copied().unwrap_or(0.0);
+    let mut values: Vec<(String, f64)> = values.into_iter().filter(|(_, v)| *v > 0.0).collect();
+    values.sort_by(|a, b| {
+        (b.1.total_cmp(&a.1))
+            .then_with(|| of(&b.0).total_cmp(&of(&a.0)))
+            .then_with(|| a.0.cmp(&b.0))
+    });
+    (values.into_iter().zip(1u32..))
+        .map(|((unit, v), r)| (unit, v, r))
+        .collect()
 }
 
-/// The leaderboard over months `from..=to` (month indexes).
+/// The first `size` places of every board and level of `entries` (None = all).
+pub fn cut(entries: &[Entry], size: Option<usize>) -> Vec<Entry> {
+    let keep = |e: &&Entry| size.is_none_or(|n| e.rank as usize <= n);
+    entries.iter().filter(keep).cloned().collect()
+}
+
+/// Every unit with something to rank on every board and level over months `from..=to`
+/// (month indexes), uncut: [`cut`] keeps the published places.
 pub fn entries(
     f: &Facts,
     actual: &BTreeMap<Key, f64>,
     targets: &BTreeMap<Key, f64>,
     (from, to): (i32, i32),
-    size: Option<usize>,
 ) -> Vec<Entry> {
     let in_window = |m: i32| (from..=to).contains(&m);
     let mut out = Vec::new();
     for level in LEVELS {
         let units: BTreeSet<&str> = f.customers.iter().filter_map(|c| c.unit(level)).collect();
+        // the second key: net sales over the window
+        let mut sales: BTreeMap<&str, f64> = BTreeMap::new();
+        for (k, a) in actual {
+            if k.level == level && k.metric == Metric::Revenue && in_window(k.month) {
+                *sales.entry(k.unit.as_str()).or_default() += a;
+            }
+        }
         // completion_rate = sum of actual revenue / sum of revenue target over the window
         let mut sums: BTreeMap<&str, (f64, f64)> = BTreeMap::new();
         for (k, t) in targets {
@@ -103,7 +116,7 @@ pub fn entries(
                 .zip([completion, owned(key_accounts), owned(topups)])
         {
             out.extend(
-                rank(values, size)
+                rank(values, &sales)
                     .into_iter()
                     .map(|(unit, value, rank)| Entry {
                         board,
@@ -155,28 +168,5 @@ pub fn frame(entries: &[Entry]) -> Result<DataFrame> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ties_share_the_better_rank_and_are_listed_by_name() {
-        let v = vec![
-            ("b".to_string(), 2.0),
-            ("c".to_string(), 5.0),
-            ("a".to_string(), 2.0),
-            ("d".to_string(), 1.0),
-        ];
-        let r = rank(v.clone(), None);
-        let got: Vec<(&str, u32)> = r.iter().map(|(u, _, r)| (u.as_str(), *r)).collect();
-        assert_eq!(got, [("c", 1), ("a", 2), ("b", 2), ("d", 4)]);
-        // any input order gives the same board
-        let mut rev = v;
-        rev.reverse();
-        assert_eq!(rank(rev, None), r);
-        // a tie at the cut keeps both tied units
-        assert_eq!(
-            rank(r.iter().map(|(u, v, _)| (u.clone(), *v)).collect(), Some(2)).len(),
-            3
-        );
-    }
-}
+#[path = "leaderboard_tests.rs"]
+mod tests;

@@ -1,6 +1,7 @@
-//! Tracking what managers see every week and month (issue 7, items 1-5): attainment against
-//! targets, the weekly progress report per district, the leaderboard of stations and account
-//! managers, channel and campaign conversion, and the monthly trend with a seasonal forecast.
+//! Tracking what managers see every week and month (issue 7, items 1-5; issue 12, items 5-6):
+//! attainment against targets, the weekly progress report per district with its development
+//! progress, the leaderboard of stations and account managers and its awards, channel and
+//! campaign conversion, and the monthly trend with a seasonal forecast.
 //!
 //! [`stage::track`] takes the clean validated tables and the per-customer table and returns
 //! frames and the forecast report; it never touches the disk (the pipeline writes the files).
@@ -8,7 +9,9 @@
 //! are repeated in the README.
 
 pub mod attainment;
+pub mod awards;
 pub mod campaigns;
+pub mod development;
 pub mod facts;
 pub mod forecast;
 pub mod leaderboard;

@@ -23,16 +23,19 @@ pub fn run(input: TrackInputs, as_of: NaiveDate, v: &TrackValid) -> Result<Stage
         attainment,
         weekly_progress,
         leaderboard,
+        awards,
         campaigns,
         trend,
         forecast,
         notes,
         ..
     } = t;
+    let (awards, awards_line) = awards.unzip();
     let tables = [
         (&o::ATTAINMENT, attainment, "attainment"),
         (&o::WEEKLY_PROGRESS, weekly_progress, "weekly progress"),
         (&o::LEADERBOARD, leaderboard, "leaderboard"),
+        (&o::AWARDS, awards, "awards"),
         (&o::CAMPAIGNS, campaigns, "campaigns"),
         (&o::TREND, trend, "trend"),
     ];
@@ -41,6 +44,9 @@ pub fn run(input: TrackInputs, as_of: NaiveDate, v: &TrackValid) -> Result<Stage
         let mut line = format!("{what}: {} rows", df.height());
         if let (Some((from, to)), true) = (&months, spec.file == o::LEADERBOARD.file) {
             line.push_str(&format!(" ({from} to {to})"));
+        }
+        if let (Some(l), true) = (&awards_line, spec.file == o::AWARDS.file) {
+            line = l.clone();
         }
         out.line(Line::about(line, &[spec.file]));
         out.table(spec, df);

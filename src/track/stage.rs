@@ -1,4 +1,4 @@
-//! The tracking stage: clean tables in, the five tracking tables and the forecast report out.
+//! The tracking stage: clean tables in, the six tracking tables and the forecast report out.
 //! Pure (no file I/O); an absent input skips what needs it, with a note saying so.
 
 use chrono::NaiveDate;
@@ -9,8 +9,9 @@ use super::facts::{self, Facts, month_label, month_of};
 use super::leaderboard;
 use super::params::TrackValid;
 use super::trend::{self, ForecastReport};
-use super::{campaigns, weekly};
+use super::{awards, campaigns, development, weekly};
 use crate::error::Result;
+use crate::frame::epoch_days;
 
 /// What the stage reads.
 #[derive(Debug, Clone, Copy)]
@@ -23,6 +24,9 @@ pub struct TrackInputs<'a> {
     pub targets: Option<&'a DataFrame>,
     /// Clean campaigns, when given.
     pub campaigns: Option<&'a DataFrame>,
+    /// Clean deals (the development tracking sheet), when given: the weekly development
+    /// counts.
+    pub deals: Option<&'a DataFrame>,
 }
 
 /// What the stage returns; a table is None when its inputs were absent (see `notes`).
@@ -31,6 +35,8 @@ pub struct TrackOutputs {
     pub attainment: Option<DataFrame>,
     pub weekly_progress: Option<DataFrame>,
     pub leaderboard: Option<DataFrame>,
+    /// The leaderboard's awards (written with the leaderboard) and their summary line.
+    pub awards: Option<(DataFrame, String)>,
     /// First and last month (`YYYY-MM`) the leaderboard covers.
     pub leaderboard_months: Option<(String, String)>,
     pub campaigns: Option<DataFrame>,
@@ -65,7 +71,15 @@ pub fn track(input: TrackInputs, as_of: NaiveDate, p: &TrackValid) -> Result<Tra
     let rows = attainment::rows(&f, &actual, &targets);
     out.attainment = Some(attainment::frame(&rows)?);
 
-    out.weekly_progress = weekly::frame(&f, &targets)?;
+    let dev = match input.deals {
+        Some(deals) => Some(development::by_week(deals, &f, epoch_days(as_of))?),
+        None => {
+            out.notes
+                .push("no deals table: the weekly report's development columns are empty".into());
+            None
+        }
+    };
+    out.weekly_progress = weekly::frame(&f, &targets, dev.as_ref(), epoch_days(as_of))?;
     if out.weekly_progress.is_none() {
         out.notes
             .push("no customer has a district: weekly_progress.csv not written".into());
@@ -73,8 +87,21 @@ pub fn track(input: TrackInputs, as_of: NaiveDate, p: &TrackValid) -> Result<Tra
 
     let to = month_of(last);
     let from = to - p.leaderboard_months as i32 + 1;
-    let entries = leaderboard::entries(&f, &actual, &targets, (from, to), p.leaderboard_limit());
-    out.leaderboard = Some(leaderboard::frame(&entries)?);
+    let ranked = leaderboard::entries(&f, &actual, &targets, (from, to));
+    let board = leaderboard::cut(&ranked, p.leaderboard_limit());
+    out.leaderboard = Some(leaderboard::frame(&board)?);
+    let level = p.award_level();
+    let mut paid = awards::topup_rewards(&f, level, (from, to), &p.awards);
+    paid.extend(awards::pool(
+        &ranked,
+        level,
+        &p.awards,
+        p.leaderboard_limit(),
+    ));
+    out.awards = Some((
+        awards::frame(&paid)?,
+        awards::summary(&paid, level, &p.awards),
+    ));
     out.leaderboard_months = Some((month_label(from), month_label(to)));
 
     match trend::build(&f, p)? {
@@ -112,6 +139,7 @@ mod tests {
             customers: &cust,
             targets: None,
             campaigns: None,
+            deals: None,
         };
         let out = track(input, d(2025, 3, 1), &TrackValid::default())?;
         assert!(out.campaigns.is_none() && out.weekly_progress.is_none());
@@ -145,6 +173,7 @@ mod tests {
             customers: &cust,
             targets: None,
             campaigns: None,
+            deals: None,
         };
         let out = track(input, d(2025, 3, 1), &TrackValid::default())?;
         assert_eq!(
@@ -163,16 +192,16 @@ mod tests {
                     .join(",")
             })
             .collect();
-        // first top-ups of February's new customers: S2 and S3 tie at 300, S1 had none
+        // first top-ups of February's new customers: S2 and S3 tie at 300 and sold the same,
+        // so S2 comes first by name; S1 had none and is left out
         let topup: Vec<&String> = rows.iter().filter(|r| r.contains("first_topup")).collect();
         assert_eq!(
             topup,
             [
                 "\"first_topup\",\"station\",\"S2\",300.0,1",
-                "\"first_topup\",\"station\",\"S3\",300.0,1",
-                "\"first_topup\",\"station\",\"S1\",0.0,3",
+                "\"first_topup\",\"station\",\"S3\",300.0,2",
                 "\"first_topup\",\"account_manager\",\"M1\",300.0,1",
-                "\"first_topup\",\"account_manager\",\"M2\",300.0,1",
+                "\"first_topup\",\"account_manager\",\"M2\",300.0,2",
             ]
         );
         Ok(())

@@ -1,10 +1,14 @@
 //! `weekly_progress.csv`: the weekly report of every district, weeks Monday to Sunday (the
-//! report closes on Sundays, domain.md article 2): the week's sales, volume, new customers
-//! and new key accounts, then where the district stands in the month of that Sunday —
-//! month-to-date sales against the month's revenue target and the sales per day still needed
-//! to finish the month.
+//! report closes on Sundays, domain.md article 2): whether the week is complete at `as_of`,
+//! the week's sales, volume, new customers, new key accounts and first top-ups, its
+//! development progress from the deals table (see [`super::development`]), then where the
+//! district stands in the month of that Sunday — month-to-date sales against the month's
+//! revenue target and the sales per day still needed to finish the month.
 //!
 //! ```text
+//! complete            = week_end <= as_of (the week still in progress is false)
+//! first_topups        = the week's new customers that have made a first top-up by as_of;
+//!                       first_topup_amount adds those first top-ups
 //! mtd_sales           = sales from the 1st of week_end's month to week_end
 //! mtd_completion_rate = mtd_sales / month_target            (empty without a positive target)
 //! days_left_in_month  = last day of the month - week_end    (0 when the week ends the month)
@@ -17,6 +21,7 @@ use polars::prelude::*;
 
 use super::attainment::{Key, Metric, ratio};
 use super::cols as c;
+use super::development::{ByWeek, Development};
 use super::facts::{Facts, Level, month_end, month_label, month_of, month_start, week_end};
 use crate::error::Result;
 use crate::frame::{date_of, from_fixed, tidy, to_fixed};
@@ -43,8 +48,25 @@ impl Daily {
     }
 }
 
-/// The weekly progress frame; None when no customer has a district.
-pub fn frame(f: &Facts, targets: &BTreeMap<Key, f64>) -> Result<Option<DataFrame>> {
+/// What a week's row reads besides the district's daily sales.
+struct Context<'a> {
+    has_volume: bool,
+    counts: WeeklyCounts<'a>,
+    targets: &'a BTreeMap<Key, f64>,
+    /// Development counts; None without a deals table.
+    development: Option<&'a ByWeek<'a>>,
+    /// Epoch day of `as_of`.
+    as_of: i32,
+}
+
+/// The weekly progress frame; None when no customer has a district. `development` holds the
+/// deals' counts (None without a deals table); `as_of` in epoch days.
+pub fn frame(
+    f: &Facts,
+    targets: &BTreeMap<Key, f64>,
+    development: Option<&ByWeek>,
+    as_of: i32,
+) -> Result<Option<DataFrame>> {
     let Some((first, last)) = f.span else {
         return Ok(None);
     };
@@ -52,12 +74,18 @@ pub fn frame(f: &Facts, targets: &BTreeMap<Key, f64>) -> Result<Option<DataFrame
     if daily.is_empty() {
         return Ok(None);
     }
-    let counts = WeeklyCounts::of(f);
+    let cx = Context {
+        has_volume: f.has_volume,
+        counts: WeeklyCounts::of(f),
+        targets,
+        development,
+        as_of,
+    };
     let mut rows = Vec::new();
     for (d, x) in &daily {
         let mut we = week_end(first);
         while we <= week_end(last) {
-            rows.push(week_row(d, x, we, f.has_volume, &counts, targets));
+            rows.push(week_row(d, x, we, &cx));
             we += 7;
         }
     }
@@ -96,16 +124,19 @@ fn district_daily(f: &Facts, first: i32, last: i32) -> BTreeMap<&str, Daily> {
     daily
 }
 
-/// Per (district, week_end): the customers new that week and those becoming key accounts.
+/// Per (district, week_end): the customers new that week, those becoming key accounts, and
+/// the first top-ups of the new customers (count, fixed-point sum).
 struct WeeklyCounts<'a> {
     new_customers: BTreeMap<(&'a str, i32), u32>,
     new_key: BTreeMap<(&'a str, i32), u32>,
+    first_topups: BTreeMap<(&'a str, i32), (u32, i64)>,
 }
 
 impl<'a> WeeklyCounts<'a> {
     fn of(f: &'a Facts) -> WeeklyCounts<'a> {
         let mut new_customers: BTreeMap<(&str, i32), u32> = BTreeMap::new();
         let mut new_key: BTreeMap<(&str, i32), u32> = BTreeMap::new();
+        let mut first_topups: BTreeMap<(&str, i32), (u32, i64)> = BTreeMap::new();
         for cust in &f.customers {
             if let Some(d) = cust.district.as_deref() {
                 if let Some(day) = cust.new_on {
@@ -114,11 +145,17 @@ impl<'a> WeeklyCounts<'a> {
                 if let Some(day) = cust.key_since {
                     *new_key.entry((d, week_end(day))).or_default() += 1;
                 }
+                // the week's new customers that have topped up, and their first top-ups
+                if let (Some(day), Some(v)) = (cust.new_on, cust.first_topup) {
+                    let e = first_topups.entry((d, week_end(day))).or_default();
+                    *e = (e.0 + 1, e.1 + to_fixed(v));
+                }
             }
         }
         WeeklyCounts {
             new_customers,
             new_key,
+            first_topups,
         }
     }
 }
@@ -127,10 +164,15 @@ impl<'a> WeeklyCounts<'a> {
 struct WeekRow<'a> {
     district: &'a str,
     week_end: i32,
+    complete: bool,
     sales: f64,
     volume: Option<f64>,
     new_customers: u32,
     new_key_accounts: u32,
+    first_topups: u32,
+    first_topup_amount: f64,
+    /// None without a deals table.
+    development: Option<Development>,
     /// Month index of `week_end`, month-to-date sales, the district's revenue target of it.
     month: i32,
     mtd_sales: f64,
@@ -139,14 +181,7 @@ struct WeekRow<'a> {
 }
 
 /// District `d`'s week ending `we` (see the module doc for the month-to-date figures).
-fn week_row<'a>(
-    d: &'a str,
-    x: &Daily,
-    we: i32,
-    has_volume: bool,
-    counts: &WeeklyCounts,
-    targets: &BTreeMap<Key, f64>,
-) -> WeekRow<'a> {
+fn week_row<'a>(d: &'a str, x: &Daily, we: i32, cx: &Context) -> WeekRow<'a> {
     let (s, q) = x.sum(we - 6, we);
     let m = month_of(we);
     let key = Key {
@@ -155,18 +190,43 @@ fn week_row<'a>(
         metric: Metric::Revenue,
         month: m,
     };
+    let count = |m: &BTreeMap<(&str, i32), u32>| m.get(&(d, we)).copied().unwrap_or(0);
+    let (topups, topup_sum) = cx
+        .counts
+        .first_topups
+        .get(&(d, we))
+        .copied()
+        .unwrap_or_default();
     WeekRow {
         district: d,
         week_end: we,
+        complete: we <= cx.as_of,
         sales: tidy(s),
-        volume: has_volume.then_some(tidy(q)),
-        new_customers: counts.new_customers.get(&(d, we)).copied().unwrap_or(0),
-        new_key_accounts: counts.new_key.get(&(d, we)).copied().unwrap_or(0),
+        volume: cx.has_volume.then_some(tidy(q)),
+        new_customers: count(&cx.counts.new_customers),
+        new_key_accounts: count(&cx.counts.new_key),
+        first_topups: topups,
+        first_topup_amount: from_fixed(topup_sum),
+        development: cx
+            .development
+            .map(|dev| dev.get(&(d, we)).copied().unwrap_or_default()),
         month: m,
         mtd_sales: tidy(x.sum(month_start(m), we).0),
-        month_target: targets.get(&key).copied(),
+        month_target: cx.targets.get(&key).copied(),
         days_left: month_end(m) - we,
     }
+}
+
+/// Column `name` with one value per row.
+fn column<'a, T, P: ?Sized>(
+    name: &str,
+    rows: &[WeekRow<'a>],
+    f: impl Fn(&WeekRow<'a>) -> T,
+) -> Column
+where
+    Series: NamedFrom<Vec<T>, P>,
+{
+    Column::new(name.into(), rows.iter().map(f).collect::<Vec<T>>())
 }
 
 /// The rows as the weekly-progress table.
@@ -176,125 +236,32 @@ fn to_frame(rows: &[WeekRow]) -> Result<DataFrame> {
             .filter(|_| r.days_left > 0)
             .map(|t| (t - r.mtd_sales).max(0.0) / f64::from(r.days_left))
     };
+    let dev = |f: fn(&Development) -> u32| move |r: &WeekRow| r.development.as_ref().map(f);
     Ok(DataFrame::new_infer_height(vec![
-        Column::new(
-            c::DISTRICT.into(),
-            rows.iter().map(|r| r.district).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            c::WEEK_END.into(),
-            rows.iter().map(|r| date_of(r.week_end)).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            c::SALES.into(),
-            rows.iter().map(|r| r.sales).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            c::VOLUME.into(),
-            rows.iter().map(|r| r.volume).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            c::NEW_CUSTOMERS.into(),
-            rows.iter().map(|r| r.new_customers).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            c::NEW_KEY_ACCOUNTS.into(),
-            rows.iter().map(|r| r.new_key_accounts).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            c::MONTH.into(),
-            rows.iter()
-                .map(|r| month_label(r.month))
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            c::MTD_SALES.into(),
-            rows.iter().map(|r| r.mtd_sales).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            c::MONTH_TARGET.into(),
-            rows.iter().map(|r| r.month_target).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            c::MTD_COMPLETION_RATE.into(),
-            rows.iter()
-                .map(|r| ratio(Some(r.mtd_sales), r.month_target))
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            c::DAYS_LEFT_IN_MONTH.into(),
-            rows.iter().map(|r| r.days_left).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            c::PACE_NEEDED_PER_DAY.into(),
-            rows.iter().map(pace).collect::<Vec<_>>(),
-        ),
+        column(c::DISTRICT, rows, |r| r.district),
+        column(c::WEEK_END, rows, |r| date_of(r.week_end)),
+        column(c::COMPLETE, rows, |r| r.complete),
+        column(c::SALES, rows, |r| r.sales),
+        column(c::VOLUME, rows, |r| r.volume),
+        column(c::NEW_CUSTOMERS, rows, |r| r.new_customers),
+        column(c::NEW_KEY_ACCOUNTS, rows, |r| r.new_key_accounts),
+        column(c::FIRST_TOPUPS, rows, |r| r.first_topups),
+        column(c::FIRST_TOPUP_AMOUNT, rows, |r| r.first_topup_amount),
+        column(c::PROSPECTS_CONTACTED, rows, dev(|d| d.prospects_contacted)),
+        column(c::DEALS_OPENED, rows, dev(|d| d.deals_opened)),
+        column(c::DEALS_ADVANCED, rows, dev(|d| d.deals_advanced)),
+        column(c::DEALS_SIGNED, rows, dev(|d| d.deals_signed)),
+        column(c::MONTH, rows, |r| month_label(r.month)),
+        column(c::MTD_SALES, rows, |r| r.mtd_sales),
+        column(c::MONTH_TARGET, rows, |r| r.month_target),
+        column(c::MTD_COMPLETION_RATE, rows, |r| {
+            ratio(Some(r.mtd_sales), r.month_target)
+        }),
+        column(c::DAYS_LEFT_IN_MONTH, rows, |r| r.days_left),
+        column(c::PACE_NEEDED_PER_DAY, rows, pace),
     ])?)
 }
 
 #[cfg(test)]
-mod tests {
-    use chrono::{Datelike, NaiveDate, Weekday};
-
-    use super::*;
-    use crate::schema as s;
-    use crate::track::attainment;
-    use crate::track::facts::gather;
-
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
-    }
-
-    #[test]
-    fn weeks_close_on_sunday_and_months_restart_mid_week() -> Result<()> {
-        // Saturday 29 and Sunday 30 November 2025, Monday 1 December
-        let tx = df!(
-            s::CUSTOMER_ID => ["a", "a", "b"],
-            s::DATE => [d(2025, 11, 29), d(2025, 11, 30), d(2025, 12, 1)],
-            s::AMOUNT => [100.0, 20_000.0, 400.0],
-        )?;
-        let cust = df!(
-            s::CUSTOMER_ID => ["a", "b"],
-            s::DISTRICT => ["North", "North"],
-            s::ACQUIRED_ON => [d(2025, 11, 29), d(2025, 11, 30)],
-            s::columns::KEY_ACCOUNT_TIER => [Some("key"), None],
-        )?;
-        let targets = attainment::targets(Some(&df!(
-            s::PERIOD => ["2025-12"],
-            s::LEVEL => ["district"],
-            s::UNIT => ["North"],
-            s::METRIC => ["revenue"],
-            s::TARGET => [1_000.0],
-        )?))?;
-        let f = gather(&tx, &cust, d(2025, 12, 2))?;
-        let out = frame(&f, &targets)?.ok_or(crate::Error::Internal("no frame".into()))?;
-        assert_eq!(out.get_column_names(), c::WEEKLY);
-        let weeks: Vec<NaiveDate> = out
-            .column(c::WEEK_END)?
-            .date()?
-            .as_date_iter()
-            .flatten()
-            .collect();
-        assert_eq!(weeks, [d(2025, 11, 30), d(2025, 12, 7)]);
-        assert!(weeks.iter().all(|w| w.weekday() == Weekday::Sun));
-        let f64s = |name: &str| -> Result<Vec<Option<f64>>> {
-            Ok(out
-                .column(name)?
-                .cast(&DataType::Float64)?
-                .f64()?
-                .iter()
-                .collect())
-        };
-        // the week to Sunday 30 November holds Saturday and Sunday; Monday starts the next
-        assert_eq!(f64s(c::SALES)?, [Some(20_100.0), Some(400.0)]);
-        assert_eq!(f64s(c::NEW_CUSTOMERS)?, [Some(2.0), Some(0.0)]);
-        assert_eq!(f64s(c::NEW_KEY_ACCOUNTS)?, [Some(1.0), Some(0.0)]);
-        // November has no target and no day left; December's month to date is Monday only
-        assert_eq!(f64s(c::MTD_SALES)?, [Some(20_100.0), Some(400.0)]);
-        assert_eq!(f64s(c::MONTH_TARGET)?, [None, Some(1_000.0)]);
-        assert_eq!(f64s(c::MTD_COMPLETION_RATE)?, [None, Some(0.4)]);
-        assert_eq!(f64s(c::DAYS_LEFT_IN_MONTH)?, [Some(0.0), Some(24.0)]);
-        assert_eq!(f64s(c::PACE_NEEDED_PER_DAY)?, [None, Some(25.0)]);
-        Ok(())
-    }
-}
+#[path = "weekly_tests.rs"]
+mod tests;

@@ -214,6 +214,7 @@ pub const OUTPUTS: &[&OutputSpec] = &[
     &ATTAINMENT,
     &WEEKLY_PROGRESS,
     &LEADERBOARD,
+    &AWARDS,
     &CAMPAIGNS,
     &TREND,
     &MARKET_SHARE,

@@ -33,10 +33,17 @@ pub const WEEKLY_PROGRESS: OutputSpec = OutputSpec {
         columns: &[
             "district",
             "week_end",
+            "complete",
             "sales",
             "volume",
             "new_customers",
             "new_key_accounts",
+            "first_topups",
+            "first_topup_amount",
+            "prospects_contacted",
+            "deals_opened",
+            "deals_advanced",
+            "deals_signed",
             "month",
             "mtd_sales",
             "month_target",
@@ -47,7 +54,7 @@ pub const WEEKLY_PROGRESS: OutputSpec = OutputSpec {
         parquet: false,
         sheet: true,
     },
-    doc: "Per district and week (ending Sunday): sales, volume, new customers and key accounts, month-to-date completion and the pace needed per day.",
+    doc: "Per district and week (ending Sunday), complete or still in progress: sales, volume, new customers, key accounts and first top-ups, prospects contacted and deals opened, advanced and signed, month-to-date completion and the pace needed per day.",
 };
 
 /// `leaderboard.csv`
@@ -59,6 +66,17 @@ pub const LEADERBOARD: OutputSpec = OutputSpec {
         sheet: true,
     },
     doc: "Stations and managers ranked by completion rate, new key accounts and first top-up.",
+};
+
+/// `awards.csv`
+pub const AWARDS: OutputSpec = OutputSpec {
+    file: "awards.csv",
+    kind: OutputKind::Table {
+        columns: &["award", "board", "level", "unit", "rank", "basis", "amount"],
+        parquet: false,
+        sheet: true,
+    },
+    doc: "The leaderboard's awards: the reward for new customers whose first top-up passes the threshold, and the award pool split over the best ranked units.",
 };
 
 /// `campaigns.csv`
