@@ -90,6 +90,34 @@ pub struct InputsConfig {
     pub campaigns: Option<InputParams>,
 }
 
+impl InputsConfig {
+    /// The present inputs, checked, in contract order (customers, transactions, targets,
+    /// deals, campaigns), with paths resolved against the config file's folder.
+    fn check(&self, path: &Path) -> Result<Vec<ValidInput>> {
+        let bad = |msg: String| Error::config(path, msg);
+        let base = path.parent().unwrap_or(Path::new("")).to_path_buf();
+        let i = self;
+        let present = [
+            (&schema::CUSTOMERS, i.customers.as_ref()),
+            (&schema::TRANSACTIONS, Some(&i.transactions)),
+            (&schema::TARGETS, i.targets.as_ref()),
+            (&schema::DEALS, i.deals.as_ref()),
+            (&schema::CAMPAIGNS, i.campaigns.as_ref()),
+        ];
+        let mut inputs = Vec::new();
+        for (spec, params) in present {
+            if let Some(p) = params {
+                let t = spec.name;
+                let input = p
+                    .check(spec, &base)
+                    .map_err(|e| bad(format!("[input.{t}] {e}")))?;
+                inputs.push(input);
+            }
+        }
+        Ok(inputs)
+    }
+}
+
 /// `[output]`: where a run writes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -191,25 +219,7 @@ impl Config {
             .clone()
             .check()
             .map_err(|e| bad(e.to_string()))?;
-        let base = path.parent().unwrap_or(Path::new("")).to_path_buf();
-        let i = &self.input;
-        let present = [
-            (&schema::CUSTOMERS, i.customers.as_ref()),
-            (&schema::TRANSACTIONS, Some(&i.transactions)),
-            (&schema::TARGETS, i.targets.as_ref()),
-            (&schema::DEALS, i.deals.as_ref()),
-            (&schema::CAMPAIGNS, i.campaigns.as_ref()),
-        ];
-        let mut inputs = Vec::new();
-        for (spec, params) in present {
-            if let Some(p) = params {
-                let t = spec.name;
-                let input = p
-                    .check(spec, &base)
-                    .map_err(|e| bad(format!("[input.{t}] {e}")))?;
-                inputs.push(input);
-            }
-        }
+        let inputs = self.input.check(path)?;
         let out_dir = ov
             .out_dir
             .unwrap_or_else(|| PathBuf::from(&self.output.dir));
