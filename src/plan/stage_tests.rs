@@ -82,7 +82,7 @@ fn company() -> Result<(DataFrame, DataFrame, DataFrame, DataFrame)> {
         s::LEVEL => ["company", "district"],
         s::UNIT => ["company", "N"],
         s::METRIC => ["revenue", "revenue"],
-        s::TARGET => [9_000_000.0, 5_000_000.0],
+        s::TARGET => [9_000_000.0, 6_000_000.0],
     ]?;
     Ok((customers, tx, deals, targets))
 }
@@ -127,6 +127,7 @@ fn run(
             as_of: AS_OF(),
             key_tiers: keys.rules().iter().map(|r| r.name.clone()).collect(),
             key_min_deal: keys.min_deal,
+            forecast: crate::track::TrackValid::default().forecast_settings(),
         },
         &p,
     )
@@ -176,13 +177,13 @@ fn targets_table_sets_the_company_quota() -> Result<()> {
     let q = out
         .quotas
         .ok_or(crate::Error::Internal("no quotas".into()))?;
-    assert_eq!(strs(&q, quotas::TARGET_SOURCE)?[0], "targets");
+    assert_eq!(strs(&q, quotas::BASIS)?[..3], ["target_table", "target_table", "last_year"]);
     assert_eq!(q.column(quotas::QUOTA)?.f64()?.get(0), Some(9_000_000.0));
     let without = run(&customers, &tx, Some(&deals), None, false)?;
     let q = without
         .quotas
         .ok_or(crate::Error::Internal("no quotas".into()))?;
-    assert_eq!(strs(&q, quotas::TARGET_SOURCE)?[0], "growth");
+    assert_eq!(strs(&q, quotas::BASIS)?[0], "last_year");
     Ok(())
 }
 
