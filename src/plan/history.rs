@@ -102,7 +102,10 @@ pub fn history(tx: &DataFrame, accounts: &[Account], as_of: NaiveDate) -> Result
             (a.id.as_str(), leaf)
         })
         .collect();
-    let first = months.iter().flatten().fold(f64::INFINITY, |a, &b| a.min(b));
+    let first = months
+        .iter()
+        .flatten()
+        .fold(f64::INFINITY, |a, &b| a.min(b));
     if !first.is_finite() {
         return Ok(History::default());
     }
@@ -165,7 +168,10 @@ mod tests {
             h.series(&s1, QuotaMetric::Revenue),
             Some(&[10.0, 0.0, 20.0][..])
         );
-        assert_eq!(sum_months(&[10.0, 0.0, 20.0], h.first_month, 2025 * 12 + 1, 3), 20.0);
+        assert_eq!(
+            sum_months(&[10.0, 0.0, 20.0], h.first_month, 2025 * 12 + 1, 3),
+            20.0
+        );
         assert_eq!(last_whole_month(d(2025, 12, 31)), 2025 * 12 + 11);
         Ok(())
     }

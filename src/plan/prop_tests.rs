@@ -8,9 +8,9 @@ use polars::prelude::*;
 use proptest::prelude::*;
 
 use super::data::{Account, Periods};
+use super::history::History;
 use super::market_share::{self, ALLOCATION, ELIGIBLE};
 use super::params::{PlanParams, QuotaParams};
-use super::history::History;
 use super::quotas::{self, Child, LOWER_BOUND, PARENT, QUOTA, QuotaInputs, UNIT, UPPER_BOUND};
 use crate::error::Error;
 use crate::schema as s;
@@ -86,7 +86,9 @@ fn quota_table(
     periods: &Periods,
 ) -> crate::Result<DataFrame> {
     let mut leaves: BTreeMap<super::history::Leaf, f64> = BTreeMap::new();
-    for a in accounts {
+    let mut sorted: Vec<&Account> = accounts.iter().collect();
+    sorted.sort_by(|a, b| a.id.cmp(&b.id)); // sums in one order, whatever the input order
+    for a in sorted {
         let key = (a.district().into(), a.station().into(), a.manager().into());
         *leaves.entry(key).or_default() += a.last_revenue;
     }

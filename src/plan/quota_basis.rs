@@ -149,7 +149,9 @@ impl TargetBook {
             return Some((*v, Basis::TargetTable));
         }
         let parts: Vec<Option<&f64>> = match sp.months {
-            12 => (0..4).map(|q| rows.get(&quarter_label(sp.first + 3 * q))).collect(),
+            12 => (0..4)
+                .map(|q| rows.get(&quarter_label(sp.first + 3 * q)))
+                .collect(),
             _ => (0..sp.months as i32)
                 .map(|k| rows.get(&month_label(sp.first + k)))
                 .collect(),
@@ -173,9 +175,7 @@ impl TargetBook {
             first: sp.first - sp.first.rem_euclid(3),
             months: 3,
         };
-        let around = [quarter, year]
-            .into_iter()
-            .filter(|w| w.months > sp.months);
+        let around = [quarter, year].into_iter().filter(|w| w.months > sp.months);
         for w in around {
             if let Some(v) = rows.get(&span_label(w)) {
                 return Some((v * share(sp, w, shapes), Basis::Spread));
@@ -216,7 +216,9 @@ pub struct Outlook {
 /// the series cut before the period, [`forecast::choose`] with the horizon reaching the
 /// period's last month; None when there is less than a year of whole months.
 pub fn outlook(series: &[f64], first_month: i32, sp: Span, p: &Settings) -> Option<Outlook> {
-    let keep = usize::try_from(sp.first - first_month).ok()?.min(series.len());
+    let keep = usize::try_from(sp.first - first_month)
+        .ok()?
+        .min(series.len());
     let y = &series[..keep];
     let end = first_month + keep as i32; // the first month not in y
     let horizon = usize::try_from(sp.first + sp.months as i32 - end).ok()?;

@@ -86,9 +86,9 @@ pub fn split_down(
             })
             .collect();
         let want = (rest / u).round() as i64;
-        let (lo, hi) = kids.iter().fold((0i64, 0i64), |(l, h), k| {
-            (l + k.lo, h.saturating_add(k.hi))
-        });
+        let (lo, hi) = kids
+            .iter()
+            .fold((0i64, 0i64), |(l, h), k| (l + k.lo, h.saturating_add(k.hi)));
         // a target's fraction may leave the rest a unit outside the bounds: clamp that unit
         let units = if (want - want.clamp(lo, hi)).abs() <= 1 {
             want.clamp(lo, hi)
@@ -103,7 +103,8 @@ pub fn split_down(
         // the fraction of a unit left by the targets goes to the largest split unit
         let residual = rest - units as f64 * u;
         if residual != 0.0 {
-            let big = (0..quotas.len()).fold(0, |b, i| if quotas[i].0 > quotas[b].0 { i } else { b });
+            let big =
+                (0..quotas.len()).fold(0, |b, i| if quotas[i].0 > quotas[b].0 { i } else { b });
             quotas[big].0 += residual;
         }
     }
@@ -140,7 +141,8 @@ pub fn to_frame(
             (company_ly > 0.0).then(|| o.forecast * r.ly / company_ly)
         }
     };
-    let band = |r: &Row, f: fn(&Outlook) -> Option<f64>| out.filter(|_| r.level == "company").and_then(f);
+    let band =
+        |r: &Row, f: fn(&Outlook) -> Option<f64>| out.filter(|_| r.level == "company").and_then(f);
     Ok(df![
         LEVEL => rows.iter().map(|r| r.level).collect::<Vec<_>>(),
         UNIT => rows.iter().map(|r| r.unit.clone()).collect::<Vec<_>>(),

@@ -225,7 +225,13 @@ fn tree(inp: &QuotaInputs, q: &QuotaParams) -> Node {
 
 /// Each unit's target for the period from the targets table. A name that stands for two
 /// units of one level (a station under two districts) takes none, with a note.
-fn attach_targets(company: &mut Node, book: &TargetBook, sp: Span, first: i32, notes: &mut Vec<String>) {
+fn attach_targets(
+    company: &mut Node,
+    book: &TargetBook,
+    sp: Span,
+    first: i32,
+    notes: &mut Vec<String>,
+) {
     let mut seen: BTreeMap<(&'static str, String), usize> = BTreeMap::new();
     count_names(company, &mut seen);
     let whole = company.series.clone();
@@ -264,7 +270,10 @@ fn settle(n: &mut Node, q: &QuotaParams, sp: Span, first: i32) {
         settle(k, q, sp, first);
     }
     if n.fixed.is_none() && !n.kids.is_empty() && n.kids.iter().all(|k| k.fixed.is_some()) {
-        n.fixed = Some((n.kids.iter().filter_map(|k| k.fixed).map(|f| f.0).sum(), Basis::TargetTable));
+        n.fixed = Some((
+            n.kids.iter().filter_map(|k| k.fixed).map(|f| f.0).sum(),
+            Basis::TargetTable,
+        ));
     }
     let (own_lo, own_hi) = bounds(n.ly, q);
     if n.kids.is_empty() {
@@ -276,13 +285,21 @@ fn settle(n: &mut Node, q: &QuotaParams, sp: Span, first: i32) {
     let free = n.kids.iter().filter(|k| k.fixed.is_none());
     let (lo, hi) = free.fold((0i64, 0i64), |(l, h), k| (l + k.lo, h.saturating_add(k.hi)));
     let lo = own_lo.max(lo + (fixed / u - 1e-9).ceil() as i64);
-    let hi = own_hi.min(hi.min(UNBOUNDED).saturating_add((fixed / u + 1e-9).floor() as i64));
+    let hi = own_hi.min(
+        hi.min(UNBOUNDED)
+            .saturating_add((fixed / u + 1e-9).floor() as i64),
+    );
     (n.lo, n.hi) = (lo, hi.max(lo));
 }
 
 /// The company quota and its basis: its target, else the configured basis (the other one
 /// when it cannot be computed), brought inside what the units may carry.
-fn company_quota(c: &Node, out: Option<&Outlook>, q: &QuotaParams, notes: &mut Vec<String>) -> (f64, Basis) {
+fn company_quota(
+    c: &Node,
+    out: Option<&Outlook>,
+    q: &QuotaParams,
+    notes: &mut Vec<String>,
+) -> (f64, Basis) {
     if let Some((t, b)) = c.fixed {
         return (t, b);
     }

@@ -297,7 +297,10 @@ fn outlook_words(quota: f64, o: Option<&Outlook>) -> String {
             } else {
                 ""
             };
-            format!(", forecast {:.0} (interval {lo:.0} to {hi:.0}){warn}", o.forecast)
+            format!(
+                ", forecast {:.0} (interval {lo:.0} to {hi:.0}){warn}",
+                o.forecast
+            )
         }
         _ => format!(", forecast {:.0}", o.forecast),
     }

@@ -82,7 +82,7 @@ fn company() -> Result<(DataFrame, DataFrame, DataFrame, DataFrame)> {
         s::LEVEL => ["company", "district"],
         s::UNIT => ["company", "N"],
         s::METRIC => ["revenue", "revenue"],
-        s::TARGET => [9_000_000.0, 6_000_000.0],
+        s::TARGET => [9_000_000.0, 6_300_000.0],
     ]?;
     Ok((customers, tx, deals, targets))
 }
@@ -177,7 +177,10 @@ fn targets_table_sets_the_company_quota() -> Result<()> {
     let q = out
         .quotas
         .ok_or(crate::Error::Internal("no quotas".into()))?;
-    assert_eq!(strs(&q, quotas::BASIS)?[..3], ["target_table", "target_table", "last_year"]);
+    assert_eq!(
+        strs(&q, quotas::BASIS)?[..3],
+        ["target_table", "target_table", "last_year"]
+    );
     assert_eq!(q.column(quotas::QUOTA)?.f64()?.get(0), Some(9_000_000.0));
     let without = run(&customers, &tx, Some(&deals), None, false)?;
     let q = without
