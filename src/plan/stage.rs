@@ -272,7 +272,7 @@ fn add_quotas(cx: &Context, out: &mut PlanOutputs) -> Result<()> {
     out.summary.push((
         "quotas.csv",
         format!(
-            "quotas: {} {} for {} ({}){} split over {} units",
+            "quotas: {} {} for {} (basis {}{}) split over {} units",
             q.metric.name(),
             qt.company,
             label,
@@ -285,24 +285,24 @@ fn add_quotas(cx: &Context, out: &mut PlanOutputs) -> Result<()> {
     Ok(())
 }
 
-/// ", forecast F (interval lo to hi)", with a warning when `quota` lies outside the interval.
+/// "; forecast F, interval lo to hi", with a warning when `quota` lies outside the interval.
 fn outlook_words(quota: f64, o: Option<&Outlook>) -> String {
     let Some(o) = o else {
-        return ", no forecast (less than a year of history)".into();
+        return "; no forecast: less than a year of history".into();
     };
     match (o.lo, o.hi) {
         (Some(lo), Some(hi)) => {
             let warn = if quota < lo || quota > hi {
-                " — WARNING: the quota is outside the forecast interval"
+                "; WARNING: the company quota is outside the forecast interval"
             } else {
                 ""
             };
             format!(
-                ", forecast {:.0} (interval {lo:.0} to {hi:.0}){warn}",
+                "; forecast {:.0}, interval {lo:.0} to {hi:.0}{warn}",
                 o.forecast
             )
         }
-        _ => format!(", forecast {:.0}", o.forecast),
+        _ => format!("; forecast {:.0}", o.forecast),
     }
 }
 

@@ -233,3 +233,19 @@ fn row_order_does_not_change_any_output() -> Result<()> {
     assert_eq!(a.notes, b.notes);
     Ok(())
 }
+
+#[test]
+fn the_summary_warns_when_the_company_quota_is_outside_the_forecast_interval() {
+    let o = Outlook {
+        forecast: 100.0,
+        lo: Some(90.0),
+        hi: Some(110.0),
+        method: "seasonal_naive",
+    };
+    assert_eq!(
+        outlook_words(105.0, Some(&o)),
+        "; forecast 100, interval 90 to 110"
+    );
+    assert!(outlook_words(120.0, Some(&o)).contains("WARNING"));
+    assert!(outlook_words(80.0, Some(&o)).contains("WARNING"));
+}
