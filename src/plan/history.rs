@@ -137,6 +137,31 @@ pub fn history(tx: &DataFrame, accounts: &[Account], as_of: NaiveDate) -> Result
     })
 }
 
+/// Histories built month by month, for the planner's tests.
+#[cfg(test)]
+impl History {
+    /// `months` months from `first_month`; each leaf's revenue and volume of month `m` is
+    /// `f(leaf, m)`.
+    pub fn from_fn(
+        first_month: i32,
+        months: usize,
+        leaves: &[Leaf],
+        f: impl Fn(&Leaf, i32) -> f64,
+    ) -> History {
+        let leaves = leaves
+            .iter()
+            .map(|l| {
+                let s: Vec<f64> = (0..months as i32).map(|i| f(l, first_month + i)).collect();
+                (l.clone(), (s.clone(), s))
+            })
+            .collect();
+        History {
+            first_month,
+            leaves,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,30 +199,5 @@ mod tests {
         );
         assert_eq!(last_whole_month(d(2025, 12, 31)), 2025 * 12 + 11);
         Ok(())
-    }
-}
-
-/// Histories built month by month, for the planner's tests.
-#[cfg(test)]
-impl History {
-    /// `months` months from `first_month`; each leaf's revenue and volume of month `m` is
-    /// `f(leaf, m)`.
-    pub fn from_fn(
-        first_month: i32,
-        months: usize,
-        leaves: &[Leaf],
-        f: impl Fn(&Leaf, i32) -> f64,
-    ) -> History {
-        let leaves = leaves
-            .iter()
-            .map(|l| {
-                let s: Vec<f64> = (0..months as i32).map(|i| f(l, first_month + i)).collect();
-                (l.clone(), (s.clone(), s))
-            })
-            .collect();
-        History {
-            first_month,
-            leaves,
-        }
     }
 }

@@ -303,7 +303,7 @@ fn company_quota(
     if let Some((t, b)) = c.fixed {
         return (t, b);
     }
-    let by_ly = (c.ly > 0.0).then(|| (c.ly * (1.0 + q.growth), Basis::LastYear));
+    let by_ly = (c.ly > 0.0).then_some((c.ly * (1.0 + q.growth), Basis::LastYear));
     let by_fc = out.map(|o| (o.forecast.max(0.0), Basis::Forecast));
     let (first, second) = match q.basis {
         QuotaBasis::LastYear => (by_ly, by_fc),
