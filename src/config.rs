@@ -308,6 +308,22 @@ mod tests {
     }
 
     #[test]
+    fn quota_basis_is_last_year_or_forecast() -> Result<()> {
+        let c = parse(&format!("{MINIMAL}[plan.quotas]\nbasis = \"forecast\"\n"))?;
+        assert_eq!(
+            c.plan.quotas.basis,
+            crate::plan::params::QuotaBasis::Forecast
+        );
+        let e = parse(&format!("{MINIMAL}[plan.quotas]\nbasis = \"last_month\"\n"));
+        let msg = e.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(
+            msg.contains("last_year") && msg.contains("forecast"),
+            "{msg}"
+        );
+        Ok(())
+    }
+
+    #[test]
     fn init_template_parses_to_the_defaults() -> Result<()> {
         let p = Path::new("kam.toml");
         let c = Config::from_toml(INIT_TEMPLATE, p)?;

@@ -17,6 +17,7 @@ pub mod config;
 pub mod edge;
 pub mod error;
 pub mod features;
+pub mod forecast;
 pub mod frame;
 pub mod generate;
 pub mod io;

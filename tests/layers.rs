@@ -13,7 +13,7 @@ const LAYERS: &[&[&str]] = &[
     &["stage", "frame", "edge"],
     &["io"],
     &["validate"],
-    &["features"],
+    &["features", "forecast"],
     &[
         "key_accounts",
         "value",

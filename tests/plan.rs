@@ -181,14 +181,23 @@ fn plan_on_the_demo_writes_every_output_non_trivial() {
         "level",
         "unit",
         "parent",
+        "basis",
+        "last_year_same_period",
+        "change_vs_last_year_pct",
+        "forecast",
+        "quota_vs_forecast",
         "last_period_actual",
         "potential",
         "quota",
-        "change_pct",
         "bound_applied",
     ] {
         assert!(q.contains_key(c), "quotas.{c}");
     }
+    // January 2026 follows January 2025 x 1.05 (not December's 174.8M x 1.05)
+    assert_eq!(q["period"][0], "2026-01");
+    assert_eq!(q["basis"][0], "last_year");
+    let ly = num(&q["last_year_same_period"][0]);
+    assert_eq!(num(&q["quota"][0]), (ly * 1.05 / 1_000.0).round() * 1_000.0);
     // every parent's quota is the exact sum of its children's
     let mut sums: BTreeMap<(String, String), f64> = BTreeMap::new();
     let parent_level = |l: &str| match l {
@@ -213,8 +222,12 @@ fn plan_on_the_demo_writes_every_output_non_trivial() {
             assert_eq!(sums.get(&key).copied(), Some(v), "{key:?}");
         }
     }
-    assert!(q["bound_applied"].iter().any(|b| b == "none"));
-    assert!(q["bound_applied"].iter().any(|b| b != "none"));
+    for b in &q["bound_applied"] {
+        assert!(
+            ["none", "max_increase", "max_decrease"].contains(&b.as_str()),
+            "{b}"
+        );
+    }
 }
 
 #[test]
@@ -307,4 +320,28 @@ fn run_includes_the_plan_outputs() {
         assert!(m["outputs"][f].as_u64().unwrap_or(0) > 0, "{f}");
     }
     assert!(m["timings_ms"]["plan"].is_u64());
+    assert_next_month_quota_follows_the_forecast(&out);
+}
+
+/// The company quota of the next month lies inside the forecast interval trend.csv shows
+/// for that month, or is the targets table's.
+fn assert_next_month_quota_follows_the_forecast(out: &Path) {
+    let q = table(&out.join("quotas.csv"));
+    let t = table(&out.join("trend.csv"));
+    let month = &q["period"][0];
+    let row = (0..t["month"].len())
+        .find(|&i| {
+            t["level"][i] == "company" && &t["month"][i] == month && t["kind"][i] == "forecast"
+        })
+        .unwrap_or_else(|| panic!("no company forecast for {month} in trend.csv"));
+    let (lo, hi) = (num(&t["revenue_lo"][row]), num(&t["revenue_hi"][row]));
+    // the planner's own forecast is the one trend.csv shows
+    assert!((num(&q["forecast_lo"][0]) - lo).abs() < 1e-3, "{lo}");
+    assert!((num(&q["forecast_hi"][0]) - hi).abs() < 1e-3, "{hi}");
+    assert!((num(&q["forecast"][0]) - num(&t["revenue"][row])).abs() < 1e-3);
+    let quota = num(&q["quota"][0]);
+    assert!(
+        q["basis"][0] == "target_table" || (lo <= quota && quota <= hi),
+        "company quota {quota} for {month} is outside the forecast interval {lo} to {hi}"
+    );
 }

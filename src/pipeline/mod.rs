@@ -197,6 +197,7 @@ impl Company<'_> {
                 .map(|r| r.name.clone())
                 .collect(),
             key_min_deal: self.cfg.key_accounts.min_deal,
+            forecast: self.cfg.track.forecast_settings(),
         };
         e.time("plan", || plan::output::run(&inputs, &self.cfg.plan))
     }

@@ -8,11 +8,14 @@
 
 pub mod credit_mix;
 pub mod data;
+pub mod history;
 pub mod key_accounts;
 pub mod market_share;
 pub mod output;
 pub mod params;
 pub mod prospects;
+pub mod quota_basis;
+pub mod quota_rows;
 pub mod quotas;
 pub mod review;
 pub mod split;

@@ -1,35 +1,40 @@
-//! Next period's quotas (domain.md §2, §6): a company target split to districts, then
-//! stations, then account managers, in proportion to each unit's potential, within per-unit
-//! bounds on the change against last period, summing exactly to the parent at every level.
+//! Next period's quotas (domain.md §2, §6, and its planning conventions): the company quota
+//! split to districts, then stations, then account managers, following the season and the
+//! targets management already set.
 //!
-//! - company target: `company_target`, else the targets table's company target for the
-//!   next period's months, else last period's actual x (1 + `growth`); rounded to
-//!   `rounding_unit`.
-//! - potential of a customer = max(0, revenue_12m) x (1 + trend_weight x clamp(trend_12m,
-//!   +/- trend_cap)) + prospect_weight x untapped census potential (valued at the customer's
-//!   price, else the company's average price, for a revenue quota); a unit's potential is
-//!   the sum over its customers.
-//! - split: the children's quotas are clamp(lambda x potential, lower, upper) with lambda
-//!   chosen so they sum to the parent (lower = last x (1 - max_decrease), upper = last x
-//!   (1 + max_increase); a unit without last-period sales has no upper bound), then rounded
-//!   to whole `rounding_unit`s by largest remainder inside the bounds.
-//! - bounds that cannot sum to the parent stop the run with [`Error::Infeasible`].
+//! - a unit with a target for the period in the targets table keeps it as it is (a quarter
+//!   or year target spread over months by last year's shape, see [`super::quota_basis`]);
+//!   a unit without one whose children all have one carries their sum;
+//! - the company quota, when no target is set: `company_target`, else by `basis`: the same
+//!   period last year x (1 + `growth`) (`last_year`), or kam's forecast of the period
+//!   (`forecast`); rounded to `rounding_unit` and brought inside what the units may carry;
+//! - below a unit, the children with a target take it, and the rest is split among the
+//!   others in proportion to their same period last year (their potential when none sold
+//!   then): clamp(lambda x base, lower, upper), lower = base x (1 - max_decrease), upper =
+//!   base x (1 + max_increase) (a unit without sales then has no upper bound), rounded to
+//!   whole `rounding_unit`s by largest remainder inside the bounds, so every level sums to
+//!   its parent; when a target is not a whole number of units, the difference (under half
+//!   a unit) goes to the largest split unit below it, so the sums still hold;
+//! - bounds that cannot sum to the parent stop the run with [`crate::Error::Infeasible`].
 
 use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
 use super::data::{Account, Periods};
-use super::params::{PlanValid, QuotaMetric, QuotaParams};
+use super::history::{History, Leaf};
+use super::params::{PlanValid, QuotaBasis, QuotaMetric, QuotaParams};
 use super::prospects::untapped;
+use super::quota_basis::{Basis, Outlook, Span, TargetBook, actual, outlook};
+use super::quota_rows::{Row, split_down, to_frame};
 pub use super::split::{Bound, Child, UNBOUNDED, bounds, split};
 use crate::error::Result;
-use crate::frame;
-use crate::schema as s;
+use crate::forecast::Settings;
 
 pub use crate::schema::columns::plan::{
-    BOUND_APPLIED, CHANGE_PCT, LAST_PERIOD_ACTUAL, LEVEL, LOWER_BOUND, METRIC, PARENT, PERIOD,
-    POTENTIAL, QUOTA, TARGET_SOURCE, UNIT, UPPER_BOUND,
+    BASIS, BOUND_APPLIED, CHANGE_VS_LAST_YEAR_PCT, FORECAST, FORECAST_HI, FORECAST_LO,
+    LAST_PERIOD_ACTUAL, LAST_YEAR_SAME_PERIOD, LEVEL, LOWER_BOUND, METRIC, PARENT, PERIOD,
+    POTENTIAL, QUOTA, QUOTA_VS_FORECAST, UNIT, UPPER_BOUND,
 };
 
 /// A potential for one account (see the module doc); `price` values untapped volume.
@@ -53,81 +58,89 @@ pub fn potential(a: &Account, q: &QuotaParams, company_price: Option<f64>) -> f6
     base.max(0.0) * (1.0 + q.trend_weight * t) + q.prospect_weight * untapped(a) * price
 }
 
-/// Where the company target came from.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum TargetSource {
-    Config(f64),
-    Targets(f64),
-    Growth,
+/// What the quotas are made from besides the settings.
+pub struct QuotaInputs<'a> {
+    pub accounts: &'a [Account],
+    pub history: &'a History,
+    pub targets: Option<&'a DataFrame>,
+    /// The `[track]` forecast settings (the forecast kam shows in trend.csv).
+    pub forecast: Settings,
 }
 
-impl TargetSource {
-    fn name(self) -> &'static str {
-        match self {
-            TargetSource::Config(_) => "config",
-            TargetSource::Targets(_) => "targets",
-            TargetSource::Growth => "growth",
-        }
-    }
+/// The quota table and what the summary says about it.
+#[derive(Debug)]
+pub struct Quotas {
+    pub table: DataFrame,
+    pub company: f64,
+    pub basis: Basis,
+    pub outlook: Option<Outlook>,
+    pub notes: Vec<String>,
 }
 
-/// The company's target for the next period from the targets table (company level, the
-/// quota metric, every month of the period present), if any.
-pub fn target_from_table(
-    targets: &DataFrame,
-    periods: &Periods,
-    metric: QuotaMetric,
-) -> Result<Option<f64>> {
-    let period = frame::strings(targets, s::PERIOD)?;
-    let level = frame::strings(targets, s::LEVEL)?;
-    let met = frame::strings(targets, s::METRIC)?;
-    let value = frame::f64s(targets, s::TARGET)?;
-    let months = periods.next_months();
-    let mut found = BTreeMap::new();
-    for i in 0..targets.height() {
-        if level[i].as_deref() == Some("company") && met[i].as_deref() == Some(metric.name()) {
-            if let (Some(p), Some(v)) = (&period[i], value[i]) {
-                if months.contains(p) {
-                    found.insert(p.clone(), v);
-                }
+/// One quota unit and the units below it.
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub level: &'static str,
+    pub unit: String,
+    /// Monthly actuals of the metric, from the history's first month.
+    pub series: Vec<f64>,
+    pub last: f64,
+    pub potential: f64,
+    /// The same period last year.
+    pub ly: f64,
+    pub fixed: Option<(f64, Basis)>,
+    /// Bounds in rounding units, narrowed to what the units below can sum to.
+    pub lo: i64,
+    pub hi: i64,
+    pub kids: Vec<Node>,
+}
+
+impl Node {
+    fn over(level: &'static str, unit: String, kids: Vec<Node>) -> Node {
+        let n = kids.first().map_or(0, |k| k.series.len());
+        let mut series = vec![0.0; n];
+        for k in &kids {
+            for (s, v) in series.iter_mut().zip(&k.series) {
+                *s += v;
             }
         }
+        Node {
+            level,
+            unit,
+            series,
+            last: kids.iter().map(|k| k.last).sum(),
+            potential: kids.iter().map(|k| k.potential).sum(),
+            ly: 0.0,
+            fixed: None,
+            lo: 0,
+            hi: UNBOUNDED,
+            kids,
+        }
     }
-    Ok((found.len() == months.len()).then(|| found.values().sum()))
 }
 
-type Key = (String, String, String);
-
-/// The organisation as quota units, bottom-up: district → station → (manager, leaf unit).
-type Tree = BTreeMap<String, BTreeMap<String, Vec<(String, Child)>>>;
-
 /// The quota table: company, districts, stations, managers; sorted by level, parent, unit.
-pub fn quotas(
-    accounts: &[Account],
-    p: &PlanValid,
-    periods: &Periods,
-    source: TargetSource,
-) -> Result<DataFrame> {
+pub fn quotas(inp: &QuotaInputs, p: &PlanValid, periods: &Periods) -> Result<Quotas> {
     let q = &p.quotas;
-    let tree = tree(leaf_sums(accounts, q), q);
-    let districts: Vec<(&String, Child)> = tree
-        .iter()
-        .map(|(d, sts)| (d, district_node(sts, q)))
-        .collect();
-    let company = Child::over(
-        &districts.iter().map(|d| d.1.clone()).collect::<Vec<_>>(),
-        q,
-    );
-    let total = company_total(&company, source, q);
-    let mut rows: Vec<Row> = vec![Row {
-        level: "company",
-        unit: "company".into(),
-        parent: None,
-        child: company,
-        quota: total,
-        bound: None,
-    }];
-    rows.extend(split_down(&tree, districts, total, q)?);
+    let sp = Span::next(periods);
+    let first = inp.history.first_month;
+    let mut company = tree(inp, q);
+    let mut notes = Vec::new();
+    let company_series = company.series.clone();
+    let book = TargetBook::new(inp.targets, q.metric)?;
+    attach_targets(&mut company, &book, sp, first, &mut notes);
+    if let Some(t) = q.company_target {
+        company.fixed = Some((t, Basis::Config));
+    }
+    settle(&mut company, q, sp, first);
+    let out = outlook(&company_series, first, sp, &inp.forecast);
+    let (total, basis) = company_quota(&company, out.as_ref(), q, &mut notes);
+    let unit_basis = match q.basis {
+        QuotaBasis::LastYear => Basis::LastYear,
+        QuotaBasis::Forecast => Basis::Forecast,
+    };
+    let mut rows = vec![Row::of(&company, None, total, basis, None)];
+    split_down(&company, total, unit_basis, q, &mut rows, &mut notes)?;
     let order = |l: &str| {
         ["company", "district", "station", "account_manager"]
             .iter()
@@ -141,12 +154,19 @@ pub fn quotas(
             .then(a.unit.cmp(&b.unit))
     });
     let label = Periods::label(periods.next_start, periods.months);
-    to_frame(&rows, q, label, source)
+    let table = to_frame(&rows, q, label, out.as_ref(), company.ly)?;
+    Ok(Quotas {
+        table,
+        company: total,
+        basis,
+        outlook: out,
+        notes,
+    })
 }
 
-/// Per leaf (district, station, manager): last period's actual and the potential, summed
-/// in customer-id order so the input order never changes a digit.
-fn leaf_sums(accounts: &[Account], q: &QuotaParams) -> BTreeMap<Key, (f64, f64)> {
+/// Per leaf: last period's actual and the potential, summed in customer-id order so the
+/// input order never changes a digit.
+fn leaf_sums(accounts: &[Account], q: &QuotaParams) -> BTreeMap<Leaf, (f64, f64)> {
     let mut accounts: Vec<&Account> = accounts.iter().collect();
     accounts.sort_by(|a, b| a.id.cmp(&b.id));
     let (amt, qty): (f64, f64) = accounts
@@ -154,7 +174,7 @@ fn leaf_sums(accounts: &[Account], q: &QuotaParams) -> BTreeMap<Key, (f64, f64)>
         .filter_map(|a| a.avg_price.map(|pr| (pr * a.volume_12m, a.volume_12m)))
         .fold((0.0, 0.0), |s, x| (s.0 + x.0, s.1 + x.1));
     let company_price = (qty > 0.0).then(|| amt / qty);
-    let mut sums: BTreeMap<Key, (f64, f64)> = BTreeMap::new();
+    let mut sums: BTreeMap<Leaf, (f64, f64)> = BTreeMap::new();
     for a in accounts {
         let key = (
             a.district().to_string(),
@@ -171,137 +191,152 @@ fn leaf_sums(accounts: &[Account], q: &QuotaParams) -> BTreeMap<Key, (f64, f64)>
     sums
 }
 
-/// The leaves as a tree of quota units.
-fn tree(sums: BTreeMap<Key, (f64, f64)>, q: &QuotaParams) -> Tree {
-    let mut tree: Tree = BTreeMap::new();
-    for ((d, st, m), (last, pot)) in sums {
-        tree.entry(d)
-            .or_default()
-            .entry(st)
-            .or_default()
-            .push((m, Child::new(last, pot, q)));
+/// The organisation as a tree of quota units: company → district → station → manager.
+fn tree(inp: &QuotaInputs, q: &QuotaParams) -> Node {
+    let n = inp.history.len();
+    type Stations = BTreeMap<String, Vec<Node>>;
+    let mut by: BTreeMap<String, Stations> = BTreeMap::new();
+    for (leaf, (last, pot)) in leaf_sums(inp.accounts, q) {
+        let series = inp
+            .history
+            .series(&leaf, q.metric)
+            .map_or_else(|| vec![0.0; n], <[f64]>::to_vec);
+        let (d, st, m) = leaf;
+        let node = Node {
+            series,
+            last,
+            potential: pot,
+            ..Node::over("account_manager", m, Vec::new())
+        };
+        by.entry(d).or_default().entry(st).or_default().push(node);
     }
-    tree
+    let districts = by
+        .into_iter()
+        .map(|(d, sts)| {
+            let sts = sts
+                .into_iter()
+                .map(|(st, ms)| Node::over("station", st, ms))
+                .collect();
+            Node::over("district", d, sts)
+        })
+        .collect();
+    Node::over("company", "company".into(), districts)
 }
 
-/// A station as one unit over its managers.
-fn station_node(ms: &[(String, Child)], q: &QuotaParams) -> Child {
-    Child::over(&ms.iter().map(|m| m.1.clone()).collect::<Vec<_>>(), q)
-}
-
-/// A district as one unit over its stations.
-fn district_node(sts: &BTreeMap<String, Vec<(String, Child)>>, q: &QuotaParams) -> Child {
-    Child::over(
-        &sts.values()
-            .map(|ms| station_node(ms, q))
-            .collect::<Vec<_>>(),
-        q,
-    )
-}
-
-/// The company target in rounding units: from the source, or last period x (1 + growth)
-/// brought inside what the units can sum to (only rounding can push it outside).
-fn company_total(company: &Child, source: TargetSource, q: &QuotaParams) -> i64 {
-    let target = match source {
-        TargetSource::Config(t) | TargetSource::Targets(t) => t,
-        TargetSource::Growth => company.last.max(0.0) * (1.0 + q.growth),
+/// Each unit's target for the period from the targets table. A name that stands for two
+/// units of one level (a station under two districts) takes none, with a note.
+fn attach_targets(
+    company: &mut Node,
+    book: &TargetBook,
+    sp: Span,
+    first: i32,
+    notes: &mut Vec<String>,
+) {
+    let mut seen: BTreeMap<(&'static str, String), usize> = BTreeMap::new();
+    count_names(company, &mut seen);
+    let whole = company.series.clone();
+    let by_company = |w: Span| actual(&whole, first, w);
+    let mut visit = |n: &mut Node| {
+        let by_unit = |w: Span| actual(&n.series, first, w);
+        let t = book.target(n.level, &n.unit, sp, &[&by_unit, &by_company]);
+        if t.is_some() && seen.get(&(n.level, n.unit.clone())).copied().unwrap_or(0) > 1 {
+            notes.push(format!(
+                "plan: the target of {} {} is not used: the name stands for more than one unit",
+                n.level, n.unit
+            ));
+        } else {
+            n.fixed = t;
+        }
     };
-    let total = (target / q.rounding_unit).round() as i64;
-    if source == TargetSource::Growth {
-        total.clamp(company.lo, company.hi)
-    } else {
-        total
-    }
+    walk(company, &mut visit);
 }
 
-/// The company's `total` split to the districts, each district's to its stations and each
-/// station's to its managers: one row per unit.
-fn split_down(
-    tree: &Tree,
-    districts: Vec<(&String, Child)>,
-    total: i64,
-    q: &QuotaParams,
-) -> Result<Vec<Row>> {
-    let mut rows = Vec::new();
-    let kids: Vec<Child> = districts.iter().map(|d| d.1.clone()).collect();
-    let dq = split(total, &kids, q, "company")?;
-    for ((d, c), (qi, b)) in districts.into_iter().zip(dq) {
-        rows.push(Row::unit("district", d.clone(), "company".into(), c, qi, b));
-        let sts = tree.get(d).cloned().unwrap_or_default();
-        let kids: Vec<Child> = sts.values().map(|ms| station_node(ms, q)).collect();
-        let sq = split(qi, &kids, q, &format!("district {d}"))?;
-        for (((st, ms), c), (si, b)) in sts.iter().zip(kids).zip(sq) {
-            rows.push(Row::unit("station", st.clone(), d.clone(), c, si, b));
-            let kids: Vec<Child> = ms.iter().map(|m| m.1.clone()).collect();
-            let mq = split(si, &kids, q, &format!("station {st}"))?;
-            for ((m, c), (mi, b)) in ms.iter().map(|m| &m.0).zip(kids).zip(mq) {
-                rows.push(Row::unit(
-                    "account_manager",
-                    m.clone(),
-                    st.clone(),
-                    c,
-                    mi,
-                    b,
-                ));
-            }
-        }
-    }
-    Ok(rows)
+fn count_names(n: &Node, seen: &mut BTreeMap<(&'static str, String), usize>) {
+    *seen.entry((n.level, n.unit.clone())).or_insert(0) += 1;
+    n.kids.iter().for_each(|k| count_names(k, seen));
 }
 
-/// The rows as the quota table, amounts back in units of the metric.
-fn to_frame(
-    rows: &[Row],
-    q: &QuotaParams,
-    label: String,
-    source: TargetSource,
-) -> Result<DataFrame> {
+fn walk(n: &mut Node, f: &mut dyn FnMut(&mut Node)) {
+    f(n);
+    n.kids.iter_mut().for_each(|k| walk(k, f));
+}
+
+/// Bottom-up: each unit's same period last year; a unit without a target whose children all
+/// have one carries their sum; a unit's bounds narrowed to what its split children and the
+/// targets below it can sum to (targets counted as whole units, rounded inward).
+fn settle(n: &mut Node, q: &QuotaParams, sp: Span, first: i32) {
+    n.ly = actual(&n.series, first, sp.last_year());
+    for k in &mut n.kids {
+        settle(k, q, sp, first);
+    }
+    if n.fixed.is_none() && !n.kids.is_empty() && n.kids.iter().all(|k| k.fixed.is_some()) {
+        n.fixed = Some((
+            n.kids.iter().filter_map(|k| k.fixed).map(|f| f.0).sum(),
+            Basis::TargetTable,
+        ));
+    }
+    let (own_lo, own_hi) = bounds(n.ly, q);
+    if n.kids.is_empty() {
+        (n.lo, n.hi) = (own_lo, own_hi);
+        return;
+    }
     let u = q.rounding_unit;
-    let quota: Vec<f64> = rows.iter().map(|r| r.quota as f64 * u).collect();
-    Ok(df![
-        LEVEL => rows.iter().map(|r| r.level).collect::<Vec<_>>(),
-        UNIT => rows.iter().map(|r| r.unit.clone()).collect::<Vec<_>>(),
-        PARENT => rows.iter().map(|r| r.parent.clone()).collect::<Vec<_>>(),
-        LAST_PERIOD_ACTUAL => rows.iter().map(|r| r.child.last).collect::<Vec<_>>(),
-        POTENTIAL => rows.iter().map(|r| r.child.potential).collect::<Vec<_>>(),
-        QUOTA => quota.clone(),
-        CHANGE_PCT => rows.iter().zip(&quota).map(|(r, qv)| (r.child.last > 0.0).then(|| 100.0 * (qv / r.child.last - 1.0))).collect::<Vec<_>>(),
-        BOUND_APPLIED => rows.iter().map(|r| r.bound.map_or("none", Bound::name)).collect::<Vec<_>>(),
-        LOWER_BOUND => rows.iter().map(|r| r.bound.map(|_| r.child.lo as f64 * u)).collect::<Vec<_>>(),
-        UPPER_BOUND => rows.iter().map(|r| r.bound.and((r.child.hi < UNBOUNDED).then_some(r.child.hi as f64 * u))).collect::<Vec<_>>(),
-        PERIOD => vec![label; rows.len()],
-        METRIC => vec![q.metric.name(); rows.len()],
-        TARGET_SOURCE => rows.iter().map(|r| (r.level == "company").then(|| source.name())).collect::<Vec<_>>(),
-    ]?)
+    let fixed: f64 = n.kids.iter().filter_map(|k| k.fixed).map(|f| f.0).sum();
+    let free = n.kids.iter().filter(|k| k.fixed.is_none());
+    let (lo, hi) = free.fold((0i64, 0i64), |(l, h), k| (l + k.lo, h.saturating_add(k.hi)));
+    let lo = own_lo.max(lo + (fixed / u - 1e-9).ceil() as i64);
+    let hi = own_hi.min(
+        hi.min(UNBOUNDED)
+            .saturating_add((fixed / u + 1e-9).floor() as i64),
+    );
+    (n.lo, n.hi) = (lo, hi.max(lo));
 }
 
-struct Row {
-    level: &'static str,
-    unit: String,
-    parent: Option<String>,
-    child: Child,
-    quota: i64,
-    bound: Option<Bound>,
-}
-
-impl Row {
-    fn unit(
-        level: &'static str,
-        unit: String,
-        parent: String,
-        child: Child,
-        quota: i64,
-        b: Bound,
-    ) -> Row {
-        Row {
-            level,
-            unit,
-            parent: Some(parent),
-            child,
-            quota,
-            bound: Some(b),
-        }
+/// The company quota and its basis: its target, else the configured basis (the other one
+/// when it cannot be computed), brought inside what the units may carry.
+fn company_quota(
+    c: &Node,
+    out: Option<&Outlook>,
+    q: &QuotaParams,
+    notes: &mut Vec<String>,
+) -> (f64, Basis) {
+    if let Some((t, b)) = c.fixed {
+        return (t, b);
     }
+    let by_ly = (c.ly > 0.0).then_some((c.ly * (1.0 + q.growth), Basis::LastYear));
+    let by_fc = out.map(|o| (o.forecast.max(0.0), Basis::Forecast));
+    let (first, second) = match q.basis {
+        QuotaBasis::LastYear => (by_ly, by_fc),
+        QuotaBasis::Forecast => (by_fc, by_ly),
+    };
+    let (amount, basis) = match (first, second) {
+        (Some(x), _) => x,
+        (None, Some(x)) => {
+            notes.push(format!(
+                "plan: the {} basis cannot be computed (no sales a year before the period, or less than a year of history), so the company quota is based on {}",
+                q.basis.name(),
+                x.1.name()
+            ));
+            x
+        }
+        (None, None) => {
+            notes.push("plan: no sales in the same period last year and less than a year of history, so the company quota is 0; set plan.quotas.company_target".into());
+            (0.0, Basis::LastYear)
+        }
+    };
+    let u = q.rounding_unit;
+    let want = (amount / u).round() as i64;
+    let got = want.clamp(c.lo, c.hi);
+    if got != want && basis == Basis::Forecast {
+        notes.push(format!(
+            "plan: the forecast company quota {} lies outside what the units may carry under max_increase / max_decrease against last year ({} to {}), so it is {}",
+            want as f64 * u,
+            c.lo as f64 * u,
+            c.hi as f64 * u,
+            got as f64 * u
+        ));
+    }
+    (got as f64 * u, basis)
 }
 
 #[cfg(test)]

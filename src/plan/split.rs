@@ -1,7 +1,8 @@
 //! Bounded proportional splitting with exact integer sums: a parent's quota, in whole
-//! rounding units, shared among its children in proportion to their potential, each within
-//! its bounds on the change against last period (largest-remainder rounding). Infeasible
-//! bounds are [`Error::Infeasible`] naming the setting.
+//! rounding units, shared among its children in proportion to their same period last year
+//! (their potential when none of them sold then), each within its bounds on the change
+//! against that same period last year (largest-remainder rounding). Infeasible bounds are
+//! [`Error::Infeasible`] naming the setting.
 
 use super::params::QuotaParams;
 use crate::error::{Error, Result};
@@ -12,40 +13,23 @@ pub const UNBOUNDED: i64 = i64::MAX / 4;
 /// One unit to receive a share of its parent's quota, with its bounds in rounding units.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Child {
-    pub last: f64,
+    /// The unit's actual over the same period last year: its weight and its bounds.
+    pub base: f64,
+    /// The unit's potential: the weight when no sibling has a base.
     pub potential: f64,
     pub lo: i64,
     pub hi: i64,
 }
 
 impl Child {
-    /// A unit bounded by its own last period only (a leaf).
-    pub fn new(last: f64, potential: f64, q: &QuotaParams) -> Child {
-        let (lo, hi) = bounds(last, q);
+    /// A unit bounded by its own same period last year only.
+    pub fn new(base: f64, potential: f64, q: &QuotaParams) -> Child {
+        let (lo, hi) = bounds(base, q);
         Child {
-            last,
+            base,
             potential,
             lo,
             hi,
-        }
-    }
-
-    /// A unit over `kids`: its own bounds narrowed to what its children can sum to
-    /// (lower = max(own, sum of the children's lower); upper = min(own, sum of the children's
-    /// upper), never below the lower), so every split below it stays feasible after rounding.
-    pub fn over(kids: &[Child], q: &QuotaParams) -> Child {
-        let last = kids.iter().map(|k| k.last).sum();
-        let potential = kids.iter().map(|k| k.potential).sum();
-        let own = Child::new(last, potential, q);
-        let lo = own.lo.max(kids.iter().map(|k| k.lo).sum());
-        let hi_kids = kids
-            .iter()
-            .fold(0i64, |a, k| a.saturating_add(k.hi))
-            .min(UNBOUNDED);
-        Child {
-            lo,
-            hi: own.hi.min(hi_kids).max(lo),
-            ..own
         }
     }
 }
@@ -68,8 +52,9 @@ impl Bound {
     }
 }
 
-/// A unit's bounds in whole rounding units: lower rounded up, upper rounded down (but never
-/// below the lower bound, so a band narrower than one unit gives the rounded-up lower bound).
+/// A unit's bounds in whole rounding units around `last` (its same period last year):
+/// lower rounded up, upper rounded down (but never below the lower bound, so a band narrower
+/// than one unit gives the rounded-up lower bound).
 pub fn bounds(last: f64, q: &QuotaParams) -> (i64, i64) {
     let u = q.rounding_unit;
     let lo = (last.max(0.0) * (1.0 - q.max_decrease) / u - 1e-9)
@@ -131,7 +116,7 @@ fn feasible(total: i64, b: &[(i64, i64)], q: &QuotaParams, parent: &str) -> Resu
         return Err(Error::Infeasible {
             setting: "plan.quotas.max_decrease".into(),
             msg: format!(
-                "the units under {parent} cannot fall below {} in total (last period less max_decrease {}), above their target {}; allow a larger max_decrease or raise the target",
+                "the units under {parent} cannot fall below {} in total (same period last year less max_decrease {}), above their target {}; allow a larger max_decrease or raise the target",
                 sum_lo as f64 * u,
                 q.max_decrease,
                 total as f64 * u
@@ -142,7 +127,7 @@ fn feasible(total: i64, b: &[(i64, i64)], q: &QuotaParams, parent: &str) -> Resu
         return Err(Error::Infeasible {
             setting: "plan.quotas.max_increase".into(),
             msg: format!(
-                "the units under {parent} can rise to at most {} in total (last period plus max_increase {}), below their target {}; allow a larger max_increase or lower the target",
+                "the units under {parent} can rise to at most {} in total (same period last year plus max_increase {}), below their target {}; allow a larger max_increase or lower the target",
                 sum_hi as f64 * u,
                 q.max_increase,
                 total as f64 * u
@@ -152,18 +137,19 @@ fn feasible(total: i64, b: &[(i64, i64)], q: &QuotaParams, parent: &str) -> Resu
     Ok(())
 }
 
-/// The children's weights: potential, else last period, else equal; a tiny floor lets
-/// zero-weight units take what the others cannot. Also the largest weight before the floor.
+/// The children's weights: same period last year, else potential, else equal; a tiny floor
+/// lets zero-weight units take what the others cannot. Also the largest weight before the
+/// floor.
 fn weights(children: &[Child]) -> (Vec<f64>, f64) {
+    let base: f64 = children.iter().map(|c| c.base.max(0.0)).sum();
     let pot: f64 = children.iter().map(|c| c.potential.max(0.0)).sum();
-    let last: f64 = children.iter().map(|c| c.last.max(0.0)).sum();
     let raw: Vec<f64> = children
         .iter()
         .map(|c| {
-            if pot > 0.0 {
+            if base > 0.0 {
+                c.base.max(0.0)
+            } else if pot > 0.0 {
                 c.potential.max(0.0)
-            } else if last > 0.0 {
-                c.last.max(0.0)
             } else {
                 1.0
             }

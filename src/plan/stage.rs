@@ -6,9 +6,11 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use super::data::{self, Periods};
+use super::history;
 use super::key_accounts::{self, Deal};
 use super::params::PlanValid;
-use super::quotas::{self, TargetSource};
+use super::quota_basis::Outlook;
+use super::quotas::{self, QuotaInputs};
 use super::{credit_mix, market_share, prospects, review};
 use crate::error::Result;
 use crate::frame::{f64_at, has};
@@ -30,6 +32,9 @@ pub struct PlanInputs<'a> {
     pub key_tiers: Vec<String>,
     /// A deal at or above this is a key-account deal (`key_accounts.min_deal`).
     pub key_min_deal: f64,
+    /// How to forecast the company's months for the quotas (the `[track]` settings, so the
+    /// planner's forecast is the one trend.csv shows).
+    pub forecast: crate::forecast::Settings,
 }
 
 /// The plan outputs; None when skipped (the reason is in `notes`).
@@ -239,49 +244,66 @@ fn add_market_share(cx: &Context, out: &mut PlanOutputs) -> Result<()> {
     Ok(())
 }
 
-/// Item 6: quotas for the next period, when there are transactions (and quantities for a volume
-/// quota); the company target from the config, the targets table, or growth.
+/// Item 6: quotas for the next period, when there are transactions (and quantities for a
+/// volume quota); the summary warns when the company quota is outside the forecast interval.
 fn add_quotas(cx: &Context, out: &mut PlanOutputs) -> Result<()> {
     let (inp, p, periods) = (cx.inp, cx.p, &cx.periods);
-    if inp.transactions.is_none() {
+    let Some(tx) = inp.transactions else {
         out.notes
             .push("plan: quotas.csv not written: no transactions".into());
         return Ok(());
-    }
-    let q = &p.quotas;
-    let source = match (q.company_target, inp.targets) {
-        (Some(t), _) => TargetSource::Config(t),
-        (None, Some(t)) => quotas::target_from_table(t, periods, q.metric)?
-            .map_or(TargetSource::Growth, TargetSource::Targets),
-        (None, None) => TargetSource::Growth,
     };
+    let q = &p.quotas;
     if q.metric == super::params::QuotaMetric::Volume && !data::has_quantity(inp.transactions) {
         out.notes
             .push("plan: quotas.csv not written: a volume quota needs quantities".into());
         return Ok(());
     }
-    let qt = quotas::quotas(&cx.accounts, p, periods, source)?;
-    let first_f64 = |c: &str| f64_at(&qt, c, 0).unwrap_or(0.0);
-    let last = first_f64(quotas::LAST_PERIOD_ACTUAL);
-    if source == TargetSource::Growth && last <= 0.0 {
-        out.notes.push(format!(
-            "plan: no sales in the last quota period ({}), so the growth target is 0; set plan.quotas.company_target",
-            Periods::label(periods.last_start, periods.months)
-        ));
-    }
-    let company = first_f64(quotas::QUOTA);
+    let history = history::history(tx, &cx.accounts, inp.as_of)?;
+    let qi = QuotaInputs {
+        accounts: &cx.accounts,
+        history: &history,
+        targets: inp.targets,
+        forecast: inp.forecast,
+    };
+    let qt = quotas::quotas(&qi, p, periods)?;
+    out.notes.extend(qt.notes);
+    let label = Periods::label(periods.next_start, periods.months);
     out.summary.push((
         "quotas.csv",
         format!(
-            "quotas: {} {} for {} split over {} units",
+            "quotas: {} {} for {} (basis {}{}) split over {} units",
             q.metric.name(),
-            company,
-            Periods::label(periods.next_start, periods.months),
-            qt.height().saturating_sub(1)
+            qt.company,
+            label,
+            qt.basis.name(),
+            outlook_words(qt.company, qt.outlook.as_ref()),
+            qt.table.height().saturating_sub(1)
         ),
     ));
-    out.quotas = Some(qt);
+    out.quotas = Some(qt.table);
     Ok(())
+}
+
+/// "; forecast F, interval lo to hi", with a warning when `quota` lies outside the interval.
+fn outlook_words(quota: f64, o: Option<&Outlook>) -> String {
+    let Some(o) = o else {
+        return "; no forecast: less than a year of history".into();
+    };
+    match (o.lo, o.hi) {
+        (Some(lo), Some(hi)) => {
+            let warn = if quota < lo || quota > hi {
+                "; WARNING: the company quota is outside the forecast interval"
+            } else {
+                ""
+            };
+            format!(
+                "; forecast {:.0}, interval {lo:.0} to {hi:.0}{warn}",
+                o.forecast
+            )
+        }
+        _ => format!("; forecast {:.0}", o.forecast),
+    }
 }
 
 /// The company's quality share from the credit-mix table.

@@ -82,7 +82,7 @@ fn company() -> Result<(DataFrame, DataFrame, DataFrame, DataFrame)> {
         s::LEVEL => ["company", "district"],
         s::UNIT => ["company", "N"],
         s::METRIC => ["revenue", "revenue"],
-        s::TARGET => [9_000_000.0, 5_000_000.0],
+        s::TARGET => [9_000_000.0, 6_300_000.0],
     ]?;
     Ok((customers, tx, deals, targets))
 }
@@ -127,6 +127,7 @@ fn run(
             as_of: AS_OF(),
             key_tiers: keys.rules().iter().map(|r| r.name.clone()).collect(),
             key_min_deal: keys.min_deal,
+            forecast: crate::track::TrackValid::default().forecast_settings(),
         },
         &p,
     )
@@ -176,13 +177,16 @@ fn targets_table_sets_the_company_quota() -> Result<()> {
     let q = out
         .quotas
         .ok_or(crate::Error::Internal("no quotas".into()))?;
-    assert_eq!(strs(&q, quotas::TARGET_SOURCE)?[0], "targets");
+    assert_eq!(
+        strs(&q, quotas::BASIS)?[..3],
+        ["target_table", "target_table", "last_year"]
+    );
     assert_eq!(q.column(quotas::QUOTA)?.f64()?.get(0), Some(9_000_000.0));
     let without = run(&customers, &tx, Some(&deals), None, false)?;
     let q = without
         .quotas
         .ok_or(crate::Error::Internal("no quotas".into()))?;
-    assert_eq!(strs(&q, quotas::TARGET_SOURCE)?[0], "growth");
+    assert_eq!(strs(&q, quotas::BASIS)?[0], "last_year");
     Ok(())
 }
 
@@ -228,4 +232,20 @@ fn row_order_does_not_change_any_output() -> Result<()> {
     }
     assert_eq!(a.notes, b.notes);
     Ok(())
+}
+
+#[test]
+fn the_summary_warns_when_the_company_quota_is_outside_the_forecast_interval() {
+    let o = Outlook {
+        forecast: 100.0,
+        lo: Some(90.0),
+        hi: Some(110.0),
+        method: "seasonal_naive",
+    };
+    assert_eq!(
+        outlook_words(105.0, Some(&o)),
+        "; forecast 100, interval 90 to 110"
+    );
+    assert!(outlook_words(120.0, Some(&o)).contains("WARNING"));
+    assert!(outlook_words(80.0, Some(&o)).contains("WARNING"));
 }

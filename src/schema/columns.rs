@@ -192,7 +192,7 @@ pub mod plan {
     pub const BINDING_CONSTRAINT: &str = "binding_constraint";
     pub const BOUND_APPLIED: &str = "bound_applied";
     pub const CAP_MIN_VOLUME: &str = "cap_min_volume";
-    pub const CHANGE_PCT: &str = "change_pct";
+    pub const CHANGE_VS_LAST_YEAR_PCT: &str = "change_vs_last_year_pct";
     pub const CUSTOMER_SHARE: &str = "customer_share";
     pub const DAYS_OPEN: &str = "days_open";
     pub const DAYS_STALLED: &str = "days_stalled";
@@ -200,9 +200,13 @@ pub mod plan {
     pub const DEMAND_SHORT_OF_MIN: &str = "demand_short_of_min";
     pub const ELIGIBLE_DEMAND: &str = "eligible_demand";
     pub const ESCALATED: &str = "escalated";
+    pub const FORECAST: &str = "forecast";
+    pub const FORECAST_HI: &str = "forecast_hi";
+    pub const FORECAST_LO: &str = "forecast_lo";
     pub const FORECAST_VOLUME: &str = "forecast_volume";
     pub const GOAL: &str = "goal";
     pub const LAST_PERIOD_ACTUAL: &str = "last_period_actual";
+    pub const LAST_YEAR_SAME_PERIOD: &str = "last_year_same_period";
     pub const LEVEL: &str = "level";
     pub const LOWER_BOUND: &str = "lower_bound";
     pub const MAX_INTENDED_DEAL: &str = "max_intended_deal";
@@ -219,6 +223,7 @@ pub mod plan {
     pub const PRICE_FLOOR: &str = "price_floor";
     pub const QUALITY_SHARE: &str = "quality_share";
     pub const QUOTA: &str = "quota";
+    pub const QUOTA_VS_FORECAST: &str = "quota_vs_forecast";
     pub const RANK: &str = "rank";
     pub const REASON: &str = "reason";
     pub const REVENUE: &str = "revenue";
@@ -226,7 +231,6 @@ pub mod plan {
     pub const SECTION: &str = "section";
     pub const STALLED_DEALS: &str = "stalled_deals";
     pub const STALL_REASON: &str = "stall_reason";
-    pub const TARGET_SOURCE: &str = "target_source";
     pub const TIER: &str = "tier";
     pub const UNIT: &str = "unit";
     pub const UNTAPPED_POTENTIAL: &str = "untapped_potential";

@@ -127,7 +127,12 @@ pub const TARGETS: TableSpec = TableSpec {
     required: false,
     key: None,
     columns: &[
-        col(PERIOD, Kind::Period, true, "month, YYYY-MM"),
+        col(
+            PERIOD,
+            Kind::Period,
+            true,
+            "month YYYY-MM, quarter YYYY-Qn or year YYYY",
+        ),
         col(
             LEVEL,
             Kind::OneOf(LEVEL_VALUES),

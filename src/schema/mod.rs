@@ -25,7 +25,8 @@ pub enum Kind {
     OneOf(&'static [&'static str]),
     /// A date or datetime (kept as a date), ISO or the input's `date_format`.
     Date,
-    /// A month, `YYYY-MM` (also `YYYY/MM`, `YYYYMM`, or a date in that month).
+    /// A month, `YYYY-MM` (also `YYYY/MM`, `YYYYMM`, or a date in that month); a quarter,
+    /// `YYYY-Qn` (also `YYYYQn`); or a year, `YYYY`.
     Period,
     /// A finite number (currency units, tonnes, litres...).
     Number,

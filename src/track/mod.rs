@@ -13,7 +13,6 @@ pub mod awards;
 pub mod campaigns;
 pub mod development;
 pub mod facts;
-pub mod forecast;
 pub mod leaderboard;
 pub mod output;
 pub mod params;
@@ -21,6 +20,8 @@ pub mod stage;
 pub mod trend;
 pub mod weekly;
 
+/// The forecaster lives below the stages (the planner forecasts too); re-exported here.
+pub use crate::forecast;
 pub use params::{TrackParams, TrackValid};
 pub use stage::{TrackInputs, track};
 

@@ -8,16 +8,7 @@ use super::facts::Level;
 use super::leaderboard::{BOARDS, LEVELS};
 use crate::error::{Error, Result};
 
-/// The error measure that picks the forecast method on the holdout.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ErrorMetric {
-    /// Symmetric MAPE, mean of 2|y - f| / (|y| + |f|): defined even for months with no sales.
-    #[default]
-    Smape,
-    /// Mean absolute percentage error over months with sales.
-    Mape,
-}
+pub use crate::forecast::ErrorMetric;
 
 /// How the award pool is split among its winners.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -158,6 +149,16 @@ impl std::ops::Deref for TrackValid {
 }
 
 impl TrackValid {
+    /// The forecast settings, for [`crate::forecast::choose`].
+    pub fn forecast_settings(&self) -> crate::forecast::Settings {
+        crate::forecast::Settings {
+            holdout_months: self.0.holdout_months,
+            forecast_horizon: self.0.forecast_horizon,
+            interval_level: self.0.interval_level,
+            selection_metric: self.0.selection_metric,
+        }
+    }
+
     /// Units kept per leaderboard and level; `None` = every unit (`leaderboard_size = 0`).
     pub fn leaderboard_limit(&self) -> Option<usize> {
         (self.0.leaderboard_size > 0).then_some(self.0.leaderboard_size)

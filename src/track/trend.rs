@@ -145,7 +145,7 @@ pub fn build(f: &Facts, p: &TrackValid) -> Result<Option<(DataFrame, ForecastRep
     let mut last_month = None;
     for s in &all {
         last_month = Some(month_label(s.first_month + s.revenue.len() as i32 - 1));
-        let choice = forecast::choose(&s.revenue, p);
+        let choice = forecast::choose(&s.revenue, &p.forecast_settings());
         series_rows(s, choice.as_ref(), p, &mut rows);
         if let Some(ch) = choice {
             reports.push(series_report(s, ch));

@@ -89,6 +89,26 @@ fn map_text(t: Expr, f: fn(&str) -> String) -> Expr {
     )
 }
 
+/// A quarter "YYYY-Qn" (also YYYYQn, YYYY/Qn, YYYY Qn, lower-case q) or a year "YYYY" in
+/// that form; "" for anything else.
+fn quarter_or_year(s: &str) -> String {
+    let s = s.trim();
+    let Some((year, rest)) = s.get(..4).zip(s.get(4..)) else {
+        return String::new();
+    };
+    if !year.bytes().all(|b| b.is_ascii_digit()) {
+        return String::new();
+    }
+    let rest = rest
+        .trim_start_matches(['-', '/', ' '])
+        .to_ascii_uppercase();
+    match rest.as_str() {
+        "" if s.len() == 4 => year.to_string(),
+        "Q1" | "Q2" | "Q3" | "Q4" => format!("{year}-{rest}"),
+        _ => String::new(),
+    }
+}
+
 /// `<label> '<raw value>' <what>`, the raw value cut to [`QUOTE_MAX`] characters.
 pub fn quoted(label: &str, t: Expr, what: &str) -> Expr {
     concat_str(
@@ -230,10 +250,15 @@ impl Parsing<'_> {
         }
     }
 
-    /// A month: YYYY-MM, YYYY/MM, YYYYMM, or any date in the month → "YYYY-MM".
+    /// A month: YYYY-MM, YYYY/MM, YYYYMM, or any date in the month → "YYYY-MM"; a quarter
+    /// (YYYY-Qn, YYYYQn) → "YYYY-Qn"; a year (YYYY) → "YYYY".
     fn period(&self) -> Parsed {
         let t = self.t.clone();
         let dashed = map_text(t.clone(), |s| s.replace('/', "-"));
+        let span = map_text(t.clone(), quarter_or_year);
+        let span = when(span.clone().neq(lit("")))
+            .then(span)
+            .otherwise(lit(NULL).cast(DataType::String));
         let first = coalesce(&[
             strptime_date(
                 concat_str([dashed.clone(), lit("-01")], "", false),
@@ -243,8 +268,11 @@ impl Parsing<'_> {
             date_from_text(dashed, None),
         ]);
         Parsed {
-            value: first.dt().strftime("%Y-%m"),
-            problems: vec![self.unparsed("is not a month (YYYY-MM)", "not a month")],
+            value: coalesce(&[span, first.dt().strftime("%Y-%m")]),
+            problems: vec![self.unparsed(
+                "is not a month (YYYY-MM), quarter (YYYY-Qn) or year (YYYY)",
+                "not a period",
+            )],
         }
     }
 

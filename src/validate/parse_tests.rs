@@ -73,7 +73,7 @@ fn dates_take_the_format_and_iso() -> PolarsResult<()> {
 }
 
 #[test]
-fn periods_normalise_to_year_month() -> PolarsResult<()> {
+fn periods_normalise_to_month_quarter_or_year() -> PolarsResult<()> {
     let out = run(
         &[
             Some("2026-01"),
@@ -81,21 +81,31 @@ fn periods_normalise_to_year_month() -> PolarsResult<()> {
             Some("202603"),
             Some("2026-04-15"),
             Some("Q1"),
+            Some("2026-Q3"),
+            Some("2026q4"),
+            Some("2026"),
+            Some("2026-Q5"),
         ],
         Kind::Period,
         None,
     )?;
     let v = out.column("v")?.str()?;
     assert_eq!(
-        (0..4).map(|i| v.get(i)).collect::<Vec<_>>(),
+        (0..9).map(|i| v.get(i)).collect::<Vec<_>>(),
         [
             Some("2026-01"),
             Some("2026-02"),
             Some("2026-03"),
-            Some("2026-04")
+            Some("2026-04"),
+            None,
+            Some("2026-Q3"),
+            Some("2026-Q4"),
+            Some("2026"),
+            None,
         ]
     );
-    assert!(out.column("r")?.str()?.get(4).is_some());
+    let r = out.column("r")?.str()?;
+    assert!(r.get(4).is_some() && r.get(8).is_some());
     Ok(())
 }
 

@@ -259,7 +259,7 @@ impl PlanParams {
             return Err(infeasible(
                 "quotas.growth",
                 format!(
-                    "a company target of last period x (1 + {}) lies outside the band every unit may move in (-max_decrease {} to +max_increase {}), so the units cannot sum to it",
+                    "a quota of the same period last year x (1 + {}) lies outside the band every unit may move in (-max_decrease {} to +max_increase {}), so the units cannot sum to it",
                     q.growth, q.max_decrease, q.max_increase
                 ),
             ));

@@ -144,21 +144,45 @@ impl QuotaMetric {
     }
 }
 
+/// What a unit's quota is based on when no target is set for it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuotaBasis {
+    /// The same period last year x (1 + growth).
+    #[default]
+    LastYear,
+    /// kam's seasonal forecast of the period (the company's; a unit's is its share of it by
+    /// last year's same period).
+    Forecast,
+}
+
+impl QuotaBasis {
+    pub fn name(self) -> &'static str {
+        match self {
+            QuotaBasis::LastYear => "last_year",
+            QuotaBasis::Forecast => "forecast",
+        }
+    }
+}
+
 /// `[plan.quotas]`: next period's quota for every district, station and account manager.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct QuotaParams {
     pub period: QuotaPeriod,
     pub metric: QuotaMetric,
+    /// What a quota without a target is based on: "last_year" (the same period last year x
+    /// (1 + growth), default) or "forecast" (kam's seasonal forecast of the period).
+    pub basis: QuotaBasis,
     /// Explicit company target for the next period; default: the targets table's company
-    /// target for those months, else last period's actual x (1 + growth).
+    /// target for the period, else the basis.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub company_target: Option<f64>,
-    /// Growth on last period's actual when no target is given (0.05).
+    /// Growth on the same period last year for the "last_year" basis (0.05).
     pub growth: f64,
-    /// A unit's quota rises at most this share above its last period's actual (0.30).
+    /// A split unit's quota rises at most this share above its same period last year (0.30).
     pub max_increase: f64,
-    /// A unit's quota falls at most this share below its last period's actual (0.10).
+    /// A split unit's quota falls at most this share below its same period last year (0.10).
     pub max_decrease: f64,
     /// Quotas are whole multiples of this (1,000).
     pub rounding_unit: f64,
@@ -174,6 +198,7 @@ impl Default for QuotaParams {
         QuotaParams {
             period: QuotaPeriod::Month,
             metric: QuotaMetric::Revenue,
+            basis: QuotaBasis::LastYear,
             company_target: None,
             growth: 0.05,
             max_increase: 0.30,

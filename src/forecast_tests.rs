@@ -3,6 +3,10 @@
 
 use super::*;
 
+fn settings() -> Settings {
+    crate::track::TrackValid::default().forecast_settings()
+}
+
 fn some<T>(x: Option<T>) -> Result<T, String> {
     x.ok_or_else(|| "unexpected None".to_string())
 }
@@ -61,7 +65,7 @@ fn multiplicative_needs_positive_values() {
 
 #[test]
 fn trend_beats_seasonal_naive_on_a_growing_series() -> Result<(), String> {
-    let c = some(choose(&seasonal(48, 3.0), &TrackValid::default()))?;
+    let c = some(choose(&seasonal(48, 3.0), &settings()))?;
     assert_ne!(c.method, Method::SeasonalNaive);
     assert!(c.beat_seasonal_naive);
     assert_eq!(c.candidates.len(), 4);
@@ -73,7 +77,7 @@ fn trend_beats_seasonal_naive_on_a_growing_series() -> Result<(), String> {
 #[test]
 fn a_flat_repeating_series_keeps_seasonal_naive() -> Result<(), String> {
     let y = seasonal(36, 0.0);
-    let c = some(choose(&y, &TrackValid::default()))?;
+    let c = some(choose(&y, &settings()))?;
     assert!(!c.beat_seasonal_naive);
     assert_eq!(c.method, Method::SeasonalNaive);
     assert_eq!(c.half_width, Some(0.0));
@@ -82,7 +86,7 @@ fn a_flat_repeating_series_keeps_seasonal_naive() -> Result<(), String> {
 
 #[test]
 fn short_series_fall_back_or_give_up() {
-    let p = TrackValid::default();
+    let p = settings();
     let c = choose(&seasonal(15, 0.0), &p);
     assert!(
         c.as_ref()

@@ -19,7 +19,32 @@
 
 use serde::Serialize;
 
-use super::params::{ErrorMetric, TrackValid};
+use serde::Deserialize;
+
+/// The error measure that picks the forecast method on the holdout.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ErrorMetric {
+    /// Symmetric MAPE, mean of 2|y - f| / (|y| + |f|): defined even for months with no sales.
+    #[default]
+    Smape,
+    /// Mean absolute percentage error over months with sales.
+    Mape,
+}
+
+/// How [`choose`] holds out, scores and forecasts (the `[track]` forecast settings, checked
+/// there: `track::TrackValid::forecast_settings`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Settings {
+    /// Last months held out to choose the method.
+    pub holdout_months: usize,
+    /// Months forecast after the series.
+    pub forecast_horizon: usize,
+    /// Coverage of the interval, as a share (0.8 = 80%).
+    pub interval_level: f64,
+    /// Holdout error that chooses the method.
+    pub selection_metric: ErrorMetric,
+}
 
 /// Months in a season.
 pub const SEASON: usize = 12;
@@ -292,7 +317,7 @@ fn score(c: &Candidate, metric: ErrorMetric) -> Option<f64> {
 
 /// Choose a method for the monthly series `y` on its holdout and forecast; None when the
 /// series is shorter than one season.
-pub fn choose(y: &[f64], p: &TrackValid) -> Option<Choice> {
+pub fn choose(y: &[f64], p: &Settings) -> Option<Choice> {
     let n = y.len();
     let h = p.holdout_months;
     if n < h + SEASON {
