@@ -182,7 +182,11 @@ fn capacity_matches_the_yearly_volume() -> Result<()> {
         .map(|(_, t)| t.unwrap_or(0.0))
         .sum();
     let used = volume / c.capacity();
-    assert!((0.7..=0.9).contains(&used), "{volume} t on {} t", c.capacity());
+    assert!(
+        (0.7..=0.9).contains(&used),
+        "{volume} t on {} t",
+        c.capacity()
+    );
     Ok(())
 }
 

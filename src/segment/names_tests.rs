@@ -62,6 +62,10 @@ fn a_qualifier_shared_by_segments_is_left_out() {
     let got = unique_names(&mixed, &BTreeSet::new());
     assert_eq!(
         got,
-        ["High-value loyal, growing", "Steady low-value, declining", "Lost"]
+        [
+            "High-value loyal, growing",
+            "Steady low-value, declining",
+            "Lost"
+        ]
     );
 }

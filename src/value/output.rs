@@ -65,7 +65,11 @@ fn run_rate_if_stays(table: DataFrame) -> Result<DataFrame> {
         return Ok(table);
     }
     let run_rate = when(col(s::FREQUENCY).is_not_null())
-        .then(col(s::REVENUE_LAST_12M).cast(DataType::Float64).clip_min(lit(0.0)))
+        .then(
+            col(s::REVENUE_LAST_12M)
+                .cast(DataType::Float64)
+                .clip_min(lit(0.0)),
+        )
         .otherwise(lit(NULL).cast(DataType::Float64));
     Ok(table
         .lazy()

@@ -127,9 +127,11 @@ fn observed_average(df: &DataFrame) -> Result<Vec<f64>> {
         .clone()
         .lazy()
         .filter(buyers)
-        .select([((f(s::MONETARY_TOTAL) + f(s::RETURNS_TOTAL).fill_null(lit(0.0)))
-            / (f(s::FREQUENCY) + lit(1.0)))
-        .alias("avg")])
+        .select([
+            ((f(s::MONETARY_TOTAL) + f(s::RETURNS_TOTAL).fill_null(lit(0.0)))
+                / (f(s::FREQUENCY) + lit(1.0)))
+            .alias("avg"),
+        ])
         .collect()?;
     Ok(avg
         .column("avg")?
@@ -226,7 +228,12 @@ pub fn score(summary: &Summary, v: &ValueValid, unit: TimeUnit) -> Result<ValueS
 /// The expected value of a purchase day: Gamma-Gamma's conditional expectation where it is
 /// finite, else (q <= 1 and no repeat purchase, or no spend model) the customer's observed
 /// average when positive. `(value, true when observed)`.
-fn purchase_value(spend: Option<&GammaGamma>, x: f64, monetary: f64, observed: f64) -> (Option<f64>, bool) {
+fn purchase_value(
+    spend: Option<&GammaGamma>,
+    x: f64,
+    monetary: f64,
+    observed: f64,
+) -> (Option<f64>, bool) {
     let model = spend
         .map(|g| g.conditional_expected_average_profit(x, monetary))
         .filter(|v| v.is_finite());
@@ -260,14 +267,37 @@ fn score_columns(
         let (value, seen) = purchase_value(spend, x, summary.monetary[i], summary.observed_avg[i]);
         observed += usize::from(seen);
         c[2].push(value);
-        let margin_clv = |val| clv(m, v.clv_months, v.discount_rate, unit.days(), x, tx, t, val, v.margin);
+        let margin_clv = |val| {
+            clv(
+                m,
+                v.clv_months,
+                v.discount_rate,
+                unit.days(),
+                x,
+                tx,
+                t,
+                val,
+                v.margin,
+            )
+        };
         c[3].push(value.map(margin_clv));
         // expected revenue of the next 365 days: E[purchases] x E[value]
         c[4].push(value.map(|val| m.expected_purchases(year, x, tx, t) * val));
         // the same if the customer is alive now: E[purchases | alive] x E[value]
-        c[5].push(value.map(|val| m.expected_purchases_if_alive(year, x, t) * val).filter(|v| v.is_finite()));
+        c[5].push(
+            value
+                .map(|val| m.expected_purchases_if_alive(year, x, t) * val)
+                .filter(|v| v.is_finite()),
+        );
     }
-    let names = [P_ALIVE, EXPECTED_PURCHASES, EXPECTED_AVG_VALUE, CLV, EXPECTED_REVENUE_12M, REVENUE_IF_STAYS];
+    let names = [
+        P_ALIVE,
+        EXPECTED_PURCHASES,
+        EXPECTED_AVG_VALUE,
+        CLV,
+        EXPECTED_REVENUE_12M,
+        REVENUE_IF_STAYS,
+    ];
     let cols = names
         .iter()
         .zip(c)
