@@ -305,3 +305,53 @@ fn score_columns(
         .collect();
     (cols, observed)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::optim::Convergence;
+
+    fn spend(q: f64) -> GammaGamma {
+        GammaGamma {
+            p: 2.5,
+            q,
+            gamma: 100.0,
+            log_likelihood: 0.0,
+            customers: 10,
+            excluded_nonpositive: 0,
+            correlation: None,
+            convergence: Convergence {
+                converged: true,
+                iterations: 1,
+                gradient_norm: 0.0,
+                starts: 1,
+                starts_agreeing: 1,
+                reason: "converged".into(),
+            },
+        }
+    }
+
+    /// Regression (issue 12): with q <= 1 a one-time buyer got no expected value and so no
+    /// CLV (105 on the demo). It now takes its observed average purchase day.
+    #[test]
+    fn one_time_buyers_get_a_value_when_q_is_at_most_one() {
+        let heavy = spend(0.3);
+        assert_eq!(
+            purchase_value(Some(&heavy), 0.0, 0.0, 420.0),
+            (Some(420.0), true)
+        );
+        // a repeat buyer still takes Gamma-Gamma's value: p (gamma + x m) / (p x + q - 1)
+        let (v, seen) = purchase_value(Some(&heavy), 2.0, 300.0, 420.0);
+        let want = 2.5 * (100.0 + 600.0) / (5.0 + 0.3 - 1.0);
+        assert!(!seen && v.is_some_and(|v| (v - want).abs() < 1e-9), "{v:?}");
+        // q > 1: the population mean p gamma / (q - 1) for a one-time buyer
+        let (v, seen) = purchase_value(Some(&spend(2.0)), 0.0, 0.0, 420.0);
+        assert!(
+            !seen && v.is_some_and(|v| (v - 250.0).abs() < 1e-9),
+            "{v:?}"
+        );
+        // no spend model: the observed average; nothing observed: no value
+        assert_eq!(purchase_value(None, 0.0, 0.0, 420.0), (Some(420.0), true));
+        assert_eq!(purchase_value(None, 0.0, 0.0, f64::NAN), (None, false));
+    }
+}
