@@ -84,13 +84,7 @@ fn plan_on_the_demo_writes_every_output_non_trivial() {
     assert!(!out.join("customers.csv").exists());
 
     let ka = table(&out.join("key_accounts.csv"));
-    for c in [
-        "customer_id",
-        "name",
-        "tier",
-        "basis",
-        "max_intended_deal",
-    ] {
+    for c in ["customer_id", "name", "tier", "basis", "max_intended_deal"] {
         assert!(ka.contains_key(c), "key_accounts.{c}");
     }
     assert!(ka["tier"].iter().any(|t| t == "key") && ka["tier"].iter().any(|t| t == "strategic"));
