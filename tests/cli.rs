@@ -81,6 +81,7 @@ fn demo_run_writes_customers_and_a_reconciling_manifest() {
         counts(&m, "customers").1
     );
     assert!(out.join("customers.parquet").exists());
+    assert_every_buyer_valued_and_risk_within_revenue(&out);
     // nothing half-written is left behind
     let leftovers: Vec<_> = std::fs::read_dir(&out)
         .expect("out")
@@ -335,4 +336,39 @@ fn assert_every_output_is_declared(out: &Path) {
             spec.file
         );
     }
+}
+
+/// Issue 12: every customer with a purchase has a CLV (one-time buyers included), and revenue
+/// at risk, a share of `revenue_if_stays`, never exceeds it.
+fn assert_every_buyer_valued_and_risk_within_revenue(out: &Path) {
+    use polars::prelude::*;
+    let file = std::fs::File::open(out.join("customers.parquet")).expect("customers.parquet");
+    let df = ParquetReader::new(file).finish().expect("parquet");
+    let col = |c: &str| df.column(c).unwrap_or_else(|e| panic!("{c}: {e}")).clone();
+    let bought = col("first_purchase").is_not_null();
+    let clv = col("clv").cast(&DataType::Float64).expect("clv");
+    let missing = bought
+        .iter()
+        .zip(clv.f64().expect("f64").iter())
+        .filter(|(b, c)| b.unwrap_or(false) && c.is_none())
+        .count();
+    assert_eq!(missing, 0, "buyers without a CLV");
+    let at_risk = col("revenue_at_risk")
+        .cast(&DataType::Float64)
+        .expect("f64");
+    let if_stays = col("revenue_if_stays")
+        .cast(&DataType::Float64)
+        .expect("f64");
+    let over: Vec<(f64, Option<f64>)> = at_risk
+        .f64()
+        .expect("f64")
+        .iter()
+        .zip(if_stays.f64().expect("f64").iter())
+        .filter_map(|(r, s)| r.map(|r| (r, s)))
+        .filter(|(r, s)| s.is_none_or(|s| *r > s + 1e-6))
+        .collect();
+    assert!(
+        over.is_empty(),
+        "revenue at risk above revenue_if_stays: {over:?}"
+    );
 }

@@ -163,13 +163,17 @@ fn plan_on_the_demo_writes_every_output_non_trivial() {
     ] {
         assert!(ms.contains_key(c), "market_share.{c}");
     }
+    // the demo's kam.toml sizes the plant to its volume (issue 12: it was 1.5 Mt against 4.7 Mt
+    // sold): the caps are shares of that capacity, and demand, not the cap, binds
+    let capacity = num(&ms["capacity"][0]);
+    assert!(capacity > 5_000_000.0, "{capacity}");
     let alloc: f64 = ms["allocation"].iter().map(|a| num(a)).sum();
-    assert!(alloc > 0.0 && alloc <= 0.3 * 1_500_000.0 + 1e-6, "{alloc}");
+    assert!(alloc > 0.0 && alloc <= 0.3 * capacity + 1e-6, "{alloc}");
     let binding: std::collections::BTreeSet<&str> = ms["binding_constraint"]
         .iter()
         .map(String::as_str)
         .collect();
-    assert!(binding.len() >= 3, "{binding:?}");
+    assert!(binding.contains("demand"), "{binding:?}");
     for (t, a) in ms["customer_type"].iter().zip(&ms["allocation"]) {
         if t == "construction" || t == "hydropower" {
             assert_eq!(num(a), 0.0);

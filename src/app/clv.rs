@@ -119,7 +119,11 @@ fn clv_table(summary: &Summary, scored: &ValueScores) -> Result<DataFrame> {
         s::T => r.t.clone(),
         s::MONETARY_VALUE => summary.monetary.clone(),
     )?;
-    let scores = scored.scores.drop(s::CUSTOMER_ID)?;
+    // revenue_if_stays is for the churn stage of kam run; clv.csv keeps lifetimes' scores
+    let mut scores = scored.scores.drop(s::CUSTOMER_ID)?;
+    if scores.column(stage::REVENUE_IF_STAYS).is_ok() {
+        scores = scores.drop(stage::REVENUE_IF_STAYS)?;
+    }
     Ok(inputs.hstack(scores.columns())?)
 }
 
@@ -213,5 +217,7 @@ fn read_summary(path: &Path, a: &ClvArgs, out: &mut StageOutput) -> Result<Summa
         ids,
         rfm: Rfm::new(f(s::FREQUENCY)?, f(s::RECENCY)?, f(s::T)?)?,
         monetary: f(s::MONETARY_VALUE)?,
+        // a lifetimes summary holds no first purchase: a one-time buyer has no observed spend
+        observed_avg: vec![f64::NAN; df.height()],
     })
 }

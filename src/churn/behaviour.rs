@@ -21,7 +21,7 @@ use super::{CHURN_DRIVERS, CHURN_PROBABILITY, CHURN_RISK, ChurnValid, REVENUE_AT
 use crate::error::{Error, Result};
 use crate::frame::{self, epoch_days};
 use crate::schema as s;
-use crate::schema::EXPECTED_REVENUE_12M;
+use crate::schema::columns::REVENUE_IF_STAYS;
 
 pub use super::cutoff::{
     ATTR_CATEGORICAL, ATTR_NUMERIC, NUMERIC, ORDER_SIZE_CHANGE, PURCHASES_90D, RETURNS_SHARE,
@@ -37,7 +37,7 @@ pub struct Behaviour {
 }
 
 /// Train, judge out of time and score at `as_of`. `table` is kam's per-customer table
-/// (attributes, and `expected_revenue_12m` / `revenue_last_12m` for the revenue at risk).
+/// (attributes, and `revenue_if_stays` / `revenue_last_12m` for the revenue at risk).
 pub fn run(
     tx: &DataFrame,
     table: &DataFrame,
@@ -295,19 +295,18 @@ fn score_table(
     add_revenue_at_risk(scores, table)
 }
 
-/// revenue_at_risk = churn_probability x expected revenue of the next 12 months: the value
-/// model's `expected_revenue_12m` where present, else the last 12 months' revenue (>= 0).
-fn add_revenue_at_risk(scores: DataFrame, table: &DataFrame) -> Result<DataFrame> {
-    let has = |c: &str| frame::has(table, c);
-    let expected = if has(EXPECTED_REVENUE_12M) {
-        col(EXPECTED_REVENUE_12M).fill_null(col(s::REVENUE_LAST_12M).clip_min(lit(0.0)))
-    } else {
-        col(s::REVENUE_LAST_12M).clip_min(lit(0.0))
-    };
+/// revenue_at_risk = churn_probability x revenue_if_stays, the revenue of the next 12 months
+/// if the customer stays (the value stage's column; the last 12 months' revenue, >= 0, where
+/// the table has none). A customer likely gone carries most of it, not least.
+pub(super) fn add_revenue_at_risk(scores: DataFrame, table: &DataFrame) -> Result<DataFrame> {
+    let run_rate = col(s::REVENUE_LAST_12M).clip_min(lit(0.0));
     let mut sel = vec![col(s::CUSTOMER_ID), col(s::REVENUE_LAST_12M)];
-    if has(EXPECTED_REVENUE_12M) {
-        sel.push(col(EXPECTED_REVENUE_12M));
-    }
+    let if_stays = if frame::has(table, REVENUE_IF_STAYS) {
+        sel.push(col(REVENUE_IF_STAYS));
+        col(REVENUE_IF_STAYS).fill_null(run_rate)
+    } else {
+        run_rate
+    };
     Ok(scores
         .lazy()
         .join(
@@ -316,7 +315,7 @@ fn add_revenue_at_risk(scores: DataFrame, table: &DataFrame) -> Result<DataFrame
             [col(s::CUSTOMER_ID)],
             JoinArgs::new(JoinType::Left),
         )
-        .with_column((col(CHURN_PROBABILITY) * expected).alias(REVENUE_AT_RISK))
+        .with_column((col(CHURN_PROBABILITY) * if_stays).alias(REVENUE_AT_RISK))
         .select([
             col(s::CUSTOMER_ID),
             col(CHURN_PROBABILITY),

@@ -162,3 +162,37 @@ fn too_short_a_history_is_a_clear_error() -> Result<()> {
     assert!(e.contains("churn needs history"), "{e}");
     Ok(())
 }
+
+/// Regression (issue 12): revenue at risk was churn probability x expected_revenue_12m, which
+/// already counts P(alive), so the customers most likely to leave showed the least at stake.
+/// Now it is churn probability x revenue_if_stays: same history, same revenue_if_stays, so the
+/// likelier churner carries more, and never more than revenue_if_stays.
+#[test]
+fn revenue_at_risk_is_a_share_of_revenue_if_stays() -> Result<()> {
+    let scores = df!(
+        s::CUSTOMER_ID => ["likely_gone", "likely_stays", "no_model"],
+        CHURN_PROBABILITY => [0.9, 0.1, 0.5],
+        CHURN_RISK => ["high", "low", "medium"],
+        CHURN_DRIVERS[0] => [None::<&str>, None, None],
+        CHURN_DRIVERS[1] => [None::<&str>, None, None],
+        CHURN_DRIVERS[2] => [None::<&str>, None, None],
+    )?;
+    // the same history: the same revenue if they stay (the value model's, 50,000), though the
+    // model's expected_revenue_12m would be small for one thought gone; the third has none
+    let table = df!(
+        s::CUSTOMER_ID => ["likely_gone", "likely_stays", "no_model"],
+        s::REVENUE_LAST_12M => [40_000.0, 40_000.0, -300.0],
+        REVENUE_IF_STAYS => [Some(50_000.0), Some(50_000.0), None],
+    )?;
+    let out = add_revenue_at_risk(scores, &table)?;
+    let at = |i| f64_at(&out, REVENUE_AT_RISK, i).unwrap_or(f64::NAN);
+    assert!((at(0) - 45_000.0).abs() < 1e-9, "{}", at(0));
+    assert!((at(1) - 5_000.0).abs() < 1e-9, "{}", at(1));
+    assert!(at(0) > at(1), "the likelier churner carries more");
+    // no revenue_if_stays: the run rate, never below 0
+    assert_eq!(at(2), 0.0);
+    for i in 0..2 {
+        assert!(at(i) <= 50_000.0);
+    }
+    Ok(())
+}

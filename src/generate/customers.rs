@@ -25,9 +25,6 @@ pub(super) struct TypeProfile {
     /// Median and log-spread of yearly volume while buying, in t/yr.
     pub volume_median: f64,
     pub volume_sigma: f64,
-    /// Orders per month while buying, and the Gamma shape of its spread between customers.
-    pub rate: f64,
-    pub rate_shape: f64,
     /// Length range of one project, in months; `None` for steady buyers.
     pub project_months: Option<(i32, i32)>,
     /// Large account (better prices, mostly direct sales).
@@ -45,19 +42,12 @@ pub(super) struct TypeProfile {
     pub shares_resources: f64,
 }
 
-const fn profile(
-    code: &'static str,
-    share: f64,
-    volume: (f64, f64),
-    rate: (f64, f64),
-) -> TypeProfile {
+const fn profile(code: &'static str, share: f64, volume: (f64, f64)) -> TypeProfile {
     TypeProfile {
         code,
         share,
         volume_median: volume.0,
         volume_sigma: volume.1,
-        rate: rate.0,
-        rate_shape: rate.1,
         project_months: None,
         big: false,
         grade_bias: 0.0,
@@ -79,7 +69,7 @@ pub(super) const TYPES: [TypeProfile; 9] = [
         vehicle_share: 0.6,
         vehicle_median: 12.0,
         shares_resources: 0.15,
-        ..profile("ready_mix", 0.06, (15_000.0, 1.0), (4.0, 4.0))
+        ..profile("ready_mix", 0.06, (15_000.0, 1.0))
     },
     TypeProfile {
         big: true,
@@ -89,7 +79,7 @@ pub(super) const TYPES: [TypeProfile; 9] = [
         vehicle_share: 0.1,
         vehicle_median: 3.0,
         shares_resources: 0.15,
-        ..profile("developer", 0.05, (9_000.0, 1.1), (1.6, 3.0))
+        ..profile("developer", 0.05, (9_000.0, 1.1))
     },
     TypeProfile {
         big: true,
@@ -99,7 +89,7 @@ pub(super) const TYPES: [TypeProfile; 9] = [
         vehicle_share: 0.3,
         vehicle_median: 4.0,
         shares_resources: 0.15,
-        ..profile("distributor", 0.08, (10_000.0, 1.1), (3.0, 3.0))
+        ..profile("distributor", 0.08, (10_000.0, 1.1))
     },
     TypeProfile {
         project_months: Some((3, 10)),
@@ -109,7 +99,7 @@ pub(super) const TYPES: [TypeProfile; 9] = [
         vehicle_share: 0.4,
         vehicle_median: 3.0,
         shares_resources: 0.04,
-        ..profile("construction", 0.10, (3_000.0, 0.9), (3.0, 2.0))
+        ..profile("construction", 0.10, (3_000.0, 0.9))
     },
     TypeProfile {
         project_months: Some((6, 18)),
@@ -119,7 +109,7 @@ pub(super) const TYPES: [TypeProfile; 9] = [
         vehicle_share: 0.3,
         vehicle_median: 5.0,
         shares_resources: 0.04,
-        ..profile("hydropower", 0.03, (8_000.0, 0.8), (2.5, 2.0))
+        ..profile("hydropower", 0.03, (8_000.0, 0.8))
     },
     TypeProfile {
         grade_bias: 0.9,
@@ -127,7 +117,7 @@ pub(super) const TYPES: [TypeProfile; 9] = [
         channels: [0.5, 0.2, 0.1, 0.2],
         vehicle_share: 0.1,
         vehicle_median: 3.0,
-        ..profile("government", 0.06, (900.0, 0.8), (0.8, 2.0))
+        ..profile("government", 0.06, (900.0, 0.8))
     },
     TypeProfile {
         grade_bias: 0.3,
@@ -135,7 +125,7 @@ pub(super) const TYPES: [TypeProfile; 9] = [
         channels: [0.3, 0.35, 0.15, 0.2],
         vehicle_share: 0.15,
         vehicle_median: 2.0,
-        ..profile("enterprise", 0.12, (450.0, 0.9), (1.1, 1.5))
+        ..profile("enterprise", 0.12, (450.0, 0.9))
     },
     TypeProfile {
         grade_bias: -0.1,
@@ -143,7 +133,7 @@ pub(super) const TYPES: [TypeProfile; 9] = [
         channels: [0.05, 0.6, 0.2, 0.15],
         vehicle_share: 1.0,
         vehicle_median: 25.0,
-        ..profile("fleet", 0.18, (150.0, 0.7), (2.4, 1.5))
+        ..profile("fleet", 0.18, (150.0, 0.7))
     },
     TypeProfile {
         grade_bias: -0.3,
@@ -151,7 +141,7 @@ pub(super) const TYPES: [TypeProfile; 9] = [
         channels: [0.0, 0.55, 0.3, 0.15],
         vehicle_share: 0.3,
         vehicle_median: 1.0,
-        ..profile("individual", 0.32, (16.0, 0.8), (1.3, 1.2))
+        ..profile("individual", 0.32, (16.0, 0.8))
     },
 ];
 

@@ -163,6 +163,44 @@ fn config_points_at_the_five_tables() -> Result<()> {
     assert_eq!(cfg.seed, 9);
     assert!(cfg.as_of.is_none());
     assert!(c.config_toml().contains("path = \"campaigns.csv\""));
+    assert_eq!(cfg.plan.market_share.capacity, c.capacity());
+    Ok(())
+}
+
+/// Regression (issue 12): the demo's kam.toml left the plant at the default 1.5 Mt/yr while
+/// the company sold 4.7 Mt a year. The capacity now follows the last year's volume.
+#[test]
+fn capacity_matches_the_yearly_volume() -> Result<()> {
+    let c = generate(&GenerateParams::default().check()?)?;
+    let dates = days(&c.transactions, crate::schema::DATE)?;
+    let tonnes = frame::f64s(&c.transactions, crate::schema::QUANTITY)?;
+    let end = dates.iter().flatten().max().copied().unwrap_or(0);
+    let volume: f64 = dates
+        .iter()
+        .zip(&tonnes)
+        .filter(|(d, _)| d.is_some_and(|d| d > end - 365))
+        .map(|(_, t)| t.unwrap_or(0.0))
+        .sum();
+    let used = volume / c.capacity();
+    assert!(
+        (0.7..=0.9).contains(&used),
+        "{volume} t on {} t",
+        c.capacity()
+    );
+    Ok(())
+}
+
+/// Regression (issue 12): the demo planted names such as `-Jinyu Haulage` and
+/// `=HYPERLINK(...)`. Every name now starts with a letter or a Chinese character.
+#[test]
+fn names_start_with_a_letter() -> Result<()> {
+    let c = generate(&GenerateParams::default().check()?)?;
+    let names = strs(&c.customers, crate::schema::NAME)?;
+    let bad: Vec<&String> = names
+        .iter()
+        .filter(|n| !n.chars().next().is_some_and(char::is_alphabetic))
+        .collect();
+    assert!(bad.is_empty(), "{bad:?}");
     Ok(())
 }
 

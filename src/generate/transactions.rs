@@ -1,20 +1,24 @@
 //! Purchases: one seeded process per customer, then one sorted, numbered sales ledger.
 //!
-//! Orders per month ~ Poisson(rate × season × trend × activity), where `rate` is the type's
-//! rate times a Gamma(mean 1) spread between customers, `season` the construction season
-//! (lull at Chinese New Year, peaks in spring and autumn) and `trend` a per-customer yearly
-//! growth. Buying starts on `acquired_on` (or the first day of history), stops for good at a
-//! churn day for a quarter of customers, and for construction and hydropower customers only
-//! runs inside project windows. Order size = yearly volume / expected orders per year, with
-//! log-normal noise; bagged cement comes in 50 kg bags. About 1% of orders are partly returned
-//! later (negative quantity and amount, order id `R` + the original's).
+//! Orders per month ~ Poisson(rate × season × trend × activity), where `season` is the
+//! construction season (lull at Chinese New Year, peaks in spring and autumn) and `trend` a
+//! per-customer yearly growth. A customer's mean order grows slowly with its yearly volume,
+//! `ORDER_SCALE × volume^ORDER_ELASTICITY` tonnes with a log-normal spread (`ORDER_SIGMA`),
+//! and `rate` = volume / (12 × mean order): a big account buys more often rather than in ever
+//! larger lots, so mean spend per purchase varies between customers about as Gamma-Gamma
+//! assumes (the demo's fitted q is near 2, a finite population mean spend). Buying starts on
+//! `acquired_on` (or the first day of history), stops for good at a churn day for a quarter of
+//! customers, and for construction and hydropower customers only runs inside project windows.
+//! Each order's size is the mean order with log-normal noise; bagged cement comes in 50 kg
+//! bags. About 1% of orders are partly returned later (negative quantity and amount, order id
+//! `R` + the original's).
 
 use std::fmt::Write as _;
 
 use polars::prelude::*;
 use rand::RngExt;
 use rand::rngs::StdRng;
-use rand_distr::{Distribution, Gamma, LogNormal, Normal, Poisson};
+use rand_distr::{Distribution, LogNormal, Normal, Poisson};
 
 use super::customers::{Profile, TypeProfile};
 use super::{Calendar, GenerateParams, Stream, contract_frame, date_col, digits, dist, f64_col};
@@ -47,6 +51,12 @@ const REPEATER_SHARE: f64 = 0.10;
 const SUNDAY_SKIP: f64 = 0.6;
 /// Largest mean order, in tonnes (about twenty truckloads).
 const MAX_MEAN_ORDER: f64 = 600.0;
+/// Mean order in tonnes = ORDER_SCALE × (yearly volume in tonnes)^ORDER_ELASTICITY: 16 t for
+/// a 16 t/yr individual (about one order a year), 174 t for a 15,000 t/yr ready-mix plant.
+const ORDER_SCALE: f64 = 6.0;
+const ORDER_ELASTICITY: f64 = 0.35;
+/// Log-spread of the mean order between customers of the same volume.
+const ORDER_SIGMA: f64 = 0.25;
 /// Log-spread of order size around its mean.
 const SIZE_SIGMA: f64 = 0.35;
 
@@ -198,11 +208,10 @@ impl<'a> Buyer<'a> {
         }
         let tp = c.kind();
         let spread: f64 = dist(
-            Gamma::<f64>::new(tp.rate_shape, 1.0 / tp.rate_shape),
-            "rate",
+            LogNormal::new(-ORDER_SIGMA * ORDER_SIGMA / 2.0, ORDER_SIGMA),
+            "order spread",
         )?
-        .sample(rng)
-        .clamp(0.1, 6.0);
+        .sample(rng);
         let slope: f64 = dist(Normal::new(0.0_f64, 0.25), "trend")?
             .sample(rng)
             .clamp(-0.7, 0.7);
@@ -228,14 +237,10 @@ impl<'a> Buyer<'a> {
         } else {
             0.01
         };
-        // Yearly volume spread over the orders of a normal year; a large account orders
-        // more often rather than in ever larger lots.
-        let mut rate = tp.rate * spread;
-        let mut mean_qty = c.volume / (12.0 * rate);
-        if mean_qty > MAX_MEAN_ORDER {
-            rate *= mean_qty / MAX_MEAN_ORDER;
-            mean_qty = MAX_MEAN_ORDER;
-        }
+        // Yearly volume over the orders of a normal year; a large account orders more often
+        // rather than in ever larger lots.
+        let mean_qty = (ORDER_SCALE * c.volume.powf(ORDER_ELASTICITY) * spread).min(MAX_MEAN_ORDER);
+        let rate = c.volume / (12.0 * mean_qty);
         Ok(Some(Buyer {
             customer,
             tp,

@@ -17,9 +17,13 @@ pub const P_ALIVE: &str = "p_alive";
 pub const EXPECTED_PURCHASES: &str = "expected_purchases";
 pub const EXPECTED_AVG_VALUE: &str = "expected_avg_value";
 pub const CLV: &str = "clv";
-/// Expected revenue of the next 365 days (expected purchases x expected average value); the
-/// churn stage's revenue at risk is its churn probability times this.
+/// Expected revenue of the next 365 days (expected purchases x expected average value); it
+/// already counts the chance that the customer has left (p_alive).
 pub const EXPECTED_REVENUE_12M: &str = "expected_revenue_12m";
+/// Revenue of the next 365 days if the customer stays: the purchase model's expectation for a
+/// customer alive now x expected average value, else `revenue_last_12m` (>= 0). The churn
+/// stage's revenue at risk is its churn probability times this.
+pub const REVENUE_IF_STAYS: &str = "revenue_if_stays";
 
 // ---- segments (customers.csv, segments.csv) ----
 pub const SEGMENT: &str = "segment";

@@ -16,11 +16,16 @@
 //! and `{value}` = high-value / mid-value / low-value: lost → `Lost big accounts` (high value)
 //! or `Lost`; lapsing → `Lapsing {noun}`; new → `New {noun}`; otherwise by frequency
 //! `{Value} loyal`, `Occasional {value}`, `Steady {value}`, or `{Value} accounts` without a
-//! frequency column. New and recent names get `, growing` / `, declining` from the trend.
-//! Segments that would share a name get the first word that tells them apart, in the order
-//! value, frequency, recency, trend, tenure (`Lost (mid-value)`, `Lost (low-value)`); segments
-//! still alike are numbered in segment order (`Lost (2)`). A name from `ProfileParams::names`
-//! always wins, and generated names avoid it.
+//! frequency column.
+//!
+//! **Names say what tells segments apart.** New and recent names take their trend
+//! (`, growing` / `, declining`) only when no other such segment shares it: when three
+//! segments are all growing, "growing" tells none of them apart and none carries it (lost and
+//! lapsing segments never take a trend and do not count). Segments that would still share a
+//! name get the next word that tells them apart, in the order value, frequency, recency,
+//! trend, tenure (`Lost (mid-value)`, `Lost (low-value)`); segments alike in every word are
+//! numbered in segment order (`Lost (2)`). Generated names are always distinct. A name from
+//! `ProfileParams::names` always wins, and generated names avoid it.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -91,28 +96,57 @@ fn words(t: &DataFrame, i: usize, value_col: &str) -> Words {
     ]
 }
 
-/// The name before de-duplication (patterns in the module doc, first match wins).
-fn base_name(w: &Words) -> String {
-    let [value, freq, recency, trend, tenure] = *w;
+/// The name before de-duplication and qualifiers (patterns in the module doc, first match
+/// wins), and whether it may take a qualifier (not for lost or lapsing segments).
+fn head(w: &Words) -> (String, bool) {
+    let [value, freq, recency, _, tenure] = *w;
     let (noun, title, value) = match value {
         Some("high-value") => ("big accounts", "High-value", "high-value"),
         Some("low-value") => ("small", "Low-value", "low-value"),
         _ => ("mid-value", "Mid-value", "mid-value"),
     };
-    let trend = match trend {
-        Some(t @ ("growing" | "declining")) => format!(", {t}"),
-        _ => String::new(),
-    };
     match (recency, freq) {
-        (Some("lost"), _) if value == "high-value" => "Lost big accounts".into(),
-        (Some("lost"), _) => "Lost".into(),
-        (Some("lapsing"), _) => format!("Lapsing {noun}"),
-        _ if tenure == Some("new") => format!("New {noun}{trend}"),
-        (_, Some("loyal")) => format!("{title} loyal{trend}"),
-        (_, Some("occasional")) => format!("Occasional {value}{trend}"),
-        (_, Some(_)) => format!("Steady {value}{trend}"),
-        (_, None) => format!("{title} accounts{trend}"),
+        (Some("lost"), _) if value == "high-value" => ("Lost big accounts".into(), false),
+        (Some("lost"), _) => ("Lost".into(), false),
+        (Some("lapsing"), _) => (format!("Lapsing {noun}"), false),
+        _ if tenure == Some("new") => (format!("New {noun}"), true),
+        (_, Some("loyal")) => (format!("{title} loyal"), true),
+        (_, Some("occasional")) => (format!("Occasional {value}"), true),
+        (_, Some(_)) => (format!("Steady {value}"), true),
+        (_, None) => (format!("{title} accounts"), true),
     }
+}
+
+/// The qualifier a segment may carry after its head: its trend (growing / declining), as
+/// `(axis, word)`.
+fn qualifiers(w: &Words) -> Vec<(usize, &'static str)> {
+    match w[3] {
+        Some(t @ ("growing" | "declining")) => vec![(3, t)],
+        _ => Vec::new(),
+    }
+}
+
+/// The names before de-duplication: each head with the first qualifier no other segment
+/// shares. A word every segment (or two) carries tells nothing apart ("growing" three times
+/// over), so it is left out and the next qualifier is tried.
+fn base_names(words: &[Words]) -> Vec<String> {
+    let heads: Vec<(String, bool)> = words.iter().map(head).collect();
+    // only segments that take qualifiers compete (a lost segment's decline goes unsaid)
+    let shares = |i: usize, axis: usize, word: &str| {
+        (0..words.len()).any(|j| j != i && heads[j].1 && words[j][axis] == Some(word))
+    };
+    (0..words.len())
+        .map(|i| {
+            let (head, qualified) = heads[i].clone();
+            let telling = qualifiers(&words[i])
+                .into_iter()
+                .find(|(axis, word)| !shares(i, *axis, word));
+            match telling {
+                Some((_, word)) if qualified => format!("{head}, {word}"),
+                _ => head,
+            }
+        })
+        .collect()
 }
 
 /// Names for every segment key of the table: user names, [`NO_PURCHASES`] for key 0, and
@@ -159,7 +193,7 @@ pub(super) fn name_segments(
 /// Generated names, distinct from each other and from `taken`: segments that share a name get
 /// the first word that tells them apart, then ` (2)`, ` (3)`... in segment order.
 fn unique_names(words: &[Words], taken: &BTreeSet<String>) -> Vec<String> {
-    let base: Vec<String> = words.iter().map(base_name).collect();
+    let base = base_names(words);
     let mut used = taken.clone();
     let mut name = |i: usize| {
         let alike: Vec<&Words> = (0..words.len())

@@ -196,8 +196,13 @@ impl BgNbd {
     /// rate is Gamma(r + x, alpha + T) and drop-out Beta(a, b + x), so it involves
     /// 2F1(r + x, b + x; a + b + x - 1; horizon / (alpha + T + horizon)).
     pub fn expected_purchases(&self, horizon: f64, x: f64, t_x: f64, t: f64) -> f64 {
-        let alive = expected_alive(self.r + x, self.alpha + t, self.a, self.b + x, horizon);
-        self.p_alive(x, t_x, t) * alive
+        self.p_alive(x, t_x, t) * self.expected_purchases_if_alive(horizon, x, t)
+    }
+
+    /// Expected repeat purchases in the next `horizon` time units of a customer with x repeat
+    /// purchases and age T who is alive now (the factor of `expected_purchases` after p_alive).
+    pub fn expected_purchases_if_alive(&self, horizon: f64, x: f64, t: f64) -> f64 {
+        expected_alive(self.r + x, self.alpha + t, self.a, self.b + x, horizon)
     }
 
     /// E[X(t)]: expected repeat purchases in (0, t] of a new customer (lifetimes'
@@ -211,6 +216,9 @@ impl BgNbd {
 impl PurchaseModel for BgNbd {
     fn expected_purchases(&self, horizon: f64, x: f64, t_x: f64, t: f64) -> f64 {
         BgNbd::expected_purchases(self, horizon, x, t_x, t)
+    }
+    fn expected_purchases_if_alive(&self, horizon: f64, x: f64, t: f64) -> f64 {
+        BgNbd::expected_purchases_if_alive(self, horizon, x, t)
     }
     fn p_alive(&self, x: f64, t_x: f64, t: f64) -> f64 {
         BgNbd::p_alive(self, x, t_x, t)

@@ -8,6 +8,10 @@ pub trait PurchaseModel {
     /// Expected repeat purchases in the next `horizon` time units of a customer with `x` repeat
     /// purchases, recency `t_x` and age `t`.
     fn expected_purchases(&self, horizon: f64, x: f64, t_x: f64, t: f64) -> f64;
+    /// The same expectation for a customer known to be alive now: `expected_purchases` is
+    /// `p_alive` times this (BG/NBD and Pareto/NBD alike), computed here without the division,
+    /// so it stays defined when `p_alive` is tiny.
+    fn expected_purchases_if_alive(&self, horizon: f64, x: f64, t: f64) -> f64;
     /// Probability that this customer is still alive.
     fn p_alive(&self, x: f64, t_x: f64, t: f64) -> f64;
 }
@@ -61,6 +65,9 @@ mod tests {
     }
     impl PurchaseModel for Steady {
         fn expected_purchases(&self, horizon: f64, _: f64, _: f64, _: f64) -> f64 {
+            self.rate * horizon
+        }
+        fn expected_purchases_if_alive(&self, horizon: f64, _: f64, _: f64) -> f64 {
             self.rate * horizon
         }
         fn p_alive(&self, _: f64, _: f64, _: f64) -> f64 {

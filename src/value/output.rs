@@ -13,12 +13,13 @@ use crate::schema::{self as s, TimeUnit, outputs as o};
 use crate::stage::{Line, Part, StageOutput};
 
 /// Columns the value models add to the customer table.
-const VALUE_COLUMNS: [&str; 5] = [
+const VALUE_COLUMNS: [&str; 6] = [
     stage::P_ALIVE,
     stage::EXPECTED_PURCHASES,
     stage::EXPECTED_AVG_VALUE,
     stage::CLV,
     stage::EXPECTED_REVENUE_12M,
+    stage::REVENUE_IF_STAYS,
 ];
 
 /// RFM scores for everyone; model scores for every buyer (empty when the model did not
@@ -37,7 +38,7 @@ pub fn run(
         Ok(summary) => summary,
         Err(e) => {
             out.add_note(format!("value: no value model: {e}"));
-            return Ok((empty_value_columns(table)?, out));
+            return Ok((run_rate_if_stays(empty_value_columns(table)?)?, out));
         }
     };
     let scored = stage::score(&summary, v, unit)?;
@@ -54,7 +55,26 @@ pub fn run(
         ));
         empty_value_columns(table)?
     };
-    Ok((table, out))
+    Ok((run_rate_if_stays(table)?, out))
+}
+
+/// revenue_if_stays where the models give none: the last 12 months' revenue (>= 0), the
+/// customer's run rate. Customers without purchases keep it empty.
+fn run_rate_if_stays(table: DataFrame) -> Result<DataFrame> {
+    if !crate::frame::has(&table, s::REVENUE_LAST_12M) {
+        return Ok(table);
+    }
+    let run_rate = when(col(s::FREQUENCY).is_not_null())
+        .then(
+            col(s::REVENUE_LAST_12M)
+                .cast(DataType::Float64)
+                .clip_min(lit(0.0)),
+        )
+        .otherwise(lit(NULL).cast(DataType::Float64));
+    Ok(table
+        .lazy()
+        .with_column(col(stage::REVENUE_IF_STAYS).fill_null(run_rate))
+        .collect()?)
 }
 
 /// `BG/NBD: converged (44 iterations, gradient norm 1.2e-6, 312 distinct triples, fit 0.242 s)`;
@@ -78,21 +98,25 @@ pub fn summary_line(scored: &ValueScores) -> Line {
     }
 }
 
-/// Why expected_avg_value and clv are empty, when they are.
+/// Where Gamma-Gamma gives no expected value: why, and how many customers take their observed
+/// average purchase day instead (so that every buyer has a CLV).
 fn spend_notes(scored: &ValueScores, out: &mut StageOutput) {
-    match &scored.spend {
-        Some(g) if g.convergence.converged && g.q <= 1.0 => out.add_note(
-            "value: Gamma-Gamma q <= 1: the population mean spend is not finite, so expected_avg_value and clv are empty for customers without repeat purchases",
+    let n = scored.observed_spend;
+    let why = match &scored.spend {
+        Some(g) if g.convergence.converged && g.q <= 1.0 => format!(
+            "Gamma-Gamma q = {:.2} <= 1: the population mean spend is not finite",
+            g.q
         ),
-        Some(g) if g.convergence.converged => {}
-        Some(g) => out.add_note(format!(
-            "value: Gamma-Gamma: {}; expected_avg_value and clv left empty",
-            g.convergence.reason
-        )),
-        None => out.add_note(
-            "value: Gamma-Gamma: too few repeat buyers; expected_avg_value and clv left empty",
+        Some(g) if g.convergence.converged => return,
+        Some(g) => format!("Gamma-Gamma: {}", g.convergence.reason),
+        None => "Gamma-Gamma: too few repeat buyers".into(),
+    };
+    out.add_note(match n {
+        0 => format!("value: {why}; expected_avg_value and clv left empty where it gives none"),
+        n => format!(
+            "value: {why}; for {n} customers expected_avg_value is their observed average purchase day"
         ),
-    }
+    });
 }
 
 /// The customer table with the scores of every buyer (null for non-buyers).

@@ -276,6 +276,9 @@ impl PurchaseModel for ParetoNbd {
     fn expected_purchases(&self, horizon: f64, x: f64, t_x: f64, t: f64) -> f64 {
         ParetoNbd::expected_purchases(self, horizon, x, t_x, t)
     }
+    fn expected_purchases_if_alive(&self, horizon: f64, x: f64, t: f64) -> f64 {
+        ParetoNbd::expected_purchases_if_alive(self, horizon, x, t)
+    }
     fn p_alive(&self, x: f64, t_x: f64, t: f64) -> f64 {
         ParetoNbd::p_alive(self, x, t_x, t)
     }
@@ -302,12 +305,18 @@ impl ParetoNbd {
     /// `conditional_expected_number_of_purchases_up_to_time`:
     /// `P(alive) (r+x)(β+T) / ((α+T)(s-1)) · (1 - ((β+T)/(β+T+horizon))^(s-1))`.
     pub fn expected_purchases(&self, horizon: f64, x: f64, t_x: f64, t: f64) -> f64 {
+        self.p_alive(x, t_x, t) * self.expected_purchases_if_alive(horizon, x, t)
+    }
+
+    /// The factor of `expected_purchases` after P(alive): the expected repeat purchases of the
+    /// next `horizon` of that customer if it is alive now.
+    pub fn expected_purchases_if_alive(&self, horizon: f64, x: f64, t: f64) -> f64 {
         if horizon < 0.0 {
             return f64::NAN;
         }
         let (bt, lq) = (self.beta + t, -(horizon / (self.beta + t)).ln_1p());
         let rate = (self.r + x) * bt / (self.alpha + t);
-        self.p_alive(x, t_x, t) * rate * one_minus_pow_over(self.s - 1.0, lq)
+        rate * one_minus_pow_over(self.s - 1.0, lq)
     }
 
     /// E[X(t)], repeat purchases in (0, t] of a new customer (lifetimes'

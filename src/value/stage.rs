@@ -61,11 +61,15 @@ impl Purchases {
     }
 }
 
-/// Per-customer model inputs: customer ids with frequency, recency, T, monetary value.
+/// Per-customer model inputs: customer ids with frequency, recency, T, monetary value, and
+/// the observed average value of a purchase day (NaN when the table cannot tell).
 pub struct Summary {
     pub ids: Vec<String>,
     pub rfm: Rfm,
     pub monetary: Vec<f64>,
+    /// Value of all purchase days (before returns) / purchase days (frequency + 1): for a
+    /// one-time buyer, its one purchase day. The spend when Gamma-Gamma gives none.
+    pub observed_avg: Vec<f64>,
 }
 
 impl Summary {
@@ -99,21 +103,54 @@ impl Summary {
             .iter()
             .map(|v| v.unwrap_or("").to_string())
             .collect();
+        let observed_avg = observed_average(df)?;
         Ok(Summary {
             ids,
             rfm: Rfm::new(f(s::FREQUENCY)?, f(s::RECENCY)?, f(s::T)?)?,
             monetary: f(s::MONETARY_VALUE)?,
+            observed_avg,
         })
     }
+}
+
+/// Per buyer (rows with a frequency, in table order): (monetary_total + returns_total) /
+/// (frequency + 1), the mean value of its purchase days; NaN without those columns.
+fn observed_average(df: &DataFrame) -> Result<Vec<f64>> {
+    let buyers = col(s::FREQUENCY).is_not_null();
+    if !(crate::frame::has(df, s::MONETARY_TOTAL) && crate::frame::has(df, s::RETURNS_TOTAL)) {
+        let n = df.clone().lazy().filter(buyers).collect()?.height();
+        return Ok(vec![f64::NAN; n]);
+    }
+    let f = |c: &str| col(c).cast(DataType::Float64);
+    // gross purchases = net total + returns; purchase days = frequency + 1
+    let avg = df
+        .clone()
+        .lazy()
+        .filter(buyers)
+        .select([
+            ((f(s::MONETARY_TOTAL) + f(s::RETURNS_TOTAL).fill_null(lit(0.0)))
+                / (f(s::FREQUENCY) + lit(1.0)))
+            .alias("avg"),
+        ])
+        .collect()?;
+    Ok(avg
+        .column("avg")?
+        .f64()?
+        .iter()
+        .map(|v| v.unwrap_or(f64::NAN))
+        .collect())
 }
 
 /// Fitted models and the per-customer scores.
 pub struct ValueScores {
     pub purchases: Purchases,
     pub spend: Option<GammaGamma>,
-    /// `customer_id`, p_alive, expected_purchases, expected_avg_value, clv (empty when the
-    /// purchase model did not converge).
+    /// `customer_id`, p_alive, expected_purchases, expected_avg_value, clv,
+    /// expected_revenue_12m, revenue_if_stays (only `customer_id` when the purchase model did
+    /// not converge).
     pub scores: DataFrame,
+    /// Buyers whose expected_avg_value is their observed average, Gamma-Gamma giving none.
+    pub observed_spend: usize,
     /// Distinct (frequency, recency, T) triples the purchase model was fitted on.
     pub triples: usize,
     /// Wall time of the purchase-model fit (reported, never written to a file).
@@ -124,7 +161,7 @@ pub struct ValueScores {
 }
 
 pub use crate::schema::columns::{
-    CLV, EXPECTED_AVG_VALUE, EXPECTED_PURCHASES, EXPECTED_REVENUE_12M, P_ALIVE,
+    CLV, EXPECTED_AVG_VALUE, EXPECTED_PURCHASES, EXPECTED_REVENUE_12M, P_ALIVE, REVENUE_IF_STAYS,
 };
 
 /// Fit the purchase model on the distinct triples.
@@ -160,51 +197,13 @@ pub fn score(summary: &Summary, v: &ValueValid, unit: TimeUnit) -> Result<ValueS
     .check()?
     .fit(&summary.rfm.x, &summary.monetary)
     .ok();
-    let n = summary.ids.len();
     let mut cols = vec![Column::new(s::CUSTOMER_ID.into(), summary.ids.clone())];
+    let mut observed_spend = 0;
     if purchases.convergence().converged {
-        let m = purchases.model();
-        let horizon = v.horizon_days / unit.days();
-        let year = 365.0 / unit.days();
-        let mut er = Vec::with_capacity(n);
-        let r = &summary.rfm;
-        let (mut pa, mut ep, mut av, mut cl) = (
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-        );
         let spend_ok = spend.as_ref().filter(|g| g.convergence.converged);
-        for i in 0..n {
-            let (x, tx, t) = (r.x[i], r.t_x[i], r.t[i]);
-            pa.push(m.p_alive(x, tx, t));
-            ep.push(m.expected_purchases(horizon, x, tx, t));
-            // NaN (no finite population mean when q <= 1) is written as empty, never as NaN
-            let value = spend_ok
-                .map(|g| g.conditional_expected_average_profit(x, summary.monetary[i]))
-                .filter(|v| v.is_finite());
-            av.push(value);
-            // expected revenue of the next 365 days: E[purchases] x E[value]
-            er.push(value.map(|val| m.expected_purchases(year, x, tx, t) * val));
-            cl.push(value.map(|val| {
-                clv(
-                    m,
-                    v.clv_months,
-                    v.discount_rate,
-                    unit.days(),
-                    x,
-                    tx,
-                    t,
-                    val,
-                    v.margin,
-                )
-            }));
-        }
-        cols.push(Column::new(P_ALIVE.into(), pa));
-        cols.push(Column::new(EXPECTED_PURCHASES.into(), ep));
-        cols.push(Column::new(EXPECTED_AVG_VALUE.into(), av));
-        cols.push(Column::new(CLV.into(), cl));
-        cols.push(Column::new(EXPECTED_REVENUE_12M.into(), er));
+        let (scored, observed) = score_columns(summary, purchases.model(), spend_ok, v, unit);
+        cols.extend(scored);
+        observed_spend = observed;
     }
     let t_end = (2.0 * summary.rfm.t.iter().fold(0.0_f64, |m, v| m.max(*v)))
         .ceil()
@@ -219,8 +218,140 @@ pub fn score(summary: &Summary, v: &ValueValid, unit: TimeUnit) -> Result<ValueS
         purchases,
         spend,
         scores: DataFrame::new_infer_height(cols)?,
+        observed_spend,
         triples,
         fit_seconds,
         curve,
     })
+}
+
+/// The expected value of a purchase day: Gamma-Gamma's conditional expectation where it is
+/// finite, else (q <= 1 and no repeat purchase, or no spend model) the customer's observed
+/// average when positive. `(value, true when observed)`.
+fn purchase_value(
+    spend: Option<&GammaGamma>,
+    x: f64,
+    monetary: f64,
+    observed: f64,
+) -> (Option<f64>, bool) {
+    let model = spend
+        .map(|g| g.conditional_expected_average_profit(x, monetary))
+        .filter(|v| v.is_finite());
+    match model {
+        Some(v) => (Some(v), false),
+        None => {
+            let seen = Some(observed).filter(|v| v.is_finite() && *v > 0.0);
+            (seen, seen.is_some())
+        }
+    }
+}
+
+/// p_alive, expected_purchases, expected_avg_value, clv, expected_revenue_12m and
+/// revenue_if_stays of every buyer, and how many took their observed average spend.
+fn score_columns(
+    summary: &Summary,
+    m: &dyn PurchaseModel,
+    spend: Option<&GammaGamma>,
+    v: &ValueValid,
+    unit: TimeUnit,
+) -> (Vec<Column>, usize) {
+    let (r, n) = (&summary.rfm, summary.ids.len());
+    let horizon = v.horizon_days / unit.days();
+    let year = 365.0 / unit.days();
+    let mut c: [Vec<Option<f64>>; 6] = Default::default();
+    let mut observed = 0;
+    for i in 0..n {
+        let (x, tx, t) = (r.x[i], r.t_x[i], r.t[i]);
+        c[0].push(Some(m.p_alive(x, tx, t)));
+        c[1].push(Some(m.expected_purchases(horizon, x, tx, t)));
+        let (value, seen) = purchase_value(spend, x, summary.monetary[i], summary.observed_avg[i]);
+        observed += usize::from(seen);
+        c[2].push(value);
+        let margin_clv = |val| {
+            clv(
+                m,
+                v.clv_months,
+                v.discount_rate,
+                unit.days(),
+                x,
+                tx,
+                t,
+                val,
+                v.margin,
+            )
+        };
+        c[3].push(value.map(margin_clv));
+        // expected revenue of the next 365 days: E[purchases] x E[value]
+        c[4].push(value.map(|val| m.expected_purchases(year, x, tx, t) * val));
+        // the same if the customer is alive now: E[purchases | alive] x E[value]
+        c[5].push(
+            value
+                .map(|val| m.expected_purchases_if_alive(year, x, t) * val)
+                .filter(|v| v.is_finite()),
+        );
+    }
+    let names = [
+        P_ALIVE,
+        EXPECTED_PURCHASES,
+        EXPECTED_AVG_VALUE,
+        CLV,
+        EXPECTED_REVENUE_12M,
+        REVENUE_IF_STAYS,
+    ];
+    let cols = names
+        .iter()
+        .zip(c)
+        .map(|(name, v)| Column::new((*name).into(), v))
+        .collect();
+    (cols, observed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::optim::Convergence;
+
+    fn spend(q: f64) -> GammaGamma {
+        GammaGamma {
+            p: 2.5,
+            q,
+            gamma: 100.0,
+            log_likelihood: 0.0,
+            customers: 10,
+            excluded_nonpositive: 0,
+            correlation: None,
+            convergence: Convergence {
+                converged: true,
+                iterations: 1,
+                gradient_norm: 0.0,
+                starts: 1,
+                starts_agreeing: 1,
+                reason: "converged".into(),
+            },
+        }
+    }
+
+    /// Regression (issue 12): with q <= 1 a one-time buyer got no expected value and so no
+    /// CLV (105 on the demo). It now takes its observed average purchase day.
+    #[test]
+    fn one_time_buyers_get_a_value_when_q_is_at_most_one() {
+        let heavy = spend(0.3);
+        assert_eq!(
+            purchase_value(Some(&heavy), 0.0, 0.0, 420.0),
+            (Some(420.0), true)
+        );
+        // a repeat buyer still takes Gamma-Gamma's value: p (gamma + x m) / (p x + q - 1)
+        let (v, seen) = purchase_value(Some(&heavy), 2.0, 300.0, 420.0);
+        let want = 2.5 * (100.0 + 600.0) / (5.0 + 0.3 - 1.0);
+        assert!(!seen && v.is_some_and(|v| (v - want).abs() < 1e-9), "{v:?}");
+        // q > 1: the population mean p gamma / (q - 1) for a one-time buyer
+        let (v, seen) = purchase_value(Some(&spend(2.0)), 0.0, 0.0, 420.0);
+        assert!(
+            !seen && v.is_some_and(|v| (v - 250.0).abs() < 1e-9),
+            "{v:?}"
+        );
+        // no spend model: the observed average; nothing observed: no value
+        assert_eq!(purchase_value(None, 0.0, 0.0, 420.0), (Some(420.0), true));
+        assert_eq!(purchase_value(None, 0.0, 0.0, f64::NAN), (None, false));
+    }
 }

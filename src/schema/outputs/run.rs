@@ -51,6 +51,7 @@ pub const CUSTOMERS: OutputSpec = OutputSpec {
             "expected_avg_value",
             "clv",
             "expected_revenue_12m",
+            "revenue_if_stays",
             "segment",
             "segment_name",
             "churn_probability",
