@@ -197,11 +197,21 @@ fn plan_on_the_demo_writes_every_output_non_trivial() {
     ] {
         assert!(q.contains_key(c), "quotas.{c}");
     }
-    // January 2026 follows January 2025 x 1.05 (not December's 174.8M x 1.05)
+    // January 2026 follows January 2025 x (1 + the demo kam.toml's growth), not December's
+    let cfg =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/demo/kam.toml"))
+            .expect("demo kam.toml");
+    let growth: f64 = cfg
+        .lines()
+        .find_map(|l| l.strip_prefix("growth = "))
+        .map_or(0.05, |g| g.trim().parse().expect("growth is a number"));
     assert_eq!(q["period"][0], "2026-01");
     assert_eq!(q["basis"][0], "last_year");
     let ly = num(&q["last_year_same_period"][0]);
-    assert_eq!(num(&q["quota"][0]), (ly * 1.05 / 1_000.0).round() * 1_000.0);
+    assert_eq!(
+        num(&q["quota"][0]),
+        (ly * (1.0 + growth) / 1_000.0).round() * 1_000.0
+    );
     // every parent's quota is the exact sum of its children's
     let mut sums: BTreeMap<(String, String), f64> = BTreeMap::new();
     let parent_level = |l: &str| match l {

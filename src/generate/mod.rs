@@ -17,6 +17,7 @@ mod customers;
 mod deals;
 mod names;
 mod org;
+mod settings;
 mod targets;
 mod transactions;
 
@@ -111,17 +112,9 @@ pub struct DemoCompany {
     pub deals: DataFrame,
     pub campaigns: DataFrame,
     seed: u64,
-    /// Plant capacity for `[plan.market_share]`, t/yr: the last year's net volume at
-    /// [`UTILISATION`], rounded to [`CAPACITY_STEP`].
-    capacity: f64,
+    /// The planner's settings its `kam.toml` declares (plant capacity, quota growth).
+    plan: settings::PlanSettings,
 }
-
-/// Share of capacity the demo plant runs at: the generated yearly volume / this is the
-/// capacity its `kam.toml` declares, so the 25-30% market-share caps are shares of a plant
-/// that matches what the company sells.
-const UTILISATION: f64 = 0.8;
-/// Capacity is rounded to this many tonnes (at least one step).
-const CAPACITY_STEP: f64 = 100_000.0;
 
 impl DemoCompany {
     /// The seed the company was generated with (also the seed of its `kam.toml`).
@@ -131,11 +124,16 @@ impl DemoCompany {
 
     /// The plant capacity written into `kam.toml`, in t/yr.
     pub fn capacity(&self) -> f64 {
-        self.capacity
+        self.plan.capacity
+    }
+
+    /// The quota growth written into `kam.toml` (None: the default is kept).
+    pub fn growth(&self) -> Option<f64> {
+        self.plan.growth
     }
 
     /// A `kam.toml` reading the five tables as `<table>.csv` from its own directory, with the
-    /// plant's capacity sized to the company's volume.
+    /// plant's capacity sized to the company's volume and the quota growth to its revenue.
     pub fn config_toml(&self) -> String {
         let mut s = format!(
             "# kam.toml of the demo company written by `kam generate`.\nseed = {}\n",
@@ -153,27 +151,9 @@ impl DemoCompany {
                 name = t.name
             ));
         }
-        s.push_str(&format!(
-            "\n# The plant: the last year's volume sold at {:.0}% utilisation.\n\
-             [plan.market_share]\ncapacity = {:.1}\n",
-            UTILISATION * 100.0,
-            self.capacity
-        ));
+        s.push_str(&self.plan.toml());
         s
     }
-}
-
-/// Capacity from the sales ledger: net tonnes of the last 365 days (scaled up to a year when
-/// the history is shorter) / [`UTILISATION`], rounded to [`CAPACITY_STEP`], at least one step.
-fn capacity(sales: &[transactions::Sale], cal: &Calendar) -> f64 {
-    let from = (cal.end - 364).max(cal.start);
-    let tonnes: f64 = sales
-        .iter()
-        .filter(|x| x.date >= from)
-        .map(|x| x.quantity)
-        .sum();
-    let yearly = tonnes * 365.0 / f64::from(cal.end - from + 1);
-    ((yearly / UTILISATION / CAPACITY_STEP).round() * CAPACITY_STEP).max(CAPACITY_STEP)
 }
 
 /// Build the demo company. Same parameters, same frames.
@@ -190,7 +170,7 @@ pub fn generate(p: &GenerateValid) -> Result<DemoCompany> {
         deals: deals::frame(p, &cal, &org, &people)?,
         campaigns: campaigns::frame(p, &cal, &org)?,
         seed: p.seed,
-        capacity: capacity(&sales, &cal),
+        plan: settings::PlanSettings::of(&sales, &cal),
     })
 }
 

@@ -190,6 +190,38 @@ fn capacity_matches_the_yearly_volume() -> Result<()> {
     Ok(())
 }
 
+/// Regression (issue 12): the demo grows about 30% a year while its kam.toml kept the default
+/// quota growth of 5%, so January's quota fell below kam's own forecast interval. The demo's
+/// growth now follows the last year's revenue growth (rounded, inside the quota bounds).
+#[test]
+fn quota_growth_follows_the_revenue() -> Result<()> {
+    let c = generate(&GenerateParams::default().check()?)?;
+    let dates = days(&c.transactions, crate::schema::DATE)?;
+    let amount = frame::f64s(&c.transactions, crate::schema::AMOUNT)?;
+    let end = dates.iter().flatten().max().copied().unwrap_or(0);
+    let year = |from: i32, to: i32| -> f64 {
+        dates
+            .iter()
+            .zip(&amount)
+            .filter(|(d, _)| d.is_some_and(|d| d > from && d <= to))
+            .map(|(_, a)| a.unwrap_or(0.0))
+            .sum()
+    };
+    let actual = year(end - 365, end) / year(end - 730, end - 365) - 1.0;
+    let g = c
+        .growth()
+        .ok_or(Error::Internal("no growth for 36 months".into()))?;
+    assert!((-0.05..=0.25).contains(&g), "growth {g}");
+    assert!(
+        (g - actual).abs() <= 0.025 || g == 0.25 && actual > 0.25,
+        "{g} vs {actual}"
+    );
+    let cfg: crate::config::Config = toml::from_str(&c.config_toml())
+        .map_err(|e| Error::Internal(format!("demo kam.toml does not parse: {e}")))?;
+    assert_eq!(cfg.plan.quotas.growth, g);
+    Ok(())
+}
+
 /// Regression (issue 12): the demo planted names such as `-Jinyu Haulage` and
 /// `=HYPERLINK(...)`. Every name now starts with a letter or a Chinese character.
 #[test]

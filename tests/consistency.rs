@@ -1,0 +1,281 @@
+//! The outputs agree with each other, as a planner reading them side by side would check:
+//! on the bundled demo and on a second generated company.
+//!
+//! - the customers' `revenue_last_12m` add up to the company's last 12 months in `trend.csv`;
+//! - attainment actuals of each level add up to their parent (station → district → company,
+//!   account manager → company);
+//! - `key_accounts.csv` holds exactly the customers whose `key_account_tier` is set;
+//! - revenue at risk never exceeds the revenue it is a share of;
+//! - quotas add up to their parents.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use common::*;
+
+type Row = BTreeMap<String, String>;
+
+fn table(path: &Path) -> Vec<Row> {
+    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    r.deserialize()
+        .map(|x| x.unwrap_or_else(|e| panic!("{}: {e}", path.display())))
+        .collect()
+}
+
+fn num(r: &Row, c: &str) -> f64 {
+    r.get(c)
+        .unwrap_or_else(|| panic!("no column {c}"))
+        .parse()
+        .unwrap_or(0.0)
+}
+
+fn close(a: f64, b: f64, what: &str) {
+    let tol = 1e-6 * a.abs().max(b.abs()).max(1.0);
+    assert!((a - b).abs() <= tol, "{what}: {a} vs {b}");
+}
+
+/// The months (YYYY-MM) of the 12 before `as_of`, which must be the first of a month.
+fn last_12_months(as_of: &str) -> BTreeSet<String> {
+    let (y, rest) = as_of.split_at(4);
+    let y: i32 = y.parse().expect("year");
+    let m: i32 = rest[1..3].parse().expect("month");
+    assert!(
+        as_of.ends_with("-01"),
+        "as_of {as_of} is not a month's first day"
+    );
+    (1..=12)
+        .map(|k| {
+            let idx = y * 12 + (m - 1) - k;
+            format!("{:04}-{:02}", idx.div_euclid(12), idx.rem_euclid(12) + 1)
+        })
+        .collect()
+}
+
+fn revenue_adds_up_to_the_trend(out: &Path, as_of: &str) {
+    let customers = table(&out.join("customers.csv"));
+    let total: f64 = customers.iter().map(|r| num(r, "revenue_last_12m")).sum();
+    let months = last_12_months(as_of);
+    let trend: f64 = table(&out.join("trend.csv"))
+        .iter()
+        .filter(|r| {
+            r["level"] == "company" && r["kind"] == "actual" && months.contains(&r["month"])
+        })
+        .map(|r| num(r, "revenue"))
+        .sum();
+    close(
+        total,
+        trend,
+        "sum of revenue_last_12m vs trend.csv's last 12 months",
+    );
+}
+
+fn attainment_adds_up(out: &Path) {
+    let customers = table(&out.join("customers.csv"));
+    let district_of: BTreeMap<&str, &str> = customers
+        .iter()
+        .map(|r| (r["station"].as_str(), r["district"].as_str()))
+        .collect();
+    let every_unit_known = customers.iter().all(|r| {
+        !r["district"].is_empty() && !r["station"].is_empty() && !r["account_manager"].is_empty()
+    });
+    // (period, metric, level, unit) -> actual
+    let mut actual: BTreeMap<(String, String, String, String), f64> = BTreeMap::new();
+    for r in table(&out.join("attainment.csv")) {
+        if r["actual"].is_empty() {
+            continue;
+        }
+        let key = (
+            r["period"].clone(),
+            r["metric"].clone(),
+            r["level"].clone(),
+            r["unit"].clone(),
+        );
+        actual.insert(key, num(&r, "actual"));
+    }
+    let mut sums: BTreeMap<(String, String, String, String), f64> = BTreeMap::new();
+    for ((period, metric, level, unit), v) in &actual {
+        let parent = match level.as_str() {
+            "district" | "account_manager" => ("company".to_string(), "company".to_string()),
+            "station" => (
+                "district".to_string(),
+                district_of[unit.as_str()].to_string(),
+            ),
+            _ => continue,
+        };
+        let key = (
+            period.clone(),
+            metric.clone(),
+            format!("{}<{level}", parent.0),
+            parent.1,
+        );
+        *sums.entry(key).or_default() += v;
+    }
+    assert!(!sums.is_empty());
+    for ((period, metric, via, unit), sum) in sums {
+        let parent_level = via.split('<').next().unwrap_or_default().to_string();
+        let parent = actual
+            .get(&(period.clone(), metric.clone(), parent_level, unit.clone()))
+            .copied()
+            .unwrap_or(0.0);
+        let what = format!("attainment {period} {metric}: children ({via}) of {unit}");
+        if every_unit_known {
+            close(sum, parent, &what);
+        } else {
+            assert!(
+                sum <= parent + 1e-6 * parent.abs().max(1.0),
+                "{what}: {sum} > {parent}"
+            );
+        }
+    }
+}
+
+fn key_accounts_are_the_tiered_customers(out: &Path) {
+    let tiered: BTreeMap<String, String> = table(&out.join("customers.csv"))
+        .into_iter()
+        .filter(|r| !r["key_account_tier"].is_empty())
+        .map(|r| (r["customer_id"].clone(), r["key_account_tier"].clone()))
+        .collect();
+    let listed: BTreeMap<String, String> = table(&out.join("key_accounts.csv"))
+        .into_iter()
+        .map(|r| (r["customer_id"].clone(), r["tier"].clone()))
+        .collect();
+    assert_eq!(
+        tiered, listed,
+        "key_accounts.csv vs key_account_tier in customers.csv"
+    );
+}
+
+fn risk_is_a_share_of_what_is_at_stake(out: &Path) {
+    for r in table(&out.join("customers.csv")) {
+        if r["revenue_at_risk"].is_empty() {
+            continue;
+        }
+        let (risk, stake) = (num(&r, "revenue_at_risk"), num(&r, "revenue_if_stays"));
+        assert!(
+            risk >= 0.0 && risk <= stake + 1e-6,
+            "{}: at risk {risk} > {stake}",
+            r["customer_id"]
+        );
+    }
+}
+
+fn quotas_add_up(out: &Path) {
+    let quotas = table(&out.join("quotas.csv"));
+    let quota: BTreeMap<(String, String, String), f64> = quotas
+        .iter()
+        .map(|r| {
+            (
+                (r["period"].clone(), r["level"].clone(), r["unit"].clone()),
+                num(r, "quota"),
+            )
+        })
+        .collect();
+    let level_of: BTreeMap<&str, &str> = quotas
+        .iter()
+        .map(|r| (r["unit"].as_str(), r["level"].as_str()))
+        .collect();
+    let mut sums: BTreeMap<(String, String, String, String), f64> = BTreeMap::new();
+    for r in &quotas {
+        if r["parent"].is_empty() {
+            continue;
+        }
+        let parent_level = level_of[r["parent"].as_str()].to_string();
+        *sums
+            .entry((
+                r["period"].clone(),
+                parent_level,
+                r["parent"].clone(),
+                r["level"].clone(),
+            ))
+            .or_default() += num(r, "quota");
+    }
+    assert!(!sums.is_empty(), "quotas.csv has no children");
+    for ((period, level, unit, child), sum) in sums {
+        let parent = quota[&(period.clone(), level, unit.clone())];
+        assert!(
+            (sum - parent).abs() < 0.5,
+            "quotas {period}: {child}s of {unit} add to {sum}, not {parent}"
+        );
+    }
+}
+
+fn assert_consistent(out: &Path) {
+    let m = manifest(out);
+    let as_of = m["as_of"].as_str().expect("as_of").to_string();
+    revenue_adds_up_to_the_trend(out, &as_of);
+    attainment_adds_up(out);
+    key_accounts_are_the_tiered_customers(out);
+    risk_is_a_share_of_what_is_at_stake(out);
+    quotas_add_up(out);
+}
+
+/// The demo's headline numbers look like a business: key accounts are a minority that holds
+/// most of the revenue, and every customer with a purchase has a CLV.
+fn demo_headlines(out: &Path) {
+    let customers = table(&out.join("customers.csv"));
+    let n = customers.len() as f64;
+    let key: Vec<&Row> = customers
+        .iter()
+        .filter(|r| !r["key_account_tier"].is_empty())
+        .collect();
+    let share = key.len() as f64 / n;
+    assert!(
+        (0.10..=0.25).contains(&share),
+        "key accounts are {:.1}% of customers",
+        100.0 * share
+    );
+    let revenue = |rows: &[&Row]| rows.iter().map(|r| num(r, "revenue_last_12m")).sum::<f64>();
+    let all: Vec<&Row> = customers.iter().collect();
+    assert!(
+        revenue(&key) > 0.5 * revenue(&all),
+        "key accounts hold a minority of revenue"
+    );
+    let no_clv: Vec<&str> = customers
+        .iter()
+        .filter(|r| !r["first_purchase"].is_empty() && r["clv"].is_empty())
+        .map(|r| r["customer_id"].as_str())
+        .collect();
+    assert!(
+        no_clv.is_empty(),
+        "{} customers with a purchase have no CLV: {:?}",
+        no_clv.len(),
+        &no_clv[..no_clv.len().min(5)]
+    );
+}
+
+#[test]
+fn demo_outputs_agree_with_each_other() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("out");
+    let o = kam(&["run", "--quiet", "--out", out.to_str().unwrap_or("")]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_consistent(&out);
+    demo_headlines(&out);
+}
+
+#[test]
+fn a_generated_company_agrees_with_itself() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let co = tmp.path().join("co");
+    let s = |p: &Path| p.to_str().unwrap_or("").to_string();
+    let o = kam(&[
+        "generate",
+        "--quiet",
+        "--out",
+        &s(&co),
+        "--customers",
+        "400",
+        "--months",
+        "30",
+        "--seed",
+        "11",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let out = tmp.path().join("out");
+    let cfg = co.join("kam.toml");
+    let o = kam(&["run", "--quiet", "--config", &s(&cfg), "--out", &s(&out)]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_consistent(&out);
+}
