@@ -143,8 +143,9 @@ pub fn split(total: f64, weights: &[u64]) -> Vec<f64> {
 pub fn summary(awards: &[Award], level: Level, p: &AwardParams) -> String {
     let of = |kind: &str| {
         let rows: Vec<&Award> = awards.iter().filter(|a| a.award == kind).collect();
-        let total: f64 = rows.iter().map(|a| a.amount).sum();
-        let basis: f64 = rows.iter().map(|a| a.basis).sum();
+        // + 0.0: an empty f64 sum is -0.0, which would print as "-0.00"
+        let total: f64 = rows.iter().map(|a| a.amount).sum::<f64>() + 0.0;
+        let basis: f64 = rows.iter().map(|a| a.basis).sum::<f64>() + 0.0;
         (rows.len(), total, basis)
     };
     let ((n_topup, topup, customers), (n_pool, pool, _)) = (of(TOPUP_REWARD), of(POOL));

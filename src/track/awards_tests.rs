@@ -147,4 +147,10 @@ fn the_summary_names_each_award_and_its_units() {
         "awards (station): 400.00 in top-up rewards to 1 units for 2 new customers at or \
          above 1000.00; 3000.00 from the first_topup pool to 1 units"
     );
+    // nothing paid reads as zeros, never "-0.00"
+    assert_eq!(
+        summary(&[], Level::Station, &AwardParams::default()),
+        "awards (station): 0.00 in top-up rewards to 0 units for 0 new customers at or \
+         above 1000.00; 0.00 from the first_topup pool to 0 units"
+    );
 }

@@ -14,6 +14,7 @@ use super::params::{UnknownCustomers, ValidationValid};
 use super::parse::{Problem, quoted};
 use super::{Present, VALUE_PREFIX, value_col};
 use crate::error::{Error, Result};
+use crate::frame::{self, epoch_days};
 use crate::io::load::{REASON_INTERNAL, ROW_INTERNAL, RawTable};
 use crate::schema::{self as s, TableSpec};
 
@@ -81,10 +82,6 @@ pub(super) fn table_rules(
     }
 }
 
-fn date_lit(d: chrono::NaiveDate) -> Expr {
-    lit(d)
-}
-
 fn transactions(
     mut out: RuleOutput,
     present: &[Present],
@@ -138,8 +135,11 @@ fn date_rules(
     as_of: Option<NaiveDate>,
 ) {
     let date_text = value_col(s::DATE).dt().strftime("%Y-%m-%d");
+    // compared as epoch days: a date literal compares through nanosecond datetimes, which
+    // wrap before 1677 and after 2262, so a sale dated in the year 1 passed the check
+    let days = || frame::day(value_col(s::DATE));
     out.problems.push(Problem::new(
-        value_col(s::DATE).lt(date_lit(min_date)),
+        days().lt(lit(epoch_days(min_date))),
         quoted(
             label(present, s::DATE),
             date_text.clone(),
@@ -149,7 +149,7 @@ fn date_rules(
     ));
     if let Some(as_of) = as_of {
         out.problems.push(Problem::new(
-            value_col(s::DATE).gt(date_lit(as_of)),
+            days().gt(lit(epoch_days(as_of))),
             quoted(
                 label(present, s::DATE),
                 date_text,

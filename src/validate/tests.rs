@@ -151,6 +151,26 @@ fn after_as_of_and_implausible_values_are_rejected() -> Result<()> {
     Ok(())
 }
 
+/// Regression: a sale dated in the year 1 (or 1200, or 3000) passed the date checks, since a
+/// date literal compares through nanosecond datetimes, which wrap outside 1677-2262.
+#[test]
+fn dates_far_from_today_are_still_checked() -> Result<()> {
+    let cfg = format!("as_of = \"2025-01-31\"\n{TX}");
+    let csv = "customer_id,date,amount\nC1,2025-01-02,1\nC1,0001-01-01,5\nC1,1200-06-01,5\nC1,3000-01-01,5\n";
+    let (v, _d) = run(&cfg, &[("t.csv", csv)])?;
+    let t = tx(&v)?;
+    assert_eq!(t.counts.used, 1);
+    assert_eq!(
+        reasons(t),
+        [
+            "date '0001-01-01' is before validation.min_date (1900-01-01)",
+            "date '1200-06-01' is before validation.min_date (1900-01-01)",
+            "date '3000-01-01' is after as_of (2025-01-31)",
+        ]
+    );
+    Ok(())
+}
+
 #[test]
 fn duplicate_customers_keep_the_first_and_unknown_customers_are_kept_and_counted() -> Result<()> {
     let cfg = format!("{TX}[input.customers]\npath = \"c.csv\"\n");
