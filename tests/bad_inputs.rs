@@ -75,7 +75,7 @@ const CASES: &[(&str, Expect)] = &[
             (4, 1, 3),
             &[
                 "is beyond validation.max_abs_amount",
-                "date '1850-01-01' is before validation.min_date (1900-01-01)",
+                "date '1850-01-01' is before validation.min_date (1990-01-01)",
             ],
         ),
     ),

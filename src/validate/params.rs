@@ -26,7 +26,7 @@ pub struct ValidationParams {
     /// Keep (default) or reject transactions of customers missing from the customers table.
     pub unknown_customers: UnknownCustomers,
     /// Transactions dated before this (`YYYY-MM-DD`) are rejected as implausible. Default
-    /// 1900-01-01.
+    /// 1990-01-01 (a sale before it is almost always a typo or a placeholder date).
     pub min_date: String,
     /// Amounts (and quantities) larger than this in absolute value are rejected as implausible.
     /// Default 1e12.
@@ -37,7 +37,7 @@ impl Default for ValidationParams {
     fn default() -> Self {
         ValidationParams {
             unknown_customers: UnknownCustomers::Keep,
-            min_date: "1900-01-01".into(),
+            min_date: "1990-01-01".into(),
             max_abs_amount: 1e12,
         }
     }
@@ -102,7 +102,7 @@ mod tests {
         let v = ValidationParams::default().check()?;
         assert_eq!(
             v.min_day(),
-            NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or_default()
+            NaiveDate::from_ymd_opt(1990, 1, 1).unwrap_or_default()
         );
         assert_eq!(v.unknown_customers, UnknownCustomers::Keep);
         Ok(())

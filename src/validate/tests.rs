@@ -163,8 +163,8 @@ fn dates_far_from_today_are_still_checked() -> Result<()> {
     assert_eq!(
         reasons(t),
         [
-            "date '0001-01-01' is before validation.min_date (1900-01-01)",
-            "date '1200-06-01' is before validation.min_date (1900-01-01)",
+            "date '0001-01-01' is before validation.min_date (1990-01-01)",
+            "date '1200-06-01' is before validation.min_date (1990-01-01)",
             "date '3000-01-01' is after as_of (2025-01-31)",
         ]
     );
