@@ -109,14 +109,30 @@ pub fn validate(
             .map(|t| t.clean.clone());
         tables.push(validate_table(r, v, as_of, known.as_ref())?);
     }
+    let range = date_range(&tables)?;
     let as_of = match as_of {
         Some(d) => Some(d),
-        None => last_date(&tables)?.map(|d| d + chrono::Duration::days(1)),
+        None => range.map(|(_, last)| last + chrono::Duration::days(1)),
     };
+    if let (Some((first, last)), Some(t)) = (range, tables.iter_mut().find(is_transactions)) {
+        let years = (last - first).num_days() as f64 / 365.25;
+        if years > f64::from(v.max_span_years) {
+            t.notes.push(format!(
+                "dates span {years:.0} years ({first} to {last}), more than \
+                 validation.max_span_years ({}); look for placeholder or mistyped dates",
+                v.max_span_years
+            ));
+        }
+    }
     Ok(Validation { tables, as_of })
 }
 
-fn last_date(tables: &[ValidTable]) -> Result<Option<NaiveDate>> {
+fn is_transactions(t: &&mut ValidTable) -> bool {
+    t.spec.name == schema::TRANSACTIONS.name
+}
+
+/// The first and last date of the used transactions.
+fn date_range(tables: &[ValidTable]) -> Result<Option<(NaiveDate, NaiveDate)>> {
     let Some(t) = tables
         .iter()
         .find(|t| t.spec.name == schema::TRANSACTIONS.name)
@@ -127,7 +143,11 @@ fn last_date(tables: &[ValidTable]) -> Result<Option<NaiveDate>> {
         return Ok(None);
     }
     let days = t.clean.column(schema::DATE)?.cast(&DataType::Int32)?;
-    Ok(days.i32()?.max().map(crate::frame::date_of))
+    let days = days.i32()?;
+    Ok(days
+        .min()
+        .zip(days.max())
+        .map(|(a, b)| (crate::frame::date_of(a), crate::frame::date_of(b))))
 }
 
 /// Validate one table on its own (used by subcommands with a single input), with no run date.

@@ -31,6 +31,9 @@ pub struct ValidationParams {
     /// Amounts (and quantities) larger than this in absolute value are rejected as implausible.
     /// Default 1e12.
     pub max_abs_amount: f64,
+    /// Transactions spanning more years than this are noted (placeholder or mistyped dates
+    /// stretch the history every model and grid walks). Default 30.
+    pub max_span_years: u32,
 }
 
 impl Default for ValidationParams {
@@ -39,6 +42,7 @@ impl Default for ValidationParams {
             unknown_customers: UnknownCustomers::Keep,
             min_date: "1990-01-01".into(),
             max_abs_amount: 1e12,
+            max_span_years: 30,
         }
     }
 }
@@ -76,6 +80,11 @@ impl ValidationParams {
                 "validation.max_abs_amount must be a positive number, got {max_abs}"
             )));
         }
+        if self.max_span_years == 0 {
+            return Err(Error::Usage(
+                "validation.max_span_years must be at least 1".into(),
+            ));
+        }
         Ok(ValidationValid(self, min))
     }
 }
@@ -106,6 +115,11 @@ mod tests {
         );
         assert_eq!(v.unknown_customers, UnknownCustomers::Keep);
         Ok(())
+    }
+
+    #[test]
+    fn max_span_years_cannot_be_zero() {
+        rejected(|p| p.max_span_years = 0, "validation.max_span_years");
     }
 
     #[test]

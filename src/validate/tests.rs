@@ -172,6 +172,25 @@ fn dates_far_from_today_are_still_checked() -> Result<()> {
 }
 
 #[test]
+fn a_history_longer_than_max_span_years_is_noted() -> Result<()> {
+    let csv = "customer_id,date,amount\nC1,1991-01-02,1\nC1,2025-01-03,5\n";
+    let (v, _d) = run(TX, &[("t.csv", csv)])?;
+    let notes = &tx(&v)?.notes;
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("span 34 years") && n.contains("max_span_years (30)")),
+        "{notes:?}"
+    );
+    let (v, _d) = run(
+        &format!("{TX}[validation]\nmax_span_years = 40\n"),
+        &[("t.csv", csv)],
+    )?;
+    assert!(tx(&v)?.notes.is_empty());
+    Ok(())
+}
+
+#[test]
 fn duplicate_customers_keep_the_first_and_unknown_customers_are_kept_and_counted() -> Result<()> {
     let cfg = format!("{TX}[input.customers]\npath = \"c.csv\"\n");
     let customers = "customer_id,name,payment_terms,shares_resources,region\n\
