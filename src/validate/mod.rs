@@ -12,6 +12,7 @@ pub mod output;
 mod params;
 pub mod parse;
 mod rejects;
+mod repeats;
 mod rules;
 
 use chrono::NaiveDate;
@@ -22,7 +23,7 @@ use crate::error::{Error, Result};
 use crate::io::load::{FileInfo, ROW_INTERNAL, RawTable};
 use crate::schema::{self, TableSpec};
 pub(crate) use columns::{Present, value_col};
-pub use params::{UnknownCustomers, ValidationParams, ValidationValid};
+pub use params::{DuplicateRows, UnknownCustomers, ValidationParams, ValidationValid};
 
 /// Internal name of the reject category while validating.
 const CHECK_INTERNAL: &str = "__kam_check";
@@ -181,6 +182,12 @@ fn validate_table(
         );
     }
     keep.extend(rules.keep);
+    let policy = v.duplicate_transactions;
+    let check_repeats = spec.name == schema::TRANSACTIONS.name && policy != DuplicateRows::Keep;
+    if check_repeats {
+        let file_columns: Vec<PlSmallStr> = schema.iter_names().cloned().collect();
+        keep.push(repeats::row_key(&file_columns));
+    }
     keep.push(rejects::any_problem(&problems).alias(BAD));
     let all = rules.frame.select(keep).collect()?;
 
@@ -190,7 +197,12 @@ fn validate_table(
     if let Some(d) = dups {
         bad = bad.vstack(&d)?;
     }
-    let (ok, notes) = flag_notes(ok, &rules.notes)?;
+    let (ok, repeated, repeat_note) = repeats::split(ok, policy)?;
+    if let Some(d) = repeated {
+        bad = bad.vstack(&d)?;
+    }
+    let (ok, mut notes) = flag_notes(ok, &rules.notes)?;
+    notes.extend(repeat_note);
     let rejects = rejects::reject_rows(raw, bad)?;
     let clean = clean_frame(ok)?;
     let counts = Counts::of(&clean, &rejects)?;
@@ -216,6 +228,7 @@ fn split_rows(all: DataFrame, notes: &[(String, String)]) -> Result<(DataFrame, 
         .map(|n| n.to_string())
         .filter(|n| {
             n == ROW_INTERNAL
+                || n == repeats::ROW_KEY
                 || n.starts_with(VALUE_PREFIX)
                 || notes.iter().any(|(flag, _)| flag == n)
         })

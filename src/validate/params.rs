@@ -19,12 +19,27 @@ pub enum UnknownCustomers {
     Reject,
 }
 
+/// What to do with a transaction row that repeats an earlier row in every column.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DuplicateRows {
+    /// Send the repeats to the rejects, naming the first occurrence's row.
+    #[default]
+    Reject,
+    /// Keep them and say how many in a note.
+    Note,
+    /// Keep them without a word (a file whose identical rows are separate sales).
+    Keep,
+}
+
 /// `[validation]` as written by the user.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ValidationParams {
     /// Keep (default) or reject transactions of customers missing from the customers table.
     pub unknown_customers: UnknownCustomers,
+    /// Transaction rows repeating an earlier row in every column: reject (default), note, keep.
+    pub duplicate_transactions: DuplicateRows,
     /// Transactions dated before this (`YYYY-MM-DD`) are rejected as implausible. Default
     /// 1990-01-01 (a sale before it is almost always a typo or a placeholder date).
     pub min_date: String,
@@ -40,6 +55,7 @@ impl Default for ValidationParams {
     fn default() -> Self {
         ValidationParams {
             unknown_customers: UnknownCustomers::Keep,
+            duplicate_transactions: DuplicateRows::Reject,
             min_date: "1990-01-01".into(),
             max_abs_amount: 1e12,
             max_span_years: 30,

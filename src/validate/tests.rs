@@ -171,6 +171,53 @@ fn dates_far_from_today_are_still_checked() -> Result<()> {
     Ok(())
 }
 
+/// Two monthly extracts that overlap in February, concatenated: each sale is used once, the
+/// repeats are rejected naming their first row; `note` keeps them with a note, `keep` silently.
+#[test]
+fn overlapping_exports_give_each_sale_once() -> Result<()> {
+    let jan_feb = "C1,2025-01-05,10\nC2,2025-02-03,20\nC2,2025-02-03,20\n";
+    let feb_mar = "C2,2025-02-03,20\nC2,2025-02-03,20\nC3,2025-03-09,30\n";
+    let csv = format!("customer_id,date,amount\n{jan_feb}{feb_mar}");
+    let (v, _d) = run(TX, &[("t.csv", &csv)])?;
+    let t = tx(&v)?;
+    // C2 bought 20 on 3 February once; every later copy is a repeat of row 2
+    assert_eq!((t.counts.read, t.counts.used, t.counts.rejected), (6, 3, 3));
+    assert_eq!(reasons(t), ["repeats row 2 in every column"; 3]);
+    let amounts: Vec<Option<f64>> = t
+        .clean
+        .column(crate::schema::AMOUNT)?
+        .f64()?
+        .iter()
+        .collect();
+    assert_eq!(amounts, [Some(10.0), Some(20.0), Some(30.0)]);
+    let (v, _d) = run(
+        &format!("{TX}[validation]\nduplicate_transactions = \"note\"\n"),
+        &[("t.csv", &csv)],
+    )?;
+    let t = tx(&v)?;
+    assert_eq!(t.counts.used, 6);
+    assert!(
+        t.notes.iter().any(|n| n.starts_with("3 rows repeat")),
+        "{:?}",
+        t.notes
+    );
+    let (v, _d) = run(
+        &format!("{TX}[validation]\nduplicate_transactions = \"keep\"\n"),
+        &[("t.csv", &csv)],
+    )?;
+    assert_eq!((tx(&v)?.counts.used, tx(&v)?.notes.len()), (6, 0));
+    Ok(())
+}
+
+/// Rows that differ in any column of the file, even one kam does not read, are separate sales.
+#[test]
+fn rows_differing_in_any_file_column_are_not_repeats() -> Result<()> {
+    let csv = "customer_id,date,amount,line\nC1,2025-01-05,10,1\nC1,2025-01-05,10,2\n";
+    let (v, _d) = run(TX, &[("t.csv", csv)])?;
+    assert_eq!(tx(&v)?.counts.used, 2);
+    Ok(())
+}
+
 #[test]
 fn a_history_longer_than_max_span_years_is_noted() -> Result<()> {
     let csv = "customer_id,date,amount\nC1,1991-01-02,1\nC1,2025-01-03,5\n";
