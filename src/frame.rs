@@ -10,7 +10,10 @@
 //! - **column readers**: a column as `Vec<Option<T>>` ([`strings`], [`trimmed`], [`f64s`],
 //!   [`days`], [`dates`], [`bools`]), or one cell ([`f64_at`]), cast from whatever type it
 //!   holds; a column the frame does not have reads as all `None`, since the inputs' optional
-//!   columns may be absent.
+//!   columns may be absent;
+//! - **calendar months**: a month as one integer, year x 12 + (month - 1) ([`month_of`],
+//!   [`month_index`], [`month_label`], [`parse_month`], [`month_start`], [`month_end`]), for
+//!   tracking and the planner alike.
 
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -111,6 +114,41 @@ pub fn from_fixed(x: i64) -> f64 {
 /// float noise of long additions never shows in the outputs.
 pub fn tidy(x: f64) -> f64 {
     (x * FIXED_SCALE).round() / FIXED_SCALE
+}
+
+// ---- calendar months: a month as year * 12 + (month - 1), for tracking and the planner ----
+
+/// The month index of an epoch day.
+pub fn month_of(day: i32) -> i32 {
+    month_index(date_of(day))
+}
+
+/// The month index of a date (January 2026 = 2026 x 12).
+pub fn month_index(d: NaiveDate) -> i32 {
+    use chrono::Datelike;
+    d.year() * 12 + d.month0() as i32
+}
+
+/// `YYYY-MM` of a month index.
+pub fn month_label(m: i32) -> String {
+    format!("{:04}-{:02}", m.div_euclid(12), m.rem_euclid(12) + 1)
+}
+
+/// The month index of `YYYY-MM`.
+pub fn parse_month(label: &str) -> Option<i32> {
+    let (y, m) = label.trim().split_once('-')?;
+    let (y, m): (i32, i32) = (y.parse().ok()?, m.parse().ok()?);
+    (1..=12).contains(&m).then_some(y * 12 + m - 1)
+}
+
+/// First day of month `m`.
+pub fn month_start(m: i32) -> i32 {
+    NaiveDate::from_ymd_opt(m.div_euclid(12), m.rem_euclid(12) as u32 + 1, 1).map_or(0, epoch_days)
+}
+
+/// Last day of month `m`.
+pub fn month_end(m: i32) -> i32 {
+    month_start(m + 1) - 1
 }
 
 // ---- column readers ----

@@ -19,9 +19,7 @@ use crate::schema as s;
 pub type Leaf = (String, String, String);
 
 /// A calendar month as a number: year x 12 + month0 (January 2026 = 2026 x 12).
-pub fn month_index(d: NaiveDate) -> i32 {
-    d.year() * 12 + d.month0() as i32
-}
+pub use crate::frame::month_index;
 
 /// Monthly sales per leaf; month `i` of a series is `first_month + i`.
 #[derive(Debug, Clone, Default, PartialEq)]

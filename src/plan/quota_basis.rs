@@ -77,10 +77,7 @@ impl Span {
     }
 }
 
-/// A month index as `YYYY-MM`, the quarter as `YYYY-Qn`, the year as `YYYY`.
-fn month_label(m: i32) -> String {
-    format!("{}-{:02}", m.div_euclid(12), m.rem_euclid(12) + 1)
-}
+/// A quarter index as `YYYY-Qn`, the year as `YYYY` (months: [`frame::month_label`]).
 fn quarter_label(m: i32) -> String {
     format!("{}-Q{}", m.div_euclid(12), m.rem_euclid(12) / 3 + 1)
 }
@@ -93,7 +90,7 @@ pub fn span_label(sp: Span) -> String {
     match sp.months {
         12 => year_label(sp.first),
         3 => quarter_label(sp.first),
-        _ => month_label(sp.first),
+        _ => frame::month_label(sp.first),
     }
 }
 
@@ -153,12 +150,12 @@ impl TargetBook {
                 .map(|q| rows.get(&quarter_label(sp.first + 3 * q)))
                 .collect(),
             _ => (0..sp.months as i32)
-                .map(|k| rows.get(&month_label(sp.first + k)))
+                .map(|k| rows.get(&frame::month_label(sp.first + k)))
                 .collect(),
         };
         let by_months: Option<Vec<Option<&f64>>> = (sp.months == 12).then(|| {
             (0..12)
-                .map(|k| rows.get(&month_label(sp.first + k)))
+                .map(|k| rows.get(&frame::month_label(sp.first + k)))
                 .collect()
         });
         for p in [Some(parts), by_months].into_iter().flatten() {

@@ -261,35 +261,9 @@ fn day_sales(daily: &DataFrame, list: &mut [Entry]) -> Result<Vec<DaySale>> {
     Ok(sales)
 }
 
-// ---- calendar: epoch days (see `frame`) and months as year * 12 + (month - 1) ----
+// ---- calendar: months as year * 12 + (month - 1), shared with the planner (see `frame`) ----
 
-/// The month index of a day.
-pub fn month_of(day: i32) -> i32 {
-    let d = date_of(day);
-    d.year() * 12 + d.month0() as i32
-}
-
-/// `YYYY-MM` of a month index.
-pub fn month_label(m: i32) -> String {
-    format!("{:04}-{:02}", m.div_euclid(12), m.rem_euclid(12) + 1)
-}
-
-/// The month index of `YYYY-MM`.
-pub fn parse_month(label: &str) -> Option<i32> {
-    let (y, m) = label.trim().split_once('-')?;
-    let (y, m): (i32, i32) = (y.parse().ok()?, m.parse().ok()?);
-    (1..=12).contains(&m).then_some(y * 12 + m - 1)
-}
-
-/// First day of month `m`.
-pub fn month_start(m: i32) -> i32 {
-    NaiveDate::from_ymd_opt(m.div_euclid(12), m.rem_euclid(12) as u32 + 1, 1).map_or(0, epoch_days)
-}
-
-/// Last day of month `m`.
-pub fn month_end(m: i32) -> i32 {
-    month_start(m + 1) - 1
-}
+pub use crate::frame::{month_end, month_label, month_of, month_start, parse_month};
 
 /// The Sunday that ends the week (Monday to Sunday) holding `day`.
 pub fn week_end(day: i32) -> i32 {
