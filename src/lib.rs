@@ -23,6 +23,7 @@ pub mod generate;
 pub mod io;
 pub mod key_accounts;
 pub mod manifest;
+pub mod master;
 pub mod pipeline;
 pub mod plan;
 pub mod report;

@@ -13,6 +13,7 @@ const LAYERS: &[&[&str]] = &[
     &["stage", "frame", "edge"],
     &["io"],
     &["validate"],
+    &["master"],
     &["features", "forecast"],
     &[
         "key_accounts",
