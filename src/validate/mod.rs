@@ -8,6 +8,7 @@
 
 mod columns;
 mod dates;
+mod future;
 pub mod output;
 mod params;
 pub mod parse;
@@ -193,9 +194,16 @@ fn validate_table(
 
     let (ok, bad_rows) = split_rows(all, &rules.notes)?;
     let mut bad = rejects::first_problems(bad_rows, problems)?;
-    let (ok, dups) = rules::duplicates(spec, ok)?;
+    let (mut ok, dups) = rules::duplicates(spec, ok)?;
     if let Some(d) = dups {
         bad = bad.vstack(&d)?;
+    }
+    if spec.name == schema::TRANSACTIONS.name && as_of.is_none() {
+        let (kept, ahead) = future::split(ok, v.max_future_days)?;
+        ok = kept;
+        if let Some(d) = ahead {
+            bad = bad.vstack(&d)?;
+        }
     }
     let (ok, repeated, repeat_note) = repeats::split(ok, policy)?;
     if let Some(d) = repeated {

@@ -49,6 +49,10 @@ pub struct ValidationParams {
     /// Transactions spanning more years than this are noted (placeholder or mistyped dates
     /// stretch the history every model and grid walks). Default 30.
     pub max_span_years: u32,
+    /// Transactions dated more than this many days after `as_of` are rejected as implausible.
+    /// Without an `as_of`, the reference is the last date of the bulk of the history: a small
+    /// tail of rows (at most 1%) after a gap longer than this is rejected. Default 366.
+    pub max_future_days: u32,
 }
 
 impl Default for ValidationParams {
@@ -59,6 +63,7 @@ impl Default for ValidationParams {
             min_date: "1990-01-01".into(),
             max_abs_amount: 1e12,
             max_span_years: 30,
+            max_future_days: 366,
         }
     }
 }

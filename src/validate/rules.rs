@@ -90,7 +90,7 @@ fn transactions(
     known: Option<&DataFrame>,
 ) -> Result<RuleOutput> {
     amount_rules(&mut out, present);
-    date_rules(&mut out, present, v.min_day(), as_of);
+    date_rules(&mut out, present, v.min_day(), as_of, v.max_future_days);
     magnitude_rules(&mut out, present, v.max_abs_amount);
     if let Some(known) = known {
         unknown_customers(&mut out, present, known, v.unknown_customers)?;
@@ -127,12 +127,14 @@ fn amount_rules(out: &mut RuleOutput, present: &[Present]) {
     }
 }
 
-/// A date before `validation.min_date`, or after `as_of` when one is set, is a problem.
+/// A date before `validation.min_date`, or after `as_of` when one is set, is a problem; one
+/// more than `validation.max_future_days` after `as_of` says so.
 fn date_rules(
     out: &mut RuleOutput,
     present: &[Present],
     min_date: NaiveDate,
     as_of: Option<NaiveDate>,
+    max_future_days: u32,
 ) {
     let date_text = value_col(s::DATE).dt().strftime("%Y-%m-%d");
     // compared as epoch days: a date literal compares through nanosecond datetimes, which
@@ -148,6 +150,20 @@ fn date_rules(
         "date: before min_date",
     ));
     if let Some(as_of) = as_of {
+        // far ahead first: a row's first problem is its reason
+        let limit = epoch_days(as_of).saturating_add_unsigned(max_future_days);
+        out.problems.push(Problem::new(
+            days().gt(lit(limit)),
+            quoted(
+                label(present, s::DATE),
+                date_text.clone(),
+                &format!(
+                    "is more than validation.max_future_days ({max_future_days}) after as_of \
+                     ({as_of})"
+                ),
+            ),
+            super::future::FAR_AHEAD,
+        ));
         out.problems.push(Problem::new(
             days().gt(lit(epoch_days(as_of))),
             quoted(

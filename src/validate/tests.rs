@@ -165,9 +165,63 @@ fn dates_far_from_today_are_still_checked() -> Result<()> {
         [
             "date '0001-01-01' is before validation.min_date (1990-01-01)",
             "date '1200-06-01' is before validation.min_date (1990-01-01)",
-            "date '3000-01-01' is after as_of (2025-01-31)",
+            "date '3000-01-01' is more than validation.max_future_days (366) after as_of (2025-01-31)",
         ]
     );
+    Ok(())
+}
+
+/// With an `as_of`, a date a few days after it is outside the run; one more than
+/// `max_future_days` after it is a typo, and says so.
+#[test]
+fn far_future_dates_are_rejected_after_as_of() -> Result<()> {
+    let cfg = format!("as_of = \"2025-01-31\"\n{TX}[validation]\nmax_future_days = 30\n");
+    let csv = "customer_id,date,amount\nC1,2025-01-02,1\nC1,2025-02-20,1\nC1,2025-03-05,1\n";
+    let (v, _d) = run(&cfg, &[("t.csv", csv)])?;
+    let t = tx(&v)?;
+    assert_eq!(
+        reasons(t),
+        [
+            "date '2025-02-20' is after as_of (2025-01-31)",
+            "date '2025-03-05' is more than validation.max_future_days (30) after as_of (2025-01-31)",
+        ]
+    );
+    assert_eq!(t.counts.rejected_by_check.get(future::FAR_AHEAD), Some(&1));
+    Ok(())
+}
+
+/// Without an `as_of`, one sale typed as 2052 among three years of history would move the
+/// run's date 27 years ahead: it is rejected, and the run stands on the day after the rest.
+#[test]
+fn a_stray_far_future_sale_does_not_move_the_run_date() -> Result<()> {
+    let mut csv = String::from("customer_id,date,amount\n");
+    let start = chrono::NaiveDate::from_ymd_opt(2023, 1, 1).unwrap_or_default();
+    for i in 0..300 {
+        let d = start + chrono::Duration::days(i * 3);
+        csv.push_str(&format!("C{},{d},10\n", i % 7));
+    }
+    csv.push_str("C1,2052-06-01,10\n");
+    let (v, _d) = run(TX, &[("t.csv", &csv)])?;
+    let t = tx(&v)?;
+    assert_eq!((t.counts.used, t.counts.rejected), (300, 1));
+    let last = start + chrono::Duration::days(299 * 3);
+    assert_eq!(
+        reasons(t),
+        [format!(
+            "date '2052-06-01' is more than validation.max_future_days (366) after {last}, \
+             where the rest of the history ends"
+        )]
+    );
+    assert_eq!(v.as_of, Some(last + chrono::Duration::days(1)));
+    // a ten-year pause with half the history after it is history, not a typo
+    let mut csv = String::from("customer_id,date,amount\n");
+    for i in 0..100 {
+        let early = start - chrono::Duration::days(4000 - i);
+        let late = start + chrono::Duration::days(i);
+        csv.push_str(&format!("C1,{early},10\nC2,{late},10\n"));
+    }
+    let (v, _d) = run(TX, &[("t.csv", &csv)])?;
+    assert_eq!(tx(&v)?.counts.rejected, 0);
     Ok(())
 }
 
