@@ -168,6 +168,11 @@ fn generate(a: GenerateArgs, quiet: bool) -> Result<()> {
             path.display()
         ));
     }
+    lines.push(format!(
+        "planted, as real exports have them: {} customers recorded twice under a second id \
+         and spelling, {} transaction rows repeated by overlapping extracts",
+        company.planted.near_duplicates, company.planted.repeated_rows
+    ));
     let toml = company
         .config_toml()
         .replace(".csv\"", &format!(".{ext}\""));

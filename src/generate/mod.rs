@@ -15,11 +15,15 @@
 mod campaigns;
 mod customers;
 mod deals;
+mod mess;
 mod names;
 mod org;
 mod settings;
 mod targets;
 mod transactions;
+mod unique;
+
+pub use mess::Planted;
 
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
@@ -111,6 +115,8 @@ pub struct DemoCompany {
     pub targets: DataFrame,
     pub deals: DataFrame,
     pub campaigns: DataFrame,
+    /// The near-duplicate customers and repeated rows planted in it.
+    pub planted: Planted,
     seed: u64,
     /// The planner's settings its `kam.toml` declares (plant capacity, quota growth).
     plan: settings::PlanSettings,
@@ -163,15 +169,38 @@ pub fn generate(p: &GenerateValid) -> Result<DemoCompany> {
     let org = org::build(p.customers, &mut stream(p.seed, Stream::Org, 0));
     let people = customers::build(p, &cal, &org, &mut stream(p.seed, Stream::Customers, 0))?;
     let sales = transactions::simulate(p, &cal, &people)?;
+    let mut mess_rng = stream(p.seed, Stream::Mess, 0);
+    let customers = unique_names(customers::frame(&people, &org)?, &mut mess_rng)?;
+    let (customers, transactions, planted) = mess::plant(
+        customers,
+        transactions::frame(&sales, &people)?,
+        &mut mess_rng,
+    )?;
     Ok(DemoCompany {
-        customers: customers::frame(&people, &org)?,
-        transactions: transactions::frame(&sales, &people)?,
+        customers,
+        transactions,
+        planted,
         targets: targets::frame(p, &cal, &org, &people, &sales)?,
         deals: deals::frame(p, &cal, &org, &people)?,
         campaigns: campaigns::frame(p, &cal, &org)?,
         seed: p.seed,
         plan: settings::PlanSettings::of(&sales, &cal),
     })
+}
+
+/// The customers frame with every name unique within its district ([`unique`]).
+fn unique_names(mut customers: DataFrame, rng: &mut StdRng) -> Result<DataFrame> {
+    let text = |c: &str| -> Result<Vec<String>> {
+        Ok(customers
+            .column(c)?
+            .str()?
+            .iter()
+            .map(|v| v.unwrap_or("").to_string())
+            .collect())
+    };
+    let names = unique::unique_names(&text(schema::NAME)?, &text(schema::DISTRICT)?, rng);
+    customers.with_column(Column::new(schema::NAME.into(), names))?;
+    Ok(customers)
 }
 
 /// One independent random stream per table, so changing one table's logic leaves the others.
@@ -184,6 +213,7 @@ enum Stream {
     Targets = 5,
     Deals = 6,
     Campaigns = 7,
+    Mess = 8,
 }
 
 /// SplitMix64 finaliser: spreads nearby seeds over the whole 64-bit space.

@@ -22,7 +22,7 @@ pub(super) const DISTRICTS: &[&str] = &[
     "Shunyi",
 ];
 
-const PLACES: &[&str] = &[
+pub(super) const PLACES: &[&str] = &[
     "Jingxi",
     "Yanshan",
     "Beiyuan",
@@ -37,7 +37,7 @@ const PLACES: &[&str] = &[
     "Mentougou",
 ];
 
-const BRANDS: &[&str] = &[
+pub(super) const BRANDS: &[&str] = &[
     "Hengtai",
     "Jinyu",
     "Huaxin",
@@ -109,7 +109,7 @@ const INDUSTRIES: &[&str] = &[
 const ZH_PLACES: &[&str] = &[
     "华北", "京西", "海淀", "朝阳", "通州", "昌平", "丰台", "大兴", "顺义", "燕山",
 ];
-const ZH_BRANDS: &[&str] = &[
+pub(super) const ZH_BRANDS: &[&str] = &[
     "宏泰", "金隅", "鑫源", "恒达", "华润", "中兴", "远大", "嘉禾", "盛利", "国泰", "长城", "龙腾",
 ];
 const ZH_SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴"];

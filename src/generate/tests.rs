@@ -131,13 +131,16 @@ fn transactions_fall_between_acquisition_and_end() -> Result<()> {
     Ok(())
 }
 
+/// Sorted with unique order ids, except the planted overlap at the end of the file.
 #[test]
 fn rows_are_sorted_and_order_ids_unique() -> Result<()> {
     let c = small(5)?;
     let ids = strs(&c.customers, schema::CUSTOMER_ID)?;
     assert!(ids.windows(2).all(|w| w[0] < w[1]));
-    let t_days = days(&c.transactions, schema::DATE)?;
-    let orders = strs(&c.transactions, schema::ORDER_ID)?;
+    let first = c.transactions.height() - c.planted.repeated_rows;
+    let extract = c.transactions.slice(0, first);
+    let t_days = days(&extract, schema::DATE)?;
+    let orders = strs(&extract, schema::ORDER_ID)?;
     let keys: Vec<(Option<i32>, &String)> = t_days.into_iter().zip(&orders).collect();
     assert!(keys.windows(2).all(|w| w[0] < w[1]));
     let amounts = c.transactions.column(schema::AMOUNT)?.f64()?.clone();
@@ -151,7 +154,9 @@ fn small_demo_has_realistic_size() -> Result<()> {
     let c = generate(&GenerateParams::default().check()?)?;
     let n = c.transactions.height();
     assert!((50_000..=120_000).contains(&n), "{n} transactions");
-    assert_eq!(c.customers.height(), 2_000);
+    // 2,000 customers, 10 of them also recorded under a second id
+    assert_eq!(c.customers.height(), 2_010);
+    assert_eq!(c.planted.near_duplicates, 10);
     Ok(())
 }
 
@@ -276,5 +281,67 @@ fn calendar_cuts_the_last_month_at_end() -> Result<()> {
     assert_eq!(cal.months[1].days, 29);
     assert_eq!(cal.months[2].last, end.to_epoch_days());
     assert_eq!(cal.month_of(end.to_epoch_days()), 2);
+    Ok(())
+}
+
+/// The overlap's rows repeat earlier rows in every column; each doubled customer has a second
+/// id with a respelled name in the same district, and both ids keep some of its sales.
+#[test]
+fn planted_repeats_and_near_duplicates_are_there() -> Result<()> {
+    let c = generate(&params(1_000, 12, 3).check()?)?;
+    let p = c.planted;
+    assert_eq!(p.near_duplicates, 5);
+    assert!(p.repeated_rows > 0);
+    let n = c.transactions.height();
+    let (extract, repeats) = (
+        c.transactions.slice(0, n - p.repeated_rows),
+        c.transactions
+            .slice((n - p.repeated_rows) as i64, p.repeated_rows),
+    );
+    let rows = |df: &DataFrame| -> Result<Vec<String>> {
+        let ids = strs(df, schema::ORDER_ID)?;
+        let who = strs(df, schema::CUSTOMER_ID)?;
+        Ok(ids
+            .into_iter()
+            .zip(who)
+            .map(|(o, w)| format!("{o}/{w}"))
+            .collect())
+    };
+    let earlier: std::collections::HashSet<String> = rows(&extract)?.into_iter().collect();
+    assert!(rows(&repeats)?.iter().all(|r| earlier.contains(r)));
+    let ids = strs(&c.customers, schema::CUSTOMER_ID)?;
+    let names = strs(&c.customers, schema::NAME)?;
+    let districts = strs(&c.customers, schema::DISTRICT)?;
+    let buyers: std::collections::HashSet<String> = strs(&c.transactions, schema::CUSTOMER_ID)?
+        .into_iter()
+        .collect();
+    let originals = ids.len() - p.near_duplicates;
+    for second in originals..ids.len() {
+        // the original is the one in the same district whose name respells to this one
+        let original = (0..originals)
+            .find(|&i| {
+                districts[i] == districts[second]
+                    && (0..6).any(|how| mess::respell(&names[i], how) == names[second])
+            })
+            .ok_or_else(|| Error::Internal(format!("no original of {}", names[second])))?;
+        assert!(buyers.contains(&ids[original]) && buyers.contains(&ids[second]));
+    }
+    Ok(())
+}
+
+/// No two customers of one district share a name (letters and digits, any case) before the
+/// planted near-duplicates are added.
+#[test]
+fn names_are_unique_within_a_district() -> Result<()> {
+    let c = generate(&params(3_000, 12, 9).check()?)?;
+    let originals = c.customers.height() - c.planted.near_duplicates;
+    let names = strs(&c.customers, schema::NAME)?;
+    let districts = strs(&c.customers, schema::DISTRICT)?;
+    let keys: std::collections::HashSet<(String, String)> = names[..originals]
+        .iter()
+        .zip(&districts)
+        .map(|(n, d)| (d.clone(), unique::plain(n)))
+        .collect();
+    assert_eq!(keys.len(), originals);
     Ok(())
 }

@@ -1,0 +1,141 @@
+//! One name per customer within a district. The name draws combine a few dozen brands with a
+//! handful of templates, so two different customers of one district could come out with the
+//! same name; a real customer master does not hold two companies of one name in one place,
+//! and the demo's merge candidates must be the planted near-duplicates, not these accidents.
+//! A repeated name gets another brand (or person, or place) from its own random stream, so
+//! the other tables' draws are untouched.
+
+use std::collections::HashSet;
+
+use rand::RngExt;
+use rand::rngs::StdRng;
+
+use super::names;
+
+/// The name as a person compares two names: letters and digits, lower case.
+pub(super) fn plain(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// `names` with every repeat within its district renamed; `districts` runs beside it.
+pub(super) fn unique_names(
+    names: &[String],
+    districts: &[String],
+    rng: &mut StdRng,
+) -> Vec<String> {
+    let mut seen: HashSet<(String, String)> = HashSet::with_capacity(names.len());
+    let mut out = Vec::with_capacity(names.len());
+    for (name, district) in names.iter().zip(districts) {
+        let key = |n: &str| (district.clone(), plain(n));
+        if seen.insert(key(name)) {
+            out.push(name.clone());
+            continue;
+        }
+        let renamed = alternatives(name, rng)
+            .into_iter()
+            .find(|alt| !seen.contains(&key(alt)))
+            .unwrap_or_else(|| numbered(name, district, &seen));
+        seen.insert(key(&renamed));
+        out.push(renamed);
+    }
+    out
+}
+
+/// Other names of the same kind: the brand swapped, or another person, or another place;
+/// in an order drawn from `rng`.
+fn alternatives(name: &str, rng: &mut StdRng) -> Vec<String> {
+    let swap = |pool: &[&str], rng: &mut StdRng| -> Option<Vec<String>> {
+        let found = pool.iter().find(|w| contains_word(name, w))?;
+        let mut others: Vec<String> = pool
+            .iter()
+            .filter(|w| *w != found)
+            .map(|w| name.replacen(found, w, 1))
+            .collect();
+        shuffle(&mut others, rng);
+        Some(others)
+    };
+    if let Some(v) = swap(names::BRANDS, rng).or_else(|| swap(names::ZH_BRANDS, rng)) {
+        return v;
+    }
+    if let Some(v) = swap(names::PLACES, rng).or_else(|| swap(names::DISTRICTS, rng)) {
+        return v;
+    }
+    let mut people = names::person_pool();
+    if people.iter().any(|p| p == name) {
+        shuffle(&mut people, rng);
+        return people;
+    }
+    Vec::new()
+}
+
+/// Whether `word` stands in `name` as a whole word (Chinese text has no word breaks, so any
+/// occurrence counts).
+fn contains_word(name: &str, word: &str) -> bool {
+    if !word.is_ascii() {
+        return name.contains(word);
+    }
+    name.split(|c: char| !c.is_alphanumeric() && c != '-')
+        .any(|w| w == word)
+}
+
+/// The last resort when every alternative is taken (very large companies): a branch number.
+fn numbered(name: &str, district: &str, seen: &HashSet<(String, String)>) -> String {
+    (2..)
+        .map(|k| format!("{name} Branch {k}"))
+        .find(|n| !seen.contains(&(district.to_string(), plain(n))))
+        .unwrap_or_else(|| name.to_string())
+}
+
+fn shuffle<T>(v: &mut [T], rng: &mut StdRng) {
+    for i in (1..v.len()).rev() {
+        let j = rng.random_range(0..=i);
+        v.swap(i, j);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    #[test]
+    fn repeated_names_in_a_district_are_renamed_and_others_kept() {
+        let names: Vec<String> = [
+            "Huaxin Construction Engineering Ltd",
+            "Huaxin Construction Engineering Ltd",
+            "Huaxin Construction Engineering Ltd",
+            "Sun Jun",
+            "Sun Jun",
+            "华北宏泰混凝土有限公司",
+            "华北宏泰混凝土有限公司",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let districts: Vec<String> = ["A", "A", "B", "A", "A", "A", "A"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let out = unique_names(&names, &districts, &mut StdRng::seed_from_u64(1));
+        // the first of each and the one in another district keep their names
+        assert_eq!(out[0], names[0]);
+        assert_eq!(out[2], names[2]);
+        assert_eq!(out[3], names[3]);
+        assert_eq!(out[5], names[5]);
+        let keys: HashSet<(String, String)> = out
+            .iter()
+            .zip(&districts)
+            .map(|(n, d)| (d.clone(), plain(n)))
+            .collect();
+        assert_eq!(keys.len(), names.len());
+        assert!(
+            out[1].ends_with("Construction Engineering Ltd"),
+            "{}",
+            out[1]
+        );
+        assert!(out[6].ends_with("混凝土有限公司"), "{}", out[6]);
+    }
+}
