@@ -109,6 +109,32 @@ const CASES: &[(&str, Expect)] = &[
         ),
     ),
     (
+        "year_one",
+        Loads(
+            (3, 2, 1),
+            &["date '0001-01-01' is before validation.min_date (1990-01-01)"],
+        ),
+    ),
+    (
+        "overlapping_extracts",
+        Loads(
+            (6, 4, 2),
+            &[
+                "repeats row 2 in every column",
+                "repeats row 3 in every column",
+            ],
+        ),
+    ),
+    (
+        "stray_future_year",
+        Loads(
+            (301, 300, 1),
+            &[
+                "date '2052-06-01' is more than validation.max_future_days (366) after 2024-11-20, where the rest of the history ends",
+            ],
+        ),
+    ),
+    (
         "all_rejected",
         Fails("transactions: no usable rows (3 read, 3 rejected)"),
     ),
@@ -314,4 +340,26 @@ fn encodings_are_decoded_into_the_outputs() {
     assert!(c.contains("13085,"), "{c}");
     let line = c.lines().find(|l| l.starts_with("16321,")).unwrap_or("");
     assert!(line.contains(",-35.4,"), "{line}");
+}
+
+/// The reproduction: `kam run` on `customer_id,date,amount` with a sale dated
+/// 0001-01-01 gave no answer in 300 s (the value stage walked two thousand years). The row is
+/// rejected and the whole run finishes, with the run date from the remaining sales.
+#[test]
+fn a_sale_in_the_year_one_is_rejected_and_the_run_finishes() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("out");
+    let cfg = fixture("year_one").join("kam.toml");
+    let o = kam(&[
+        "run",
+        "--quiet",
+        "--config",
+        cfg.to_str().unwrap_or(""),
+        "--out",
+        out.to_str().unwrap_or(""),
+    ]);
+    assert_eq!(o.code, 0, "stderr: {}", o.stderr);
+    assert_reconciles(&out);
+    assert_eq!(counts(&manifest(&out), "transactions"), (3, 2, 1));
+    assert!(out.join("customers.csv").exists());
 }
