@@ -88,11 +88,15 @@ pub struct InputsConfig {
     pub deals: Option<InputParams>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub campaigns: Option<InputParams>,
+    /// The confirmed merge map (`customer_id` -> `merge_into`), folded before features.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_merges: Option<InputParams>,
 }
 
 impl InputsConfig {
     /// The present inputs, checked, in contract order (customers, transactions, targets,
-    /// deals, campaigns), with paths resolved against the config file's folder.
+    /// deals, campaigns, customer_merges), with paths resolved against the config file's
+    /// folder.
     fn check(&self, path: &Path) -> Result<Vec<ValidInput>> {
         let bad = |msg: String| Error::config(path, msg);
         let base = path.parent().unwrap_or(Path::new("")).to_path_buf();
@@ -103,6 +107,7 @@ impl InputsConfig {
             (&schema::TARGETS, i.targets.as_ref()),
             (&schema::DEALS, i.deals.as_ref()),
             (&schema::CAMPAIGNS, i.campaigns.as_ref()),
+            (&schema::CUSTOMER_MERGES, i.customer_merges.as_ref()),
         ];
         let mut inputs = Vec::new();
         for (spec, params) in present {
@@ -140,7 +145,8 @@ pub struct ValidConfig {
     pub seed: u64,
     pub time_unit: TimeUnit,
     pub lang: Lang,
-    /// Present inputs in contract order (customers, transactions, targets, deals, campaigns).
+    /// Present inputs in contract order (customers, transactions, targets, deals, campaigns,
+    /// customer_merges).
     pub inputs: Vec<ValidInput>,
     pub validation: ValidationValid,
     pub out_dir: PathBuf,

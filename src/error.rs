@@ -34,6 +34,14 @@ pub enum Error {
     #[error("{table}: {msg}")]
     Validation { table: String, msg: String },
 
+    /// The confirmed merge map goes round in a circle (`ids` in order, the first repeated at
+    /// the end), so no id in it has a surviving customer.
+    #[error(
+        "customer_merges: the merge map has a cycle {}; delete one of these rows so the chain ends at one surviving id",
+        ids.join(" -> ")
+    )]
+    MergeCycle { ids: Vec<String> },
+
     /// Settings that no plan can satisfy (a negative capacity, a minimum share above the
     /// maximum, quota bounds that cannot sum to the target).
     #[error("infeasible setting {setting}: {msg}")]
@@ -67,6 +75,7 @@ impl Error {
             | Error::Input { .. }
             | Error::MissingColumn { .. }
             | Error::Validation { .. }
+            | Error::MergeCycle { .. }
             | Error::Infeasible { .. }
             | Error::Usage(_) => 2,
             Error::Write { .. } | Error::Polars(_) | Error::Internal(_) => 1,
@@ -135,6 +144,18 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "infeasible setting plan.market_share.capacity: must be positive"
+        );
+        assert_eq!(e.exit_code(), 2);
+    }
+
+    #[test]
+    fn a_merge_cycle_names_its_ids_in_order_and_exits_2() {
+        let e = Error::MergeCycle {
+            ids: vec!["A".into(), "B".into(), "A".into()],
+        };
+        assert_eq!(
+            e.to_string(),
+            "customer_merges: the merge map has a cycle A -> B -> A; delete one of these rows so the chain ends at one surviving id"
         );
         assert_eq!(e.exit_code(), 2);
     }

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::io::load::FileInfo;
+use crate::master::merge::MergeReport;
 use crate::validate::Counts;
 
 #[derive(Debug, Serialize)]
@@ -23,6 +24,9 @@ pub struct Manifest {
     pub inputs: BTreeMap<String, FileInfo>,
     /// Per input table: read = used + rejected.
     pub tables: BTreeMap<String, Counts>,
+    /// What the confirmed merge map folded (only when `[input.customer_merges]` is given).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merges: Option<MergeReport>,
     /// Facts worth knowing (kept unknown customers, ...).
     pub notes: Vec<String>,
     /// Output files (relative to the output directory) and their row counts.
@@ -42,6 +46,7 @@ impl Manifest {
             as_of: None,
             inputs: BTreeMap::new(),
             tables: BTreeMap::new(),
+            merges: None,
             notes: Vec::new(),
             outputs: BTreeMap::new(),
             timings_ms: BTreeMap::new(),

@@ -71,6 +71,11 @@ impl Emitter {
         }
     }
 
+    /// What the merge map folded.
+    pub fn record_merges(&mut self, report: crate::master::merge::MergeReport) {
+        self.manifest.merges = Some(report);
+    }
+
     /// Write every table, model and file of `output`, record each in the manifest, and keep
     /// its summary lines and notes.
     pub fn emit(&mut self, output: StageOutput) -> Result<()> {

@@ -15,7 +15,7 @@ use crate::report::stage::{ReportInputs, RunFacts};
 use crate::schema::{self, outputs as o};
 use crate::stage::{Line, StageOutput};
 use crate::validate::{self, Validation};
-use crate::{churn, features, key_accounts, plan, report, segment, track, value};
+use crate::{churn, features, key_accounts, master, plan, report, segment, track, value};
 
 pub use emit::{Emitter, Outcome};
 
@@ -65,6 +65,13 @@ pub fn run(cfg: &ValidConfig, mode: Mode, progress: &dyn Progress) -> Result<Out
     drop(raw);
     e.record_validation(&v);
     e.emit(validate::output::output(&v))?;
+    let v = match fold_merges(&mut e, v) {
+        Ok(v) => v,
+        Err(err) => {
+            e.finish()?;
+            return Err(err);
+        }
+    };
     let usable = v.transactions();
     if let (Ok(tx), Some(as_of)) = (&usable, v.as_of) {
         let company = Company {
@@ -82,6 +89,17 @@ pub fn run(cfg: &ValidConfig, mode: Mode, progress: &dyn Progress) -> Result<Out
     let outcome = e.finish()?;
     usable?;
     Ok(outcome)
+}
+
+/// The confirmed merge map folded into every table (nothing to do without one); a cycle in
+/// it stops the run after the rejects and the manifest are written.
+fn fold_merges(e: &mut Emitter, v: Validation) -> Result<Validation> {
+    let (v, report) = e.time("merge", || master::merge::fold(v))?;
+    if let Some(r) = report {
+        e.emit(master::merge::output(&r))?;
+        e.record_merges(r);
+    }
+    Ok(v)
 }
 
 /// A company whose transactions are usable, with the date the run stands on.

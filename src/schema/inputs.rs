@@ -226,6 +226,24 @@ pub const CAMPAIGNS: TableSpec = TableSpec {
     ],
 };
 
+/// The merges a person confirmed: every row of `customer_id` in every table is folded into
+/// `merge_into` before features (chains followed, cycles refused; see `master::merge`).
+/// No key: an exact repeat is harmless, a second, different target is rejected by its rule.
+pub const CUSTOMER_MERGES: TableSpec = TableSpec {
+    name: "customer_merges",
+    required: false,
+    key: None,
+    columns: &[
+        col(CUSTOMER_ID, Kind::Text, true, "the customer id to merge away"),
+        col(
+            MERGE_INTO,
+            Kind::Text,
+            true,
+            "the id it is the same customer as (the survivor, or an id merged further)",
+        ),
+    ],
+};
+
 pub const MONETARY: &str = "monetary_value";
 
 /// The per-customer summary `kam clv --summary` reads (lifetimes' columns).
@@ -266,7 +284,14 @@ const RECENCY_IN: &str = "recency";
 const T_IN: &str = "T";
 
 /// Every input table, in the order they are loaded.
-pub const TABLES: [&TableSpec; 5] = [&CUSTOMERS, &TRANSACTIONS, &TARGETS, &DEALS, &CAMPAIGNS];
+pub const TABLES: [&TableSpec; 6] = [
+    &CUSTOMERS,
+    &TRANSACTIONS,
+    &TARGETS,
+    &DEALS,
+    &CAMPAIGNS,
+    &CUSTOMER_MERGES,
+];
 
 /// The spec of an input table by name.
 pub fn table(name: &str) -> Option<&'static TableSpec> {

@@ -118,6 +118,9 @@ pub const CONVERTED: &str = "converted";
 pub const COST: &str = "cost";
 pub const FIRST_TOPUP_TOTAL: &str = "first_topup_total";
 
+/// The surviving customer id a merged id is folded into (`customer_merges`).
+pub const MERGE_INTO: &str = "merge_into";
+
 // ---- bookkeeping columns added by validation ----
 /// 1-based data-row number in the input file (the header is not counted).
 pub const ROW: &str = "row";

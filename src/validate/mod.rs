@@ -9,6 +9,7 @@
 mod columns;
 mod dates;
 mod future;
+mod merge_map;
 pub mod output;
 mod params;
 pub mod parse;
@@ -204,6 +205,10 @@ fn validate_table(
         if let Some(d) = ahead {
             bad = bad.vstack(&d)?;
         }
+    }
+    let (ok, conflicts) = merge_map::conflicts(spec, ok)?;
+    if let Some(d) = conflicts {
+        bad = bad.vstack(&d)?;
     }
     let (ok, repeated, repeat_note) = repeats::split(ok, policy)?;
     if let Some(d) = repeated {

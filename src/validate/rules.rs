@@ -78,6 +78,10 @@ pub(super) fn table_rules(
         n if n == s::TRANSACTIONS.name => transactions(out, present, v, as_of, known_customers),
         n if n == s::TARGETS.name => Ok(targets(out, present)),
         n if n == s::CAMPAIGNS.name => Ok(campaigns(out, present)),
+        n if n == s::CUSTOMER_MERGES.name => Ok(super::merge_map::self_merge(
+            out,
+            label(present, s::CUSTOMER_ID),
+        )),
         _ => Ok(out),
     }
 }
