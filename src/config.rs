@@ -88,15 +88,13 @@ pub struct InputsConfig {
     pub deals: Option<InputParams>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub campaigns: Option<InputParams>,
-    /// The confirmed merge map (`customer_id` -> `merge_into`), folded before features.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_merges: Option<InputParams>,
 }
 
 impl InputsConfig {
-    /// The present inputs, checked, in contract order (customers, transactions, targets,
-    /// deals, campaigns, customer_merges), with paths resolved against the config file's
-    /// folder.
+    /// The present inputs, checked, in contract order ([`schema::TABLES`]), with paths
+    /// resolved against the config file's folder.
     fn check(&self, path: &Path) -> Result<Vec<ValidInput>> {
         let bad = |msg: String| Error::config(path, msg);
         let base = path.parent().unwrap_or(Path::new("")).to_path_buf();
@@ -145,8 +143,7 @@ pub struct ValidConfig {
     pub seed: u64,
     pub time_unit: TimeUnit,
     pub lang: Lang,
-    /// Present inputs in contract order (customers, transactions, targets, deals, campaigns,
-    /// customer_merges).
+    /// Present inputs in contract order ([`schema::TABLES`]).
     pub inputs: Vec<ValidInput>,
     pub validation: ValidationValid,
     pub out_dir: PathBuf,

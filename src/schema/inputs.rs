@@ -234,7 +234,12 @@ pub const CUSTOMER_MERGES: TableSpec = TableSpec {
     required: false,
     key: None,
     columns: &[
-        col(CUSTOMER_ID, Kind::Text, true, "the customer id to merge away"),
+        col(
+            CUSTOMER_ID,
+            Kind::Text,
+            true,
+            "the customer id to merge away",
+        ),
         col(
             MERGE_INTO,
             Kind::Text,

@@ -80,8 +80,7 @@ pub fn fold(mut v: Validation) -> Result<(Validation, Option<MergeReport>)> {
     let map_ids = map_ids(&survivors)?;
     let mut known = map_ids.clear();
     for t in v.tables.iter_mut() {
-        if t.spec.name == s::CUSTOMER_MERGES.name || !crate::frame::has(&t.clean, s::CUSTOMER_ID)
-        {
+        if t.spec.name == s::CUSTOMER_MERGES.name || !crate::frame::has(&t.clean, s::CUSTOMER_ID) {
             continue;
         }
         known.vstack_mut(&found_in(&map_ids, &t.clean)?)?;
@@ -235,23 +234,34 @@ pub fn output(r: &MergeReport) -> StageOutput {
         .map(|(t, n)| format!("{t} {n}"))
         .collect();
     out.line(Line::text(format!(
-        "customer_merges: {} ids merged into {} surviving ids; rows re-keyed: {}; {} customers rows folded",
-        r.ids_merged,
-        r.surviving_ids,
+        "customer_merges: {} merged into {}; rows re-keyed: {}; {} folded into their survivor",
+        count(r.ids_merged, "id"),
+        count(r.surviving_ids, "surviving id"),
         match rekeyed.is_empty() {
             true => "none".to_string(),
             false => rekeyed.join(", "),
         },
-        r.customers_folded
+        count(r.customers_folded, "customers row"),
     )));
     if r.ids_unknown > 0 {
         out.line(Line::note(format!(
-            "customer_merges: {} ids of the merge map are in no table (e.g. {})",
-            r.ids_unknown,
+            "customer_merges: {} of the merge map in no table (e.g. {})",
+            match r.ids_unknown {
+                1 => "1 id is".to_string(),
+                n => format!("{n} ids are"),
+            },
             r.ids_unknown_examples.join(", ")
         )));
     }
     out
+}
+
+/// `1 id`, `3 ids`.
+fn count(n: u64, what: &str) -> String {
+    match n {
+        1 => format!("1 {what}"),
+        n => format!("{n} {what}s"),
+    }
 }
 
 #[cfg(test)]

@@ -71,7 +71,9 @@ mod tests {
     use super::*;
 
     fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
-        p.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+        p.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
     }
 
     fn resolve(p: &[(&str, &str)]) -> Result<Vec<(String, String)>> {
@@ -97,7 +99,11 @@ mod tests {
     #[test]
     fn a_long_chain_given_backwards_still_ends_at_one_survivor() -> Result<()> {
         let ids: Vec<String> = (0..50).map(|i| format!("C{i:02}")).collect();
-        let p: Vec<(String, String)> = ids.windows(2).rev().map(|w| (w[0].clone(), w[1].clone())).collect();
+        let p: Vec<(String, String)> = ids
+            .windows(2)
+            .rev()
+            .map(|w| (w[0].clone(), w[1].clone()))
+            .collect();
         let s = survivors(&p)?;
         assert_eq!(s.len(), 49);
         assert!(s.values().all(|v| v == "C49"), "{s:?}");

@@ -84,7 +84,10 @@ fn a_chain_rekeys_every_table_and_keeps_one_customer_row_per_survivor() -> Resul
     assert_eq!(ids(&v, "transactions")?, ["C", "C", "C", "D", "C", "X"]);
     assert_eq!(ids(&v, "customers")?, ["C", "D"]);
     let r = report.ok_or(Error::Internal("no report".into()))?;
-    assert_eq!((r.ids_merged, r.surviving_ids, r.customers_folded), (2, 1, 2));
+    assert_eq!(
+        (r.ids_merged, r.surviving_ids, r.customers_folded),
+        (2, 1, 2)
+    );
     assert_eq!(r.rows_rekeyed["transactions"], 3);
     assert_eq!(r.rows_rekeyed["customers"], 2);
     assert_eq!((r.map_rows_read, r.map_rows_used, r.ids_unknown), (2, 2, 0));
@@ -95,15 +98,33 @@ fn a_chain_rekeys_every_table_and_keeps_one_customer_row_per_survivor() -> Resul
 fn the_survivor_keeps_its_own_values_and_fills_blanks_from_merged_rows() -> Result<()> {
     // C's own row: name ACME, district South; A and B hold other values that lose
     let (v, _) = fold(company(&[("A", "C"), ("B", "C")])?)?;
-    let c = &v.table("customers").ok_or(Error::Internal("x".into()))?.clean;
-    assert_eq!(crate::frame::strings(c, s::NAME)?, [Some("ACME".into()), Some("Delta".into())]);
+    let c = &v
+        .table("customers")
+        .ok_or(Error::Internal("x".into()))?
+        .clean;
+    assert_eq!(
+        crate::frame::strings(c, s::NAME)?,
+        [Some("ACME".into()), Some("Delta".into())]
+    );
     // D has no district and no merged rows: it stays blank
-    assert_eq!(crate::frame::strings(c, s::DISTRICT)?, [Some("South".into()), None]);
+    assert_eq!(
+        crate::frame::strings(c, s::DISTRICT)?,
+        [Some("South".into()), None]
+    );
     let (v, _) = fold(company(&[("B", "A")])?)?;
-    let c = &v.table("customers").ok_or(Error::Internal("x".into()))?.clean;
+    let c = &v
+        .table("customers")
+        .ok_or(Error::Internal("x".into()))?
+        .clean;
     // A's blank district is filled from B
-    assert_eq!(crate::frame::strings(c, s::CUSTOMER_ID)?[0], Some("A".into()));
-    assert_eq!(crate::frame::strings(c, s::DISTRICT)?[0], Some("North".into()));
+    assert_eq!(
+        crate::frame::strings(c, s::CUSTOMER_ID)?[0],
+        Some("A".into())
+    );
+    assert_eq!(
+        crate::frame::strings(c, s::DISTRICT)?[0],
+        Some("North".into())
+    );
     Ok(())
 }
 
@@ -111,12 +132,24 @@ fn the_survivor_keeps_its_own_values_and_fills_blanks_from_merged_rows() -> Resu
 fn a_survivor_without_a_row_takes_the_first_merged_row_in_file_order() -> Result<()> {
     // Z is in no table: A (first in the file) gives its name, B fills A's blank district
     let (v, report) = fold(company(&[("B", "Z"), ("A", "Z")])?)?;
-    let c = &v.table("customers").ok_or(Error::Internal("x".into()))?.clean;
+    let c = &v
+        .table("customers")
+        .ok_or(Error::Internal("x".into()))?
+        .clean;
     assert_eq!(ids(&v, "customers")?, ["Z", "C", "D"]);
-    assert_eq!(crate::frame::strings(c, s::NAME)?[0], Some("Acme Co.".into()));
-    assert_eq!(crate::frame::strings(c, s::DISTRICT)?[0], Some("North".into()));
+    assert_eq!(
+        crate::frame::strings(c, s::NAME)?[0],
+        Some("Acme Co.".into())
+    );
+    assert_eq!(
+        crate::frame::strings(c, s::DISTRICT)?[0],
+        Some("North".into())
+    );
     let r = report.ok_or(Error::Internal("no report".into()))?;
-    assert_eq!((r.ids_unknown, r.ids_unknown_examples.clone()), (1, vec!["Z".into()]));
+    assert_eq!(
+        (r.ids_unknown, r.ids_unknown_examples.clone()),
+        (1, vec!["Z".into()])
+    );
     Ok(())
 }
 
@@ -147,10 +180,8 @@ fn a_cycle_stops_the_fold() -> Result<()> {
 fn deals_without_a_customer_id_column_are_left_alone() -> Result<()> {
     let mut v = company(&[("A", "C")])?;
     v.tables.push(table(&s::DEALS, df![s::DEAL_ID => ["D1"]]?));
-    v.tables.push(table(
-        &s::CAMPAIGNS,
-        df![s::CAMPAIGN_ID => ["K1"]]?,
-    ));
+    v.tables
+        .push(table(&s::CAMPAIGNS, df![s::CAMPAIGN_ID => ["K1"]]?));
     let (v, report) = fold(v)?;
     let r = report.ok_or(Error::Internal("no report".into()))?;
     assert!(!r.rows_rekeyed.contains_key("deals"));
@@ -166,7 +197,11 @@ fn the_fold_is_deterministic() -> Result<()> {
     assert_eq!(ra, rb);
     for t in ["customers", "transactions"] {
         let (x, y) = (a.table(t), b.table(t));
-        assert!(x.zip(y).is_some_and(|(x, y)| x.clean.equals_missing(&y.clean)), "{t}");
+        assert!(
+            x.zip(y)
+                .is_some_and(|(x, y)| x.clean.equals_missing(&y.clean)),
+            "{t}"
+        );
     }
     Ok(())
 }
