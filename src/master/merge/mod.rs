@@ -245,10 +245,11 @@ pub fn output(r: &MergeReport) -> StageOutput {
     )));
     if r.ids_unknown > 0 {
         out.line(Line::note(format!(
-            "customer_merges: {} of the merge map in no table (e.g. {})",
+            "customer_merges: {} of the merge map {} in no table (e.g. {})",
+            count(r.ids_unknown, "id"),
             match r.ids_unknown {
-                1 => "1 id is".to_string(),
-                n => format!("{n} ids are"),
+                1 => "is",
+                _ => "are",
             },
             r.ids_unknown_examples.join(", ")
         )));
