@@ -13,7 +13,8 @@
 //!   columns may be absent;
 //! - **calendar months**: a month as one integer, year x 12 + (month - 1) ([`month_of`],
 //!   [`month_index`], [`month_label`], [`parse_month`], [`month_start`], [`month_end`]), for
-//!   tracking and the planner alike.
+//!   tracking and the planner alike, and the longest monthly grid ([`MAX_MONTHS`],
+//!   [`month_window`]).
 
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -127,6 +128,22 @@ pub fn month_of(day: i32) -> i32 {
 pub fn month_index(d: NaiveDate) -> i32 {
     use chrono::Datelike;
     d.year() * 12 + d.month0() as i32
+}
+
+/// Most months a monthly grid holds (the trend, the planner's history): 240, twenty years.
+/// A longer history keeps its last 240 months, so a stray sale in the year 1 does not ask for
+/// 24,000 months per unit.
+pub const MAX_MONTHS: i32 = 240;
+
+/// The first month of a monthly grid over `first..=last` (month indices): `first`, or the
+/// month [`MAX_MONTHS`] - 1 before `last` when the span is longer (then `true`).
+pub fn month_window(first: i32, last: i32) -> (i32, bool) {
+    let earliest = last - MAX_MONTHS + 1;
+    if first < earliest {
+        (earliest, true)
+    } else {
+        (first, false)
+    }
 }
 
 /// `YYYY-MM` of a month index.

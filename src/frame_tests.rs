@@ -123,3 +123,15 @@ fn unfixed_multiplies_by_the_reciprocal_and_from_fixed_divides() -> Result<()> {
     assert_eq!(f64s(&out, "sum")?[0], Some(68_000.0 * (1.0 / FIXED_SCALE)));
     Ok(())
 }
+
+#[test]
+fn a_monthly_grid_keeps_at_most_max_months() {
+    let last = 2025 * 12 + 5;
+    assert_eq!(month_window(last - 10, last), (last - 10, false));
+    assert_eq!(
+        month_window(last - MAX_MONTHS + 1, last),
+        (last - MAX_MONTHS + 1, false)
+    );
+    // a sale in the year 1: 24,000 months cut to the last MAX_MONTHS
+    assert_eq!(month_window(12, last), (last - MAX_MONTHS + 1, true));
+}

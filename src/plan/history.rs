@@ -25,6 +25,9 @@ pub use crate::frame::month_index;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct History {
     pub first_month: i32,
+    /// True when the history was longer than [`crate::frame::MAX_MONTHS`] and keeps only
+    /// its last months.
+    pub cut: bool,
     /// Per leaf: (revenue by month, volume by month), equally long.
     pub leaves: BTreeMap<Leaf, (Vec<f64>, Vec<f64>)>,
 }
@@ -107,7 +110,7 @@ pub fn history(tx: &DataFrame, accounts: &[Account], as_of: NaiveDate) -> Result
     if !first.is_finite() {
         return Ok(History::default());
     }
-    let first = first as i32;
+    let (first, cut) = crate::frame::month_window(first as i32, last);
     let n = (last - first + 1).max(0) as usize;
     // fixed-point sums per leaf, back in units once at the end
     let mut sums: BTreeMap<Leaf, (Vec<i64>, Vec<i64>)> = BTreeMap::new();
@@ -115,7 +118,7 @@ pub fn history(tx: &DataFrame, accounts: &[Account], as_of: NaiveDate) -> Result
         let (Some(id), Some(m)) = (ids[i].as_deref(), months[i]) else {
             continue;
         };
-        let Some(leaf) = leaf_of.get(id) else {
+        let Some(leaf) = leaf_of.get(id).filter(|_| m as i32 >= first) else {
             continue;
         };
         let e = sums
@@ -128,6 +131,7 @@ pub fn history(tx: &DataFrame, accounts: &[Account], as_of: NaiveDate) -> Result
     let back = |x: Vec<i64>| x.into_iter().map(from_fixed).collect::<Vec<f64>>();
     Ok(History {
         first_month: first,
+        cut,
         leaves: sums
             .into_iter()
             .map(|(k, (r, v))| (k, (back(r), back(v))))
@@ -155,6 +159,7 @@ impl History {
             .collect();
         History {
             first_month,
+            cut: false,
             leaves,
         }
     }

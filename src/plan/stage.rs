@@ -260,6 +260,12 @@ fn add_quotas(cx: &Context, out: &mut PlanOutputs) -> Result<()> {
         return Ok(());
     }
     let history = history::history(tx, &cx.accounts, inp.as_of)?;
+    if history.cut {
+        out.notes.push(format!(
+            "plan: quotas read the last {} months of a longer history",
+            crate::frame::MAX_MONTHS
+        ));
+    }
     let qi = QuotaInputs {
         accounts: &cx.accounts,
         history: &history,

@@ -45,6 +45,28 @@ pub struct TrackOutputs {
     pub notes: Vec<String>,
 }
 
+/// The notes of the grids cut at their bound: the trend's months ([`crate::frame::MAX_MONTHS`])
+/// and, when written, the weekly report's weeks ([`weekly::MAX_WEEKS`]).
+fn grid_notes(f: &Facts, weekly_written: bool) -> Vec<String> {
+    let Some((first, last)) = f.span else {
+        return Vec::new();
+    };
+    let mut notes = Vec::new();
+    if crate::frame::month_window(month_of(first), month_of(last)).1 {
+        notes.push(format!(
+            "trend.csv keeps the last {} months of a longer history",
+            crate::frame::MAX_MONTHS
+        ));
+    }
+    if weekly_written && weekly::grid_start(first, last).1 {
+        notes.push(format!(
+            "weekly_progress.csv keeps the last {} weeks of a longer history",
+            weekly::MAX_WEEKS
+        ));
+    }
+    notes
+}
+
 /// Build every tracking table the inputs allow.
 pub fn track(input: TrackInputs, as_of: NaiveDate, p: &TrackValid) -> Result<TrackOutputs> {
     let mut out = TrackOutputs::default();
@@ -80,6 +102,8 @@ pub fn track(input: TrackInputs, as_of: NaiveDate, p: &TrackValid) -> Result<Tra
         }
     };
     out.weekly_progress = weekly::frame(&f, &targets, dev.as_ref(), epoch_days(as_of))?;
+    out.notes
+        .extend(grid_notes(&f, out.weekly_progress.is_some()));
     if out.weekly_progress.is_none() {
         out.notes
             .push("no customer has a district: weekly_progress.csv not written".into());

@@ -39,17 +39,18 @@ pub struct Series {
     pub volume: Option<Vec<f64>>,
 }
 
-/// The monthly series of every company, district and station unit over the complete months.
+/// The monthly series of every company, district and station unit over the complete months
+/// (at most the last [`crate::frame::MAX_MONTHS`]).
 pub fn series(f: &Facts) -> Vec<Series> {
     let Some((first, last)) = f.span else {
         return Vec::new();
     };
-    let first_m = month_of(first);
     let last_m = if month_end(month_of(last)) == last {
         month_of(last)
     } else {
         month_of(last) - 1
     };
+    let (first_m, _) = crate::frame::month_window(month_of(first), last_m);
     if last_m < first_m {
         return Vec::new();
     }
@@ -59,7 +60,7 @@ pub fn series(f: &Facts) -> Vec<Series> {
     let mut sums: Sums = HashMap::new();
     for sale in &f.sales {
         let m = month_of(sale.day);
-        if m > last_m {
+        if m > last_m || m < first_m {
             continue;
         }
         let i = (m - first_m) as usize;

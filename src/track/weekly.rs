@@ -70,6 +70,7 @@ pub fn frame(
     let Some((first, last)) = f.span else {
         return Ok(None);
     };
+    let (first, _) = grid_start(first, last);
     let daily = district_daily(f, first, last);
     if daily.is_empty() {
         return Ok(None);
@@ -90,6 +91,23 @@ pub fn frame(
         }
     }
     Ok(Some(to_frame(&rows)?))
+}
+
+/// Most weeks of the weekly report: 260 (five years). A longer history keeps only the last
+/// 260 weeks up to the last sale's week, so a stray sale decades back (or a sale in the year 1)
+/// does not ask for a row per district for every week since.
+pub const MAX_WEEKS: i32 = 260;
+
+/// The first day of the weekly grid for sales from `first` to `last` (epoch days): `first`,
+/// or the Monday [`MAX_WEEKS`] weeks before the last sale's Sunday when the span is longer
+/// (then `true`).
+pub fn grid_start(first: i32, last: i32) -> (i32, bool) {
+    let earliest = week_end(last) - 7 * MAX_WEEKS + 1;
+    if first < earliest {
+        (earliest, true)
+    } else {
+        (first, false)
+    }
 }
 
 /// Each district's sales by day over the span `first..=last` (empty when no customer has a
@@ -115,6 +133,7 @@ fn district_daily(f: &Facts, first: i32, last: i32) -> BTreeMap<&str, Daily> {
     for sale in &f.sales {
         if let Some(d) = f.customers[sale.customer].district.as_deref()
             && let Some(x) = daily.get_mut(d)
+            && sale.day >= first
         {
             let i = (sale.day - first) as usize;
             x.amount[i] += to_fixed(sale.amount);

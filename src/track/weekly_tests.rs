@@ -118,3 +118,23 @@ fn development_counts_sit_beside_the_sales_and_a_week_ending_on_as_of_is_complet
     assert_eq!(f64s(&out, c::COMPLETE)?, [Some(1.0), Some(1.0)]);
     Ok(())
 }
+
+#[test]
+fn a_history_from_the_year_1_keeps_the_last_max_weeks() -> Result<()> {
+    let tx = df!(
+        s::CUSTOMER_ID => ["a", "a", "b"],
+        s::DATE => [d(1, 1, 1), d(2025, 11, 29), d(2025, 11, 30)],
+        s::AMOUNT => [5.0, 100.0, 400.0],
+    )?;
+    let cust = df!(s::CUSTOMER_ID => ["a", "b"], s::DISTRICT => ["North", "South"])?;
+    let f = gather(&tx, &cust, d(2025, 12, 2))?;
+    let (first, last) = f.span.ok_or(crate::Error::Internal("no span".into()))?;
+    assert!(grid_start(first, last).1, "the span is over MAX_WEEKS");
+    let out = frame(&f, &BTreeMap::new(), None, epoch_days(d(2025, 12, 2)))?
+        .ok_or(crate::Error::Internal("no frame".into()))?;
+    assert_eq!(out.height(), 2 * MAX_WEEKS as usize, "two districts");
+    let short = gather(&tx.slice(1, 2), &cust, d(2025, 12, 2))?;
+    let (first, last) = short.span.ok_or(crate::Error::Internal("no span".into()))?;
+    assert!(!grid_start(first, last).1);
+    Ok(())
+}

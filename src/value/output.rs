@@ -156,6 +156,13 @@ pub fn model_outputs(scored: &ValueScores, out: &mut StageOutput) -> Result<()> 
     );
     out.model(spec, &model)?;
     out.table(&o::EXPECTED_CURVE, scored.curve.clone());
+    if scored.curve_cut {
+        out.add_note(format!(
+            "value: {} stops after {} years, short of twice the longest customer history",
+            o::EXPECTED_CURVE.file,
+            stage::MAX_CURVE_DAYS / 365.25
+        ));
+    }
     if let Some(g) = &scored.spend {
         let v =
             serde_json::to_value(g).map_err(|e| crate::error::Error::Internal(e.to_string()))?;

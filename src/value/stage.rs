@@ -158,6 +158,8 @@ pub struct ValueScores {
     /// The unconditional expectation E[X(t)]: `t` (time unit) and `expected_repeat_purchases`,
     /// from 0 to twice the longest T observed.
     pub curve: DataFrame,
+    /// True when `curve` stops at [`MAX_CURVE_DAYS`] before twice the longest T.
+    pub curve_cut: bool,
 }
 
 pub use crate::schema::columns::{
@@ -205,10 +207,8 @@ pub fn score(summary: &Summary, v: &ValueValid, unit: TimeUnit) -> Result<ValueS
         cols.extend(scored);
         observed_spend = observed;
     }
-    let t_end = (2.0 * summary.rfm.t.iter().fold(0.0_f64, |m, v| m.max(*v)))
-        .ceil()
-        .max(1.0);
-    let ts: Vec<f64> = (0..=t_end as u32).map(f64::from).collect();
+    let t_max = summary.rfm.t.iter().fold(0.0_f64, |m, v| m.max(*v));
+    let (ts, curve_cut) = curve_grid(t_max, unit);
     let ex: Vec<f64> = ts
         .iter()
         .map(|t| purchases.expected_unconditional(*t))
@@ -222,7 +222,22 @@ pub fn score(summary: &Summary, v: &ValueValid, unit: TimeUnit) -> Result<ValueS
         triples,
         fit_seconds,
         curve,
+        curve_cut,
     })
+}
+
+/// Longest horizon of the expected-purchase curve, in days: 20 years. The curve runs to twice
+/// the longest history; a history from the year 1 would otherwise ask for 200,000 points, each
+/// a hypergeometric series that converges ever more slowly as t grows.
+pub const MAX_CURVE_DAYS: f64 = 7_305.0;
+
+/// The curve's grid, one point per time unit: 0 to twice the longest T (at least 1), cut at
+/// [`MAX_CURVE_DAYS`]. `(t values, true when cut)`.
+pub fn curve_grid(t_max: f64, unit: TimeUnit) -> (Vec<f64>, bool) {
+    let full = (2.0 * t_max).ceil().max(1.0);
+    let cap = (MAX_CURVE_DAYS / unit.days()).floor();
+    let t_end = full.min(cap) as u32;
+    ((0..=t_end).map(f64::from).collect(), full > cap)
 }
 
 /// The expected value of a purchase day: Gamma-Gamma's conditional expectation where it is
@@ -310,6 +325,19 @@ fn score_columns(
 mod tests {
     use super::*;
     use crate::value::optim::Convergence;
+
+    #[test]
+    fn the_expected_curve_stops_at_max_curve_days() {
+        // two years of weeks: every week to twice the history
+        let (ts, cut) = curve_grid(104.0, TimeUnit::Weeks);
+        assert_eq!((ts.len(), cut), (209, false));
+        // a history from the year 1 (105,000 weeks): cut at 20 years
+        let (ts, cut) = curve_grid(105_000.0, TimeUnit::Weeks);
+        assert!(cut);
+        assert_eq!(ts.last().copied(), Some((MAX_CURVE_DAYS / 7.0).floor()));
+        let (ts, cut) = curve_grid(5_000.0, TimeUnit::Days);
+        assert_eq!((ts.len(), cut), (MAX_CURVE_DAYS as usize + 1, true));
+    }
 
     fn spend(q: f64) -> GammaGamma {
         GammaGamma {
