@@ -34,6 +34,13 @@ pub fn labelled(table: DataFrame, seg: Segmentation) -> Result<(DataFrame, Stage
         ),
         &[o::SEGMENTS.file],
     ));
+    if !r.converged {
+        out.add_note(format!(
+            "segment: k-means stopped at max_iter ({} iterations) before the segments settled; \
+             raise [segment] max_iter",
+            r.iterations
+        ));
+    }
     out.model(&o::KMEANS_MODEL, &seg.report)?;
     let table = table.hstack(seg.labels.drop(s::CUSTOMER_ID)?.columns())?;
     out.table(&o::SEGMENTS, seg.segments);

@@ -89,3 +89,18 @@ fn too_few_customers_and_unknown_features_are_clear_errors() -> Result<()> {
     assert!(e.contains("'nope'"), "{e}");
     Ok(())
 }
+
+#[test]
+fn k_means_stopped_at_max_iter_says_so() -> Result<()> {
+    let mut v = (*params(KChoice::Fixed(2))?).clone();
+    v.max_iter = 1;
+    let (_, out) = crate::segment::output::run(table()?, &v.check()?, 42)?;
+    let notes: Vec<String> = out.summary.iter().filter_map(|l| l.note_text()).collect();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("k-means stopped at max_iter (1 iterations)")),
+        "{notes:?}"
+    );
+    Ok(())
+}

@@ -363,4 +363,37 @@ mod tests {
         );
         Ok(())
     }
+
+    /// The Rosenbrock valley: L-BFGS needs dozens of iterations from (-1.2, 1).
+    struct Valley;
+    impl Objective for Valley {
+        fn names(&self) -> Vec<&'static str> {
+            vec!["log a", "log b"]
+        }
+        fn value_grad(&self, x: &[f64]) -> (f64, Vec<f64>) {
+            let (a, b) = (1.0 - x[0], x[1] - x[0] * x[0]);
+            (
+                a * a + 100.0 * b * b,
+                vec![-2.0 * a - 400.0 * x[0] * b, 200.0 * b],
+            )
+        }
+    }
+
+    #[test]
+    fn a_fit_stops_at_max_iters_and_says_so() -> Result<()> {
+        let o = Options {
+            starts: vec![vec![-1.2, 1.0]],
+            max_iters: 3,
+            ..Options::default()
+        };
+        let m = minimize(&Valley, &o)?;
+        assert!(!m.convergence.converged);
+        assert!(m.convergence.iterations <= 3);
+        let why = &m.convergence.reason;
+        assert!(
+            why.contains("stopped after 3 iterations without settling"),
+            "{why}"
+        );
+        Ok(())
+    }
 }
