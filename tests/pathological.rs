@@ -7,7 +7,8 @@
 //! The guard is not a timing assertion: [`HANG_GUARD`] is about five times the slowest case
 //! measured in the debug build (see each case's comment), so only a run that does not end
 //! trips it. The cases run one at a time (a lock), so a slow case does not slow the others.
-//! Whole suite, debug build, 2 shared cores: 106 s of tests (`cargo test --test pathological`).
+//! Whole suite, debug build, 2 shared cores: 106 s alone, 121 s within a full `cargo test`
+//! (`cargo test --test pathological`).
 
 mod common;
 
