@@ -44,6 +44,13 @@ pub struct RawTable {
 pub fn load(input: &ValidInput) -> Result<RawTable> {
     let path = &input.path;
     let bytes = std::fs::read(path).map_err(|e| Error::input(path, read_error(&e)))?;
+    load_bytes(input, bytes)
+}
+
+/// One input from its file's bytes, already in memory (the fuzzers hand CSV bytes here; a
+/// CSV is read from the bytes alone, XLSX and Parquet are opened from `input.path` again).
+pub fn load_bytes(input: &ValidInput, bytes: Vec<u8>) -> Result<RawTable> {
+    let path = &input.path;
     let file = FileInfo {
         path: path.display().to_string(),
         bytes: bytes.len() as u64,

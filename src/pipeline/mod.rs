@@ -4,6 +4,7 @@
 //! unusable, so the user can see why.
 
 pub mod emit;
+pub mod fuzz;
 
 use chrono::NaiveDate;
 use polars::prelude::DataFrame;
