@@ -101,7 +101,7 @@ pub fn case_from_bytes(data: &[u8]) -> FuzzCase<'_> {
         as_of: AS_OFS[pick(2, AS_OFS.len())].map(str::to_string),
         encoding: ENCODINGS[pick(3, ENCODINGS.len())],
         has_header: flags & 1 == 0,
-        duplicate_transactions: DUPLICATES[(flags >> 1 & 3) % DUPLICATES.len()],
+        duplicate_transactions: DUPLICATES[((flags >> 1) & 3) % DUPLICATES.len()],
         unknown_customers: match flags & 8 {
             0 => UnknownCustomers::Keep,
             _ => UnknownCustomers::Reject,
@@ -300,3 +300,7 @@ fn used_transactions_are_valid(
     }
     Ok(())
 }
+
+#[cfg(test)]
+#[path = "fuzz_tests.rs"]
+mod tests;
