@@ -70,6 +70,9 @@ const NAMES: &[&str] = &[
     "row",
     "reason",
     "check",
+    "row_original",
+    "__kam_row",
+    "__kam_v_amount",
     "a,b",
     "name",
 ];

@@ -19,6 +19,8 @@ use crate::error::{Error, Result};
 pub const ROW_INTERNAL: &str = "__kam_row";
 /// Internal name of the reject reason while validating.
 pub const REASON_INTERNAL: &str = "__kam_reason";
+/// The prefix of every working column of loading and validation; a file column may not use it.
+pub const RESERVED_PREFIX: &str = "__kam_";
 
 /// Identity of an input file, for the manifest.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -111,12 +113,15 @@ fn first_line(e: &PolarsError) -> String {
 
 fn scan_parquet(path: &Path) -> Result<LazyFrame> {
     let p = PlRefPath::new(path.to_string_lossy().as_ref());
-    let lf = LazyFrame::scan_parquet(p, ScanArgsParquet::default()).map_err(|e| {
+    let not_parquet = |e: PolarsError| {
         Error::input(
             path,
             format!("is not a readable Parquet file: {}", first_line(&e)),
         )
-    })?;
+    };
+    let mut lf = LazyFrame::scan_parquet(p, ScanArgsParquet::default()).map_err(not_parquet)?;
+    let schema = lf.collect_schema().map_err(not_parquet)?;
+    not_reserved(schema.iter_names().map(|n| n.as_str()), path)?;
     Ok(lf
         .with_row_index(ROW_INTERNAL, Some(1))
         .with_column(col(ROW_INTERNAL).cast(DataType::Int64)))
@@ -136,8 +141,25 @@ fn read_csv(bytes: Vec<u8>, input: &ValidInput) -> Result<(DataFrame, Option<Dat
         Delimiter::Byte(b) => (text, b),
     };
     match polars_csv(&text, sep, input.has_header) {
-        Ok(df) => Ok((number_rows(df)?, None)),
+        Ok(df) => {
+            not_reserved(df.get_column_names().into_iter().map(|n| n.as_str()), path)?;
+            Ok((number_rows(df)?, None))
+        }
         Err(_) => split_csv(&text, sep, input.has_header, path),
+    }
+}
+
+/// A file column named like a working column (`__kam_row`, ...) would collide with it.
+fn not_reserved<'a>(mut names: impl Iterator<Item = &'a str>, path: &Path) -> Result<()> {
+    match names.find(|n| n.starts_with(RESERVED_PREFIX)) {
+        Some(n) => Err(Error::input(
+            path,
+            format!(
+                "column '{n}' starts with '{RESERVED_PREFIX}', which kam keeps for its own \
+                 working columns; rename it"
+            ),
+        )),
+        None => Ok(()),
     }
 }
 
@@ -233,6 +255,7 @@ fn split_csv(
         }
     }
     dedup_names(&mut names);
+    not_reserved(names.iter().map(String::as_str), path)?;
     let build = |cols: Vec<Vec<Option<String>>>, rows: Vec<i64>| -> Result<DataFrame> {
         let mut columns: Vec<Column> = vec![Column::new(ROW_INTERNAL.into(), rows)];
         for (n, c) in names.iter().zip(cols) {
@@ -318,6 +341,7 @@ fn read_xlsx(input: &ValidInput) -> Result<DataFrame> {
         (1..=width).map(|i| format!("column_{i}")).collect()
     };
     dedup_names(&mut names);
+    not_reserved(names.iter().map(String::as_str), path)?;
     let mut cols: Vec<Vec<Option<String>>> = vec![Vec::new(); width];
     let mut row_numbers: Vec<i64> = Vec::new();
     for (i, r) in rows.enumerate() {
@@ -338,42 +362,5 @@ fn read_xlsx(input: &ValidInput) -> Result<DataFrame> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dedup_names_suffixes_repeats_and_blanks() {
-        let mut n = vec!["a".to_string(), "a".into(), "".into()];
-        dedup_names(&mut n);
-        assert_eq!(n, ["a", "a_2", "column_3"]);
-    }
-
-    #[test]
-    fn polars_reads_crlf_quotes_and_short_rows_as_text() -> Result<()> {
-        let df = polars_csv(
-            b"id,name,amount\r\n1,\"Smith, \"\"Jr\"\"\",10\r\n2,\"two\nlines\",\r\n3\r\n",
-            b',',
-            true,
-        )?;
-        assert_eq!(df.height(), 3);
-        let name = df.column("name")?.str()?;
-        assert_eq!(name.get(0), Some("Smith, \"Jr\""));
-        assert_eq!(name.get(1), Some("two\nlines"));
-        assert_eq!(df.column("amount")?.str()?.get(0), Some("10"));
-        assert_eq!(df.column("amount")?.null_count(), 2);
-        Ok(())
-    }
-
-    #[test]
-    fn ragged_long_rows_are_split_and_rejected() -> Result<()> {
-        let p = Path::new("x.csv");
-        let (good, bad) = split_csv(b"a,b\n1,2\n3,4,5\n6,7\n", b',', true, p)?;
-        assert_eq!(good.height(), 2);
-        let bad = bad.ok_or(Error::Internal("no rejects".into()))?;
-        assert_eq!(bad.height(), 1);
-        assert_eq!(bad.column(ROW_INTERNAL)?.i64()?.get(0), Some(2));
-        let reason = bad.column(REASON_INTERNAL)?.str()?.get(0).unwrap_or("");
-        assert!(reason.contains("3 fields"), "{reason}");
-        Ok(())
-    }
-}
+#[path = "load_tests.rs"]
+mod tests;

@@ -62,14 +62,8 @@ pub(super) fn reject_rows(raw: &RawTable, bad: DataFrame) -> Result<DataFrame> {
     let originals: Vec<Expr> = raw
         .columns
         .iter()
-        .map(|c| {
-            let out = if c == schema::ROW || c == schema::REASON || c == "check" {
-                format!("{c}_original")
-            } else {
-                c.clone()
-            };
-            col(c.as_str()).cast(DataType::String).alias(out)
-        })
+        .zip(original_names(&raw.columns))
+        .map(|(c, out)| col(c.as_str()).cast(DataType::String).alias(out))
         .collect();
     let mut head = vec![
         col(ROW_INTERNAL).alias(schema::ROW),
@@ -100,13 +94,34 @@ fn empty_rejects(raw: &RawTable) -> Result<DataFrame> {
         Column::new_empty("check".into(), &DataType::String),
         Column::new_empty(schema::REASON.into(), &DataType::String),
     ];
-    for c in &raw.columns {
-        let out = if c == schema::ROW || c == schema::REASON || c == "check" {
-            format!("{c}_original")
-        } else {
-            c.clone()
-        };
+    for out in original_names(&raw.columns) {
         cols.push(Column::new_empty(out.into(), &DataType::String));
     }
     Ok(DataFrame::new_infer_height(cols)?)
+}
+
+/// The file's columns as the rejects name them: `row`, `check` and `reason` (the rejects' own
+/// first columns) get `_original`, again while the name is taken (a file may hold both `row`
+/// and `row_original`); other columns keep their names.
+pub(super) fn original_names(columns: &[String]) -> Vec<String> {
+    let head = [schema::ROW, "check", schema::REASON];
+    let mut taken: std::collections::BTreeSet<String> = head
+        .iter()
+        .map(|h| h.to_string())
+        .chain(columns.iter().cloned())
+        .collect();
+    columns
+        .iter()
+        .map(|c| {
+            if !head.contains(&c.as_str()) {
+                return c.clone();
+            }
+            let mut out = format!("{c}_original");
+            while taken.contains(&out) {
+                out.push_str("_original");
+            }
+            taken.insert(out.clone());
+            out
+        })
+        .collect()
 }

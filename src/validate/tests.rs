@@ -397,3 +397,40 @@ fn whitespace_file_without_header_like_cdnow() -> Result<()> {
     assert!(Path::new("x").is_relative());
     Ok(())
 }
+
+/// Found by fuzzing: a file with both `row` and `row_original` (the rejects' own first
+/// columns and the name `row` is renamed to) failed with a data-engine error.
+#[test]
+fn file_columns_named_like_the_rejects_columns_keep_distinct_names() -> Result<()> {
+    let csv = "customer_id,date,amount,row_original,check,reason,row\n\
+               A,2024-01-01,10,x,y,z,1\n\
+               A,2024-01-02,bad,1,2,3,5\n";
+    let (v, _d) = run(TX, &[("t.csv", csv)])?;
+    let t = tx(&v)?;
+    assert_eq!((t.counts.used, t.counts.rejected), (1, 1));
+    let names: Vec<&str> = t
+        .rejects
+        .get_column_names()
+        .iter()
+        .map(|n| n.as_str())
+        .collect();
+    let want = [
+        "row",
+        "check",
+        "reason",
+        "customer_id",
+        "date",
+        "amount",
+        "row_original",
+        "check_original",
+        "reason_original",
+        "row_original_original",
+    ];
+    assert_eq!(names, want);
+    assert_eq!(t.rejects.column("row_original")?.str()?.get(0), Some("1"));
+    assert_eq!(
+        t.rejects.column("row_original_original")?.str()?.get(0),
+        Some("5")
+    );
+    Ok(())
+}
