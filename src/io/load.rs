@@ -113,14 +113,18 @@ fn first_line(e: &PolarsError) -> String {
 
 fn scan_parquet(path: &Path) -> Result<LazyFrame> {
     let p = PlRefPath::new(path.to_string_lossy().as_ref());
-    let not_parquet = |e: PolarsError| {
+    let mut lf = LazyFrame::scan_parquet(p, ScanArgsParquet::default()).map_err(|e| {
         Error::input(
             path,
             format!("is not a readable Parquet file: {}", first_line(&e)),
         )
-    };
-    let mut lf = LazyFrame::scan_parquet(p, ScanArgsParquet::default()).map_err(not_parquet)?;
-    let schema = lf.collect_schema().map_err(not_parquet)?;
+    })?;
+    let schema = lf.collect_schema().map_err(|e| {
+        Error::input(
+            path,
+            format!("cannot be read as Parquet: {}", first_line(&e)),
+        )
+    })?;
     not_reserved(schema.iter_names().map(|n| n.as_str()), path)?;
     Ok(lf
         .with_row_index(ROW_INTERNAL, Some(1))
