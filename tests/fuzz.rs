@@ -17,7 +17,7 @@ use kam::pipeline::fuzz::{
 use kam::validate::{DuplicateRows, UnknownCustomers};
 use proptest::prelude::*;
 
-/// Random cases per `cargo test` (debug build: about 20 s on the shared 2-core machine).
+/// Random cases per `cargo test` (debug build: about 30 s on the shared 2-core machine).
 const CI_CASES: u32 = 600;
 /// A case that takes longer than this is a hang (the debug build; a case takes milliseconds).
 const HANG: Duration = Duration::from_secs(30);
