@@ -6,5 +6,10 @@
 //!   confirm.
 //! - [`merge`] applies the merges a person confirmed (`[input.customer_merges]`): every
 //!   table's rows of a merged id are folded into the surviving id before features.
+//!
+//! Settings: `[master]` ([`MasterParams`]).
 pub mod candidates;
 pub mod merge;
+mod params;
+
+pub use params::{MasterParams, MasterValid};

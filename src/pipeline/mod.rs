@@ -81,6 +81,11 @@ pub fn run(cfg: &ValidConfig, mode: Mode, progress: &dyn Progress) -> Result<Out
             tx,
             as_of,
         };
+        if mode != Mode::Plan {
+            progress.stage("looking for near-duplicate customers");
+            let found = e.time("merge_candidates", || company.merge_candidates())?;
+            e.emit(found)?;
+        }
         match mode {
             Mode::Run => company.run_all(&mut e, progress)?,
             Mode::Plan => company.plan_only(&mut e, progress)?,
@@ -177,6 +182,13 @@ impl Company<'_> {
         e.time("key_accounts", || {
             key_accounts::output::run(table, deals, &self.cfg.key_accounts)
         })
+    }
+
+    /// Near-duplicate customers of the customers table (`merge_candidates.csv`).
+    fn merge_candidates(&self) -> Result<StageOutput> {
+        let customers = self.clean(schema::CUSTOMERS.name);
+        let p = &self.cfg.master.merge_candidates;
+        master::candidates::run(customers, self.tx, self.as_of, p)
     }
 
     fn clean(&self, table: &str) -> Option<&DataFrame> {

@@ -241,3 +241,30 @@ pub mod plan {
     pub const UPPER_BOUND: &str = "upper_bound";
     pub const VOLUME_LAST_12M: &str = "volume_last_12m";
 }
+
+/// Columns of `merge_candidates.csv`: pairs of customers that may be one customer, oriented
+/// so `candidate_id` is the suggested survivor and `customer_id` the id to merge into it.
+pub mod master {
+    pub const CUSTOMER_ID: &str = "customer_id";
+    pub const CANDIDATE_ID: &str = "candidate_id";
+    pub const CUSTOMER_NAME: &str = "customer_name";
+    pub const CANDIDATE_NAME: &str = "candidate_name";
+    pub const DISTRICT: &str = "district";
+    pub const RULE: &str = "rule";
+    pub const SCORE: &str = "score";
+    pub const CUSTOMER_REVENUE: &str = "customer_revenue_last_12m";
+    pub const CANDIDATE_REVENUE: &str = "candidate_revenue_last_12m";
+
+    /// Columns of `merge_candidates.csv`, in order.
+    pub const MERGE_CANDIDATES: [&str; 9] = [
+        CUSTOMER_ID,
+        CANDIDATE_ID,
+        CUSTOMER_NAME,
+        CANDIDATE_NAME,
+        DISTRICT,
+        RULE,
+        SCORE,
+        CUSTOMER_REVENUE,
+        CANDIDATE_REVENUE,
+    ];
+}

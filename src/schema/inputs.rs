@@ -88,6 +88,19 @@ pub const CUSTOMERS: TableSpec = TableSpec {
             false,
             "joint bids / shared market information",
         ),
+        col(
+            PHONE,
+            Kind::Text,
+            false,
+            "telephone; compared as digits for merge candidates",
+        ),
+        col(
+            TAX_ID,
+            Kind::Text,
+            false,
+            "tax id or unified social credit code (统一社会信用代码)",
+        ),
+        col(ADDRESS, Kind::Text, false, "postal or site address"),
     ],
 };
 

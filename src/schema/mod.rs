@@ -85,6 +85,9 @@ pub const ACQUIRED_ON: &str = "acquired_on";
 pub const POTENTIAL_VOLUME: &str = "potential_volume";
 pub const VEHICLES: &str = "vehicles";
 pub const SHARES_RESOURCES: &str = "shares_resources";
+pub const PHONE: &str = "phone";
+pub const TAX_ID: &str = "tax_id";
+pub const ADDRESS: &str = "address";
 
 pub const DATE: &str = "date";
 pub const AMOUNT: &str = "amount";

@@ -22,6 +22,9 @@ pub const CUSTOMERS: OutputSpec = OutputSpec {
             "potential_volume",
             "vehicles",
             "shares_resources",
+            "phone",
+            "tax_id",
+            "address",
             "in_customer_table",
             "first_purchase",
             "last_purchase",
@@ -118,6 +121,17 @@ pub const EXPECTED_CURVE: OutputSpec = OutputSpec {
         sheet: false,
     },
     doc: "Expected cumulative repeat purchases of a new customer over time, E[X(t)], from the purchase model.",
+};
+
+/// `merge_candidates.csv`
+pub const MERGE_CANDIDATES: OutputSpec = OutputSpec {
+    file: "merge_candidates.csv",
+    kind: OutputKind::Table {
+        columns: &crate::schema::columns::master::MERGE_CANDIDATES,
+        parquet: false,
+        sheet: false,
+    },
+    doc: "Pairs of customers that may be one customer (same tax id, normalised name, phone or address, or a similar name, within a district): customer_id is the id to merge into the suggested survivor candidate_id, with the rule, its score and both customers' revenue of the last 12 months.",
 };
 
 /// `rejects/<table>.csv`
@@ -227,6 +241,7 @@ pub const OUTPUTS: &[&OutputSpec] = &[
     &PROSPECTS,
     &CALIBRATION_BY_FREQUENCY,
     &EXPECTED_CURVE,
+    &MERGE_CANDIDATES,
     &REJECTS,
     &BGNBD_MODEL,
     &PARETO_NBD_MODEL,
