@@ -195,7 +195,7 @@ impl Search<'_> {
                         let (Some(x), Some(y)) = (&names[a], &names[b]) else {
                             continue;
                         };
-                        if let Some(sim) = similarity(&x.key, &y.key, min) {
+                        if let Some(sim) = similarity(x, y, min) {
                             self.record(a, b, Rule::SimilarName, sim);
                         }
                     }
@@ -266,19 +266,41 @@ fn groups<'a>(keys: impl Iterator<Item = Option<&'a str>>) -> BTreeMap<&'a str, 
     out
 }
 
-/// The normalised Levenshtein similarity of two different keys when it reaches `min`
-/// (exactly equal keys are the `name` rule's). The length difference bounds it from above,
-/// so most pairs of a block are dismissed without the edit distance.
-fn similarity(x: &str, y: &str, min: f64) -> Option<f64> {
-    if x == y {
+/// How similar two different names are, when it reaches `min` (equal keys are the `name`
+/// rule's). Names of several words, as many on both sides, must differ in one word only, and
+/// that word pair is scored: in `Hongda Transport Fleet` / `Tongda Transport Fleet` the
+/// shared generic words would otherwise hide that the brands differ. Other names are scored
+/// whole (Chinese names are one word). Names whose numbers differ are never similar:
+/// `No. 1 Construction` and `No. 6 Construction`, `加油站3` and `加油站5` are numbered
+/// branches, not typos.
+fn similarity(x: &NameKey, y: &NameKey, min: f64) -> Option<f64> {
+    let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+    if x.key == y.key || digits(&x.key) != digits(&y.key) {
         return None;
     }
-    let (lx, ly) = (x.chars().count(), y.chars().count());
-    let longest = lx.max(ly) as f64;
-    if 1.0 - lx.abs_diff(ly) as f64 / longest < min {
+    let (a, b) = match (x.tokens.len(), y.tokens.len()) {
+        (n, m) if n == m && n > 1 => {
+            let mut differ = x.tokens.iter().zip(&y.tokens).filter(|(a, b)| a != b);
+            match (differ.next(), differ.next()) {
+                (Some((a, b)), None) => (a.as_str(), b.as_str()),
+                _ => return None,
+            }
+        }
+        _ => (x.key.as_str(), y.key.as_str()),
+    };
+    edit_similarity(a, b, min)
+}
+
+/// The normalised Levenshtein similarity (1 - edits / longer length) when it reaches `min`.
+/// The length difference bounds it from above, so most pairs are dismissed without the edit
+/// distance.
+fn edit_similarity(a: &str, b: &str, min: f64) -> Option<f64> {
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    let longest = la.max(lb) as f64;
+    if 1.0 - la.abs_diff(lb) as f64 / longest < min {
         return None;
     }
-    let sim = strsim::normalized_levenshtein(x, y);
+    let sim = strsim::normalized_levenshtein(a, b);
     (sim >= min).then_some(sim)
 }
 
