@@ -318,13 +318,12 @@ fn assert_every_output_is_declared(out: &Path) {
         }
         let fixed = spec.columns().iter().all(|c| !c.contains('<'));
         if fixed {
-            // the demo has no phone, tax_id or address until it plants near-duplicate
-            // customers (issue 13 item 2); remove this exemption then
+            // the demo does not generate the optional merge keys (phone, tax_id, address)
             let declared: Vec<&str> = spec
                 .columns()
                 .iter()
                 .copied()
-                .filter(|c| !["phone", "tax_id", "address"].contains(c))
+                .filter(|c| !kam::schema::MERGE_KEYS.contains(c))
                 .collect();
             assert_eq!(header, declared, "{f}: columns differ from the declaration");
         }

@@ -379,15 +379,8 @@ fn bool_col(name: &str, values: Vec<bool>) -> Column {
 /// A frame whose columns must be exactly the contract's, in contract order.
 fn contract_frame(spec: &TableSpec, columns: Vec<Column>) -> Result<DataFrame> {
     let got: Vec<&str> = columns.iter().map(|c| c.name().as_str()).collect();
-    // The merge-candidate columns are not generated until the demo plants near-duplicate
-    // customers (issue 13 item 2); remove this exemption then.
-    let not_generated = [
-        crate::schema::PHONE,
-        crate::schema::TAX_ID,
-        crate::schema::ADDRESS,
-    ];
-    let mut want = spec.names();
-    want.retain(|c| !not_generated.contains(c));
+    let mut want = spec.names(); // less the merge keys, which the demo does not generate
+    want.retain(|c| !schema::MERGE_KEYS.contains(c));
     if got != want {
         return Err(Error::Internal(format!(
             "demo generator built {} with columns {got:?}, expected {:?}",

@@ -88,6 +88,8 @@ pub const SHARES_RESOURCES: &str = "shares_resources";
 pub const PHONE: &str = "phone";
 pub const TAX_ID: &str = "tax_id";
 pub const ADDRESS: &str = "address";
+/// The customers columns only the merge-candidate search reads (besides `name`, `district`).
+pub const MERGE_KEYS: [&str; 3] = [PHONE, TAX_ID, ADDRESS];
 
 pub const DATE: &str = "date";
 pub const AMOUNT: &str = "amount";

@@ -270,7 +270,8 @@ fn groups<'a>(keys: impl Iterator<Item = Option<&'a str>>) -> BTreeMap<&'a str, 
 /// rule's). Names of several words, as many on both sides, must differ in one word only, and
 /// that word pair is scored: in `Hongda Transport Fleet` / `Tongda Transport Fleet` the
 /// shared generic words would otherwise hide that the brands differ. Other names are scored
-/// whole (Chinese names are one word). Names whose numbers differ are never similar:
+/// whole (Chinese names are one word). Latin words must start with the same letter. Names
+/// whose numbers differ are never similar:
 /// `No. 1 Construction` and `No. 6 Construction`, `加油站3` and `加油站5` are numbered
 /// branches, not typos.
 fn similarity(x: &NameKey, y: &NameKey, min: f64) -> Option<f64> {
@@ -288,6 +289,12 @@ fn similarity(x: &NameKey, y: &NameKey, min: f64) -> Option<f64> {
         }
         _ => (x.key.as_str(), y.key.as_str()),
     };
+    // a typo seldom hits a word's first letter (Winkler's observation): Hongxing and
+    // Zhongxing are two brands
+    let (ha, hb) = (a.chars().next(), b.chars().next());
+    if ha.is_some_and(|c| c.is_ascii_alphabetic()) && ha != hb {
+        return None;
+    }
     edit_similarity(a, b, min)
 }
 

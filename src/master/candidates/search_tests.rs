@@ -87,12 +87,14 @@ fn similar_names_reach_the_threshold_and_different_ones_do_not() {
         customer("J", "Hongda Transport Fleet", None),
         customer("K", "Tongda Transport Fleet", None),
         customer("L", "Acme Tradng Fleet", None),
+        customer("M", "Hongxing Pipe Pile", None),
+        customer("N", "Zhongxing Pipe Pile", None),
     ];
     let got = search(&list, LIMITS);
     let rules: Vec<(usize, usize, Rule)> = got.pairs.iter().map(|p| (p.a, p.b, p.rule)).collect();
     // numbered branches (F, G; H, I) are not typos of each other; J and K share generic
     // words but their brands differ (hongda / tongda: 5 of 6); L differs from D and E in two
-    // words
+    // words; M and N differ in a word's first letter (hongxing / zhongxing: 8 of 9)
     assert_eq!(
         rules,
         [(0, 1, Rule::SimilarName), (3, 4, Rule::SimilarName)]
