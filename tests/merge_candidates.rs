@@ -1,5 +1,5 @@
 //! `out/merge_candidates.csv` end to end: `kam run` and `kam validate` on a small company
-//! with planted near-duplicates (tests/fixtures/near_duplicates: one pair per rule, a name
+//! with planted near-duplicates (tests/companies/near_duplicates: one pair per rule, a name
 //! repeated in another district, a customer without a district), the file's rows and
 //! orientation, the summary line and the manifest's count; no file without a customers table.
 
@@ -8,6 +8,12 @@ mod common;
 use std::path::Path;
 
 use common::*;
+
+/// The small company with planted near-duplicates (outside tests/fixtures/, which holds the
+/// bad-input corpus).
+fn company() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/companies/near_duplicates/kam.toml")
+}
 
 fn s(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
@@ -42,7 +48,7 @@ fn row(a: &str, b: &str, district: &str, rule: &str, score: &str) -> [String; 5]
 #[test]
 fn run_proposes_the_planted_pairs_oriented_to_the_survivor() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let config = fixture("near_duplicates").join("kam.toml");
+    let config = company();
     let out = tmp.path().join("out");
     let o = kam(&["run", "--config", s(&config), "--out", s(&out)]);
     assert_eq!(o.code, 0, "{}", o.stderr);
@@ -83,7 +89,7 @@ fn run_proposes_the_planted_pairs_oriented_to_the_survivor() {
 #[test]
 fn validate_writes_the_candidates_too() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let config = fixture("near_duplicates").join("kam.toml");
+    let config = company();
     let o = kam(&["validate", "--config", s(&config), "--out", s(tmp.path())]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert_eq!(rows(&tmp.path().join("merge_candidates.csv")).len(), 7);
