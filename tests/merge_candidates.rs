@@ -1,7 +1,8 @@
 //! `out/merge_candidates.csv` end to end: `kam run` and `kam validate` on a small company
 //! with planted near-duplicates (tests/companies/near_duplicates: one pair per rule, a name
 //! repeated in another district, a customer without a district), the file's rows and
-//! orientation, the summary line and the manifest's count; no file without a customers table.
+//! orientation, the summary line and the manifest's count; no file without a customers table;
+//! the candidates fed back as the merge map leave nothing to propose.
 
 mod common;
 
@@ -115,4 +116,36 @@ fn no_pair_writes_the_header_and_no_customers_table_writes_nothing() {
     let o = kam(&["validate", "--config", s(&config), "--out", s(&without)]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(!without.join("merge_candidates.csv").exists());
+}
+
+#[test]
+fn confirmed_candidates_fed_back_as_the_merge_map_are_not_proposed_again() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let first = tmp.path().join("first");
+    let o = kam(&["validate", "--config", s(&company()), "--out", s(&first)]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    // a copy of the company whose merge map is the candidates file, every row confirmed
+    let dir = tmp.path().join("company");
+    std::fs::create_dir(&dir).expect("dir");
+    let src = company().parent().expect("folder").to_path_buf();
+    for f in ["customers.csv", "transactions.csv"] {
+        std::fs::copy(src.join(f), dir.join(f)).expect("copy");
+    }
+    std::fs::copy(first.join("merge_candidates.csv"), dir.join("merges.csv")).expect("copy");
+    let toml = std::fs::read_to_string(company()).expect("kam.toml")
+        + "\n[input.customer_merges]\npath = \"merges.csv\"\n\
+           columns = { merge_into = \"candidate_id\" }\n";
+    std::fs::write(dir.join("kam.toml"), toml).expect("write");
+    let second = tmp.path().join("second");
+    let o = kam(&[
+        "run",
+        "--config",
+        s(&dir.join("kam.toml")),
+        "--out",
+        s(&second),
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    // A3 spells A1's name in another district: nothing is left to propose
+    assert!(rows(&second.join("merge_candidates.csv")).is_empty());
+    assert_eq!(manifest(&second)["merges"]["ids_merged"], 7);
 }
