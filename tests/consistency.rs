@@ -253,6 +253,62 @@ fn demo_outputs_agree_with_each_other() {
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert_consistent(&out);
     demo_headlines(&out);
+    the_demo_merge_step(&out, tmp.path());
+}
+
+/// The demo's planted mess is found, and confirming the candidates gives one customer each:
+/// 169 repeated rows rejected, exactly the 10 planted pairs proposed (each pairs an original
+/// id with one of the second ids C002001..C002010), and with them as the merge map the rerun
+/// has 2,000 customers, the same revenue, still consistent outputs and nothing left to propose.
+fn the_demo_merge_step(out: &Path, tmp: &Path) {
+    let m = manifest(out);
+    assert_eq!(
+        m["tables"]["transactions"]["rejected_by_check"]["duplicate row"], 169,
+        "repeated rows rejected"
+    );
+    let pairs = table(&out.join("merge_candidates.csv"));
+    assert_eq!(pairs.len(), 10, "merge candidates");
+    for p in &pairs {
+        let second = |id: &str| id.as_bytes() > b"C002000".as_slice();
+        assert!(
+            second(&p["customer_id"]) != second(&p["candidate_id"]),
+            "not a planted pair: {p:?}"
+        );
+    }
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/demo");
+    let co = tmp.join("merged-demo");
+    std::fs::create_dir_all(&co).expect("dir");
+    for e in std::fs::read_dir(&demo).expect("demo").flatten() {
+        std::fs::copy(e.path(), co.join(e.file_name())).expect("copy");
+    }
+    std::fs::copy(out.join("merge_candidates.csv"), co.join("merges.csv")).expect("copy");
+    let mut cfg = std::fs::read_to_string(co.join("kam.toml")).expect("kam.toml");
+    cfg.push_str("\n[input.customer_merges]\npath = \"merges.csv\"\n");
+    cfg.push_str("columns = { merge_into = \"candidate_id\" }\n");
+    std::fs::write(co.join("kam.toml"), cfg).expect("write");
+    let merged = tmp.join("merged-out");
+    let s = |p: &Path| p.to_str().unwrap_or("").to_string();
+    let o = kam(&[
+        "run",
+        "--quiet",
+        "--config",
+        &s(&co.join("kam.toml")),
+        "--out",
+        &s(&merged),
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_consistent(&merged);
+    let before = table(&out.join("customers.csv"));
+    let after = table(&merged.join("customers.csv"));
+    assert_eq!((before.len(), after.len()), (2010, 2000));
+    let revenue = |rows: &[Row]| rows.iter().map(|r| num(r, "monetary_total")).sum::<f64>();
+    close(
+        revenue(&before),
+        revenue(&after),
+        "revenue before and after the merge",
+    );
+    assert!(table(&merged.join("merge_candidates.csv")).is_empty());
+    assert_eq!(manifest(&merged)["merges"]["ids_merged"], 10);
 }
 
 #[test]
