@@ -15,6 +15,7 @@ use crate::config::DEFAULT_SEED;
 use crate::generate::GenerateParams;
 use crate::schema::{self as s, TimeUnit};
 use crate::segment::{KChoice, SegmentParams, Transform};
+use crate::validate::DuplicateRows;
 use crate::value::{ModelKind, ValueParams};
 
 /// A flag's help with the default it gets from the params, written as clap writes defaults.
@@ -194,6 +195,12 @@ pub struct ClvArgs {
     pub margin: Option<f64>,
     #[arg(long, help = dflt("L2 penalty (lifetimes' penalizer_coef).", ValueParams::default().penalizer))]
     pub penalizer: Option<f64>,
+    #[arg(long, value_enum, requires = "transactions", help = dflt(
+        "Transaction rows repeating an earlier row in every column: reject, note (keep them, \
+         with a note) or keep (a file whose identical rows are separate purchases).",
+        name(DuplicateRows::default()),
+    ))]
+    pub duplicate_rows: Option<DuplicateRows>,
     /// Fit on transactions up to this date (YYYY-MM-DD) and check the holdout after it.
     #[arg(long, requires = "transactions")]
     pub calibration_end: Option<String>,

@@ -223,3 +223,47 @@ fn impossible_summaries_are_clear_errors() {
         o.stderr
     );
 }
+
+/// The CDNOW sample holds 21 rows identical to an earlier one: rejected as double exports by
+/// default (as `kam run` does), kept as purchases with `--duplicate-rows keep` (as lifetimes
+/// counts them), so a user can reproduce either reading.
+#[test]
+fn repeated_rows_are_rejected_by_default_and_kept_on_request() {
+    let sample = cdnow("CDNOW_sample.txt");
+    let run = |extra: &[&str]| {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let out = tmp.path().join("out");
+        let mut args = vec![
+            "clv",
+            "--transactions",
+            sample.to_str().unwrap_or(""),
+            "--delimiter",
+            "whitespace",
+            "--no-header",
+            "--customer-col",
+            "column_1",
+            "--date-col",
+            "column_3",
+            "--amount-col",
+            "column_5",
+            "--date-format",
+            "%Y%m%d",
+            "--out",
+            out.to_str().unwrap_or(""),
+        ];
+        args.extend_from_slice(extra);
+        let o = kam(&args);
+        assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+        o.stdout
+    };
+    let default = run(&[]);
+    assert!(
+        default.contains("6919 read = 6898 used + 21 rejected"),
+        "{default}"
+    );
+    let kept = run(&["--duplicate-rows", "keep"]);
+    assert!(
+        kept.contains("6919 read = 6919 used + 0 rejected"),
+        "{kept}"
+    );
+}

@@ -163,7 +163,11 @@ fn from_transactions(
     ]);
     let spec = input(input_params(path, a, columns), &s::TRANSACTIONS)?;
     let raw = load::load(&spec)?;
-    let v = validate::validate(&[raw], &ValidationParams::default().check()?, None)?;
+    let mut rules = ValidationParams::default();
+    if let Some(d) = a.duplicate_rows {
+        rules.duplicate_transactions = d;
+    }
+    let v = validate::validate(&[raw], &rules.check()?, None)?;
     // the same report of what was read, used and rejected as kam run's
     out.extend(validate::output::output(&v));
     let tx = v.transactions()?.clone();

@@ -20,7 +20,7 @@ pub enum UnknownCustomers {
 }
 
 /// What to do with a transaction row that repeats an earlier row in every column.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum DuplicateRows {
     /// Send the repeats to the rejects, naming the first occurrence's row.
