@@ -5,7 +5,7 @@
 //! A repeated name gets another brand (or person, or place) from its own random stream, so
 //! the other tables' draws are untouched.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use rand::RngExt;
 use rand::rngs::StdRng;
@@ -27,6 +27,8 @@ pub(super) fn unique_names(
     rng: &mut StdRng,
 ) -> Vec<String> {
     let mut seen: HashSet<(String, String)> = HashSet::with_capacity(names.len());
+    let mut branches = Branches::default();
+    let mut exhausted: HashSet<(String, String)> = HashSet::new();
     let mut out = Vec::with_capacity(names.len());
     for (name, district) in names.iter().zip(districts) {
         let key = |n: &str| (district.clone(), plain(n));
@@ -34,10 +36,22 @@ pub(super) fn unique_names(
             out.push(name.clone());
             continue;
         }
-        let renamed = alternatives(name, rng)
-            .into_iter()
-            .find(|alt| !seen.contains(&key(alt)))
-            .unwrap_or_else(|| numbered(name, district, &seen));
+        // the alternatives are drawn even when all are known taken, so the stream's draws
+        // (and every later name) stay as they were; only the search is skipped
+        let options = alternatives(name, rng);
+        let exhausted_key = (district.clone(), name.clone());
+        let free = match exhausted.contains(&exhausted_key) {
+            true => None,
+            false => options.into_iter().find(|alt| !seen.contains(&key(alt))),
+        };
+        let renamed = match free {
+            Some(alt) => alt,
+            None => {
+                // `seen` only grows: once every alternative is taken, it stays so
+                exhausted.insert(exhausted_key);
+                branches.next(name, district, &seen)
+            }
+        };
         seen.insert(key(&renamed));
         out.push(renamed);
     }
@@ -81,12 +95,30 @@ fn contains_word(name: &str, word: &str) -> bool {
         .any(|w| w == word)
 }
 
-/// The last resort when every alternative is taken (very large companies): a branch number.
-fn numbered(name: &str, district: &str, seen: &HashSet<(String, String)>) -> String {
-    (2..)
-        .map(|k| format!("{name} Branch {k}"))
-        .find(|n| !seen.contains(&(district.to_string(), plain(n))))
-        .unwrap_or_else(|| name.to_string())
+/// The last resort when every alternative is taken (very large companies): a branch number,
+/// the lowest one free. Names with "Branch" come only from here, so the lowest free number of
+/// a name only grows: each name's search resumes where its last one stopped, which keeps a
+/// million-customer company linear (a scan from 2 each time was quadratic in the repeats).
+#[derive(Default)]
+struct Branches(HashMap<(String, String), usize>);
+
+impl Branches {
+    fn next(&mut self, name: &str, district: &str, seen: &HashSet<(String, String)>) -> String {
+        let from = self
+            .0
+            .entry((district.to_string(), name.to_string()))
+            .or_insert(2);
+        match (*from..).find(|k| {
+            let n = format!("{name} Branch {k}");
+            !seen.contains(&(district.to_string(), plain(&n)))
+        }) {
+            Some(k) => {
+                *from = k + 1;
+                format!("{name} Branch {k}")
+            }
+            None => name.to_string(),
+        }
+    }
 }
 
 fn shuffle<T>(v: &mut [T], rng: &mut StdRng) {
@@ -137,5 +169,25 @@ mod tests {
             out[1]
         );
         assert!(out[6].ends_with("混凝土有限公司"), "{}", out[6]);
+    }
+
+    #[test]
+    fn branch_numbers_are_the_lowest_free_ones() {
+        let mut seen = HashSet::new();
+        let mut b = Branches::default();
+        let key = |n: &str| ("A".to_string(), plain(n));
+        seen.insert(key("Sun Jun Branch 3"));
+        let got: Vec<String> = (0..3)
+            .map(|_| {
+                let n = b.next("Sun Jun", "A", &seen);
+                seen.insert(key(&n));
+                n
+            })
+            .collect();
+        assert_eq!(
+            got,
+            ["Sun Jun Branch 2", "Sun Jun Branch 4", "Sun Jun Branch 5"]
+        );
+        assert_eq!(b.next("Sun Jun", "B", &seen), "Sun Jun Branch 2");
     }
 }
