@@ -4,6 +4,11 @@
 
 use clap::Parser;
 
+/// mimalloc rather than the system allocator: lower peak memory and faster allocation on the
+/// multi-threaded Polars steps (see Cargo.toml and docs/performance.md).
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     std::panic::set_hook(Box::new(|info| {
         let msg = info
