@@ -6,6 +6,9 @@
 //! of training and judges the models out of time. Training cutoffs step back from it by the
 //! horizon. The chosen model is refitted on every labelled cutoff and applied at `as_of`.
 //!
+//! Above `max_training_rows` labelled examples, the models train on a seeded sample stratified
+//! by cutoff and label (stated in `models/churn.json`); every active customer is still scored.
+//!
 //! Features at a cutoff use only transactions dated on or before it ([`features_at`]; tested):
 //! the customer features of `kam run` ([`crate::features::per_customer`]) plus the 3-month
 //! trend, the change of order size and the returns share, and the customer's attributes.
@@ -15,8 +18,10 @@ use polars::prelude::*;
 
 use super::design::Raw;
 use super::fit::{self, Scored};
+use super::history;
 use super::metrics::{self, roc_auc};
 use super::report::{self, Candidate, ChurnReport, Cutoff};
+use super::sample::{TrainingSample, stratified};
 use super::{CHURN_DRIVERS, CHURN_PROBABILITY, CHURN_RISK, ChurnValid, REVENUE_AT_RISK};
 use crate::error::{Error, Result};
 use crate::frame::{self, epoch_days};
@@ -47,10 +52,14 @@ pub fn run(
 ) -> Result<Behaviour> {
     let cutoffs = cutoffs(tx, as_of, p)?;
     let ex = examples(tx, table, &cutoffs, p)?;
-    let rows = Rows::of(&ex.sets, cutoffs.len());
-    let (y_train, y_eval) = (ex.labels(&rows.train), ex.labels(&rows.evaluate));
+    let mut rows = Rows::of(&ex.sets, cutoffs.len());
     let eval = cutoffs[cutoffs.len() - 2].0;
-    both_classes(&y_train, &y_eval, eval)?;
+    both_classes(&ex.labels(&rows.train), &ex.labels(&rows.evaluate), eval)?;
+    // above max_training_rows, the models train on a sample (stratified by cutoff and label)
+    let available = rows.labelled.len();
+    rows.train = ex.sample(&rows.train, p.max_training_rows, seed);
+    rows.labelled = ex.sample(&rows.labelled, p.max_training_rows, seed);
+    let (y_train, y_eval) = (ex.labels(&rows.train), ex.labels(&rows.evaluate));
 
     // each candidate fitted on the training cutoffs and judged on the evaluation cutoff
     let kinds = p.model.kinds();
@@ -89,6 +98,12 @@ pub fn run(
     let chosen_by = fit::chosen_by(&kinds, "out-of-time AUC");
     let mut report = scored.report("behavioural", chosen_by, candidates, metrics, p, seed);
     report.cutoffs = ex.cutoffs;
+    report.training_sample = (rows.labelled.len() < available).then_some(TrainingSample {
+        rows_available: available,
+        rows_used: rows.labelled.len(),
+        seed,
+        stratified_by: "cutoff and label",
+    });
     Ok(Behaviour { scores, report })
 }
 
@@ -147,10 +162,21 @@ impl Examples {
     fn labels(&self, rows: &[usize]) -> Vec<bool> {
         rows.iter().map(|i| self.y[*i]).collect()
     }
+
+    /// `rows`, or a seeded sample of about `max` of them stratified by cutoff and label.
+    fn sample(&self, rows: &[usize], max: usize, seed: u64) -> Vec<usize> {
+        let stratum: Vec<u64> = rows
+            .iter()
+            .map(|i| 2 * self.sets[*i] as u64 + u64::from(self.y[*i]))
+            .collect();
+        stratified(rows, &stratum, max, seed)
+    }
 }
 
 /// The features at every cutoff, labelled by whether the customer bought in the horizon
-/// after it (the scoring cutoff is not labelled), joined with the customer attributes.
+/// after it (the scoring cutoff is not labelled), joined with the customer attributes. One
+/// pass over the transactions computes every cutoff ([`history::at_cutoffs`]; equal to
+/// [`features_at`] and [`bought_after`] cutoff by cutoff, tested).
 fn examples(
     tx: &DataFrame,
     table: &DataFrame,
@@ -161,32 +187,29 @@ fn examples(
     let mut sets: Vec<usize> = Vec::new();
     let mut y: Vec<bool> = Vec::new();
     let mut report_cutoffs = Vec::new();
-    for (k, (c, role)) in cutoffs.iter().enumerate() {
-        let f = features_at(tx, *c, p.active_days)?;
-        let ids: Vec<String> = f
-            .column(s::CUSTOMER_ID)?
-            .str()?
-            .iter()
-            .map(|v| v.unwrap_or_default().to_string())
-            .collect();
-        let churners = if *role == "score" {
-            y.extend(std::iter::repeat_n(false, ids.len()));
-            None
-        } else {
-            let bought = bought_after(tx, *c, p.horizon_days)?;
-            let lab: Vec<bool> = ids.iter().map(|i| !bought.contains(i)).collect();
-            let n = lab.iter().filter(|v| **v).count();
-            y.extend(lab);
-            Some(n)
+    let which: Vec<(NaiveDate, bool)> = cutoffs.iter().map(|(c, r)| (*c, *r != "score")).collect();
+    let at = history::at_cutoffs(tx, &which, p.active_days, p.horizon_days)?;
+    for (k, ((c, role), a)) in cutoffs.iter().zip(at).enumerate() {
+        let n = a.features.height();
+        let churners = match a.churned {
+            None => {
+                y.extend(std::iter::repeat_n(false, n));
+                None
+            }
+            Some(lab) => {
+                let churned = lab.iter().filter(|v| **v).count();
+                y.extend(lab);
+                Some(churned)
+            }
         };
         report_cutoffs.push(Cutoff {
             cutoff: c.to_string(),
             role,
-            examples: ids.len(),
+            examples: n,
             churners,
         });
-        sets.extend(std::iter::repeat_n(k, f.height()));
-        frames.push(f.lazy());
+        sets.extend(std::iter::repeat_n(k, n));
+        frames.push(a.features.lazy());
     }
     let stacked = concat(frames, UnionArgs::default())?.collect()?;
     let (stacked, raw) = with_attributes(stacked, table)?;

@@ -110,6 +110,7 @@ impl Scored {
             risk_cuts: p.risk_cuts,
             drivers_method: self.kind.drivers_method(),
             examples_used: self.examples_used,
+            training_sample: None,
             seed,
         }
     }

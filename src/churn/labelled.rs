@@ -1,7 +1,8 @@
 //! Labelled mode (`kam churn`): a customer table with an explicit churn flag. Columns are typed
 //! from their content, identifier-like columns are left out (and named), both models are
 //! cross-validated on stratified folds, the better mean AUC wins and is refitted on every row
-//! to score the table.
+//! (above `max_training_rows`, on a seeded sample of that size stratified by label) to score
+//! every row of the table.
 //!
 //! Column rules (each dropped column is listed with its reason in `models/churn.json`):
 //! - numeric when at least 95% of its non-blank values read as numbers (the rest count as
@@ -20,6 +21,7 @@ use super::metrics::{self, roc_auc};
 use super::models::Kind;
 use super::raw::infer_columns;
 use super::report::{self, Candidate, ChurnReport, Dropped};
+use super::sample::{TrainingSample, stratified};
 use super::{CHURN_PROBABILITY, ChurnValid};
 use crate::error::{Error, Result};
 use crate::frame;
@@ -136,7 +138,7 @@ pub fn run(
     // the better mean AUC; a tie goes to the simpler logistic model (listed first)
     let means: Vec<f64> = cv.aucs.iter().map(|a| mean(a)).collect();
     let best = report::best_of(&means);
-    let scored = fit::refit_and_score(kinds[best], &raw, rows, y, None, p, seed)?;
+    let (scored, sample) = refit(kinds[best], &raw, rows, y, p, seed)?;
     let scores = score_table(df, id, &target, &scored, &cv.oof[best], p)?;
 
     let candidates = kinds
@@ -157,11 +159,43 @@ pub fn run(
     report.auc_folds = Some(cv.aucs[best].clone());
     report.cv_rows = Some(cv.in_cv.len());
     report.dropped_columns = dropped;
+    report.training_sample = sample;
     Ok(Labelled {
         scores,
         report,
         blank_label_rows: target.blank_label_rows,
     })
+}
+
+/// The chosen model fitted on every labelled row, or above `max_training_rows` on a seeded
+/// sample of that size stratified by label, and applied to every labelled row.
+fn refit(
+    kind: Kind,
+    raw: &[Raw],
+    rows: &[usize],
+    y: &[bool],
+    p: &ChurnValid,
+    seed: u64,
+) -> Result<(Scored, Option<TrainingSample>)> {
+    let all: Vec<usize> = (0..y.len()).collect();
+    let stratum: Vec<u64> = y.iter().map(|v| u64::from(*v)).collect();
+    let used = stratified(&all, &stratum, p.max_training_rows, seed);
+    if used.len() == y.len() {
+        return Ok((
+            fit::refit_and_score(kind, raw, rows, y, None, p, seed)?,
+            None,
+        ));
+    }
+    let fit_rows: Vec<usize> = used.iter().map(|i| rows[*i]).collect();
+    let y_fit: Vec<bool> = used.iter().map(|i| y[*i]).collect();
+    let scored = fit::refit_and_score(kind, raw, &fit_rows, &y_fit, Some(rows), p, seed)?;
+    let sample = TrainingSample {
+        rows_available: y.len(),
+        rows_used: used.len(),
+        seed,
+        stratified_by: "label",
+    };
+    Ok((scored, Some(sample)))
 }
 
 fn mean(v: &[f64]) -> f64 {

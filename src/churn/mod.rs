@@ -15,6 +15,7 @@ pub mod behaviour;
 mod cutoff;
 pub mod design;
 mod fit;
+mod history;
 pub mod labelled;
 pub mod metrics;
 pub mod models;
@@ -22,6 +23,7 @@ pub mod output;
 mod params;
 mod raw;
 mod report;
+mod sample;
 
 pub use models::{Kind, ModelChoice, ModelParams};
 pub use params::{ChurnParams, ChurnValid};

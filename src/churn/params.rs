@@ -31,8 +31,12 @@ pub struct ChurnParams {
     /// Folds of the labelled mode's cross-validation.
     pub folds: usize,
     /// Labelled mode: above this many rows, cross-validation runs on a stratified sample of
-    /// this size (the final model still trains on every row).
+    /// this size (the final model trains on every row up to `max_training_rows`).
     pub cv_max_rows: usize,
+    /// Above this many labelled examples, the final model (and, behavioural, the candidates)
+    /// trains on a seeded sample of this size, stratified by label (and cutoff); every
+    /// customer is still scored.
+    pub max_training_rows: usize,
     /// Model settings.
     pub models: ModelParams,
 }
@@ -50,6 +54,7 @@ impl Default for ChurnParams {
             max_levels: 30,
             folds: 5,
             cv_max_rows: 200_000,
+            max_training_rows: 250_000,
             models: ModelParams::default(),
         }
     }
@@ -99,6 +104,12 @@ impl ChurnParams {
         }
         if self.folds < 2 || self.folds > 20 {
             return bad(format!("folds = {} must be between 2 and 20", self.folds));
+        }
+        if self.max_training_rows < 1000 {
+            return bad(format!(
+                "max_training_rows = {} must be at least 1000",
+                self.max_training_rows
+            ));
         }
         self.models
             .check()
@@ -161,6 +172,14 @@ mod tests {
     #[test]
     fn folds_at_most_twenty() {
         assert!(with(|p| p.folds = 21).is_err());
+    }
+
+    #[test]
+    fn max_training_rows_at_least_a_thousand() {
+        let e = with(|p| p.max_training_rows = 999)
+            .err()
+            .map(|e| e.to_string());
+        assert!(e.unwrap_or_default().contains("max_training_rows"));
     }
 
     #[test]

@@ -75,6 +75,9 @@ pub struct ChurnReport {
     pub risk_cuts: [f64; 2],
     pub drivers_method: &'static str,
     pub examples_used: usize,
+    /// The final model's training sample, when the examples exceeded `max_training_rows`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub training_sample: Option<super::sample::TrainingSample>,
     pub seed: u64,
 }
 
