@@ -134,3 +134,55 @@ fn bad_segment_requests_are_clear_errors() {
     assert_eq!(o.code, 2, "{}", o.stderr);
     assert_clean_error(&o);
 }
+
+/// Regression (issue 14, item 3): a per-customer table without `monetary_total` (the default
+/// `--value-col`) failed with "missing required column 'monetary_total'"; it is now numbered
+/// by its first feature, with a note, an empty revenue share and names without a value word.
+#[test]
+fn a_table_without_the_value_column_is_numbered_by_its_first_feature() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let csv = tmp.path().join("rfm.csv");
+    let mut text = String::from("CustomerID,spend,visits\n");
+    for i in 0..60 {
+        // two clear groups: big spenders (ids 0..20) and small ones
+        let (spend, visits) = if i < 20 { (900 + i, 30) } else { (10 + i, 2) };
+        text.push_str(&format!("c{i:03},{spend},{visits}\n"));
+    }
+    std::fs::write(&csv, text).expect("write");
+    let out = tmp.path().join("seg");
+    let o = kam(&[
+        "segment",
+        "--customers",
+        s(&csv),
+        "--id",
+        "CustomerID",
+        "--features",
+        "spend,visits",
+        "--k",
+        "2",
+        "--out",
+        s(&out),
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stdout.contains("no value column 'monetary_total'"),
+        "{}",
+        o.stdout
+    );
+    let model: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("models/kmeans.json")).unwrap_or_default(),
+    )
+    .expect("json");
+    assert_eq!(model["ordered_by"], "spend");
+    let segments = std::fs::read_to_string(out.join("segments.csv")).unwrap_or_default();
+    let rows: Vec<&str> = segments.lines().collect();
+    // segment 1 is the big spenders (the larger mean of the first feature)
+    assert!(
+        rows[1].starts_with("1,") && rows[1].contains(",20,"),
+        "{segments}"
+    );
+    assert!(
+        !segments.contains("value"),
+        "names leave out value: {segments}"
+    );
+}

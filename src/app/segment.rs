@@ -34,10 +34,11 @@ pub fn run(a: SegmentArgs, quiet: bool) -> Result<()> {
     // the same stage code as `kam run`: the segmentation, then its outputs
     let seg = segment(&df, &v, seed)?;
     let r = seg.report.clone();
+    let notes: Vec<Line> = seg.notes.iter().map(Line::note).collect();
     let (labelled, mut out) = crate::segment::output::labelled(df, seg)?;
     out.table(&o::SEGMENTED, labelled);
     write_all(&out, &a.out)?;
-    let lines = vec![
+    let mut lines = vec![
         Line::text(format!(
             "k = {} (silhouette {:.3}, inertia {:.1}, {} iterations, converged {}, stability ARI {:.3})",
             r.k, r.silhouette, r.inertia, r.iterations, r.converged, r.stability_ari
@@ -50,6 +51,7 @@ pub fn run(a: SegmentArgs, quiet: bool) -> Result<()> {
             &[o::SEGMENTS.file],
         ),
     ];
+    lines.extend(notes);
     print(&render(&lines, &a.out), quiet)
 }
 

@@ -6,17 +6,16 @@
 use std::collections::HashMap;
 
 use ndarray::Array2;
-use rand_xoshiro::Xoshiro256Plus;
-use rand_xoshiro::rand_core::{RngCore, SeedableRng};
 
+pub use super::silhouette::{sample_rows, silhouette, silhouettes};
 use crate::error::{Error, Result};
 
-fn bad<T>(msg: String) -> Result<T> {
+pub(super) fn bad<T>(msg: String) -> Result<T> {
     Err(Error::validation("segment quality", msg))
 }
 
 /// Labels renumbered 0.. in order of first appearance, and the number of distinct labels.
-fn dense(labels: &[usize]) -> (Vec<usize>, usize) {
+pub(super) fn dense(labels: &[usize]) -> (Vec<usize>, usize) {
     let mut ids = HashMap::new();
     let out = labels
         .iter()
@@ -28,7 +27,7 @@ fn dense(labels: &[usize]) -> (Vec<usize>, usize) {
     (out, ids.len())
 }
 
-fn check_rows(x: &Array2<f64>, labels: &[usize]) -> Result<()> {
+pub(super) fn check_rows(x: &Array2<f64>, labels: &[usize]) -> Result<()> {
     if x.nrows() != labels.len() {
         return bad(format!("{} rows but {} labels", x.nrows(), labels.len()));
     }
@@ -42,99 +41,8 @@ fn check_rows(x: &Array2<f64>, labels: &[usize]) -> Result<()> {
     Ok(())
 }
 
-/// Sum in eight lanes (the compiler vectorises it); the order is fixed, so it is deterministic.
-fn lane_sum(v: &[f64]) -> f64 {
-    let mut acc = [0.0; 8];
-    let mut chunks = v.chunks_exact(8);
-    for c in &mut chunks {
-        acc.iter_mut().zip(c).for_each(|(a, b)| *a += b);
-    }
-    acc.iter().sum::<f64>() + chunks.remainder().iter().sum::<f64>()
-}
-
 fn sq_dist(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum()
-}
-
-/// Mean silhouette coefficient, in [-1, 1] (higher: tighter, better separated segments).
-///
-/// With `sample = Some((m, seed))` and more than `m` rows, it is computed on `m` rows drawn
-/// without replacement with the seed (as scikit-learn's `silhouette_score(sample_size=m)`):
-/// O(m^2) distances instead of O(n^2). With `n <= m` or `None` it is exact. Needs between
-/// 2 and (rows - 1) distinct labels among the rows used.
-pub fn silhouette(x: &Array2<f64>, labels: &[usize], sample: Option<(usize, u64)>) -> Result<f64> {
-    check_rows(x, labels)?;
-    let n = x.nrows();
-    let mut rows: Vec<usize> = (0..n).collect();
-    if let Some((m, seed)) = sample.filter(|(m, _)| *m < n) {
-        // partial Fisher-Yates: the first m of a seeded shuffle
-        let mut rng = Xoshiro256Plus::seed_from_u64(seed);
-        for i in 0..m {
-            let j = i + (rng.next_u64() % (n - i) as u64) as usize;
-            rows.swap(i, j);
-        }
-        rows.truncate(m);
-    }
-    let (lab, k) = dense(&rows.iter().map(|&i| labels[i]).collect::<Vec<_>>());
-    let (m, d) = (rows.len(), x.ncols());
-    if k < 2 || k >= m {
-        return bad(format!(
-            "the silhouette needs between 2 and {} segments among {m} customers; got {k}",
-            m.saturating_sub(1)
-        ));
-    }
-    // the used rows segment by segment, column-major (xt[f * m + j]), so that the distances
-    // from one row to all others are computed column by column (vectorised) and each
-    // segment's sum is over a contiguous range
-    let mut order: Vec<usize> = (0..m).collect();
-    order.sort_by_key(|&j| lab[j]);
-    let (rows, order_ref) = (&rows, &order);
-    let xt: Vec<f64> = (0..d)
-        .flat_map(|f| order_ref.iter().map(move |&j| x[[rows[j], f]]))
-        .collect();
-    let mut start = vec![0usize; k + 1];
-    order.iter().for_each(|&j| start[lab[j] + 1] += 1);
-    (0..k).for_each(|c| start[c + 1] += start[c]);
-    let size = |c: usize| start[c + 1] - start[c];
-    let s_of = |i: usize, dist: &mut Vec<f64>| {
-        dist.clear();
-        dist.resize(m, 0.0);
-        for col in xt.chunks_exact(m) {
-            let v = col[i];
-            dist.iter_mut()
-                .zip(col)
-                .for_each(|(s, w)| *s += (w - v) * (w - v));
-        }
-        dist.iter_mut().for_each(|s| *s = s.sqrt());
-        let own = lab[order[i]];
-        if size(own) == 1 {
-            return 0.0;
-        }
-        let mean = |c: usize| lane_sum(&dist[start[c]..start[c + 1]]) / size(c) as f64;
-        let a = lane_sum(&dist[start[own]..start[own + 1]]) / (size(own) - 1) as f64;
-        let b = (0..k)
-            .filter(|&c| c != own)
-            .map(mean)
-            .fold(f64::INFINITY, f64::min);
-        if a.max(b) > 0.0 {
-            (b - a) / a.max(b)
-        } else {
-            0.0
-        }
-    };
-    let part = |r: std::ops::Range<usize>| {
-        let mut dist = Vec::with_capacity(m);
-        r.map(|i| s_of(i, &mut dist)).sum::<f64>()
-    };
-    // two halves on two threads; each half is summed in row order
-    let half = m / 2;
-    let (lo, hi) = std::thread::scope(|s| {
-        let h = s.spawn(|| part(half..m));
-        let lo = part(0..half);
-        (lo, h.join())
-    });
-    let hi = hi.map_err(|_| Error::Internal("a silhouette thread failed".into()))?;
-    Ok((lo + hi) / m as f64)
 }
 
 /// Calinski-Harabasz index: between-segment dispersion / within-segment dispersion, each per
@@ -290,6 +198,21 @@ mod tests {
         let s1 = silhouette(&x, &lab, Some((500, 1)))?;
         assert_eq!(s1, silhouette(&x, &lab, Some((500, 1)))?);
         assert!((s1 - exact).abs() < 0.03, "sampled {s1} vs exact {exact}");
+        Ok(())
+    }
+
+    #[test]
+    fn silhouettes_of_several_labelings_equal_each_alone_to_the_last_digit() -> Result<()> {
+        let centres = array![[0.0, 0.0], [6.0, 0.0], [0.0, 6.0]];
+        let (x, lab3) = gaussian_blobs(1500, &centres, 1.5, 4);
+        let lab2: Vec<usize> = lab3.iter().map(|l| l % 2).collect();
+        let lab5: Vec<usize> = (0..x.nrows()).map(|i| (i * 7 + lab3[i]) % 5).collect();
+        for sample in [None, Some((400, 9))] {
+            let all = silhouettes(&x, &[&lab3, &lab2, &lab5], sample)?;
+            for (l, s) in [&lab3, &lab2, &lab5].iter().zip(&all) {
+                assert_eq!(s.to_bits(), silhouette(&x, l, sample)?.to_bits());
+            }
+        }
         Ok(())
     }
 

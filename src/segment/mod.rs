@@ -9,6 +9,7 @@ mod names;
 pub mod output;
 pub mod params;
 pub mod profile;
+mod silhouette;
 pub mod stage;
 
 pub use params::{KChoice, SegmentParams, SegmentValid, Transform};

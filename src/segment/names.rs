@@ -16,7 +16,9 @@
 //! and `{value}` = high-value / mid-value / low-value: lost → `Lost big accounts` (high value)
 //! or `Lost`; lapsing → `Lapsing {noun}`; new → `New {noun}`; otherwise by frequency
 //! `{Value} loyal`, `Occasional {value}`, `Steady {value}`, or `{Value} accounts` without a
-//! frequency column.
+//! frequency column. Without a value column (`ProfileParams::value_words` false) the value
+//! word is left out: `Lost`, `Lapsing`, `New`, `Loyal`, `Occasional`, `Steady`, else
+//! `Segment`.
 //!
 //! **Names say what tells segments apart.** New and recent names take their trend
 //! (`, growing` / `, declining`) only when no other such segment shares it: when three
@@ -70,21 +72,22 @@ fn cell(t: &DataFrame, c: &str, i: usize) -> Option<f64> {
 }
 
 /// The words of row `i` of the collected segments table (rules in the module doc).
-fn words(t: &DataFrame, i: usize, value_col: &str) -> Words {
+fn words(t: &DataFrame, i: usize, value_col: Option<&str>) -> Words {
     // (segment mean, segment mean / overall mean when the overall mean is positive)
     let vs_all = |c: &str| {
         let m = cell(t, &format!("{c}_mean"), i);
         let all = cell(t, &overall(c), i).filter(|a| *a > 0.0);
         (m, m.zip(all).map(|(m, a)| m / a))
     };
-    let (value, freq) = (vs_all(value_col), vs_all(s::FREQUENCY));
+    let value = value_col.map(|c| vs_all(c).1);
+    let freq = vs_all(s::FREQUENCY);
     let (days, r) = vs_all(s::RECENCY_DAYS);
     let at = |(x, floor): (f64, f64), d: f64| d >= floor && r.is_some_and(|r| r >= x);
     let (tenure, tr) = vs_all(s::TENURE_DAYS);
     let new = |m: f64| m <= NEW_MAX_DAYS && tr.is_some_and(|r| r <= NEW_RATIO);
     let trend = cell(t, &format!("{}_median", s::TREND_12M), i);
     [
-        Some(three(value.1, HIGH, LOW, VALUE_WORDS)),
+        value.map(|v| three(v, HIGH, LOW, VALUE_WORDS)),
         freq.0.map(|_| three(freq.1, HIGH, LOW, FREQUENCY_WORDS)),
         days.map(|d| match d {
             d if d >= LOST_DAYS || at(LOST_RATIO, d) => "lost",
@@ -100,6 +103,9 @@ fn words(t: &DataFrame, i: usize, value_col: &str) -> Words {
 /// wins), and whether it may take a qualifier (not for lost or lapsing segments).
 fn head(w: &Words) -> (String, bool) {
     let [value, freq, recency, _, tenure] = *w;
+    if value.is_none() {
+        return head_without_value(w);
+    }
     let (noun, title, value) = match value {
         Some("high-value") => ("big accounts", "High-value", "high-value"),
         Some("low-value") => ("small", "Low-value", "low-value"),
@@ -114,6 +120,21 @@ fn head(w: &Words) -> (String, bool) {
         (_, Some("occasional")) => (format!("Occasional {value}"), true),
         (_, Some(_)) => (format!("Steady {value}"), true),
         (_, None) => (format!("{title} accounts"), true),
+    }
+}
+
+/// The head without a value column: the recency, tenure or frequency word alone (`Lost`,
+/// `Lapsing`, `New`, `Loyal`, `Occasional`, `Steady`), else `Segment`.
+fn head_without_value(w: &Words) -> (String, bool) {
+    let [_, freq, recency, _, tenure] = *w;
+    match (recency, freq) {
+        (Some("lost"), _) => ("Lost".into(), false),
+        (Some("lapsing"), _) => ("Lapsing".into(), false),
+        _ if tenure == Some("new") => ("New".into(), true),
+        (_, Some("loyal")) => ("Loyal".into(), true),
+        (_, Some("occasional")) => ("Occasional".into(), true),
+        (_, Some(_)) => ("Steady".into(), true),
+        (_, None) => ("Segment".into(), true),
     }
 }
 
@@ -154,7 +175,7 @@ fn base_names(words: &[Words]) -> Vec<String> {
 pub(super) fn name_segments(
     t: &DataFrame,
     keys: &[u32],
-    value_col: &str,
+    value_col: Option<&str>,
     given: &BTreeMap<u32, String>,
 ) -> Result<BTreeMap<u32, String>> {
     let bad = |msg: String| Err(Error::config(Path::new("[segment.names]"), msg));

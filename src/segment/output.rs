@@ -41,6 +41,9 @@ pub fn labelled(table: DataFrame, seg: Segmentation) -> Result<(DataFrame, Stage
             r.iterations
         ));
     }
+    for n in &seg.notes {
+        out.add_note(n.clone());
+    }
     out.model(&o::KMEANS_MODEL, &seg.report)?;
     let table = table.hstack(seg.labels.drop(s::CUSTOMER_ID)?.columns())?;
     out.table(&o::SEGMENTS, seg.segments);

@@ -73,6 +73,9 @@ pub struct SegmentParams {
     pub tol: f64,
     /// Rows of the seeded sample on which silhouette is computed when choosing k.
     pub silhouette_sample: usize,
+    /// k = auto scans k on a seeded sample of this many placed customers when there are more
+    /// (the chosen k is then fitted on all of them); `models/kmeans.json` states the sample.
+    pub scan_sample: usize,
     /// Refits with other seeds whose agreement (adjusted Rand index) measures stability.
     pub stability_runs: usize,
     /// The column that orders segments (largest mean first) and gives revenue shares.
@@ -101,6 +104,7 @@ impl Default for SegmentParams {
             max_iter: 300,
             tol: 1e-4,
             silhouette_sample: 10_000,
+            scan_sample: 20_000,
             stability_runs: 3,
             value_col: s::MONETARY_TOTAL.into(),
             names: BTreeMap::new(),
@@ -153,6 +157,12 @@ impl SegmentParams {
         }
         if self.silhouette_sample < 10 {
             return bad("silhouette_sample must be at least 10".into());
+        }
+        if self.scan_sample < 100 {
+            return bad(format!(
+                "scan_sample must be at least 100, got {}",
+                self.scan_sample
+            ));
         }
         Ok(SegmentValid(self, k))
     }
@@ -228,6 +238,11 @@ mod tests {
     #[test]
     fn silhouette_sample_at_least_ten() {
         rejected(|p| p.silhouette_sample = 9, "silhouette_sample");
+    }
+
+    #[test]
+    fn scan_sample_at_least_a_hundred() {
+        rejected(|p| p.scan_sample = 99, "scan_sample");
     }
 
     #[test]

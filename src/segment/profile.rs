@@ -60,6 +60,9 @@ pub struct ProfileParams {
     pub value_col: String,
     /// Names given by the user, by segment number (0 = the unplaced customers); they win.
     pub names: BTreeMap<u32, String>,
+    /// Whether `value_col` is a value (money) the names may call high or low; false when it
+    /// only orders the segments (the table had no value column).
+    pub value_words: bool,
 }
 
 impl Default for ProfileParams {
@@ -68,6 +71,7 @@ impl Default for ProfileParams {
             features: Vec::new(),
             value_col: s::MONETARY_TOTAL.to_string(),
             names: BTreeMap::new(),
+            value_words: true,
         }
     }
 }
@@ -126,7 +130,8 @@ pub fn profiles(
     let stats = profiled_columns(df, p);
     let table = segment_rows(df, labels, &stats, &p.value_col)?;
     let keys: Vec<u32> = table.column(KEY)?.u32()?.into_no_null_iter().collect();
-    let names = name_segments(&table, &keys, &p.value_col, &p.names)?;
+    let value = p.value_words.then_some(p.value_col.as_str());
+    let names = name_segments(&table, &keys, value, &p.names)?;
     let out = [SEGMENT, CUSTOMERS, SHARE_CUSTOMERS, SHARE_REVENUE].map(String::from);
     let means = stats
         .iter()

@@ -5,15 +5,17 @@
 
 use std::collections::BTreeMap;
 
-use ndarray::Array2;
+use ndarray::{Array2, Axis};
 use polars::prelude::*;
 use serde::Serialize;
 
 use super::kmeans::{KMeansModel, KMeansParams};
 use super::matrix::FeatureMatrix;
-use super::metrics::{adjusted_rand_index, calinski_harabasz, silhouette};
+use super::metrics::{
+    adjusted_rand_index, calinski_harabasz, sample_rows, silhouette, silhouettes,
+};
 use super::params::{SegmentParams, SegmentValid, Transform};
-use super::profile::{ProfileParams, order_labels, profiles};
+use super::profile::{ProfileParams, SHARE_REVENUE, order_labels, profiles};
 use crate::error::{Error, Result};
 use crate::schema as s;
 
@@ -49,6 +51,23 @@ pub struct KMeansReport {
     pub stability_ari: f64,
     pub stability_runs: usize,
     pub k_scores: Vec<KScore>,
+    /// When k was chosen on a seeded sample of the placed customers (more of them than
+    /// `scan_sample`): the rows available, the rows used and the seed. The chosen k is then
+    /// fitted on all of them. Absent when the scan used every customer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub k_scan_sample: Option<ScanSample>,
+    /// The column segments are numbered by, when it is not `value_col` (absent from the
+    /// table): the first feature. Absent when segments are numbered by `value_col`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ordered_by: Option<String>,
+    pub seed: u64,
+}
+
+/// The seeded sample k = auto's scan ran on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ScanSample {
+    pub rows_available: usize,
+    pub rows_used: usize,
     pub seed: u64,
 }
 
@@ -59,6 +78,8 @@ pub struct Segmentation {
     /// One row per segment.
     pub segments: DataFrame,
     pub report: KMeansReport,
+    /// Facts the user should read (e.g. no value column to number segments by).
+    pub notes: Vec<String>,
 }
 
 pub use crate::schema::columns::{SEGMENT, SEGMENT_NAME};
@@ -69,7 +90,7 @@ pub fn segment(df: &DataFrame, v: &SegmentValid, seed: u64) -> Result<Segmentati
     check_features(df, p)?;
     let rows = placeable_rows(df)?;
     let m = FeatureMatrix::prepare(df, &rows, &p.features, p.transform)?;
-    let (model, k_scores) = choose_model(&m.z, v.fixed_k(), p, seed)?;
+    let (model, k_scores, k_scan_sample) = choose_model(&m.z, v.fixed_k(), p, seed)?;
     let k = model.centroids.nrows();
     let aris = stability(&m.z, &model, p, seed)?;
     let stability = if aris.is_empty() {
@@ -82,13 +103,14 @@ pub fn segment(df: &DataFrame, v: &SegmentValid, seed: u64) -> Result<Segmentati
     for (pos, i) in rows.iter().enumerate() {
         raw[*i] = Some(model.labels[pos]);
     }
-    let ordered = order_labels(df, &raw, &p.value_col)?;
-    let pp = ProfileParams {
-        features: p.features.clone(),
-        value_col: p.value_col.clone(),
-        names: p.names.clone(),
-    };
-    let (segments, seg_names) = profiles(df, &ordered, &pp)?;
+    let (pp, ordered_by, notes) = profile_params(df, p);
+    let ordered = order_labels(df, &raw, &pp.value_col)?;
+    let (mut segments, seg_names) = profiles(df, &ordered, &pp)?;
+    if ordered_by.is_some() {
+        // the ordering column is not revenue: no revenue share to state
+        let none = Column::full_null(SHARE_REVENUE.into(), segments.height(), &DataType::Float64);
+        segments.with_column(none)?;
+    }
     let centroids = centroids(&model, &raw, &ordered, &m, p.transform);
     let labels = DataFrame::new_infer_height(vec![
         df.column(s::CUSTOMER_ID)?.clone(),
@@ -116,13 +138,43 @@ pub fn segment(df: &DataFrame, v: &SegmentValid, seed: u64) -> Result<Segmentati
         stability_ari: stability,
         stability_runs: aris.len(),
         k_scores,
+        k_scan_sample,
+        ordered_by,
         seed,
     };
     Ok(Segmentation {
         labels,
         segments,
         report,
+        notes,
     })
+}
+
+/// The profile settings, with the column segments are numbered by: `value_col`, or the first
+/// feature when the table has no such column (then named, with a note saying so).
+fn profile_params(
+    df: &DataFrame,
+    p: &SegmentParams,
+) -> (ProfileParams, Option<String>, Vec<String>) {
+    let mut pp = ProfileParams {
+        features: p.features.clone(),
+        value_col: p.value_col.clone(),
+        names: p.names.clone(),
+        value_words: true,
+    };
+    if df.column(&p.value_col).is_ok() {
+        return (pp, None, vec![]);
+    }
+    let first = p.features[0].clone();
+    let note = format!(
+        "segment: the table has no value column '{}', so segments are numbered by the mean of \
+         '{first}' (the first feature), largest first; share_revenue is empty and names \
+         leave out value (choose the column with --value-col or [segment] value_col)",
+        p.value_col
+    );
+    pp.value_col = first.clone();
+    pp.value_words = false;
+    (pp, Some(first), vec![note])
 }
 
 /// Every feature must be a numeric (or boolean) column of the customer table.
@@ -193,46 +245,70 @@ fn fit_k(
 }
 
 /// The model: k as given, or the k in `k_min..=k_max` with the best silhouette (each k tried
-/// is scored), refitted with the full `n_init`.
+/// is scored), refitted with the full `n_init`. Above `scan_sample` rows the scan runs on a
+/// seeded sample of that many rows (stated in the third value) and the chosen k is fitted on
+/// every row.
 fn choose_model(
     z: &Array2<f64>,
     k: Option<usize>,
     p: &SegmentParams,
     seed: u64,
-) -> Result<(KMeansModel, Vec<KScore>)> {
+) -> Result<(KMeansModel, Vec<KScore>, Option<ScanSample>)> {
     if let Some(k) = k {
-        return Ok((fit_k(z, p, k, seed, p.n_init)?, vec![]));
+        return Ok((fit_k(z, p, k, seed, p.n_init)?, vec![], None));
     }
-    let sample = Some((p.silhouette_sample, seed));
-    let mut best: Option<(f64, KMeansModel)> = None;
-    let mut scores = Vec::new();
+    let n = z.nrows();
+    if n <= p.scan_sample {
+        let (m, scores) = scan(z, p, seed)?;
+        let k = m.centroids.nrows();
+        let m = match p.n_init > scan_init(p) {
+            true => fit_k(z, p, k, seed, p.n_init)?,
+            false => m,
+        };
+        return Ok((m, scores, None));
+    }
+    let rows = sample_rows(n, p.scan_sample, seed);
+    let (m, scores) = scan(&z.select(Axis(0), &rows), p, seed)?;
+    let model = fit_k(z, p, m.centroids.nrows(), seed, p.n_init)?;
+    let stated = ScanSample {
+        rows_available: n,
+        rows_used: rows.len(),
+        seed,
+    };
+    Ok((model, scores, Some(stated)))
+}
+
+/// Every k in `k_min..=k_max` fitted on `z` with [`scan_init`] restarts and scored (the
+/// silhouettes of all of them from one pass over the sampled distances); the fit with the
+/// best silhouette and the scores.
+fn scan(z: &Array2<f64>, p: &SegmentParams, seed: u64) -> Result<(KMeansModel, Vec<KScore>)> {
+    let mut fits = Vec::new();
     let k_hi = p.k_max.min(z.nrows().saturating_sub(1)).max(p.k_min);
     for k in p.k_min..=k_hi {
-        let m = match fit_k(z, p, k, seed, scan_init(p)) {
-            Ok(m) => m,
+        match fit_k(z, p, k, seed, scan_init(p)) {
+            Ok(m) => fits.push(m),
             // too few distinct customers for larger k: stop trying
             Err(_) if k > p.k_min => break,
             Err(e) => return Err(e),
-        };
-        let sil = silhouette(z, &m.labels, sample)?;
+        }
+    }
+    let labelings: Vec<&[usize]> = fits.iter().map(|m| m.labels.as_slice()).collect();
+    let sils = silhouettes(z, &labelings, Some((p.silhouette_sample, seed)))?;
+    let mut best: Option<(f64, usize)> = None;
+    let mut scores = Vec::new();
+    for (i, (m, &sil)) in fits.iter().zip(&sils).enumerate() {
         scores.push(KScore {
-            k,
+            k: m.centroids.nrows(),
             inertia: m.inertia,
             silhouette: sil,
             calinski_harabasz: calinski_harabasz(z, &m.labels)?,
         });
-        if best.as_ref().is_none_or(|(b, _)| sil > *b) {
-            best = Some((sil, m));
+        if best.is_none_or(|(b, _)| sil > b) {
+            best = Some((sil, i));
         }
     }
-    let (_, m) = best.ok_or_else(|| Error::validation("segment", "no k could be fitted"))?;
-    let k = m.centroids.nrows();
-    let m = if p.n_init > scan_init(p) {
-        fit_k(z, p, k, seed, p.n_init)?
-    } else {
-        m
-    };
-    Ok((m, scores))
+    let (_, i) = best.ok_or_else(|| Error::validation("segment", "no k could be fitted"))?;
+    Ok((fits.swap_remove(i), scores))
 }
 
 /// Stability: the adjusted Rand index of `model`'s labels against refits from other seeds.
