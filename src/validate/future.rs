@@ -60,15 +60,13 @@ pub(super) fn split(ok: DataFrame, max_days: u32) -> Result<(DataFrame, Option<D
         return Ok((ok, None));
     };
     let ahead = frame::day(col(date.as_str())).gt(lit(end));
-    let kept = ok.clone().lazy().filter(ahead.clone().not()).collect()?;
+    let rejected_part = ok.clone().lazy().filter(ahead.clone());
     let reason = format!(
         " is more than validation.max_future_days ({max_days}) after {}, where the rest of \
          the history ends",
         frame::date_of(end)
     );
-    let rejected = ok
-        .lazy()
-        .filter(ahead)
+    let rejected = rejected_part
         .select([
             col(ROW_INTERNAL),
             concat_str(
@@ -84,6 +82,7 @@ pub(super) fn split(ok: DataFrame, max_days: u32) -> Result<(DataFrame, Option<D
             lit(FAR_AHEAD).alias(CHECK_INTERNAL),
         ])
         .collect()?;
+    let kept = super::split::filter_where(ok, ahead.not())?;
     Ok((kept, Some(rejected)))
 }
 

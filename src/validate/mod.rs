@@ -16,6 +16,7 @@ pub mod parse;
 mod rejects;
 mod repeats;
 mod rules;
+mod split;
 
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -185,16 +186,104 @@ fn validate_table(
     }
     keep.extend(rules.keep);
     let policy = v.duplicate_transactions;
-    let check_repeats = spec.name == schema::TRANSACTIONS.name && policy != DuplicateRows::Keep;
-    if check_repeats {
-        let file_columns: Vec<PlSmallStr> = schema.iter_names().cloned().collect();
-        keep.push(repeats::row_key(&file_columns));
+    if spec.name == schema::TRANSACTIONS.name && policy != DuplicateRows::Keep {
+        keep.push(repeats::row_hash(&schema));
     }
     keep.push(rejects::any_problem(&problems).alias(BAD));
+    keep.extend(split::original_columns(raw));
     let all = rules.frame.select(keep).collect()?;
 
-    let (ok, bad_rows) = split_rows(all, &rules.notes)?;
-    let mut bad = rejects::first_problems(bad_rows, problems)?;
+    let split = split::split(all, raw, &rules.notes)?;
+    let bad = rejects::first_problems(split.bad_rows, problems)?;
+    let n_row_rejects = bad.height();
+    let (ok, bad) = table_level_checks(spec, split.ok, bad, v, as_of)?;
+    let (candidates, originals) = with_table_level(
+        raw,
+        &bad.slice(n_row_rejects as i64, bad.height()),
+        split.candidates,
+        split.originals,
+    )?;
+    let (ok, repeated, repeat_note) = repeats::split(ok, policy, candidates.as_ref(), &originals)?;
+    let bad = match repeated {
+        Some(d) => bad.vstack(&d)?,
+        None => bad,
+    };
+    let (ok, mut notes) = flag_notes(ok, &rules.notes)?;
+    notes.extend(repeat_note);
+    let rejects = rejects::reject_rows(raw, bad, &originals)?;
+    drop(originals);
+    let clean = clean_frame(ok)?;
+    let counts = Counts::of(&clean, &rejects)?;
+    Ok(ValidTable {
+        spec,
+        clean,
+        rejects,
+        counts,
+        notes,
+        file: raw.file.clone(),
+    })
+}
+
+/// The rows rejected by the table-level checks (`later`, rare) leave the repeat candidates,
+/// and their original fields join `originals` (read from the input again for them alone).
+fn with_table_level(
+    raw: &RawTable,
+    later: &DataFrame,
+    candidates: Option<Series>,
+    originals: DataFrame,
+) -> Result<(Option<Series>, DataFrame)> {
+    if later.height() == 0 {
+        return Ok((candidates, originals));
+    }
+    let rows = later.column(ROW_INTERNAL)?.as_materialized_series().clone();
+    let candidates = match candidates {
+        Some(c) => {
+            let out = DataFrame::new_infer_height(vec![c.into_column()])?
+                .lazy()
+                .filter(
+                    col(ROW_INTERNAL)
+                        .is_in(lit(rows.clone()).implode(true), false)
+                        .not(),
+                )
+                .collect()?;
+            let c = out.column(ROW_INTERNAL)?.as_materialized_series().clone();
+            (!c.is_empty()).then_some(c)
+        }
+        None => None,
+    };
+    // the candidates' fields are already there
+    let have = originals
+        .column(ROW_INTERNAL)?
+        .as_materialized_series()
+        .clone();
+    let missing = DataFrame::new_infer_height(vec![rows.into_column()])?
+        .lazy()
+        .filter(
+            col(ROW_INTERNAL)
+                .is_in(lit(have).implode(true), false)
+                .not(),
+        )
+        .collect()?;
+    if missing.height() == 0 {
+        return Ok((candidates, originals));
+    }
+    let missing = missing
+        .column(ROW_INTERNAL)?
+        .as_materialized_series()
+        .clone();
+    let more = rejects::originals(raw, &missing)?;
+    Ok((candidates, originals.vstack(&more)?))
+}
+
+/// The checks over the used rows as a whole: repeated keys, a stray far-ahead tail (without
+/// `as_of`), conflicts in the merge map. Their rejects join `bad`.
+fn table_level_checks(
+    spec: &TableSpec,
+    ok: DataFrame,
+    mut bad: DataFrame,
+    v: &ValidationValid,
+    as_of: Option<NaiveDate>,
+) -> Result<(DataFrame, DataFrame)> {
     let (mut ok, dups) = rules::duplicates(spec, ok)?;
     if let Some(d) = dups {
         bad = bad.vstack(&d)?;
@@ -210,54 +299,7 @@ fn validate_table(
     if let Some(d) = conflicts {
         bad = bad.vstack(&d)?;
     }
-    let (ok, repeated, repeat_note) = repeats::split(ok, policy)?;
-    if let Some(d) = repeated {
-        bad = bad.vstack(&d)?;
-    }
-    let (ok, mut notes) = flag_notes(ok, &rules.notes)?;
-    notes.extend(repeat_note);
-    let rejects = rejects::reject_rows(raw, bad)?;
-    let clean = clean_frame(ok)?;
-    let counts = Counts::of(&clean, &rejects)?;
-    Ok(ValidTable {
-        spec,
-        clean,
-        rejects,
-        counts,
-        notes,
-        file: raw.file.clone(),
-    })
-}
-
-/// The rows without a problem (only the values, the row number and the rules' flag columns
-/// of `notes`), and the rows with one (every column).
-fn split_rows(all: DataFrame, notes: &[(String, String)]) -> Result<(DataFrame, DataFrame)> {
-    let bad_mask = all.column(BAD)?.bool()?.clone();
-    let ok_mask = !&bad_mask;
-    let n_bad = bad_mask.sum().unwrap_or(0);
-    let ok_cols: Vec<String> = all
-        .get_column_names()
-        .iter()
-        .map(|n| n.to_string())
-        .filter(|n| {
-            n == ROW_INTERNAL
-                || n == repeats::ROW_KEY
-                || n.starts_with(VALUE_PREFIX)
-                || notes.iter().any(|(flag, _)| flag == n)
-        })
-        .collect();
-    let ok_all = all.select(ok_cols)?;
-    let ok = if n_bad == 0 {
-        ok_all
-    } else {
-        ok_all.filter(&ok_mask)?
-    };
-    let bad_rows = if n_bad == 0 {
-        all.clear()
-    } else {
-        all.filter(&bad_mask)?
-    };
-    Ok((ok, bad_rows))
+    Ok((ok, bad))
 }
 
 /// The notes whose flag column is set on some used row (`{n}` replaced by the count), and

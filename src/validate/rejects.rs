@@ -51,15 +51,36 @@ pub(super) fn first_problems(bad_rows: DataFrame, problems: Vec<Problem>) -> Res
         .collect()?)
 }
 
-/// Rejected row numbers + reasons → the original rows as text, sorted by row.
-pub(super) fn reject_rows(raw: &RawTable, bad: DataFrame) -> Result<DataFrame> {
-    // no rejects: an empty frame of the right shape, without reading the input again
-    let bad = if bad.height() == 0 && raw.pre_rejects.is_none() {
+/// The file's columns as text (nulls kept) and the row number, for the rows numbered in
+/// `rows`: one filtered pass over the input (streamed, so a large Parquet file is never held
+/// whole), for the few rows rejected after the split (see `split`).
+pub(super) fn originals(raw: &RawTable, rows: &Series) -> Result<DataFrame> {
+    let mut cols = vec![col(ROW_INTERNAL)];
+    cols.extend(
+        raw.columns
+            .iter()
+            .map(|c| col(c.as_str()).cast(DataType::String)),
+    );
+    Ok(raw
+        .frame
+        .clone()
+        .filter(col(ROW_INTERNAL).is_in(lit(rows.clone()).implode(true), false))
+        .select(cols)
+        .collect_with_engine(Engine::Streaming)?
+        .unwrap_single())
+}
+
+/// Rejected row numbers + reasons → the original rows as text, sorted by row. `originals`
+/// holds at least the rows of `bad` (row number and the file's columns as text).
+pub(super) fn reject_rows(
+    raw: &RawTable,
+    bad: DataFrame,
+    originals: &DataFrame,
+) -> Result<DataFrame> {
+    if bad.height() == 0 && raw.pre_rejects.is_none() {
         return empty_rejects(raw);
-    } else {
-        bad
-    };
-    let originals: Vec<Expr> = raw
+    }
+    let as_text: Vec<Expr> = raw
         .columns
         .iter()
         .zip(original_names(&raw.columns))
@@ -70,11 +91,12 @@ pub(super) fn reject_rows(raw: &RawTable, bad: DataFrame) -> Result<DataFrame> {
         col(CHECK_INTERNAL).alias("check"),
         col(REASON_INTERNAL).alias(schema::REASON),
     ];
-    head.extend(originals);
-    let joined = raw
-        .frame
-        .clone()
-        .inner_join(bad.lazy(), col(ROW_INTERNAL), col(ROW_INTERNAL));
+    head.extend(as_text);
+    let joined =
+        originals
+            .clone()
+            .lazy()
+            .inner_join(bad.lazy(), col(ROW_INTERNAL), col(ROW_INTERNAL));
     let mut parts = vec![joined.select(head.clone())];
     if let Some(pre) = &raw.pre_rejects {
         let pre = pre

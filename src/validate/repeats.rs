@@ -2,7 +2,15 @@
 //! double count (the same sale exported twice, overlapping monthly extracts concatenated),
 //! not more business. `validation.duplicate_transactions` decides: reject the repeats
 //! (default; the reason names the first occurrence's row), note them, or keep them silently.
+//!
+//! Two rows are equal when every file column reads the same as text (blank and missing
+//! alike). Building that text for every row cost more than the rest of validation together
+//! (formatting every date and amount, hashing ~80-byte keys), so it is built only where it
+//! can matter: a 64-bit hash of each row's stored values ([`ROW_HASH`]) finds the rows whose
+//! hash occurs more than once (every real repeat is among them), and only those candidates'
+//! original fields are compared as text, so a hash collision can never reject a row.
 
+use polars::polars_utils::aliases::{PlSeedableRandomStateQuality, SeedableFromU64SeedExt};
 use polars::prelude::*;
 
 use super::params::DuplicateRows;
@@ -10,75 +18,204 @@ use super::{CHECK_INTERNAL, TEXT_PREFIX, VALUE_PREFIX};
 use crate::error::Result;
 use crate::io::load::{REASON_INTERNAL, ROW_INTERNAL};
 
-/// Internal column holding every file column of a row joined, while validating.
-pub(super) const ROW_KEY: &str = "__kam_rowkey";
+/// Internal column holding a hash of every file column of a row, while validating.
+pub(super) const ROW_HASH: &str = "__kam_rowhash";
 /// The check name of a rejected repeat.
 pub const DUPLICATE_ROW: &str = "duplicate row";
+/// Internal column of the exact row text of the candidates.
+const ROW_KEY: &str = "__kam_rowkey";
 
-/// The row's every file column as one text (blank and missing alike), for [`ROW_KEY`].
-pub(super) fn row_key(file_columns: &[PlSmallStr]) -> Expr {
-    let parts: Vec<Expr> = file_columns
-        .iter()
+/// The file's own columns (not the row number or validation's working columns).
+pub(super) fn file_columns(schema: &Schema) -> Vec<PlSmallStr> {
+    schema
+        .iter_names()
         .filter(|c| {
             let c = c.as_str();
             c != ROW_INTERNAL && !c.starts_with(VALUE_PREFIX) && !c.starts_with(TEXT_PREFIX)
         })
-        .map(|c| col(c.as_str()).cast(DataType::String).fill_null(lit("")))
-        .collect();
-    concat_str(parts, "\u{1f}", false).alias(ROW_KEY)
+        .cloned()
+        .collect()
 }
 
-/// The used rows without the repeats to reject (and without [`ROW_KEY`]), the rejected
-/// repeats (`row`, reason, check) and, with `note`, the sentence for the summary.
+/// [`ROW_HASH`]: one hash of the row's file columns. Rows equal as text hash equal: text
+/// columns count a missing value as blank, numbers, dates and booleans are hashed as stored
+/// (equal text means an equal value there), anything else as text.
+pub(super) fn row_hash(schema: &Schema) -> Expr {
+    let inputs: Vec<Expr> = file_columns(schema)
+        .iter()
+        .filter_map(|c| schema.get(c).map(|d| (c, d)))
+        .map(|(c, dtype)| {
+            let e = col(c.as_str());
+            if matches!(dtype, DataType::String) {
+                e.fill_null(lit(""))
+            } else if hashed_as_stored(dtype) {
+                e
+            } else {
+                e.cast(DataType::String).fill_null(lit(""))
+            }
+        })
+        .collect();
+    if inputs.is_empty() {
+        return lit(0u64).alias(ROW_HASH);
+    }
+    map_multiple(hash_columns, inputs, |_, _| {
+        Ok(Field::new(ROW_HASH.into(), DataType::UInt64))
+    })
+    .alias(ROW_HASH)
+}
+
+fn hashed_as_stored(dtype: &DataType) -> bool {
+    dtype.is_primitive_numeric()
+        || matches!(
+            dtype,
+            DataType::Boolean
+                | DataType::Date
+                | DataType::Datetime(_, _)
+                | DataType::Duration(_)
+                | DataType::Time
+        )
+}
+
+/// Row by row: the columns' hashes combined, in column order. Elementwise, so Polars may
+/// call it on any slice of rows.
+fn hash_columns(cols: &mut [Column]) -> PolarsResult<Column> {
+    let n = cols.first().map_or(0, Column::len);
+    let state = PlSeedableRandomStateQuality::seed_from_u64(0x6b61_6d72_6f77);
+    let mut h = vec![0u64; n];
+    for c in cols.iter() {
+        let s = c.as_materialized_series().to_physical_repr();
+        match s.dtype() {
+            DataType::String => s.str()?.vec_hash_combine(state.clone(), &mut h)?,
+            DataType::Boolean => s.bool()?.vec_hash_combine(state.clone(), &mut h)?,
+            DataType::Float64 => s.f64()?.vec_hash_combine(state.clone(), &mut h)?,
+            DataType::Float32 => s.f32()?.vec_hash_combine(state.clone(), &mut h)?,
+            DataType::Int64 => s.i64()?.vec_hash_combine(state.clone(), &mut h)?,
+            DataType::Int32 => s.i32()?.vec_hash_combine(state.clone(), &mut h)?,
+            DataType::UInt64 => s.u64()?.vec_hash_combine(state.clone(), &mut h)?,
+            DataType::UInt32 => s.u32()?.vec_hash_combine(state.clone(), &mut h)?,
+            // small integers: widened (the hash only has to agree between equal values)
+            _ => s
+                .cast(&DataType::Int64)?
+                .i64()?
+                .vec_hash_combine(state.clone(), &mut h)?,
+        }
+    }
+    Ok(UInt64Chunked::from_vec(ROW_HASH.into(), h).into_column())
+}
+
+/// The used rows (`ok`) whose [`ROW_HASH`] occurs more than once among the used rows, as a
+/// mask over `all` (`None` when there are none, or the table is not checked for repeats).
+pub(super) fn candidates(all: &DataFrame, ok: &BooleanChunked) -> Result<Option<BooleanChunked>> {
+    if !all
+        .get_column_names()
+        .iter()
+        .any(|c| c.as_str() == ROW_HASH)
+    {
+        return Ok(None);
+    }
+    // the hashes that occur twice: adjacent in the sorted hashes (a parallel sort is much
+    // cheaper than a hash set of millions of rows)
+    let h = all.column(ROW_HASH)?.u64()?;
+    let sorted = h
+        .filter(ok)?
+        .sort_with(SortOptions::default().with_multithreaded(true));
+    let mut repeated = PlHashSet::new();
+    let mut prev = None;
+    for v in sorted.iter().flatten() {
+        if prev == Some(v) {
+            repeated.insert(v);
+        }
+        prev = Some(v);
+    }
+    drop(sorted);
+    if repeated.is_empty() {
+        return Ok(None);
+    }
+    let mask: BooleanChunked = h
+        .iter()
+        .zip(ok.iter())
+        .map(|(v, ok)| ok == Some(true) && v.is_some_and(|v| repeated.contains(&v)))
+        .collect();
+    Ok(Some(mask))
+}
+
+/// The used rows without the repeats to reject, the rejected repeats (`row`, reason, check)
+/// and, with `note`, the sentence for the summary. `candidates` are the used rows that may
+/// repeat another (from [`candidates`]); `originals` holds the file's columns as text (and
+/// the row number) for at least those rows.
 pub(super) fn split(
     ok: DataFrame,
     policy: DuplicateRows,
+    candidates: Option<&Series>,
+    originals: &DataFrame,
 ) -> Result<(DataFrame, Option<DataFrame>, Option<String>)> {
-    if !ok.get_column_names().iter().any(|c| c.as_str() == ROW_KEY) {
+    let Some(cands) = candidates else {
         return Ok((ok, None, None));
-    }
-    let first_row = col(ROW_INTERNAL).first().over([col(ROW_KEY)])?;
-    let marked = ok
-        .lazy()
-        .with_columns([
-            col(ROW_KEY).is_first_distinct().not().alias("__kam_repeat"),
-            first_row.alias("__kam_first_row"),
-        ])
-        .collect()?;
-    let repeat = marked.column("__kam_repeat")?.bool()?.clone();
-    let n = repeat.sum().unwrap_or(0);
-    let drop = ["__kam_repeat", "__kam_first_row", ROW_KEY];
+    };
+    let repeats = exact_repeats(cands, originals)?;
+    let n = repeats.height();
     match policy {
         DuplicateRows::Reject if n > 0 => {
-            let kept = marked.filter(&!&repeat)?.drop_many(drop);
-            let rejected = marked
-                .filter(&repeat)?
-                .lazy()
-                .select([
-                    col(ROW_INTERNAL),
-                    concat_str(
-                        [
-                            lit("repeats row "),
-                            col("__kam_first_row").cast(DataType::String),
-                            lit(" in every column"),
-                        ],
-                        "",
-                        false,
-                    )
-                    .alias(REASON_INTERNAL),
-                    lit(DUPLICATE_ROW).alias(CHECK_INTERNAL),
-                ])
-                .collect()?;
-            Ok((kept, Some(rejected), None))
+            let rows = repeats
+                .column(ROW_INTERNAL)?
+                .as_materialized_series()
+                .clone();
+            let keep = col(ROW_INTERNAL)
+                .is_in(lit(rows).implode(true), false)
+                .not();
+            let kept = super::split::filter_where(ok, keep)?;
+            Ok((kept, Some(repeats), None))
         }
         DuplicateRows::Note if n > 0 => Ok((
-            marked.drop_many(drop),
+            ok,
             None,
             Some(format!(
                 "{n} rows repeat an earlier row in every column; kept \
                  (validation.duplicate_transactions = \"note\")"
             )),
         )),
-        _ => Ok((marked.drop_many(drop), None, None)),
+        _ => Ok((ok, None, None)),
     }
 }
+
+/// Among the candidate rows, those equal as text to an earlier one: `row`, reason, check.
+fn exact_repeats(cands: &Series, orig: &DataFrame) -> Result<DataFrame> {
+    let parts: Vec<Expr> = orig
+        .get_column_names()
+        .iter()
+        .filter(|c| c.as_str() != ROW_INTERNAL)
+        .map(|c| col(c.as_str()).cast(DataType::String).fill_null(lit("")))
+        .collect();
+    // key = every file column joined; a repeat is a key's non-first row
+    let first_row = col(ROW_INTERNAL).first().over([col(ROW_KEY)])?;
+    Ok(orig
+        .clone()
+        .lazy()
+        .filter(col(ROW_INTERNAL).is_in(lit(cands.clone()).implode(true), false))
+        .sort([ROW_INTERNAL], SortMultipleOptions::default())
+        .with_column(concat_str(parts, "\u{1f}", false).alias(ROW_KEY))
+        .with_columns([
+            col(ROW_KEY).is_first_distinct().not().alias("__kam_repeat"),
+            first_row.alias("__kam_first_row"),
+        ])
+        .filter(col("__kam_repeat"))
+        .select([
+            col(ROW_INTERNAL),
+            concat_str(
+                [
+                    lit("repeats row "),
+                    col("__kam_first_row").cast(DataType::String),
+                    lit(" in every column"),
+                ],
+                "",
+                false,
+            )
+            .alias(REASON_INTERNAL),
+            lit(DUPLICATE_ROW).alias(CHECK_INTERNAL),
+        ])
+        .collect()?)
+}
+
+#[cfg(test)]
+#[path = "repeats_tests.rs"]
+mod tests;

@@ -1,0 +1,115 @@
+//! Repeats found through the row hash equal the repeats of the text comparison: typed
+//! columns, blank against missing text, rows rejected for other reasons.
+
+use polars::prelude::*;
+
+use super::super::{ValidTable, Validation, ValidationParams, validate};
+use super::*;
+use crate::error::{Error, Result};
+use crate::io::InputParams;
+use crate::io::load::load;
+
+/// Load and validate the inputs of `settings` (TOML `[input.*]` tables) from `dir`.
+fn run_files(settings: &str, dir: &std::path::Path) -> Result<Validation> {
+    #[derive(serde::Deserialize)]
+    struct Settings {
+        input: std::collections::BTreeMap<String, InputParams>,
+    }
+    let s: Settings = toml::from_str(settings).map_err(|e| Error::Internal(e.to_string()))?;
+    let mut raw = Vec::new();
+    for (name, p) in &s.input {
+        let spec = crate::schema::table(name).ok_or_else(|| Error::Internal(name.clone()))?;
+        raw.push(load(&p.check(spec, dir)?)?);
+    }
+    validate(&raw, &ValidationParams::default().check()?, None)
+}
+
+/// The check of every rejected row, in row order.
+fn checks(t: &ValidTable) -> Vec<String> {
+    t.rejects
+        .column("check")
+        .ok()
+        .and_then(|c| c.str().ok().cloned())
+        .map(|c| c.iter().map(|s| s.unwrap_or("").to_string()).collect())
+        .unwrap_or_default()
+}
+
+fn internal(e: impl std::fmt::Display) -> Error {
+    Error::Internal(e.to_string())
+}
+
+/// The candidates of a frame whose rows 1 and 3 are equal and row 4 differs only in a
+/// column kam does not read.
+#[test]
+fn equal_rows_hash_equal_and_a_rejected_row_is_no_candidate() -> Result<()> {
+    let all = df![
+        ROW_INTERNAL => [1i64, 2, 3, 4, 5],
+        "a" => [Some("x"), Some("y"), Some("x"), Some("x"), None],
+        "b" => [1.5, 2.0, 1.5, 1.5, 2.0],
+        "c" => ["p", "p", "p", "q", "p"],
+    ]?;
+    let schema = all.schema().clone();
+    let with_hash = all.lazy().with_column(row_hash(&schema)).collect()?;
+    let every = BooleanChunked::full("ok".into(), true, 5);
+    let mask = candidates(&with_hash, &every)?.map(|m| m.iter().collect::<Vec<_>>());
+    let t = Some(true);
+    let f = Some(false);
+    assert_eq!(mask, Some(vec![t, f, t, f, f]));
+    // row 3 rejected for another reason: row 1 has no twin among the used rows
+    let ok: BooleanChunked = [true, true, false, true, true].into_iter().collect();
+    assert!(candidates(&with_hash, &ok)?.is_none());
+    Ok(())
+}
+
+/// From Parquet (typed columns): a missing text equals a blank one, as in the text of the
+/// rows; -0 and 0 read differently and are two sales.
+#[test]
+fn parquet_rows_repeat_as_their_text_does() -> Result<()> {
+    let mut df = df![
+        "customer_id" => ["C1", "C1", "C1", "C2", "C2"],
+        "date" => ["2025-01-05", "2025-01-05", "2025-01-05", "2025-01-06", "2025-01-06"],
+        "amount" => [10.0, 10.0, 10.0, 0.0, -0.0],
+        "note" => [Some("a"), Some(""), None, None, None],
+    ]?
+    .lazy()
+    .with_column(col("date").str().to_date(StrptimeOptions::default()))
+    .collect()?;
+    let dir = tempfile::tempdir().map_err(internal)?;
+    let path = dir.path().join("t.parquet");
+    let file = std::fs::File::create(&path).map_err(internal)?;
+    ParquetWriter::new(file).finish(&mut df)?;
+    let v = run_files("[input.transactions]\npath = \"t.parquet\"\n", dir.path())?;
+    let t = v
+        .table("transactions")
+        .ok_or_else(|| Error::Internal("no transactions".into()))?;
+    assert_eq!((t.counts.read, t.counts.used, t.counts.rejected), (5, 4, 1));
+    assert_eq!(checks(t), [DUPLICATE_ROW]);
+    let row: Vec<Option<i64>> = t.rejects.column("row")?.i64()?.iter().collect();
+    assert_eq!(row, [Some(3)]);
+    Ok(())
+}
+
+/// Two equal rows both cut as a far-ahead tail are rejected for that, once each, not also
+/// as repeats (read = used + rejected).
+#[test]
+fn equal_rows_rejected_by_a_table_check_are_not_repeats_too() -> Result<()> {
+    let mut csv = String::from("customer_id,date,amount\n");
+    for d in 1..=28 {
+        for m in 1..=9 {
+            csv.push_str(&format!("C{d},2024-0{m}-{d:02},5\n"));
+        }
+    }
+    csv.push_str("C1,2061-01-01,5\nC1,2061-01-01,5\n");
+    let dir = tempfile::tempdir().map_err(internal)?;
+    std::fs::write(dir.path().join("t.csv"), csv).map_err(internal)?;
+    let v = run_files("[input.transactions]\npath = \"t.csv\"\n", dir.path())?;
+    let t = v
+        .table("transactions")
+        .ok_or_else(|| Error::Internal("no transactions".into()))?;
+    assert_eq!(
+        (t.counts.read, t.counts.used, t.counts.rejected),
+        (254, 252, 2)
+    );
+    assert_eq!(checks(t), [super::super::future::FAR_AHEAD; 2]);
+    Ok(())
+}
