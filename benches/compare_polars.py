@@ -120,7 +120,9 @@ def main():
               f"  python-polars same features as kam (no validation): {pyf:.2f} s\n"
               f"  kam load+validate+features: {core:.2f} s = {core / py:.2f}x bare, {core / pyf:.2f}x same-features; "
               f"{rows / core / 1e6:.1f} M rows/s\n"
-              f"  kam run wall {wall:.2f} s, peak RSS {rss / 1024:.0f} MB")
+              f"  kam run wall {wall:.2f} s, peak RSS {rss / 1024:.0f} MB\n"
+              f"  ratio kam (load+validate+features) / Python Polars (same features): "
+              f"{core / pyf:.2f}x (target <= 1.2x: {'met' if core / pyf <= 1.2 else 'NOT met'})")
 
 
 if __name__ == "__main__":
