@@ -47,13 +47,7 @@ impl Fixture {
         .check()
         .expect("valid params");
         let company = generate::generate(&params).expect("generated");
-        let tables = [
-            ("customers", &company.customers),
-            ("transactions", &company.transactions),
-            ("targets", &company.targets),
-            ("deals", &company.deals),
-            ("campaigns", &company.campaigns),
-        ];
+        let tables = company.tables();
         for (name, df) in tables {
             write::parquet(df, &dir.join(format!("{name}.parquet"))).expect("parquet");
         }

@@ -149,13 +149,7 @@ fn generate(a: GenerateArgs, quiet: bool) -> Result<()> {
         TableFormat::Parquet => "parquet",
     };
     let mut lines = Vec::new();
-    let tables = [
-        ("customers", &company.customers),
-        ("transactions", &company.transactions),
-        ("targets", &company.targets),
-        ("deals", &company.deals),
-        ("campaigns", &company.campaigns),
-    ];
+    let tables = company.tables();
     for (name, df) in tables {
         let path = a.out.join(format!("{name}.{ext}"));
         match a.format {

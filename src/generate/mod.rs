@@ -138,6 +138,17 @@ impl DemoCompany {
         self.plan.growth
     }
 
+    /// The five tables by name, in the order `kam generate` writes them.
+    pub fn tables(&self) -> [(&'static str, &DataFrame); 5] {
+        [
+            ("customers", &self.customers),
+            ("transactions", &self.transactions),
+            ("targets", &self.targets),
+            ("deals", &self.deals),
+            ("campaigns", &self.campaigns),
+        ]
+    }
+
     /// A `kam.toml` reading the five tables as `<table>.csv` from its own directory, with the
     /// plant's capacity sized to the company's volume and the quota growth to its revenue.
     pub fn config_toml(&self) -> String {
