@@ -181,7 +181,7 @@ pub fn generate(p: &GenerateValid) -> Result<DemoCompany> {
     let people = customers::build(p, &cal, &org, &mut stream(p.seed, Stream::Customers, 0))?;
     let sales = transactions::simulate(p, &cal, &people)?;
     let mut mess_rng = stream(p.seed, Stream::Mess, 0);
-    let customers = unique_names(customers::frame(&people, &org)?, &mut mess_rng)?;
+    let customers = unique::in_frame(customers::frame(&people, &org)?, &mut mess_rng)?;
     let (customers, transactions, planted) = mess::plant(
         customers,
         transactions::frame(&sales, &people)?,
@@ -197,21 +197,6 @@ pub fn generate(p: &GenerateValid) -> Result<DemoCompany> {
         seed: p.seed,
         plan: settings::PlanSettings::of(&sales, &cal),
     })
-}
-
-/// The customers frame with every name unique within its district ([`unique`]).
-fn unique_names(mut customers: DataFrame, rng: &mut StdRng) -> Result<DataFrame> {
-    let text = |c: &str| -> Result<Vec<String>> {
-        Ok(customers
-            .column(c)?
-            .str()?
-            .iter()
-            .map(|v| v.unwrap_or("").to_string())
-            .collect())
-    };
-    let names = unique::unique_names(&text(schema::NAME)?, &text(schema::DISTRICT)?, rng);
-    customers.with_column(Column::new(schema::NAME.into(), names))?;
-    Ok(customers)
 }
 
 /// One independent random stream per table, so changing one table's logic leaves the others.

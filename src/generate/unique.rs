@@ -7,8 +7,12 @@
 
 use std::collections::{HashMap, HashSet};
 
+use polars::prelude::*;
 use rand::RngExt;
 use rand::rngs::StdRng;
+
+use crate::error::Result;
+use crate::schema;
 
 use super::names;
 
@@ -18,6 +22,21 @@ pub(super) fn plain(name: &str) -> String {
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
         .collect()
+}
+
+/// The customers frame with every name unique within its district.
+pub(super) fn in_frame(mut customers: DataFrame, rng: &mut StdRng) -> Result<DataFrame> {
+    let text = |c: &str| -> Result<Vec<String>> {
+        Ok(customers
+            .column(c)?
+            .str()?
+            .iter()
+            .map(|v| v.unwrap_or("").to_string())
+            .collect())
+    };
+    let names = unique_names(&text(schema::NAME)?, &text(schema::DISTRICT)?, rng);
+    customers.with_column(Column::new(schema::NAME.into(), names))?;
+    Ok(customers)
 }
 
 /// `names` with every repeat within its district renamed; `districts` runs beside it.
