@@ -4,7 +4,7 @@
 
 use super::bgnbd::{BgNbd, BgNbdParams};
 use super::clv::{PurchaseModel, clv_horizons, clv_of, discounts};
-use super::data::Rfm;
+use super::data::{Rfm, Triples};
 use super::gamma_gamma::{GammaGamma, GammaGammaParams};
 use super::params::{ModelKind, ValueValid};
 use super::pareto_nbd::{ParetoNbd, ParetoNbdParams};
@@ -169,21 +169,25 @@ pub use crate::schema::columns::{
 
 /// Fit the purchase model on the distinct triples.
 pub fn fit_purchases(rfm: &Rfm, v: &ValueValid) -> Result<Purchases> {
-    let triples = rfm.compress();
+    fit_triples(&rfm.compress(), v)
+}
+
+/// Fit the purchase model on distinct triples already counted.
+fn fit_triples(triples: &Triples, v: &ValueValid) -> Result<Purchases> {
     Ok(match v.model {
         ModelKind::Bgnbd => Purchases::Bgnbd(
             BgNbdParams {
                 penalizer: v.penalizer,
             }
             .check()?
-            .fit(&triples)?,
+            .fit(triples)?,
         ),
         ModelKind::Pareto => Purchases::Pareto(
             ParetoNbdParams {
                 penalizer: v.penalizer,
             }
             .check()?
-            .fit(&triples)?,
+            .fit(triples)?,
         ),
     })
 }
@@ -191,9 +195,10 @@ pub fn fit_purchases(rfm: &Rfm, v: &ValueValid) -> Result<Purchases> {
 /// Fit everything and score every customer of `summary`.
 pub fn score(summary: &Summary, v: &ValueValid, unit: TimeUnit) -> Result<ValueScores> {
     let t0 = std::time::Instant::now();
-    let purchases = fit_purchases(&summary.rfm, v)?;
+    let distinct = summary.rfm.compress();
+    let purchases = fit_triples(&distinct, v)?;
     let fit_seconds = t0.elapsed().as_secs_f64();
-    let triples = summary.rfm.compress().len();
+    let triples = distinct.len();
     let spend = GammaGammaParams {
         penalizer: v.penalizer,
     }
