@@ -23,7 +23,8 @@ mod math;
 #[path = "bgnbd_tests.rs"]
 pub(crate) mod tests;
 
-use math::{LogLik, expected_alive};
+use crate::value::special::Hyp2f1;
+use math::{LogLik, expected_alive, expected_alive_with};
 
 /// Settings of the BG/NBD fit as the user gives them (unchecked).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -214,6 +215,18 @@ impl BgNbd {
 }
 
 impl PurchaseModel for BgNbd {
+    /// One 2F1(r + x, b + x; a + b + x - 1; ·) serves every age and horizon.
+    fn if_alive_rows(&self, x: f64, ts: &[f64], horizons: &[f64]) -> Vec<f64> {
+        let (r, a, b) = (self.r + x, self.a, self.b + x);
+        let mut h = Hyp2f1::new(r, b, a + b - 1.0);
+        let mut out = Vec::with_capacity(ts.len() * horizons.len());
+        for t in ts {
+            for hz in horizons {
+                out.push(expected_alive_with(&mut h, r, self.alpha + t, a, b, *hz));
+            }
+        }
+        out
+    }
     fn expected_purchases(&self, horizon: f64, x: f64, t_x: f64, t: f64) -> f64 {
         BgNbd::expected_purchases(self, horizon, x, t_x, t)
     }

@@ -4,7 +4,7 @@
 //! (BG/NBD, Pareto/NBD) offers to it.
 
 /// What CLV and the scores need from a fitted purchase model. Times are in the model's unit.
-pub trait PurchaseModel {
+pub trait PurchaseModel: Sync {
     /// Expected repeat purchases in the next `horizon` time units of a customer with `x` repeat
     /// purchases, recency `t_x` and age `t`.
     fn expected_purchases(&self, horizon: f64, x: f64, t_x: f64, t: f64) -> f64;
@@ -14,6 +14,17 @@ pub trait PurchaseModel {
     fn expected_purchases_if_alive(&self, horizon: f64, x: f64, t: f64) -> f64;
     /// Probability that this customer is still alive.
     fn p_alive(&self, x: f64, t_x: f64, t: f64) -> f64;
+    /// `expected_purchases_if_alive(h, x, T)` for every age T of `ts` and horizon h of
+    /// `horizons`, row (T) after row; a model may share work between them.
+    fn if_alive_rows(&self, x: f64, ts: &[f64], horizons: &[f64]) -> Vec<f64> {
+        ts.iter()
+            .flat_map(|t| {
+                horizons
+                    .iter()
+                    .map(move |h| self.expected_purchases_if_alive(*h, x, *t))
+            })
+            .collect()
+    }
 }
 
 /// Days in a CLV month (lifetimes uses 30 days; its "W" unit uses 4.345 weeks instead, which
@@ -40,14 +51,39 @@ pub fn clv(
     expected_value: f64,
     margin: f64,
 ) -> f64 {
+    let upto: Vec<f64> = clv_horizons(horizon_months, days_per_unit)
+        .iter()
+        .map(|h| model.expected_purchases(*h, x, t_x, t))
+        .collect();
+    clv_of(
+        &upto,
+        &discounts(horizon_months, discount_rate_monthly),
+        expected_value,
+        margin,
+    )
+}
+
+/// The horizons of the CLV months, in model time units: i m for i = 1..months.
+pub fn clv_horizons(horizon_months: u32, days_per_unit: f64) -> Vec<f64> {
     let month = DAYS_PER_MONTH / days_per_unit;
+    (1..=horizon_months).map(|i| f64::from(i) * month).collect()
+}
+
+/// The discount factors (1 + d)^i of the CLV months i = 1..months.
+pub fn discounts(horizon_months: u32, discount_rate_monthly: f64) -> Vec<f64> {
+    (1..=horizon_months)
+        .map(|i| (1.0 + discount_rate_monthly).powf(f64::from(i)))
+        .collect()
+}
+
+/// The CLV sum of [`clv`] from the expected purchases up to each month's end (`upto`, at
+/// [`clv_horizons`]) and the months' [`discounts`].
+pub fn clv_of(upto: &[f64], discounts: &[f64], expected_value: f64, margin: f64) -> f64 {
     let mut total = 0.0;
     let mut before = 0.0;
-    for i in 1..=horizon_months {
-        let upto = model.expected_purchases(f64::from(i) * month, x, t_x, t);
-        let discount = (1.0 + discount_rate_monthly).powf(f64::from(i));
+    for (upto, discount) in upto.iter().zip(discounts) {
         total += expected_value * margin * (upto - before) / discount;
-        before = upto;
+        before = *upto;
     }
     total
 }

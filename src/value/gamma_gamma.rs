@@ -76,23 +76,60 @@ pub struct GammaGamma {
 /// d/dq = psi(px + q) - psi(q) + ln(g) - ln(xm + g)
 /// d/dg = q / g - (px + q) / (xm + g)
 /// ```
+///
+/// The gamma functions depend on x only: they are taken once per distinct x per evaluation,
+/// and ln(m), ln(x) once per customer at construction (the sums are the same, term by term).
 struct LogLik {
     x: Vec<f64>,
     m: Vec<f64>,
     penalizer: f64,
 }
 
+/// A [`LogLik`] with its per-customer constants: ln(m), ln(x) and each customer's index
+/// among the distinct x values.
+struct Prepared<'a> {
+    d: &'a LogLik,
+    ln_m: Vec<f64>,
+    ln_x: Vec<f64>,
+    x_vals: Vec<f64>,
+    x_idx: Vec<u32>,
+}
+
 impl LogLik {
+    fn prepared(&self) -> Prepared<'_> {
+        let mut x_vals = self.x.clone();
+        x_vals.sort_by(f64::total_cmp);
+        x_vals.dedup();
+        Prepared {
+            d: self,
+            ln_m: self.m.iter().map(|m| m.ln()).collect(),
+            ln_x: self.x.iter().map(|x| x.ln()).collect(),
+            x_idx: (self.x.iter())
+                .map(|x| x_vals.partition_point(|v| v < x) as u32)
+                .collect(),
+            x_vals,
+        }
+    }
+}
+
+impl Prepared<'_> {
     fn ll_grad(&self, [p, q, g]: [f64; 3]) -> (f64, [f64; 3]) {
         let (lg_q, dg_q, ln_g) = (ln_gamma(q), digamma(q), g.ln());
+        // per distinct x: lnG(px + q), lnG(px), psi(px + q), psi(px)
+        let gam: Vec<[f64; 4]> = (self.x_vals.iter())
+            .map(|x| {
+                let px = p * x;
+                [ln_gamma(px + q), ln_gamma(px), digamma(px + q), digamma(px)]
+            })
+            .collect();
         let (mut ll, mut d) = (0.0, [0.0; 3]);
-        for (&x, &m) in self.x.iter().zip(&self.m) {
+        for (i, (&x, &m)) in self.d.x.iter().zip(&self.d.m).enumerate() {
             let (px, l_xmg) = (p * x, (x * m + g).ln());
-            let (ln_m, ln_x) = (m.ln(), x.ln());
-            let dg_pxq = digamma(px + q);
-            ll += ln_gamma(px + q) - ln_gamma(px) - lg_q + q * ln_g + (px - 1.0) * ln_m + px * ln_x
-                - (px + q) * l_xmg;
-            d[0] += x * (dg_pxq - digamma(px) + ln_m + ln_x - l_xmg);
+            let (ln_m, ln_x) = (self.ln_m[i], self.ln_x[i]);
+            let [lg_pxq, lg_px, dg_pxq, dg_px] = gam[self.x_idx[i] as usize];
+            ll +=
+                lg_pxq - lg_px - lg_q + q * ln_g + (px - 1.0) * ln_m + px * ln_x - (px + q) * l_xmg;
+            d[0] += x * (dg_pxq - dg_px + ln_m + ln_x - l_xmg);
             d[1] += dg_pxq - dg_q + ln_g - l_xmg;
             d[2] += q / g - (px + q) / (x * m + g);
         }
@@ -100,7 +137,7 @@ impl LogLik {
     }
 }
 
-impl Objective for LogLik {
+impl Objective for Prepared<'_> {
     fn names(&self) -> Vec<&'static str> {
         vec!["log p", "log q", "log gamma"]
     }
@@ -114,12 +151,13 @@ impl Objective for LogLik {
             return (f64::INFINITY, vec![0.0; 3]);
         }
         let (ll, g) = self.ll_grad(p);
-        let n = self.x.len() as f64;
+        let n = self.d.x.len() as f64;
         let pen: f64 = p.iter().map(|v| v * v).sum();
+        let penalizer = self.d.penalizer;
         let grad = (0..3)
-            .map(|i| -p[i] * g[i] / n + 2.0 * self.penalizer * p[i] * p[i])
+            .map(|i| -p[i] * g[i] / n + 2.0 * penalizer * p[i] * p[i])
             .collect();
-        (-ll / n + self.penalizer * pen, grad)
+        (-ll / n + penalizer * pen, grad)
     }
 }
 
@@ -177,13 +215,14 @@ impl GammaGammaValid {
             ],
             ..Options::default()
         };
-        let best = minimize(&obj, &opts)?;
+        let prepared = obj.prepared();
+        let best = minimize(&prepared, &opts)?;
         let p: Vec<f64> = best.x.iter().map(|v| v.exp()).collect();
         Ok(GammaGamma {
             p: p[0],
             q: p[1],
             gamma: p[2],
-            log_likelihood: obj.ll_grad([p[0], p[1], p[2]]).0,
+            log_likelihood: prepared.ll_grad([p[0], p[1], p[2]]).0,
             customers: obj.x.len(),
             excluded_nonpositive,
             correlation: pearson(&obj.x, &obj.m),

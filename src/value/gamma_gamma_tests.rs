@@ -129,6 +129,7 @@ fn gradient_matches_finite_differences() {
         m: vec![12.0, 30.5, 8.25, 55.0],
         penalizer: 0.05,
     };
+    let obj = obj.prepared();
     for lp in [[1.2, 0.8, 2.5], [-0.4, 1.6, 0.3]] {
         let (_, g) = obj.value_grad(&lp);
         for i in 0..3 {

@@ -8,11 +8,16 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::NaiveDate;
 use polars::prelude::*;
 
+use super::data::Rfm;
+use super::scoring::Expected;
 use super::stage::{Purchases, Summary};
 use crate::error::Result;
-use crate::frame::{date_of, day, epoch_days};
-use crate::schema as s;
+use crate::frame::{date_of, epoch_days};
 use crate::schema::TimeUnit;
+
+#[path = "purchase_days.rs"]
+mod purchase_days;
+pub use purchase_days::PurchaseDays;
 
 /// Calibration frequencies at or above this are pooled ("7+").
 const POOL: usize = 7;
@@ -27,32 +32,6 @@ pub struct Holdout {
     pub tracking: DataFrame,
 }
 
-/// Distinct purchase days (amount >= 0) of every customer, as (customer, day) sorted.
-fn purchase_days(tx: &DataFrame, until: NaiveDate) -> Result<Vec<(String, i32)>> {
-    let days = tx
-        .clone()
-        .lazy()
-        .filter(
-            col(s::AMOUNT)
-                .gt_eq(lit(0.0))
-                .and(day(col(s::DATE)).lt_eq(lit(epoch_days(until)))),
-        )
-        .select([
-            col(s::CUSTOMER_ID).cast(DataType::String),
-            day(col(s::DATE)).alias("d"),
-        ])
-        .unique(None, UniqueKeepStrategy::First)
-        .sort([s::CUSTOMER_ID, "d"], SortMultipleOptions::default())
-        .collect()?;
-    let ids = days.column(s::CUSTOMER_ID)?.str()?.clone();
-    let d = days.column("d")?.i32()?.clone();
-    Ok(ids
-        .iter()
-        .zip(d.iter())
-        .filter_map(|(i, d)| Some((i?.to_string(), d?)))
-        .collect())
-}
-
 /// Compare the model fitted on `cal` (features as of `cal_end`) with the holdout
 /// (`cal_end`, `obs_end`].
 pub fn holdout(
@@ -63,52 +42,53 @@ pub fn holdout(
     obs_end: NaiveDate,
     unit: TimeUnit,
 ) -> Result<Holdout> {
-    let days = purchase_days(tx, obs_end)?;
+    let days = PurchaseDays::collect(tx, obs_end)?;
+    compare(&days, &cal.ids, &cal.rfm, model, (cal_end, obs_end), unit)
+}
+
+/// [`holdout`] on purchase days already collected up to `obs_end`, for the calibration
+/// customers `ids` with their (frequency, recency, T) `rfm`.
+pub fn compare(
+    days: &PurchaseDays,
+    ids: &[String],
+    rfm: &Rfm,
+    model: &Purchases,
+    (cal_end, obs_end): (NaiveDate, NaiveDate),
+    unit: TimeUnit,
+) -> Result<Holdout> {
     let window = (epoch_days(cal_end), epoch_days(obs_end));
-    let (first, in_holdout) = first_and_holdout(&days, window);
-    let buckets = buckets(cal, model, &in_holdout, window, unit);
+    let rows = days.rows_of(ids);
+    let buckets = buckets(days, &rows, rfm, model, window, unit);
     let actual_total = buckets.values().map(|b| b.1).sum();
     let predicted_total = buckets.values().map(|b| b.2).sum();
     Ok(Holdout {
         by_frequency: by_frequency(&buckets)?,
         actual_total,
         predicted_total,
-        tracking: tracking(&days, &first, cal, model, window, unit)?,
+        tracking: tracking(days, &rows, model, window, unit)?,
     })
 }
 
-/// Per customer: the first purchase day, and the purchase days in the holdout (c0, c1].
-fn first_and_holdout(
-    days: &[(String, i32)],
-    (c0, c1): (i32, i32),
-) -> (HashMap<&str, i32>, HashMap<&str, f64>) {
-    let mut first: HashMap<&str, i32> = HashMap::new();
-    let mut in_holdout: HashMap<&str, f64> = HashMap::new();
-    for (id, d) in days {
-        first.entry(id.as_str()).or_insert(*d);
-        if *d > c0 && *d <= c1 {
-            *in_holdout.entry(id.as_str()).or_default() += 1.0;
-        }
-    }
-    (first, in_holdout)
-}
-
 /// Per calibration frequency (pooled at [`POOL`]): (customers, actual, predicted) holdout
-/// repeat purchases of the calibration customers.
+/// repeat purchases of the calibration customers; `rows[i]` is customer i's row of `days`.
 fn buckets(
-    cal: &Summary,
+    days: &PurchaseDays,
+    rows: &[Option<usize>],
+    r: &Rfm,
     model: &Purchases,
-    in_holdout: &HashMap<&str, f64>,
     (c0, c1): (i32, i32),
     unit: TimeUnit,
 ) -> BTreeMap<usize, (f64, f64, f64)> {
     let duration = f64::from(c1 - c0) / unit.days();
-    let m = model.model();
-    let r = &cal.rfm;
+    let expected = Expected::new(model.model(), r, &[duration]);
     let mut buckets: BTreeMap<usize, (f64, f64, f64)> = BTreeMap::new();
-    for (i, id) in cal.ids.iter().enumerate() {
-        let actual = in_holdout.get(id.as_str()).copied().unwrap_or(0.0);
-        let predicted = m.expected_purchases(duration, r.x[i], r.t_x[i], r.t[i]);
+    for (i, row) in rows.iter().enumerate() {
+        // purchase days in the holdout (c0, c1]
+        let actual = row.map_or(0.0, |j| {
+            let d = days.of(j);
+            (d.partition_point(|d| *d <= c1) - d.partition_point(|d| *d <= c0)) as f64
+        });
+        let predicted = expected.purchases(i, 0);
         let b = buckets.entry((r.x[i] as usize).min(POOL)).or_default();
         b.0 += 1.0;
         b.1 += actual;
@@ -138,33 +118,31 @@ fn by_frequency(buckets: &BTreeMap<usize, (f64, f64, f64)>) -> Result<DataFrame>
 
 /// Tracking: cumulative repeat purchase days of the calibration cohort (customers of `cal`
 /// whose first purchase is on or before c0), actual and predicted, week by week to c1.
+/// E[X(t)] is taken once per distinct age `end - first` in days.
 fn tracking(
-    days: &[(String, i32)],
-    first: &HashMap<&str, i32>,
-    cal: &Summary,
+    days: &PurchaseDays,
+    rows: &[Option<usize>],
     model: &Purchases,
     (c0, c1): (i32, i32),
     unit: TimeUnit,
 ) -> Result<DataFrame> {
-    let cohort: HashMap<&str, ()> = cal.ids.iter().map(|i| (i.as_str(), ())).collect();
-    let mut repeats: Vec<i32> = Vec::new();
+    let cohort = days.cohort(rows, c0);
     let mut firsts: BTreeMap<i32, f64> = BTreeMap::new();
-    for (id, f) in first {
-        if cohort.contains_key(id) && *f <= c0 {
-            *firsts.entry(*f).or_default() += 1.0;
-        }
+    for j in &cohort {
+        *firsts.entry(days.of(*j)[0]).or_default() += 1.0;
     }
-    for (id, d) in days {
-        if let Some(f) = first.get(id.as_str())
-            && cohort.contains_key(id.as_str())
-            && *f <= c0
-            && d > f
-        {
-            repeats.push(*d);
-        }
-    }
-    repeats.sort_unstable();
     let start = firsts.keys().next().copied().unwrap_or(c0);
+    // repeat purchase days (after the first) per day from `start`, then cumulated
+    let mut repeats = vec![0u64; usize::try_from(c1 - start + 1).unwrap_or(0)];
+    for j in &cohort {
+        for d in &days.of(*j)[1..] {
+            repeats[(d - start) as usize] += 1;
+        }
+    }
+    for k in 1..repeats.len() {
+        repeats[k] += repeats[k - 1];
+    }
+    let mut curve: HashMap<i32, f64> = HashMap::new();
     let (mut week_end, mut week, mut actual, mut predicted) = (vec![], vec![], vec![], vec![]);
     let mut w = start + 6;
     let mut k = 1u32;
@@ -172,11 +150,17 @@ fn tracking(
         let end = w.min(c1);
         week_end.push(date_of(end));
         week.push(k);
-        actual.push(repeats.partition_point(|d| *d <= end) as f64);
+        let upto = usize::try_from(end - start).ok();
+        actual.push(upto.and_then(|u| repeats.get(u)).map_or(0.0, |n| *n as f64));
+        let mut e_x = |age: i32| {
+            *curve
+                .entry(age)
+                .or_insert_with(|| model.expected_unconditional(f64::from(age) / unit.days()))
+        };
         predicted.push(
             firsts
                 .range(..=end)
-                .map(|(f, n)| n * model.expected_unconditional(f64::from(end - f) / unit.days()))
+                .map(|(f, n)| n * e_x(end - f))
                 .sum::<f64>(),
         );
         if w >= c1 {

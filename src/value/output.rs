@@ -5,10 +5,10 @@
 use polars::prelude::*;
 
 use super::ValueValid;
+use super::holdout::{PurchaseDays, compare};
 use super::rfm::{self, RfmValid};
 use super::stage::{self, Summary, ValueScores};
 use crate::error::Result;
-use crate::features;
 use crate::schema::{self as s, TimeUnit, outputs as o};
 use crate::stage::{Line, Part, StageOutput};
 
@@ -222,19 +222,23 @@ fn holdout_table(
         return Ok(None);
     }
     let cal_end = as_of - chrono::Duration::days(i64::from(days));
-    // calibration: purchases up to cal_end, observed to the day after (T >= 1 day)
-    let before = tx
-        .clone()
-        .lazy()
-        .filter(col(s::DATE).lt_eq(lit(cal_end)))
-        .collect()?;
+    // one pass over the transactions: every customer's purchase days up to as_of; the
+    // calibration features (purchases up to cal_end, observed to the day after, so T >= 1
+    // day) and the holdout counts both come from them
+    let purchase_days = PurchaseDays::collect(tx, as_of)?;
     let cal_as_of = cal_end + chrono::Duration::days(1);
-    let cal = features::customer_table(&before, None, cal_as_of, unit)?;
-    let summary = Summary::from_customers(&cal)?;
-    let purchases = stage::fit_purchases(&summary.rfm, v)?;
+    let (ids, rfm) = purchase_days.calibration(cal_end, cal_as_of, unit)?;
+    let purchases = stage::fit_purchases(&rfm, v)?;
     if !purchases.convergence().converged {
         return Ok(None);
     }
-    let h = super::holdout::holdout(tx, &summary, &purchases, cal_end, as_of, unit)?;
+    let h = compare(
+        &purchase_days,
+        &ids,
+        &rfm,
+        &purchases,
+        (cal_end, as_of),
+        unit,
+    )?;
     Ok(Some(h.by_frequency))
 }

@@ -3,11 +3,12 @@
 //! `expected_avg_value` (Gamma-Gamma), `clv`. Pure: frames in, frames and models out.
 
 use super::bgnbd::{BgNbd, BgNbdParams};
-use super::clv::{PurchaseModel, clv};
-use super::data::Rfm;
+use super::clv::{PurchaseModel, clv_horizons, clv_of, discounts};
+use super::data::{Rfm, Triples};
 use super::gamma_gamma::{GammaGamma, GammaGammaParams};
 use super::params::{ModelKind, ValueValid};
 use super::pareto_nbd::{ParetoNbd, ParetoNbdParams};
+use super::scoring::Expected;
 use crate::error::{Error, Result};
 use crate::schema as s;
 use crate::schema::TimeUnit;
@@ -168,21 +169,25 @@ pub use crate::schema::columns::{
 
 /// Fit the purchase model on the distinct triples.
 pub fn fit_purchases(rfm: &Rfm, v: &ValueValid) -> Result<Purchases> {
-    let triples = rfm.compress();
+    fit_triples(&rfm.compress(), v)
+}
+
+/// Fit the purchase model on distinct triples already counted.
+fn fit_triples(triples: &Triples, v: &ValueValid) -> Result<Purchases> {
     Ok(match v.model {
         ModelKind::Bgnbd => Purchases::Bgnbd(
             BgNbdParams {
                 penalizer: v.penalizer,
             }
             .check()?
-            .fit(&triples)?,
+            .fit(triples)?,
         ),
         ModelKind::Pareto => Purchases::Pareto(
             ParetoNbdParams {
                 penalizer: v.penalizer,
             }
             .check()?
-            .fit(&triples)?,
+            .fit(triples)?,
         ),
     })
 }
@@ -190,9 +195,10 @@ pub fn fit_purchases(rfm: &Rfm, v: &ValueValid) -> Result<Purchases> {
 /// Fit everything and score every customer of `summary`.
 pub fn score(summary: &Summary, v: &ValueValid, unit: TimeUnit) -> Result<ValueScores> {
     let t0 = std::time::Instant::now();
-    let purchases = fit_purchases(&summary.rfm, v)?;
+    let distinct = summary.rfm.compress();
+    let purchases = fit_triples(&distinct, v)?;
     let fit_seconds = t0.elapsed().as_secs_f64();
-    let triples = summary.rfm.compress().len();
+    let triples = distinct.len();
     let spend = GammaGammaParams {
         penalizer: v.penalizer,
     }
@@ -262,7 +268,9 @@ fn purchase_value(
 }
 
 /// p_alive, expected_purchases, expected_avg_value, clv, expected_revenue_12m and
-/// revenue_if_stays of every buyer, and how many took their observed average spend.
+/// revenue_if_stays of every buyer, and how many took their observed average spend. The model
+/// is evaluated once per distinct input ([`Expected`]), at the horizon, a year and the end of
+/// each CLV month.
 fn score_columns(
     summary: &Summary,
     m: &dyn PurchaseModel,
@@ -271,39 +279,31 @@ fn score_columns(
     unit: TimeUnit,
 ) -> (Vec<Column>, usize) {
     let (r, n) = (&summary.rfm, summary.ids.len());
-    let horizon = v.horizon_days / unit.days();
     let year = 365.0 / unit.days();
+    // horizon 0: the configured horizon, 1: a year, 2..: the CLV months
+    let mut horizons = vec![v.horizon_days / unit.days(), year];
+    horizons.extend(clv_horizons(v.clv_months, unit.days()));
+    let e = Expected::new(m, r, &horizons);
+    let discounts = discounts(v.clv_months, v.discount_rate);
     let mut c: [Vec<Option<f64>>; 6] = Default::default();
     let mut observed = 0;
+    let mut upto = vec![0.0; v.clv_months as usize];
     for i in 0..n {
-        let (x, tx, t) = (r.x[i], r.t_x[i], r.t[i]);
-        c[0].push(Some(m.p_alive(x, tx, t)));
-        c[1].push(Some(m.expected_purchases(horizon, x, tx, t)));
-        let (value, seen) = purchase_value(spend, x, summary.monetary[i], summary.observed_avg[i]);
+        let (p, alive) = (e.p_alive[i], e.if_alive(i));
+        c[0].push(Some(p));
+        c[1].push(Some(e.purchases(i, 0)));
+        let (value, seen) =
+            purchase_value(spend, r.x[i], summary.monetary[i], summary.observed_avg[i]);
         observed += usize::from(seen);
         c[2].push(value);
-        let margin_clv = |val| {
-            clv(
-                m,
-                v.clv_months,
-                v.discount_rate,
-                unit.days(),
-                x,
-                tx,
-                t,
-                val,
-                v.margin,
-            )
-        };
-        c[3].push(value.map(margin_clv));
+        for (u, a) in upto.iter_mut().zip(&alive[2..]) {
+            *u = p * a;
+        }
+        c[3].push(value.map(|val| clv_of(&upto, &discounts, val, v.margin)));
         // expected revenue of the next 365 days: E[purchases] x E[value]
-        c[4].push(value.map(|val| m.expected_purchases(year, x, tx, t) * val));
+        c[4].push(value.map(|val| e.purchases(i, 1) * val));
         // the same if the customer is alive now: E[purchases | alive] x E[value]
-        c[5].push(
-            value
-                .map(|val| m.expected_purchases_if_alive(year, x, t) * val)
-                .filter(|v| v.is_finite()),
-        );
+        c[5].push(value.map(|val| alive[1] * val).filter(|v| v.is_finite()));
     }
     let names = [
         P_ALIVE,
