@@ -157,7 +157,7 @@ mod tests {
     use crate::segment::kmeans::gaussian_blobs;
     use ndarray::array;
 
-    // Reference numbers from scikit-learn 1.9.1 (/work/peer-venv): silhouette_score,
+    // Reference numbers from scikit-learn 1.9.1 (the peer virtualenv of `make-peer-venv`): silhouette_score,
     // calinski_harabasz_score, adjusted_rand_score on these inputs; inertia as
     // ((x - c[lab]) ** 2).sum() in numpy. Tolerance 1e-12 (same formulas, f64 sums).
     fn points() -> Array2<f64> {

@@ -277,7 +277,7 @@ fn unconditional_expectation_matches_lifetimes() -> Result<()> {
     Ok(())
 }
 
-/// Reference numbers: /work/peer-venv (lifetimes 0.11.3, scipy BFGS, tol 1e-7),
+/// Reference numbers: the peer virtualenv of `make-peer-venv` (lifetimes 0.11.3, scipy BFGS, tol 1e-7),
 /// `BetaGeoFitter(penalizer_coef=0.1).fit(d.frequency, d.recency, d['T'])` on the CDNOW file,
 /// then `conditional_expected_number_of_purchases_up_to_time(39, x, t_x, T)`,
 /// `conditional_probability_alive(x, t_x, T)` and `expected_number_of_purchases_up_to_time(t)`.

@@ -122,7 +122,7 @@ mod tests {
         assert_eq!(clv(&m, 0, 0.01, 7.0, 1.0, 1.0, 2.0, 10.0, 0.5), 0.0);
     }
 
-    /// Reference numbers: /work/peer-venv (lifetimes 0.11.3). On
+    /// Reference numbers: the peer virtualenv of `make-peer-venv` (lifetimes 0.11.3). On
     /// cdnow_customers_summary_with_transactions.csv, `gg = GammaGammaFitter().fit(x, zbar)` on
     /// the repeat buyers and `bg = BetaGeoFitter().fit(x, t_x, T)` (weeks), then
     /// `gg.customer_lifetime_value(bg, x, t_x, T, zbar, time=12, discount_rate=0.01, freq="W")`

@@ -55,7 +55,7 @@ fn cdnow_fit_matches_the_published_parameters() -> Result<()> {
     assert!(g.convergence.converged, "{:?}", g.convergence);
     assert_eq!((g.customers, g.excluded_nonpositive), (946, 0));
     // note 025: p = 6.25, q = 3.74, gamma = 15.44 (0.5%). The exact optimum (lifetimes 0.11.3
-    // in /work/peer-venv: 6.248802496075072, 3.744588460923138, 15.44774806492988, LL
+    // in the peer virtualenv (`make-peer-venv`): 6.248802496075072, 3.744588460923138, 15.44774806492988, LL
     // -4055.9232) is within 0.05% of them (15.4477 vs 15.44); it is checked to 1e-6.
     let exact = [6.248802496075072, 3.744588460923138, 15.44774806492988];
     for ((got, published), exact) in [(g.p, 6.25), (g.q, 3.74), (g.gamma, 15.44)]
@@ -147,7 +147,7 @@ fn gradient_matches_finite_differences() {
     }
 }
 
-/// lifetimes 0.11.3 in /work/peer-venv: `GammaGammaFitter(penalizer_coef=0.01).fit(x, zbar)` on
+/// lifetimes 0.11.3 in the peer virtualenv (`make-peer-venv`): `GammaGammaFitter(penalizer_coef=0.01).fit(x, zbar)` on
 /// the repeat buyers gives p, q, v = 4.109250257153278, 0.9683854158553947, 3.7808014233041125
 /// (q < 1: the population mean does not exist, so the x = 0 prediction is NaN here; lifetimes
 /// returns a negative number). Tolerance 1e-5: lifetimes stops at its optimiser's tolerance.
