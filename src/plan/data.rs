@@ -95,6 +95,29 @@ fn sum_where(e: Expr, cond: Expr, name: &str) -> Expr {
     fixed_total_where(cond, e).alias(name)
 }
 
+/// The number of distinct calendar months (`__m` = year x 12 + month) with a purchase in the
+/// window `w12` = (m12, as_of]: at most 13 months, so one "any purchase in month k" flag per
+/// month, summed. Plain maxima and sums, which the streaming engine runs in one pass (a
+/// filtered distinct count per customer would not).
+fn active_months(w12: Expr, m12: NaiveDate, as_of: NaiveDate) -> Expr {
+    let index = |d: NaiveDate| d.year() * 12 + d.month() as i32;
+    let from = m12.succ_opt().map_or(index(m12), index);
+    let bought = w12.and(col(s::AMOUNT).gt_eq(lit(0.0)));
+    let flags: Vec<Expr> = (from..=index(as_of))
+        .map(|k| {
+            when(bought.clone().and(col("__m").eq(lit(k))))
+                .then(lit(1u32))
+                .otherwise(lit(0u32))
+                .max()
+        })
+        .collect();
+    flags
+        .into_iter()
+        .reduce(|a, b| a + b)
+        .unwrap_or(lit(0u32))
+        .cast(DataType::UInt32)
+}
+
 fn tx_aggregates(
     tx: &DataFrame,
     as_of: NaiveDate,
@@ -123,17 +146,14 @@ fn tx_aggregates(
         .agg([
             sum_where(qty.clone(), w12.clone(), "v12"),
             sum_where(qty.clone(), within(m12, m24), "vp12"),
-            col("__m")
-                .filter(w12.and(col(s::AMOUNT).gt_eq(lit(0.0))))
-                .n_unique()
-                .cast(DataType::UInt32)
-                .alias("months"),
+            active_months(w12, m12, as_of).alias("months"),
             sum_where(col(s::AMOUNT), priced.clone(), "pa"),
             sum_where(qty.clone(), priced, "pq"),
             sum_where(col(s::AMOUNT), within(periods.last_end, before_last), "lr"),
             sum_where(qty, within(periods.last_end, before_last), "lv"),
         ])
-        .collect()?;
+        .collect_with_engine(Engine::Streaming)?
+        .unwrap_single();
     let ids = strings(&agg, s::CUSTOMER_ID)?;
     let num = |c: &str| -> Result<Vec<f64>> {
         Ok(f64s(&agg, c)?

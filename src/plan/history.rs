@@ -12,7 +12,7 @@ use polars::prelude::*;
 use super::data::Account;
 use super::params::QuotaMetric;
 use crate::error::Result;
-use crate::frame::{day, epoch_days, f64s, fixed_total_where, from_fixed, has, strings};
+use crate::frame::{day, epoch_days, fixed_total_where, from_fixed, has};
 use crate::schema as s;
 
 /// A quota leaf: (district, station, account manager).
@@ -70,6 +70,10 @@ fn last_whole_month(as_of: NaiveDate) -> i32 {
 
 /// The history of the transactions dated on or before `as_of`, each customer's sales under
 /// its account's leaf (sums in fixed point, so the row order never changes a digit).
+///
+/// One pass: each transaction gets its leaf's number by a join on the customer id, then the
+/// sums are grouped on one integer key (leaf, month), a few thousand groups however many
+/// customers there are.
 pub fn history(tx: &DataFrame, accounts: &[Account], as_of: NaiveDate) -> Result<History> {
     let qty = if has(tx, s::QUANTITY) {
         col(s::QUANTITY).fill_null(lit(0.0))
@@ -81,52 +85,59 @@ pub fn history(tx: &DataFrame, accounts: &[Account], as_of: NaiveDate) -> Result
     let month = col(s::DATE).dt().year().cast(DataType::Int32) * lit(12)
         + col(s::DATE).dt().month().cast(DataType::Int32)
         - lit(1);
+    let (leaves, index) = leaf_index(accounts)?;
+    let mut args = JoinArgs::new(JoinType::Left);
+    args.coalesce = JoinCoalesce::CoalesceColumns;
+    // a buyer without an account still counts for the first month (leaf NO_LEAF)
+    let key = col(LEAF).fill_null(lit(NO_LEAF)).cast(DataType::Int64) * lit(MONTH_SPAN)
+        + col("__m").cast(DataType::Int64)
+        + lit(MONTH_OFFSET);
     let agg = tx
         .clone()
         .lazy()
         .filter(day(col(s::DATE)).lt_eq(lit(epoch_days(as_of))))
         .with_column(month.alias("__m"))
         .filter(col("__m").lt_eq(lit(last)))
-        .group_by([col(s::CUSTOMER_ID), col("__m")])
+        .select([
+            col(s::CUSTOMER_ID).cast(DataType::String),
+            col("__m"),
+            col(s::AMOUNT),
+            qty.alias("__q"),
+        ])
+        .join(
+            index.lazy(),
+            [col(s::CUSTOMER_ID)],
+            [col(s::CUSTOMER_ID)],
+            args,
+        )
+        .group_by([key.alias("__k")])
         .agg([
             fixed_total_where(lit(true), col(s::AMOUNT)).alias("r"),
-            fixed_total_where(lit(true), qty).alias("v"),
+            fixed_total_where(lit(true), col("__q")).alias("v"),
         ])
-        .collect()?;
-    let ids = strings(&agg, s::CUSTOMER_ID)?;
-    let months = f64s(&agg, "__m")?;
-    let (r, v) = (f64s(&agg, "r")?, f64s(&agg, "v")?);
-    let leaf_of: HashMap<&str, Leaf> = accounts
-        .iter()
-        .map(|a| {
-            let leaf = (a.district().into(), a.station().into(), a.manager().into());
-            (a.id.as_str(), leaf)
-        })
-        .collect();
-    let first = months
-        .iter()
-        .flatten()
-        .fold(f64::INFINITY, |a, &b| a.min(b));
-    if !first.is_finite() {
+        .collect_with_engine(Engine::Streaming)?
+        .unwrap_single();
+    let keys: Vec<Option<i64>> = agg.column("__k")?.i64()?.iter().collect();
+    let (r, v) = (agg.column("r")?.i64()?, agg.column("v")?.i64()?);
+    let split = |k: i64| (k / MONTH_SPAN, (k % MONTH_SPAN - MONTH_OFFSET) as i32);
+    let Some(first) = keys.iter().flatten().map(|&k| split(k).1).min() else {
         return Ok(History::default());
-    }
-    let (first, cut) = crate::frame::month_window(first as i32, last);
+    };
+    let (first, cut) = crate::frame::month_window(first, last);
     let n = (last - first + 1).max(0) as usize;
     // fixed-point sums per leaf, back in units once at the end
-    let mut sums: BTreeMap<Leaf, (Vec<i64>, Vec<i64>)> = BTreeMap::new();
-    for i in 0..agg.height() {
-        let (Some(id), Some(m)) = (ids[i].as_deref(), months[i]) else {
+    let mut sums: BTreeMap<&Leaf, (Vec<i64>, Vec<i64>)> = BTreeMap::new();
+    for (i, k) in keys.iter().enumerate() {
+        let Some((leaf, m)) = k.map(split) else {
             continue;
         };
-        let Some(leaf) = leaf_of.get(id).filter(|_| m as i32 >= first) else {
+        let Some(leaf) = leaves.get(leaf as usize).filter(|_| m >= first) else {
             continue;
         };
-        let e = sums
-            .entry(leaf.clone())
-            .or_insert_with(|| (vec![0; n], vec![0; n]));
-        let k = (m as i32 - first) as usize;
-        e.0[k] += r[i].unwrap_or(0.0) as i64;
-        e.1[k] += v[i].unwrap_or(0.0) as i64;
+        let e = sums.entry(leaf).or_insert_with(|| (vec![0; n], vec![0; n]));
+        let k = (m - first) as usize;
+        e.0[k] += r.get(i).unwrap_or(0);
+        e.1[k] += v.get(i).unwrap_or(0);
     }
     let back = |x: Vec<i64>| x.into_iter().map(from_fixed).collect::<Vec<f64>>();
     Ok(History {
@@ -134,9 +145,44 @@ pub fn history(tx: &DataFrame, accounts: &[Account], as_of: NaiveDate) -> Result
         cut,
         leaves: sums
             .into_iter()
-            .map(|(k, (r, v))| (k, (back(r), back(v))))
+            .map(|(k, (r, v))| (k.clone(), (back(r), back(v))))
             .collect(),
     })
+}
+
+/// Column holding a transaction's leaf number while the history is summed.
+const LEAF: &str = "__kam_leaf";
+/// The leaf number of a buyer without an account (never a real leaf's).
+const NO_LEAF: u32 = u32::MAX;
+/// The combined (leaf, month) key: leaf x MONTH_SPAN + month + MONTH_OFFSET.
+const MONTH_SPAN: i64 = 1 << 32;
+const MONTH_OFFSET: i64 = 1 << 31;
+
+/// The distinct leaves, sorted, and a frame of (customer id, leaf number); an id listed twice
+/// keeps its last account, as a map would.
+fn leaf_index(accounts: &[Account]) -> Result<(Vec<Leaf>, DataFrame)> {
+    let leaf =
+        |a: &Account| -> Leaf { (a.district().into(), a.station().into(), a.manager().into()) };
+    let mut leaves: Vec<Leaf> = accounts.iter().map(leaf).collect();
+    leaves.sort();
+    leaves.dedup();
+    let of: HashMap<&str, u32> = accounts
+        .iter()
+        .map(|a| {
+            let l = leaves.binary_search(&leaf(a)).unwrap_or(0) as u32;
+            (a.id.as_str(), l)
+        })
+        .collect();
+    let mut pairs: Vec<(&str, u32)> = of.into_iter().collect();
+    pairs.sort_unstable();
+    let index = DataFrame::new_infer_height(vec![
+        Column::new(
+            s::CUSTOMER_ID.into(),
+            pairs.iter().map(|p| p.0).collect::<Vec<_>>(),
+        ),
+        Column::new(LEAF.into(), pairs.iter().map(|p| p.1).collect::<Vec<u32>>()),
+    ])?;
+    Ok((leaves, index))
 }
 
 /// Histories built month by month, for the planner's tests.

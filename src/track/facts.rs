@@ -216,18 +216,40 @@ fn indexed(used: LazyFrame, list: &[Entry]) -> Result<LazyFrame> {
 }
 
 /// daily = SELECT idx, date, SUM(amount), SUM(quantity) GROUP BY idx, date ORDER BY idx, date
+///
+/// Grouped on one 64-bit key (the customer index in the high half, the day in the low half)
+/// rather than on the pair: an integer key hashes without row encoding, and sorting it sorts
+/// by (idx, date).
 fn daily_sales(used: LazyFrame, has_volume: bool) -> Result<DataFrame> {
     let mut aggs = vec![fixed_sum(s::AMOUNT)];
     if has_volume {
         aggs.push(fixed_sum(s::QUANTITY));
     }
+    let key = (col(IDX).cast(DataType::Int64) * lit(DAY_SPAN))
+        + (day(col(s::DATE)).cast(DataType::Int64) + lit(DAY_OFFSET));
     Ok(used
-        .group_by([col(IDX), col(s::DATE)])
+        .with_column(key.alias(DAY_KEY))
+        .group_by([col(DAY_KEY)])
         .agg(aggs)
-        .sort([IDX, s::DATE], SortMultipleOptions::default())
+        .sort([DAY_KEY], SortMultipleOptions::default())
+        .with_columns([
+            (col(DAY_KEY) / lit(DAY_SPAN))
+                .cast(DataType::UInt32)
+                .alias(IDX),
+            ((col(DAY_KEY) % lit(DAY_SPAN)) - lit(DAY_OFFSET))
+                .cast(DataType::Int32)
+                .cast(DataType::Date)
+                .alias(s::DATE),
+        ])
         .collect_with_engine(Engine::Streaming)?
         .unwrap_single())
 }
+
+/// The combined (customer, day) key of [`daily_sales`]: idx x DAY_SPAN + day + DAY_OFFSET,
+/// so any day of the i32 range maps into [0, DAY_SPAN).
+const DAY_KEY: &str = "__kam_customer_day";
+const DAY_SPAN: i64 = 1 << 32;
+const DAY_OFFSET: i64 = 1 << 31;
 
 /// The day sales of `daily`; on the way, each customer's first top-up (the first purchase
 /// day of the customer table, else its first day with a sale) and, when it has no
