@@ -58,7 +58,7 @@ pub fn at_cutoffs(
         rows.extend((a..b).map(|i| Row {
             day: g.days[i],
             amount: g.amounts[i],
-            order: g.orders.as_ref().and_then(|o| o[i].as_deref()),
+            order: g.orders.as_ref().and_then(|o| o.get(i)),
         }));
         rows.sort_by_key(|r| r.day);
         for (cut, b) in cuts.iter().zip(out.iter_mut()) {
@@ -84,8 +84,8 @@ struct Grouped {
     offsets: Vec<usize>,
     days: Vec<i32>,
     amounts: Vec<f64>,
-    /// Order ids as text, when the table has them.
-    orders: Option<Vec<Option<String>>>,
+    /// Order ids as text (one chunk, read in place), when the table has them.
+    orders: Option<StringChunked>,
 }
 
 impl Grouped {
@@ -127,8 +127,8 @@ impl Grouped {
             .map(|v| v.unwrap_or(f64::NAN))
             .collect();
         let orders = if has_orders {
-            let o = list(s::ORDER_ID)?;
-            Some(o.str()?.iter().map(|v| v.map(String::from)).collect())
+            // borrowed per row, not copied into 41M strings at scale
+            Some(list(s::ORDER_ID)?.str()?.rechunk().into_owned())
         } else {
             None
         };

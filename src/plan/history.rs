@@ -152,8 +152,9 @@ pub fn history(tx: &DataFrame, accounts: &[Account], as_of: NaiveDate) -> Result
 
 /// Column holding a transaction's leaf number while the history is summed.
 const LEAF: &str = "__kam_leaf";
-/// The leaf number of a buyer without an account (never a real leaf's).
-const NO_LEAF: u32 = u32::MAX;
+/// The leaf number of a buyer without an account: above any real leaf's, and small enough
+/// that NO_LEAF x MONTH_SPAN stays inside i64.
+const NO_LEAF: u32 = (1 << 30) - 1;
 /// The combined (leaf, month) key: leaf x MONTH_SPAN + month + MONTH_OFFSET.
 const MONTH_SPAN: i64 = 1 << 32;
 const MONTH_OFFSET: i64 = 1 << 31;
@@ -247,6 +248,41 @@ mod tests {
             20.0
         );
         assert_eq!(last_whole_month(d(2025, 12, 31)), 2025 * 12 + 11);
+        Ok(())
+    }
+
+    #[test]
+    fn a_buyer_without_an_account_sets_the_first_month_only() -> Result<()> {
+        let tx = df![
+            s::CUSTOMER_ID => ["x", "a", "a", "b"],
+            s::DATE => [d(1969, 11, 30), d(2025, 1, 5), d(2025, 2, 9), d(2025, 2, 10)],
+            s::AMOUNT => [7.0, 10.0, 20.5, 1.25],
+            s::QUANTITY => [1.0, 2.0, 3.0, 4.0],
+        ]?
+        .lazy()
+        .with_column(col(s::DATE).cast(DataType::Date))
+        .collect()?;
+        let acc = |id: &str, st: &str| Account {
+            id: id.into(),
+            station: Some(st.into()),
+            ..Account::default()
+        };
+        // "a" and "b" share a leaf; "x" (before 1970, so a negative day) has no account
+        let h = history(&tx, &[acc("a", "S1"), acc("b", "S1")], d(2025, 3, 1))?;
+        assert!(h.cut, "1969 to 2025 is longer than the kept window");
+        assert_eq!(h.leaves.len(), 1);
+        let s1 = ("unassigned".into(), "S1".into(), "unassigned".into());
+        let rev = h.series(&s1, QuotaMetric::Revenue).unwrap_or_default();
+        let vol = h.series(&s1, QuotaMetric::Volume).unwrap_or_default();
+        assert_eq!(&rev[rev.len() - 2..], &[10.0, 21.75]);
+        assert_eq!(&vol[vol.len() - 2..], &[2.0, 7.0]);
+        let h = history(&tx, &[acc("a", "S1"), acc("b", "S1")], d(1970, 1, 1))?;
+        assert_eq!(
+            h.first_month,
+            1969 * 12 + 10,
+            "the unassigned buyer's month"
+        );
+        assert!(h.leaves.is_empty());
         Ok(())
     }
 }

@@ -66,3 +66,24 @@ fn gather_finds_new_customers_key_accounts_and_first_topups() -> Result<()> {
     assert!(!f.has_volume);
     Ok(())
 }
+
+#[test]
+fn daily_sales_key_keeps_customer_and_day_order_around_1970() -> Result<()> {
+    let used = df!(
+        IDX => [1u32, 0, 1, 0, 1],
+        s::DATE => [d(1969, 12, 31), d(2025, 3, 1), d(1970, 1, 1), d(2025, 3, 1), d(1969, 12, 31)],
+        s::AMOUNT => [1.0, 2.0, 4.0, 8.0, 16.0],
+    )?
+    .lazy()
+    .with_column(col(s::DATE).cast(DataType::Date));
+    let daily = daily_sales(used, false)?;
+    let idx: Vec<Option<u32>> = daily.column(IDX)?.u32()?.iter().collect();
+    assert_eq!(idx, [Some(0), Some(1), Some(1)]);
+    let days = frame::days(&daily, s::DATE)?;
+    assert_eq!(days, [Some(epoch_days(d(2025, 3, 1))), Some(-1), Some(0)]);
+    assert_eq!(
+        frame::f64s(&daily, s::AMOUNT)?,
+        [Some(10.0), Some(17.0), Some(4.0)]
+    );
+    Ok(())
+}
