@@ -47,6 +47,11 @@ fn features_at_a_cutoff_ignore_later_rows() -> Result<()> {
     assert_eq!(f64_at(&full, RETURNS_SHARE, 0), Some(50.0 / 600.0));
     // last 3 months 300 vs the 3 before 200: (300 - 200) / 500
     assert_eq!(f64_at(&full, TREND_3M, 0), Some(0.2));
+    // mean purchase 250 in the last half-year against 100 in the one before: 150 / 350
+    let change = f64_at(&full, ORDER_SIZE_CHANGE, 0).expect("a's order size change");
+    assert!((change - 150.0 / 350.0).abs() < 1e-12, "{change}");
+    // b bought in the last half-year only: 0, not blank
+    assert_eq!(f64_at(&full, ORDER_SIZE_CHANGE, 1), Some(0.0));
     Ok(())
 }
 

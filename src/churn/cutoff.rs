@@ -134,7 +134,7 @@ fn recent_behaviour(past: LazyFrame, c: i32) -> LazyFrame {
         .select([
             col(s::CUSTOMER_ID),
             sym_change(col("__r3"), col("__p3")).alias(TREND_3M),
-            // null when either half-year has no purchase: imputed by the encoder
+            // 0 when either half-year has no purchase (a null mean makes `a + b > 0` false)
             sym_change(col("__a6"), col("__b6")).alias(ORDER_SIZE_CHANGE),
             when(col("__bought").gt(lit(0.0)))
                 .then(-col("__returned") / col("__bought"))
