@@ -74,7 +74,8 @@ pub struct SegmentParams {
     /// Rows of the seeded sample on which silhouette is computed when choosing k.
     pub silhouette_sample: usize,
     /// k = auto scans k on a seeded sample of this many placed customers when there are more
-    /// (the chosen k is then fitted on all of them); `models/kmeans.json` states the sample.
+    /// (the chosen k is then fitted on all of them), and the stability refits run on the same
+    /// sample; `models/kmeans.json` states both.
     pub scan_sample: usize,
     /// Refits with other seeds whose agreement (adjusted Rand index) measures stability.
     pub stability_runs: usize,

@@ -50,6 +50,11 @@ pub struct KMeansReport {
     /// Mean adjusted Rand index between this labelling and refits with other seeds.
     pub stability_ari: f64,
     pub stability_runs: usize,
+    /// When the stability refits ran on a seeded sample of the placed customers (more of them
+    /// than `scan_sample`): the rows available, the rows used and the seed. Absent when the
+    /// refits used every customer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stability_sample: Option<ScanSample>,
     pub k_scores: Vec<KScore>,
     /// When k was chosen on a seeded sample of the placed customers (more of them than
     /// `scan_sample`): the rows available, the rows used and the seed. The chosen k is then
@@ -92,7 +97,7 @@ pub fn segment(df: &DataFrame, v: &SegmentValid, seed: u64) -> Result<Segmentati
     let m = FeatureMatrix::prepare(df, &rows, &p.features, p.transform)?;
     let (model, k_scores, k_scan_sample) = choose_model(&m.z, v.fixed_k(), p, seed)?;
     let k = model.centroids.nrows();
-    let aris = stability(&m.z, &model, p, seed)?;
+    let (aris, stability_sample) = stability(&m.z, &model, p, seed)?;
     let stability = if aris.is_empty() {
         1.0
     } else {
@@ -137,6 +142,7 @@ pub fn segment(df: &DataFrame, v: &SegmentValid, seed: u64) -> Result<Segmentati
         centroids,
         stability_ari: stability,
         stability_runs: aris.len(),
+        stability_sample,
         k_scores,
         k_scan_sample,
         ordered_by,
@@ -312,19 +318,53 @@ fn scan(z: &Array2<f64>, p: &SegmentParams, seed: u64) -> Result<(KMeansModel, V
 }
 
 /// Stability: the adjusted Rand index of `model`'s labels against refits from other seeds.
+/// Above `scan_sample` rows each refit runs on the same seeded sample of that many rows (the
+/// one k = auto scans) and is compared with `model`'s labels of those rows: a partition that
+/// a refit on a large random subset reproduces is stable, and the refits cost what the scan
+/// costs instead of a whole fit each (stated in the second value).
 fn stability(
     z: &Array2<f64>,
     model: &KMeansModel,
     p: &SegmentParams,
     seed: u64,
-) -> Result<Vec<f64>> {
+) -> Result<(Vec<f64>, Option<ScanSample>)> {
     let k = model.centroids.nrows();
+    let n = z.nrows();
+    let (zs, labels, stated) = if n > p.scan_sample && p.stability_runs > 0 {
+        let rows = sample_rows(n, p.scan_sample, seed);
+        let labels: Vec<usize> = rows.iter().map(|&i| model.labels[i]).collect();
+        let stated = ScanSample {
+            rows_available: n,
+            rows_used: rows.len(),
+            seed,
+        };
+        (
+            std::borrow::Cow::Owned(z.select(Axis(0), &rows)),
+            std::borrow::Cow::Owned(labels),
+            Some(stated),
+        )
+    } else {
+        (
+            std::borrow::Cow::Borrowed(z),
+            std::borrow::Cow::Borrowed(model.labels.as_slice()),
+            None,
+        )
+    };
     let mut aris = Vec::new();
     for r in 1..=p.stability_runs {
-        let other = fit_k(z, p, k, seed.wrapping_add(r as u64 * 7919), scan_init(p))?;
-        aris.push(adjusted_rand_index(&model.labels, &other.labels)?);
+        let s = seed.wrapping_add(r as u64 * 7919);
+        let ari = match fit_k(&zs, p, k, s, scan_init(p)) {
+            Ok(other) => adjusted_rand_index(&labels, &other.labels)?,
+            // the sample holds fewer distinct customers than k: refit on all of them
+            Err(_) if stated.is_some() => {
+                let other = fit_k(z, p, k, s, scan_init(p))?;
+                adjusted_rand_index(&model.labels, &other.labels)?
+            }
+            Err(e) => return Err(e),
+        };
+        aris.push(ari);
     }
-    Ok(aris)
+    Ok((aris, stated))
 }
 
 /// The centroids in original units, by segment number (raw cluster ids mapped through the

@@ -104,3 +104,49 @@ fn k_means_stopped_at_max_iter_says_so() -> Result<()> {
     );
     Ok(())
 }
+
+/// Three well-separated groups of 300 buyers each.
+fn three_groups() -> PolarsResult<DataFrame> {
+    let n = 900;
+    let jitter = |i: usize| ((i * 7919) % 100) as f64 / 100.0;
+    let freq: Vec<f64> = (0..n)
+        .map(|i| [1.0, 20.0, 40.0][i % 3] + jitter(i))
+        .collect();
+    let money: Vec<f64> = (0..n)
+        .map(|i| [100.0, 5000.0, 20000.0][i % 3] + 10.0 * jitter(i + 1))
+        .collect();
+    df!(
+        s::CUSTOMER_ID => (0..n).map(|i| format!("c{i}")).collect::<Vec<_>>(),
+        s::FREQUENCY => freq,
+        s::MONETARY_TOTAL => money,
+    )
+}
+
+#[test]
+fn above_scan_sample_the_k_scan_and_the_stability_refits_use_one_seeded_sample() -> Result<()> {
+    let p = |scan_sample: usize| {
+        SegmentParams {
+            features: [s::FREQUENCY, s::MONETARY_TOTAL].map(String::from).to_vec(),
+            k_max: 5,
+            scan_sample,
+            ..SegmentParams::default()
+        }
+        .check()
+    };
+    let sampled = segment(&three_groups()?, &p(200)?, 7)?.report;
+    let stated = ScanSample {
+        rows_available: 900,
+        rows_used: 200,
+        seed: 7,
+    };
+    assert_eq!(sampled.k_scan_sample, Some(stated));
+    assert_eq!(sampled.stability_sample, Some(stated));
+    assert_eq!((sampled.k, sampled.stability_runs), (3, 3));
+    // refits on the sample reproduce the full fit's partition of those rows
+    assert!(sampled.stability_ari > 0.99, "{}", sampled.stability_ari);
+    // at or under scan_sample every row is used and nothing is stated
+    let whole = segment(&three_groups()?, &p(900)?, 7)?.report;
+    assert_eq!((whole.k_scan_sample, whole.stability_sample), (None, None));
+    assert!(whole.stability_ari > 0.99, "{}", whole.stability_ari);
+    Ok(())
+}
