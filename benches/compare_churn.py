@@ -4,9 +4,9 @@ Same tables, same protocol: 5-fold stratified cross-validated ROC AUC. The peers
 usual preparation (one-hot categoricals, standardised numerics, text-numbers coerced,
 identifier columns removed by hand); kam gets the raw file and types it itself.
 
-    ../shared/tools/make-peer-venv /work/peer-venv
+    ../shared/tools/make-peer-venv .peer-venv
     cargo build --release
-    /work/peer-venv/bin/python benches/compare_churn.py [--big 1000000]
+    .peer-venv/bin/python benches/compare_churn.py [--big 1000000]
 
 Tables: IBM Telco (../shared/data/telco), and a synthetic bank-attrition table with
 non-linear effects (age bands, product count, inactivity x balance) where trees should win,
@@ -16,6 +16,7 @@ kam on N customers x 30 features (Parquet), the issue's performance target.
 
 import argparse
 import json
+import os
 import pathlib
 import subprocess
 import tempfile
@@ -35,8 +36,8 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 KAM = ROOT / "target" / "release" / "kam"
 SHARED = ROOT.parent / "shared" / "data"
-if not SHARED.exists():
-    SHARED = pathlib.Path("/work/shared/data")
+if os.environ.get("KAM_SHARED_DATA"):
+    SHARED = pathlib.Path(os.environ["KAM_SHARED_DATA"])
 
 
 def peers(df, label, positive, drop):

@@ -14,7 +14,7 @@ subprocess of the release binary (built on first use), scikit-learn in this proc
 warm-up import. The ratio kam / scikit-learn is printed last (below 1: kam is faster).
 
 Usage (from the repo root):
-    /work/peer-venv/bin/python benches/compare_sklearn.py [--rows 1000000] [--kind skewed|blobs]
+    .peer-venv/bin/python benches/compare_sklearn.py [--rows 1000000] [--kind skewed|blobs]
         [--repeat 3] [--dir target/kmeans-bench]
 
 Data (seeded, numpy default_rng(0)), written once as CSV with a `customer_id` column:

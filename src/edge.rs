@@ -19,9 +19,9 @@ pub fn to_array(df: &DataFrame, columns: &[&str]) -> Result<Array2<f64>> {
             .column(name)
             .map_err(|_| Error::Internal(format!("column '{name}' is not in the table")))?
             .cast(&DataType::Float64)?;
-        for (i, v) in c.f64()?.iter().enumerate() {
+        for (cell, v) in out.column_mut(j).iter_mut().zip(c.f64()?.iter()) {
             if let Some(v) = v {
-                out[[i, j]] = v;
+                *cell = v;
             }
         }
     }

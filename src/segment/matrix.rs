@@ -44,10 +44,15 @@ impl FeatureMatrix {
         features: &[String],
         transform: Transform,
     ) -> Result<FeatureMatrix> {
-        let idx = IdxCa::from_vec("i".into(), rows.iter().map(|i| *i as IdxSize).collect());
-        let sub = df.take(&idx)?;
         let names: Vec<&str> = features.iter().map(String::as_str).collect();
-        let mut x = to_array(&sub, &names)?;
+        // only the feature columns, and only gathered when some rows are left out
+        let cols = df.select(names.iter().copied())?;
+        let mut x = if rows.len() == df.height() {
+            to_array(&cols, &names)?
+        } else {
+            let idx = IdxCa::from_vec("i".into(), rows.iter().map(|i| *i as IdxSize).collect());
+            to_array(&cols.take(&idx)?, &names)?
+        };
         let imputed = impute_medians(&mut x, features);
         if transform == Transform::Log1pStandardize {
             x.mapv_inplace(slog);
@@ -69,13 +74,13 @@ impl FeatureMatrix {
             ));
         }
         let features: Vec<String> = keep.iter().map(|j| features[*j].clone()).collect();
+        // (`select` also gives the column-major layout every later sum was written against)
         let mut z = x.select(Axis(1), &keep);
         let (mu, sd) = (mean.select(Axis(0), &keep), std.select(Axis(0), &keep));
         if transform != Transform::None {
-            for mut row in z.rows_mut() {
-                row -= &mu;
-                row /= &sd;
-            }
+            // broadcast over the rows: the same two operations per value as row by row
+            z -= &mu;
+            z /= &sd;
         }
         Ok(FeatureMatrix {
             features,
@@ -113,6 +118,9 @@ impl FeatureMatrix {
 fn impute_medians(x: &mut Array2<f64>, features: &[String]) -> BTreeMap<String, usize> {
     let mut imputed = BTreeMap::new();
     for (j, f) in features.iter().enumerate() {
+        if x.column(j).iter().all(|v| v.is_finite()) {
+            continue;
+        }
         let mut col: Vec<f64> = x
             .column(j)
             .iter()
