@@ -7,12 +7,12 @@
 //! completion. A target of 0 leaves the completion rate empty (a share of nothing is
 //! undefined) while actual and target are still shown.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
 use super::cols as c;
-use super::facts::{COMPANY, Facts, Level, month_label, month_of, parse_month};
+use super::facts::{COMPANY, Facts, Level, Units, month_label, month_of, parse_month};
 use crate::error::Result;
 use crate::frame::{self, from_fixed, tidy, to_fixed};
 use crate::schema as s;
@@ -91,18 +91,21 @@ pub fn targets(df: Option<&DataFrame>) -> Result<BTreeMap<Key, f64>> {
 
 /// Actuals by cell, for every unit with sales, new customers or key accounts.
 pub fn actuals(f: &Facts) -> BTreeMap<Key, f64> {
-    // summed under borrowed unit names (no allocation per sale), ordered once at the end
-    // in fixed point, so sums over millions of sales are exact and order-independent
-    let mut sums: HashMap<(Level, &str, Metric, i32), i64> = HashMap::new();
     let Some((first, last)) = f.span else {
         return BTreeMap::new();
     };
     let (first_m, last_m) = (month_of(first), month_of(last));
+    // (unit number, metric) -> fixed-point sum by month of the sales span (None where nothing
+    // was added), so sums over millions of sales are exact and order-independent; keyed by
+    // unit name and ordered once at the end
+    let units = Units::new(&f.customers, &Level::ALL);
+    let (n_metrics, n_months) = (Metric::ALL.len(), (last_m - first_m + 1) as usize);
+    let mut sums: Vec<Option<Vec<Option<i64>>>> = vec![None; units.keys.len() * n_metrics];
     let mut add = |cust: usize, metric: Metric, month: i32, v: f64| {
-        for level in Level::ALL {
-            if let Some(unit) = f.customers[cust].unit(level) {
-                *sums.entry((level, unit, metric, month)).or_insert(0) += to_fixed(v);
-            }
+        for u in units.of(cust).iter().flatten() {
+            let cell = *u as usize * n_metrics + metric as usize;
+            let months = sums[cell].get_or_insert_with(|| vec![None; n_months]);
+            *months[(month - first_m) as usize].get_or_insert(0) += to_fixed(v);
         }
     };
     // Sales are sorted by customer and day, so a customer's month is complete when either
@@ -144,17 +147,22 @@ pub fn actuals(f: &Facts) -> BTreeMap<Key, f64> {
             add(i, Metric::NewCustomers, m, 1.0);
         }
     }
-    sums.into_iter()
-        .map(|((level, unit, metric, month), v)| {
+    let mut out = BTreeMap::new();
+    for (cell, months) in sums.into_iter().enumerate() {
+        let (level, unit) = units.keys[cell / n_metrics];
+        let metric = Metric::ALL[cell % n_metrics];
+        for (i, v) in months.into_iter().flatten().enumerate() {
+            let Some(v) = v else { continue };
             let key = Key {
                 level,
                 unit: unit.to_string(),
                 metric,
-                month,
+                month: first_m + i as i32,
             };
-            (key, from_fixed(v))
-        })
-        .collect()
+            out.insert(key, from_fixed(v));
+        }
+    }
+    out
 }
 
 /// One row of `attainment.csv`.

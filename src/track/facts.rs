@@ -17,7 +17,7 @@
 //! Pre-aggregation is lazy Polars (one row per customer and day); the calendar logic of the tables then walks these small sorted vectors.
 //! Money is summed in fixed point so totals are byte-identical from run to run.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
@@ -104,6 +104,45 @@ impl CustomerFacts {
             Level::Station => self.station.as_deref(),
             Level::AccountManager => self.manager.as_deref(),
         }
+    }
+}
+
+/// The units customers belong to at some levels, numbered in first-seen order, and each
+/// customer's unit number at each level: sums over millions of sales index by number instead
+/// of hashing the unit's name once per sale and level.
+pub struct Units<'a> {
+    /// (level, unit name) of each unit number.
+    pub keys: Vec<(Level, &'a str)>,
+    /// Customer-major: `of[cust * levels + l]`, None where the customer has no unit there.
+    of: Vec<Option<u32>>,
+    levels: usize,
+}
+
+impl<'a> Units<'a> {
+    pub fn new(customers: &'a [CustomerFacts], levels: &[Level]) -> Units<'a> {
+        let mut number: HashMap<(Level, &'a str), u32> = HashMap::new();
+        let mut keys = Vec::new();
+        let mut of = Vec::with_capacity(customers.len() * levels.len());
+        for c in customers {
+            for &level in levels {
+                of.push(c.unit(level).map(|u| {
+                    *number.entry((level, u)).or_insert_with(|| {
+                        keys.push((level, u));
+                        (keys.len() - 1) as u32
+                    })
+                }));
+            }
+        }
+        Units {
+            keys,
+            of,
+            levels: levels.len(),
+        }
+    }
+
+    /// The unit numbers of customer `cust`, one per level (in the order given to `new`).
+    pub fn of(&self, cust: usize) -> &[Option<u32>] {
+        &self.of[cust * self.levels..(cust + 1) * self.levels]
     }
 }
 

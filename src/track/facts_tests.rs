@@ -87,3 +87,36 @@ fn daily_sales_key_keeps_customer_and_day_order_around_1970() -> Result<()> {
     );
     Ok(())
 }
+
+#[test]
+fn units_number_each_level_and_name_once_and_skip_missing_units() {
+    let cust = |id: &str, district: Option<&str>, station: Option<&str>| CustomerFacts {
+        id: id.into(),
+        district: district.map(String::from),
+        station: station.map(String::from),
+        manager: None,
+        new_on: None,
+        key_account: false,
+        key_since: None,
+        first_topup: None,
+    };
+    let customers = [
+        cust("a", Some("North"), Some("S1")),
+        cust("b", Some("North"), None),
+        // a station named like a district is another unit
+        cust("c", None, Some("North")),
+    ];
+    let levels = [Level::Company, Level::District, Level::Station];
+    let u = Units::new(&customers, &levels);
+    let company = (Level::Company, COMPANY);
+    let expected = [
+        company,
+        (Level::District, "North"),
+        (Level::Station, "S1"),
+        (Level::Station, "North"),
+    ];
+    assert_eq!(u.keys, expected);
+    assert_eq!(u.of(0), [Some(0), Some(1), Some(2)]);
+    assert_eq!(u.of(1), [Some(0), Some(1), None]);
+    assert_eq!(u.of(2), [Some(0), None, Some(3)]);
+}

@@ -12,13 +12,13 @@
 //! Each series chooses its own method on its own holdout; volume is forecast with the
 //! method chosen for revenue (seasonal naive when that cannot fit the volume series).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use polars::prelude::*;
 use serde::Serialize;
 
 use super::cols as c;
-use super::facts::{Facts, Level, month_end, month_label, month_of};
+use super::facts::{Facts, Level, Units, month_end, month_label, month_of};
 use super::forecast::{self, Candidate, Choice, Method, Smoothing};
 use super::params::{ErrorMetric, TrackValid};
 use crate::error::Result;
@@ -55,27 +55,26 @@ pub fn series(f: &Facts) -> Vec<Series> {
         return Vec::new();
     }
     let n = (last_m - first_m + 1) as usize;
-    // (level, unit) -> (revenue by month, volume by month), ordered once at the end
-    type Sums<'a> = HashMap<(Level, &'a str), (Vec<i64>, Vec<i64>)>;
-    let mut sums: Sums = HashMap::new();
+    // unit number -> (revenue by month, volume by month), for units with a sale in the
+    // window; ordered by (level, unit) once at the end
+    let units = Units::new(&f.customers, &LEVELS);
+    let mut by_unit: Vec<Option<(Vec<i64>, Vec<i64>)>> = vec![None; units.keys.len()];
     for sale in &f.sales {
         let m = month_of(sale.day);
         if m > last_m || m < first_m {
             continue;
         }
         let i = (m - first_m) as usize;
-        for level in LEVELS {
-            if let Some(unit) = f.customers[sale.customer].unit(level) {
-                let e = sums
-                    .entry((level, unit))
-                    .or_insert_with(|| (vec![0; n], vec![0; n]));
-                // fixed point: exact, order-independent sums
-                e.0[i] += to_fixed(sale.amount);
-                e.1[i] += to_fixed(sale.quantity);
-            }
+        for u in units.of(sale.customer).iter().flatten() {
+            let e = by_unit[*u as usize].get_or_insert_with(|| (vec![0; n], vec![0; n]));
+            // fixed point: exact, order-independent sums
+            e.0[i] += to_fixed(sale.amount);
+            e.1[i] += to_fixed(sale.quantity);
         }
     }
-    let sums: BTreeMap<_, _> = sums.into_iter().collect();
+    let sums: BTreeMap<_, _> = (units.keys.iter().zip(by_unit))
+        .filter_map(|(k, s)| s.map(|s| (*k, s)))
+        .collect();
     sums.into_iter()
         .map(|((level, unit), (revenue, volume))| Series {
             level,
