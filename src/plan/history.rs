@@ -220,6 +220,15 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
     }
 
+    /// An account at a station, with no district or manager.
+    fn acc(id: &str, st: &str) -> Account {
+        Account {
+            id: id.into(),
+            station: Some(st.into()),
+            ..Account::default()
+        }
+    }
+
     #[test]
     fn whole_months_per_leaf_up_to_as_of() -> Result<()> {
         let tx = df![
@@ -230,11 +239,6 @@ mod tests {
         .lazy()
         .with_column(col(s::DATE).cast(DataType::Date))
         .collect()?;
-        let acc = |id: &str, st: &str| Account {
-            id: id.into(),
-            station: Some(st.into()),
-            ..Account::default()
-        };
         let h = history(&tx, &[acc("a", "S1"), acc("b", "S2")], d(2025, 4, 20))?;
         assert_eq!(h.first_month, 2025 * 12);
         assert_eq!(h.len(), 3, "April is in progress on the 20th");
@@ -262,11 +266,6 @@ mod tests {
         .lazy()
         .with_column(col(s::DATE).cast(DataType::Date))
         .collect()?;
-        let acc = |id: &str, st: &str| Account {
-            id: id.into(),
-            station: Some(st.into()),
-            ..Account::default()
-        };
         // "a" and "b" share a leaf; "x" (before 1970, so a negative day) has no account
         let h = history(&tx, &[acc("a", "S1"), acc("b", "S1")], d(2025, 3, 1))?;
         assert!(h.cut, "1969 to 2025 is longer than the kept window");
