@@ -7,14 +7,16 @@
 //! `T = as_of - first purchase`, in the configured time unit. Only transactions dated on or
 //! before `as_of` are used, so features at an earlier cutoff never see later data.
 //!
-//! Everything is one lazy `group_by().agg()` (plus one per-order pre-aggregation when there
-//! are order ids), collected once at the end.
+//! The sums come from one pass over each customer's rows ([`onepass`]); the features are lazy
+//! expressions over them, collected once at the end.
 
 use chrono::NaiveDate;
 use polars::prelude::*;
 
 use crate::error::Result;
-use crate::frame::{self, day, day_in, epoch_days, fixed, unfixed};
+mod onepass;
+
+use crate::frame::{self, day, epoch_days, unfixed};
 use crate::schema as s;
 use crate::schema::TimeUnit;
 
@@ -34,143 +36,28 @@ impl TxColumns {
     }
 }
 
-fn is_purchase() -> Expr {
-    col(s::AMOUNT).gt_eq(lit(0.0))
-}
-
-/// True for transactions dated in (`from`, `to`].
-fn dated_between(from: NaiveDate, to: NaiveDate) -> Expr {
-    day_in(col("__d"), epoch_days(from), epoch_days(to))
-}
-
-/// `e` where `cond` holds, else `other`.
-fn only(cond: Expr, e: Expr, other: Expr) -> Expr {
-    when(cond).then(e).otherwise(other)
-}
-
-/// The per-customer aggregation, lazy. `tx` has the contract's transaction columns.
-///
-/// Three group-bys, joined on `customer_id`: plain sums/mins/maxes of precomputed columns
-/// (which Polars' streaming engine runs in one pass), the distinct purchase days and the
-/// first-day value over purchases only, and (with order ids) the per-order totals.
-pub fn per_customer(tx: LazyFrame, cols: TxColumns, as_of: NaiveDate, unit: TimeUnit) -> LazyFrame {
-    let tx = prepared(tx, cols, as_of);
-    let mut out = tx
-        .clone()
-        .group_by(key())
-        .agg(plain_aggregates(cols))
-        .left_join(
-            purchase_days(tx.clone()),
-            col(s::CUSTOMER_ID),
-            col(s::CUSTOMER_ID),
-        );
-    if cols.order_id {
-        out = with_orders(out, tx);
-    }
-    derived(out, cols, as_of, unit)
-}
-
-/// The group key of every per-customer aggregation.
-fn key() -> [Expr; 1] {
-    [col(s::CUSTOMER_ID)]
-}
-
-/// The transactions up to `as_of` with the working columns the aggregations read: the day
-/// `__d`, the amount in fixed point `__fx` split into purchases `__pamt` and returns `__ramt`
-/// (net = purchases + returns), the purchase day `__pd`, the two 12-month windows
-/// `__r12`/`__r24`, and with order ids `__isp` (is a purchase) and `__row_order` (the amount
-/// of a row without an order id, which counts as an order of its own).
-fn prepared(tx: LazyFrame, cols: TxColumns, as_of: NaiveDate) -> LazyFrame {
-    // [as_of − 12 months, as_of] and the 12 months before it (see `frame::months_before`)
-    let m12 = frame::months_before(as_of, 12);
-    let m24 = frame::months_before(as_of, 24);
-    let null_days = lit(NULL).cast(DataType::Int32);
-    let fx = col("__fx");
-    let zero = || lit(0i64);
-    let mut pre = vec![
-        day(col(s::DATE)).alias("__d"),
-        only(is_purchase(), fx.clone(), zero()).alias("__pamt"),
-        only(is_purchase(), zero(), fx.clone()).alias("__ramt"),
-        only(is_purchase(), day(col(s::DATE)), null_days).alias("__pd"),
-    ];
-    if cols.order_id {
-        pre.push(is_purchase().cast(DataType::UInt32).alias("__isp"));
-        pre.push(
-            only(
-                col(s::ORDER_ID).is_null(),
-                col(s::AMOUNT),
-                lit(NULL).cast(DataType::Float64),
-            )
-            .alias("__row_order"),
-        );
-    }
-    tx.filter(day(col(s::DATE)).lt_eq(lit(epoch_days(as_of))))
-        .with_column(fixed(col(s::AMOUNT)).alias("__fx"))
-        .with_columns(pre)
-        .with_columns([
-            only(dated_between(m12, as_of), fx.clone(), zero()).alias("__r12"),
-            only(dated_between(m24, m12), fx, zero()).alias("__r24"),
-        ])
-}
-
-/// Plain sums, mins and maxes of the prepared columns, one pass of the streaming engine.
-fn plain_aggregates(cols: TxColumns) -> Vec<Expr> {
-    let mut plain = vec![
-        col("__pd").min().alias("__first"),
-        col("__pd").max().alias("__last"),
-        col("__pamt").sum().alias("__purchases"),
-        col("__ramt").sum().alias("__returns"),
-        col("__d").min().alias("__first_tx"),
-        unfixed(col("__r12").sum()).alias(s::REVENUE_LAST_12M),
-        unfixed(col("__r24").sum()).alias(s::REVENUE_PREV_12M),
+/// The per-customer aggregation: one pass over the rows (see [`onepass`]), then the
+/// features derived from its sums, lazy.
+pub fn per_customer(tx: &DataFrame, as_of: NaiveDate, unit: TimeUnit) -> Result<LazyFrame> {
+    let cols = TxColumns::of(tx);
+    let sums = onepass::aggregates(tx, cols, as_of)?.lazy();
+    let mut totals = vec![
+        unfixed(col("__r12")).alias(s::REVENUE_LAST_12M),
+        unfixed(col("__r24")).alias(s::REVENUE_PREV_12M),
     ];
     if cols.quantity {
-        plain.push(frame::fixed_sum(col(s::QUANTITY)).alias(s::QUANTITY_TOTAL));
+        totals.push(unfixed(col("__quantity")).alias(s::QUANTITY_TOTAL));
     }
-    plain.push(if cols.order_id {
-        col("__row_order").max().alias("__largest_row")
-    } else {
-        col(s::AMOUNT).max().alias(s::LARGEST_ORDER)
+    totals.push(match cols.order_id {
+        // an order's net value, or a row without an order id, whichever is larger
+        true => polars::lazy::dsl::max_horizontal([
+            unfixed(col("__largest_order")),
+            col("__largest_row"),
+        ])?
+        .alias(s::LARGEST_ORDER),
+        false => col("__largest_row").alias(s::LARGEST_ORDER),
     });
-    plain
-}
-
-/// Distinct purchase days `__days` and the value of the first one `__first_day`
-/// (purchases only, so no nulls).
-fn purchase_days(tx: LazyFrame) -> LazyFrame {
-    tx.filter(is_purchase()).group_by(key()).agg([
-        col("__pd").n_unique().cast(DataType::Int64).alias("__days"),
-        col("__pamt")
-            .filter(col("__pd").eq(col("__pd").min()))
-            .sum()
-            .alias("__first_day"),
-    ])
-}
-
-/// Joins the order counts and the largest order: per order its net value and whether it holds
-/// a purchase, then per customer; rows without an order id count through `__largest_row`.
-fn with_orders(out: LazyFrame, tx: LazyFrame) -> LazyFrame {
-    let orders = tx
-        .filter(col(s::ORDER_ID).is_not_null())
-        .group_by([col(s::CUSTOMER_ID), col(s::ORDER_ID)])
-        .agg([
-            unfixed(col("__fx").sum()).alias("__order"),
-            col("__isp").max().alias("__has_purchase"),
-        ])
-        .group_by(key())
-        .agg([
-            col("__order").max().alias("__largest_order"),
-            col("__has_purchase")
-                .cast(DataType::Int64)
-                .sum()
-                .alias(s::ORDERS),
-        ]);
-    out.left_join(orders, col(s::CUSTOMER_ID), col(s::CUSTOMER_ID))
-        .with_column(
-            polars::lazy::dsl::max_horizontal([col("__largest_order"), col("__largest_row")])
-                .unwrap_or_else(|_| col("__largest_order"))
-                .alias(s::LARGEST_ORDER),
-        )
+    Ok(derived(sums.with_columns(totals), cols, as_of, unit))
 }
 
 /// The features from the aggregates: purchase dates, totals, and the BG/NBD triple
@@ -221,7 +108,7 @@ pub fn customer_table(
     as_of: NaiveDate,
     unit: TimeUnit,
 ) -> Result<DataFrame> {
-    let feats = per_customer(tx.clone().lazy(), TxColumns::of(tx), as_of, unit);
+    let feats = per_customer(tx, as_of, unit)?;
     let has_qty = TxColumns::of(tx).quantity;
     let (base, own): (LazyFrame, Vec<String>) = match customers {
         Some(c) => {
@@ -273,13 +160,10 @@ pub fn customer_table(
         };
         select.push(e);
     }
-    // The streaming engine runs the plain group-bys in one pass each (about 2x faster than
-    // the in-memory engine here) and falls back for the rest.
     Ok(base
         .select(select)
         .sort([s::CUSTOMER_ID], SortMultipleOptions::default())
-        .collect_with_engine(Engine::Streaming)?
-        .unwrap_single())
+        .collect()?)
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use crate::error::Result;
-use crate::features::{self, TxColumns};
+use crate::features;
 use crate::frame::{day, day_in, epoch_days, fixed, fixed_sum_where, unfixed};
 use crate::schema as s;
 use crate::schema::TimeUnit;
@@ -57,7 +57,7 @@ fn sym_change(a: Expr, b: Expr) -> Expr {
 /// dated on or before `cutoff` are read.
 pub fn features_at(tx: &DataFrame, cutoff: NaiveDate, active_days: u32) -> Result<DataFrame> {
     let past = tx.clone().lazy().filter(col(s::DATE).lt_eq(lit(cutoff)));
-    let base = active_customers(past.clone(), TxColumns::of(tx), cutoff, active_days);
+    let base = active_customers(tx, cutoff, active_days)?;
     let extra = recent_behaviour(past, epoch_days(cutoff));
     let mut sel: Vec<Expr> = vec![col(s::CUSTOMER_ID)];
     sel.extend(NUMERIC.iter().map(|c| col(*c).cast(DataType::Float64)));
@@ -75,14 +75,9 @@ pub fn features_at(tx: &DataFrame, cutoff: NaiveDate, active_days: u32) -> Resul
 
 /// The customer features of `kam run` at `cutoff` for the customers who bought within
 /// `active_days` before it, with tenure in days and the 12-month trend.
-fn active_customers(
-    past: LazyFrame,
-    cols: TxColumns,
-    cutoff: NaiveDate,
-    active_days: u32,
-) -> LazyFrame {
+fn active_customers(tx: &DataFrame, cutoff: NaiveDate, active_days: u32) -> Result<LazyFrame> {
     let c = epoch_days(cutoff);
-    features::per_customer(past, cols, cutoff, TimeUnit::Days)
+    Ok(features::per_customer(tx, cutoff, TimeUnit::Days)?
         .filter(col(s::RECENCY_DAYS).is_not_null())
         .filter(day(col(s::LAST_PURCHASE)).gt(lit(c - active_days as i32)))
         .with_columns([
@@ -97,7 +92,7 @@ fn active_customers(
                 )
                 .otherwise(lit(NULL).cast(DataType::Float64))
                 .alias(s::TREND_12M),
-        ])
+        ]))
 }
 
 /// Per customer, from the transactions up to cutoff day `c`: the 3-month trend, the change of
