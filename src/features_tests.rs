@@ -198,16 +198,20 @@ mod lazy {
     fn prepared(tx: LazyFrame, cols: TxColumns, as_of: NaiveDate) -> LazyFrame {
         let m12 = frame::months_before(as_of, 12);
         let m24 = frame::months_before(as_of, 24);
-        let between = |from: NaiveDate, to: NaiveDate| {
-            day_in(col("__d"), epoch_days(from), epoch_days(to))
-        };
+        let between =
+            |from: NaiveDate, to: NaiveDate| day_in(col("__d"), epoch_days(from), epoch_days(to));
         let fx = col("__fx");
         let zero = || lit(0i64);
         let mut pre = vec![
             day(col(s::DATE)).alias("__d"),
             only(is_purchase(), fx.clone(), zero()).alias("__pamt"),
             only(is_purchase(), zero(), fx.clone()).alias("__ramt"),
-            only(is_purchase(), day(col(s::DATE)), lit(NULL).cast(DataType::Int32)).alias("__pd"),
+            only(
+                is_purchase(),
+                day(col(s::DATE)),
+                lit(NULL).cast(DataType::Int32),
+            )
+            .alias("__pd"),
         ];
         if cols.order_id {
             pre.push(is_purchase().cast(DataType::UInt32).alias("__isp"));
@@ -237,7 +241,8 @@ fn messy(seed: u64, with_orders: bool) -> Result<DataFrame> {
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     let n = 4000;
     let start = epoch_days(d(2022, 1, 1));
-    let (mut ids, mut dates, mut amounts, mut qty, mut orders) = (vec![], vec![], vec![], vec![], vec![]);
+    let (mut ids, mut dates, mut amounts, mut qty, mut orders) =
+        (vec![], vec![], vec![], vec![], vec![]);
     for _ in 0..n {
         ids.push(format!("C{:03}", rng.random_range(0..150)));
         dates.push(frame::date_of(start + rng.random_range(0..1300)));
@@ -272,18 +277,27 @@ fn one_pass_equals_the_lazy_definition() -> Result<()> {
                 names.extend(
                     s::FEATURES
                         .iter()
-                        .filter(|(n, _)| ![s::IN_CUSTOMER_TABLE, s::TENURE_DAYS, s::TREND_12M].contains(n))
+                        .filter(|(n, _)| {
+                            ![s::IN_CUSTOMER_TABLE, s::TENURE_DAYS, s::TREND_12M].contains(n)
+                        })
                         .filter(|(n, _)| *n != s::QUANTITY_TOTAL || frame::has(&tx, s::QUANTITY))
                         .map(|(n, _)| col(*n)),
                 );
-                Ok(lf.select(names).sort([s::CUSTOMER_ID], Default::default()).collect()?)
+                Ok(lf
+                    .select(names)
+                    .sort([s::CUSTOMER_ID], Default::default())
+                    .collect()?)
             };
             let new = sorted(per_customer(&tx, as_of, unit)?)?;
             let old = sorted(lazy::per_customer(&tx, as_of, unit))?;
             assert_eq!(new.height(), old.height());
             for c in old.columns() {
                 let n = new.column(c.name())?;
-                assert!(n.equals_missing(c), "{} differs (seed {seed}):\n{n:?}\n{c:?}", c.name());
+                assert!(
+                    n.equals_missing(c),
+                    "{} differs (seed {seed}):\n{n:?}\n{c:?}",
+                    c.name()
+                );
             }
         }
     }

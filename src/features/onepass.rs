@@ -116,7 +116,14 @@ pub(super) fn aggregates(tx: &DataFrame, cols: TxColumns, as_of: NaiveDate) -> R
     let w = Windows::of(as_of);
     let mut scratch = Scratch::default();
     let rows: Vec<Row> = (0..g.ids.len())
-        .map(|k| customer(&c, &g.rows[g.offsets[k]..g.offsets[k + 1]], &w, &mut scratch))
+        .map(|k| {
+            customer(
+                &c,
+                &g.rows[g.offsets[k]..g.offsets[k + 1]],
+                &w,
+                &mut scratch,
+            )
+        })
         .collect();
     frame(&g.ids, &rows, cols)
 }
@@ -212,7 +219,12 @@ fn purchase_days(out: &mut Row, days: &mut [(i32, i64)]) {
         distinct += i64::from(pair[1].0 != pair[0].0);
     }
     out.days = Some(distinct);
-    out.first_day = Some(days.iter().take_while(|(d, _)| *d == first).map(|(_, v)| v).sum());
+    out.first_day = Some(
+        days.iter()
+            .take_while(|(d, _)| *d == first)
+            .map(|(_, v)| v)
+            .sum(),
+    );
 }
 
 /// Per order id: its net value and whether it holds a purchase; the customer's count of

@@ -212,7 +212,7 @@ fn validate_table(
     notes.extend(repeat_note);
     let rejects = rejects::reject_rows(raw, bad, &originals)?;
     drop(originals);
-    let clean = clean_frame(ok)?;
+    let clean = clean_frame(ok, spec)?;
     let counts = Counts::of(&clean, &rejects)?;
     Ok(ValidTable {
         spec,
@@ -333,12 +333,15 @@ impl Counts {
 }
 
 /// Strip the value prefix and bookkeeping columns.
-fn clean_frame(ok: DataFrame) -> Result<DataFrame> {
+fn clean_frame(ok: DataFrame, spec: &TableSpec) -> Result<DataFrame> {
+    let kept =
+        |c: &str| spec.name != schema::TRANSACTIONS.name || schema::TRANSACTIONS_KEPT.contains(&c);
     let exprs: Vec<Expr> = ok
         .get_column_names()
         .iter()
         .filter_map(|n| {
             n.strip_prefix(VALUE_PREFIX)
+                .filter(|c| kept(c))
                 .map(|c| col(n.as_str()).alias(c))
         })
         .collect();

@@ -434,3 +434,29 @@ fn file_columns_named_like_the_rejects_columns_keep_distinct_names() -> Result<(
     );
     Ok(())
 }
+
+#[test]
+fn used_transactions_keep_only_the_columns_stages_read() -> Result<()> {
+    let csv = "customer_id,date,quantity,unit_price,order_id,product,channel\n\
+               A,2024-01-01,2,5,o1,P.O 42.5,direct\n\
+               B,2024-01-02,1,x,o2,P.C 32.5,depot\n";
+    let (v, _dir) = run(TX, &[("t.csv", csv)])?;
+    let t = tx(&v)?;
+    // unit_price and product are still checked: B's price is no number
+    assert_eq!((t.counts.used, t.counts.rejected), (1, 1));
+    let names: Vec<&str> = t
+        .clean
+        .get_column_names()
+        .iter()
+        .map(|n| n.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        ["customer_id", "date", "quantity", "order_id", "amount"]
+    );
+    assert_eq!(
+        crate::frame::f64_at(&t.clean, schema::AMOUNT, 0),
+        Some(10.0)
+    );
+    Ok(())
+}
