@@ -15,6 +15,9 @@ use polars::prelude::*;
 
 use crate::error::Result;
 mod onepass;
+mod rows;
+
+pub use rows::CustomerRows;
 
 use crate::frame::{self, day, epoch_days, unfixed};
 use crate::schema as s;

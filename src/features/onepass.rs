@@ -14,53 +14,10 @@
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use super::TxColumns;
+use super::{CustomerRows, TxColumns};
 use crate::error::Result;
 use crate::frame::{epoch_days, months_before, to_fixed};
 use crate::schema as s;
-
-/// The rows of each customer: `rows[offsets[c]..offsets[c + 1]]` are customer `c`'s row
-/// numbers, in file order; `ids[c]` is its id.
-struct Grouped<'a> {
-    ids: Vec<&'a str>,
-    offsets: Vec<usize>,
-    rows: Vec<u32>,
-}
-
-/// Customer codes in order of first appearance, rows after `as_of` left out.
-fn group<'a>(ids: &'a StringChunked, days: &[i32], as_of: i32) -> Result<Grouped<'a>> {
-    let mut index: PlHashMap<&str, u32> = PlHashMap::default();
-    let mut names: Vec<&str> = Vec::new();
-    let mut codes: Vec<u32> = Vec::with_capacity(ids.len());
-    for (id, &d) in ids.iter().zip(days) {
-        let code = match id {
-            Some(id) if d <= as_of => *index.entry(id).or_insert_with(|| {
-                names.push(id);
-                (names.len() - 1) as u32
-            }),
-            _ => u32::MAX,
-        };
-        codes.push(code);
-    }
-    let mut offsets = vec![0usize; names.len() + 1];
-    for &c in codes.iter().filter(|&&c| c != u32::MAX) {
-        offsets[c as usize + 1] += 1;
-    }
-    for c in 1..offsets.len() {
-        offsets[c] += offsets[c - 1];
-    }
-    let mut next = offsets.clone();
-    let mut rows = vec![0u32; offsets[names.len()]];
-    for (r, &c) in codes.iter().enumerate().filter(|(_, c)| **c != u32::MAX) {
-        rows[next[c as usize]] = r as u32;
-        next[c as usize] += 1;
-    }
-    Ok(Grouped {
-        ids: names,
-        offsets,
-        rows,
-    })
-}
 
 /// One customer's figures, as the lazy definition names them (fixed point where it sums).
 #[derive(Default)]
@@ -112,20 +69,14 @@ pub(super) fn aggregates(tx: &DataFrame, cols: TxColumns, as_of: NaiveDate) -> R
         },
     };
     let ids = tx.column(s::CUSTOMER_ID)?.str()?;
-    let g = group(ids, days, epoch_days(as_of))?;
+    let as_of_day = epoch_days(as_of);
+    let g = CustomerRows::of(ids, |r| days[r] <= as_of_day);
     let w = Windows::of(as_of);
     let mut scratch = Scratch::default();
-    let rows: Vec<Row> = (0..g.ids.len())
-        .map(|k| {
-            customer(
-                &c,
-                &g.rows[g.offsets[k]..g.offsets[k + 1]],
-                &w,
-                &mut scratch,
-            )
-        })
+    let rows: Vec<Row> = (0..g.len())
+        .map(|k| customer(&c, g.rows(k), &w, &mut scratch))
         .collect();
-    frame(&g.ids, &rows, cols)
+    frame(g.ids(), &rows, cols)
 }
 
 /// The two 12-month windows, as exclusive-inclusive epoch-day bounds (see `day_in`).

@@ -9,10 +9,7 @@ use chrono::{Datelike, Months, NaiveDate};
 use polars::prelude::*;
 
 use crate::error::Result;
-use crate::frame::{
-    FIXED_SCALE, bools, day, day_in, epoch_days, f64s, fixed_total_where, has, months_before,
-    strings,
-};
+use crate::frame::{bools, f64s, has, strings};
 use crate::schema as s;
 
 /// Churn columns another stage adds to the per-customer table (used when present).
@@ -72,121 +69,16 @@ impl Account {
     }
 }
 
-/// Per-customer sums from the transactions.
-#[derive(Debug, Clone, Copy, Default)]
-struct TxAgg {
-    volume_12m: f64,
-    volume_prev_12m: f64,
-    active_months: u32,
-    price_amount: f64,
-    price_quantity: f64,
-    last_revenue: f64,
-    last_volume: f64,
-}
-
-/// (from, as_of] on the day column `__d`.
-fn within(as_of: NaiveDate, from: NaiveDate) -> Expr {
-    day_in(col("__d"), epoch_days(from), epoch_days(as_of))
-}
-
-/// sum(e) where `cond` holds, in fixed point (order-independent), named `name`; Int64,
-/// taken back to units in Rust.
-fn sum_where(e: Expr, cond: Expr, name: &str) -> Expr {
-    fixed_total_where(cond, e).alias(name)
-}
-
-/// The number of distinct calendar months (`__m` = year x 12 + month) with a purchase in the
-/// window `w12` = (m12, as_of]: at most 13 months, so one "any purchase in month k" flag per
-/// month, summed. Plain maxima and sums, which the streaming engine runs in one pass (a
-/// filtered distinct count per customer would not).
-fn active_months(w12: Expr, m12: NaiveDate, as_of: NaiveDate) -> Expr {
-    let index = |d: NaiveDate| d.year() * 12 + d.month() as i32;
-    let from = m12.succ_opt().map_or(index(m12), index);
-    let bought = w12.and(col(s::AMOUNT).gt_eq(lit(0.0)));
-    let flags: Vec<Expr> = (from..=index(as_of))
-        .map(|k| {
-            when(bought.clone().and(col("__m").eq(lit(k))))
-                .then(lit(1u32))
-                .otherwise(lit(0u32))
-                .max()
-        })
-        .collect();
-    flags
-        .into_iter()
-        .reduce(|a, b| a + b)
-        .unwrap_or(lit(0u32))
-        .cast(DataType::UInt32)
-}
-
-fn tx_aggregates(
-    tx: &DataFrame,
-    as_of: NaiveDate,
-    periods: &Periods,
-) -> Result<HashMap<String, TxAgg>> {
-    // the windows of the features: [as_of − 12 months, as_of] and the 12 months before
-    let (m12, m24) = (months_before(as_of, 12), months_before(as_of, 24));
-    let before_last = periods.last_start.pred_opt().unwrap_or(periods.last_start);
-    let qty = if has(tx, s::QUANTITY) {
-        col(s::QUANTITY).fill_null(lit(0.0))
-    } else {
-        lit(0.0)
-    };
-    let w12 = within(as_of, m12);
-    let priced = w12.clone().and(qty.clone().gt(lit(0.0)));
-    let agg = tx
-        .clone()
-        .lazy()
-        .with_columns([
-            day(col(s::DATE)).alias("__d"),
-            (col(s::DATE).dt().year().cast(DataType::Int32) * lit(12)
-                + col(s::DATE).dt().month().cast(DataType::Int32))
-            .alias("__m"),
-        ])
-        .group_by([col(s::CUSTOMER_ID)])
-        .agg([
-            sum_where(qty.clone(), w12.clone(), "v12"),
-            sum_where(qty.clone(), within(m12, m24), "vp12"),
-            active_months(w12, m12, as_of).alias("months"),
-            sum_where(col(s::AMOUNT), priced.clone(), "pa"),
-            sum_where(qty.clone(), priced, "pq"),
-            sum_where(col(s::AMOUNT), within(periods.last_end, before_last), "lr"),
-            sum_where(qty, within(periods.last_end, before_last), "lv"),
-        ])
-        .collect_with_engine(Engine::Streaming)?
-        .unwrap_single();
-    let ids = strings(&agg, s::CUSTOMER_ID)?;
-    let num = |c: &str| -> Result<Vec<f64>> {
-        Ok(f64s(&agg, c)?
-            .into_iter()
-            .map(|v| v.unwrap_or(0.0) / FIXED_SCALE)
-            .collect())
-    };
-    let (v12, vp, pa, pq, lr, lv) = (
-        num("v12")?,
-        num("vp12")?,
-        num("pa")?,
-        num("pq")?,
-        num("lr")?,
-        num("lv")?,
-    );
-    let months = f64s(&agg, "months")?;
-    let mut out = HashMap::with_capacity(ids.len());
-    for (i, id) in ids.into_iter().enumerate() {
-        let Some(id) = id else { continue };
-        out.insert(
-            id,
-            TxAgg {
-                volume_12m: v12[i],
-                volume_prev_12m: vp[i],
-                active_months: months[i].unwrap_or(0.0) as u32,
-                price_amount: pa[i],
-                price_quantity: pq[i],
-                last_revenue: lr[i],
-                last_volume: lv[i],
-            },
-        );
-    }
-    Ok(out)
+/// Per-customer sums from the transactions (see [`super::tx_sums`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct TxAgg {
+    pub volume_12m: f64,
+    pub volume_prev_12m: f64,
+    pub active_months: u32,
+    pub price_amount: f64,
+    pub price_quantity: f64,
+    pub last_revenue: f64,
+    pub last_volume: f64,
 }
 
 /// The accounts of the per-customer table, sorted by customer id, with the transaction
@@ -198,7 +90,7 @@ pub fn accounts(
     periods: &Periods,
 ) -> Result<Vec<Account>> {
     let agg = match tx {
-        Some(t) => tx_aggregates(t, as_of, periods)?,
+        Some(t) => super::tx_sums::tx_aggregates(t, as_of, periods)?,
         None => HashMap::new(),
     };
     let ids = strings(table, s::CUSTOMER_ID)?;

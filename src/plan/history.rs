@@ -12,7 +12,7 @@ use polars::prelude::*;
 use super::data::Account;
 use super::params::QuotaMetric;
 use crate::error::Result;
-use crate::frame::{day, epoch_days, fixed_total_where, from_fixed, has};
+use crate::frame::{epoch_days, from_fixed, has, month_of, to_fixed};
 use crate::schema as s;
 
 /// A quota leaf: (district, station, account manager).
@@ -71,73 +71,30 @@ fn last_whole_month(as_of: NaiveDate) -> i32 {
 /// The history of the transactions dated on or before `as_of`, each customer's sales under
 /// its account's leaf (sums in fixed point, so the row order never changes a digit).
 ///
-/// One pass: each transaction gets its leaf's number by a join on the customer id, then the
-/// sums are grouped on one integer key (leaf, month), a few thousand groups however many
-/// customers there are.
+/// One pass: each transaction gets its leaf's number from its customer id, and the sums are
+/// gathered on one integer key (leaf, month), a few thousand keys however many customers
+/// there are (see [`leaf_month_sums`]).
 pub fn history(tx: &DataFrame, accounts: &[Account], as_of: NaiveDate) -> Result<History> {
-    let qty = if has(tx, s::QUANTITY) {
-        col(s::QUANTITY).fill_null(lit(0.0))
-    } else {
-        lit(0.0)
-    };
     let last = last_whole_month(as_of);
-    // month = year x 12 + month0, over the whole months up to as_of
-    let month = col(s::DATE).dt().year().cast(DataType::Int32) * lit(12)
-        + col(s::DATE).dt().month().cast(DataType::Int32)
-        - lit(1);
-    let (leaves, index) = leaf_index(accounts)?;
-    let mut args = JoinArgs::new(JoinType::Left);
-    args.coalesce = JoinCoalesce::CoalesceColumns;
-    // a buyer without an account still counts for the first month (leaf NO_LEAF)
-    let key = col(LEAF).fill_null(lit(NO_LEAF)).cast(DataType::Int64) * lit(MONTH_SPAN)
-        + col("__m").cast(DataType::Int64)
-        + lit(MONTH_OFFSET);
-    let agg = tx
-        .clone()
-        .lazy()
-        .filter(day(col(s::DATE)).lt_eq(lit(epoch_days(as_of))))
-        .with_column(month.alias("__m"))
-        .filter(col("__m").lt_eq(lit(last)))
-        .select([
-            col(s::CUSTOMER_ID).cast(DataType::String),
-            col("__m"),
-            col(s::AMOUNT),
-            qty.alias("__q"),
-        ])
-        .join(
-            index.lazy(),
-            [col(s::CUSTOMER_ID)],
-            [col(s::CUSTOMER_ID)],
-            args,
-        )
-        .group_by([key.alias("__k")])
-        .agg([
-            fixed_total_where(lit(true), col(s::AMOUNT)).alias("r"),
-            fixed_total_where(lit(true), col("__q")).alias("v"),
-        ])
-        .collect_with_engine(Engine::Streaming)?
-        .unwrap_single();
-    let keys: Vec<Option<i64>> = agg.column("__k")?.i64()?.iter().collect();
-    let (r, v) = (agg.column("r")?.i64()?, agg.column("v")?.i64()?);
+    let (leaves, index) = leaf_index(accounts);
+    let agg = leaf_month_sums(tx, &index, as_of, last)?;
     let split = |k: i64| (k / MONTH_SPAN, (k % MONTH_SPAN - MONTH_OFFSET) as i32);
-    let Some(first) = keys.iter().flatten().map(|&k| split(k).1).min() else {
+    let Some(first) = agg.keys().map(|&k| split(k).1).min() else {
         return Ok(History::default());
     };
     let (first, cut) = crate::frame::month_window(first, last);
     let n = (last - first + 1).max(0) as usize;
     // fixed-point sums per leaf, back in units once at the end
     let mut sums: BTreeMap<&Leaf, (Vec<i64>, Vec<i64>)> = BTreeMap::new();
-    for (i, k) in keys.iter().enumerate() {
-        let Some((leaf, m)) = k.map(split) else {
-            continue;
-        };
+    for (&k, &(r, v)) in &agg {
+        let (leaf, m) = split(k);
         let Some(leaf) = leaves.get(leaf as usize).filter(|_| m >= first) else {
             continue;
         };
         let e = sums.entry(leaf).or_insert_with(|| (vec![0; n], vec![0; n]));
         let k = (m - first) as usize;
-        e.0[k] += r.get(i).unwrap_or(0);
-        e.1[k] += v.get(i).unwrap_or(0);
+        e.0[k] += r;
+        e.1[k] += v;
     }
     let back = |x: Vec<i64>| x.into_iter().map(from_fixed).collect::<Vec<f64>>();
     Ok(History {
@@ -150,8 +107,6 @@ pub fn history(tx: &DataFrame, accounts: &[Account], as_of: NaiveDate) -> Result
     })
 }
 
-/// Column holding a transaction's leaf number while the history is summed.
-const LEAF: &str = "__kam_leaf";
 /// The leaf number of a buyer without an account: above any real leaf's, and small enough
 /// that NO_LEAF x MONTH_SPAN stays inside i64.
 const NO_LEAF: u32 = (1 << 30) - 1;
@@ -159,9 +114,55 @@ const NO_LEAF: u32 = (1 << 30) - 1;
 const MONTH_SPAN: i64 = 1 << 32;
 const MONTH_OFFSET: i64 = 1 << 31;
 
-/// The distinct leaves, sorted, and a frame of (customer id, leaf number); an id listed twice
-/// keeps its last account, as a map would.
-fn leaf_index(accounts: &[Account]) -> Result<(Vec<Leaf>, DataFrame)> {
+/// Fixed-point (revenue, volume) of the transactions dated on or before `as_of` in whole
+/// months up to `last`, per combined (leaf, month) key: one walk over the rows, each
+/// customer's leaf looked up once per row by its id (a buyer without an account: NO_LEAF).
+fn leaf_month_sums(
+    tx: &DataFrame,
+    index: &HashMap<&str, u32>,
+    as_of: NaiveDate,
+    last: i32,
+) -> Result<PlHashMap<i64, (i64, i64)>> {
+    let days = tx.column(s::DATE)?.cast(&DataType::Date)?;
+    let days = days.date()?.physical().rechunk();
+    let amount = tx.column(s::AMOUNT)?.cast(&DataType::Float64)?;
+    let quantity = match has(tx, s::QUANTITY) {
+        true => Some(tx.column(s::QUANTITY)?.cast(&DataType::Float64)?),
+        false => None,
+    };
+    let (amount, quantity) = (
+        amount.f64()?,
+        quantity.as_ref().map(|q| q.f64()).transpose()?,
+    );
+    let ids = tx.column(s::CUSTOMER_ID)?.str()?;
+    let as_of = epoch_days(as_of);
+    let mut sums: PlHashMap<i64, (i64, i64)> = PlHashMap::default();
+    // the month of the previous row's day: rows mostly come in date order
+    let mut cached = (i32::MIN, 0);
+    for (r, (id, d)) in ids.iter().zip(days.iter()).enumerate() {
+        let Some(d) = d else { continue };
+        if d > as_of {
+            continue;
+        }
+        if cached.0 != d {
+            cached = (d, month_of(d));
+        }
+        let m = cached.1;
+        if m > last {
+            continue;
+        }
+        let leaf = id.and_then(|id| index.get(id).copied()).unwrap_or(NO_LEAF);
+        let key = i64::from(leaf) * MONTH_SPAN + i64::from(m) + MONTH_OFFSET;
+        let e = sums.entry(key).or_insert((0, 0));
+        e.0 += amount.get(r).map_or(0, to_fixed);
+        e.1 += quantity.and_then(|q| q.get(r)).map_or(0, to_fixed);
+    }
+    Ok(sums)
+}
+
+/// The distinct leaves, sorted, and each customer id's leaf number; an id listed twice keeps
+/// its last account, as a map would.
+fn leaf_index(accounts: &[Account]) -> (Vec<Leaf>, HashMap<&str, u32>) {
     let leaf =
         |a: &Account| -> Leaf { (a.district().into(), a.station().into(), a.manager().into()) };
     let mut leaves: Vec<Leaf> = accounts.iter().map(leaf).collect();
@@ -174,16 +175,7 @@ fn leaf_index(accounts: &[Account]) -> Result<(Vec<Leaf>, DataFrame)> {
             (a.id.as_str(), l)
         })
         .collect();
-    let mut pairs: Vec<(&str, u32)> = of.into_iter().collect();
-    pairs.sort_unstable();
-    let index = DataFrame::new_infer_height(vec![
-        Column::new(
-            s::CUSTOMER_ID.into(),
-            pairs.iter().map(|p| p.0).collect::<Vec<_>>(),
-        ),
-        Column::new(LEAF.into(), pairs.iter().map(|p| p.1).collect::<Vec<u32>>()),
-    ])?;
-    Ok((leaves, index))
+    (leaves, of)
 }
 
 /// Histories built month by month, for the planner's tests.

@@ -20,6 +20,7 @@ pub mod quotas;
 pub mod review;
 pub mod split;
 pub mod stage;
+pub mod tx_sums;
 
 #[cfg(test)]
 mod prop_tests;
