@@ -17,7 +17,7 @@ use crate::error::Result;
 mod onepass;
 mod rows;
 
-pub use rows::CustomerRows;
+pub use rows::{ByRow, CustomerRows};
 
 use crate::frame::{self, day, epoch_days, unfixed};
 use crate::schema as s;

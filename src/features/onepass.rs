@@ -14,7 +14,7 @@
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use super::{CustomerRows, TxColumns};
+use super::{ByRow, CustomerRows, TxColumns};
 use crate::error::Result;
 use crate::frame::{epoch_days, months_before, to_fixed};
 use crate::schema as s;
@@ -41,8 +41,8 @@ struct Row {
 /// The columns one pass reads.
 struct Columns<'a> {
     days: &'a [i32],
-    amount: &'a Float64Chunked,
-    quantity: Option<&'a Float64Chunked>,
+    amount: ByRow<'a>,
+    quantity: Option<ByRow<'a>>,
     order: Option<&'a StringChunked>,
 }
 
@@ -61,8 +61,12 @@ pub(super) fn aggregates(tx: &DataFrame, cols: TxColumns, as_of: NaiveDate) -> R
     };
     let c = Columns {
         days,
-        amount: amount.f64()?,
-        quantity: quantity.as_ref().map(|q| q.f64()).transpose()?,
+        amount: ByRow::of(amount.f64()?),
+        quantity: quantity
+            .as_ref()
+            .map(|q| q.f64())
+            .transpose()?
+            .map(ByRow::of),
         order: match cols.order_id {
             true => Some(tx.column(s::ORDER_ID)?.str()?),
             false => None,
@@ -132,7 +136,7 @@ fn customer<'a>(c: &Columns<'a>, rows: &[u32], w: &Windows, s: &mut Scratch<'a>)
         } else if d > w.m24 && d <= w.m12 {
             out.r24 += fx.unwrap_or(0);
         }
-        if let Some(q) = c.quantity.and_then(|q| q.get(r)) {
+        if let Some(q) = c.quantity.as_ref().and_then(|q| q.get(r)) {
             out.quantity += to_fixed(q);
         }
         let order = c.order.and_then(|o| o.get(r));

@@ -68,6 +68,30 @@ impl<'a> CustomerRows<'a> {
     }
 }
 
+/// A Float64 column read by row number: its plain slice when it is one chunk without missing
+/// values (the usual amount column), else Polars' checked `get`.
+pub enum ByRow<'a> {
+    Slice(&'a [f64]),
+    Chunked(&'a Float64Chunked),
+}
+
+impl<'a> ByRow<'a> {
+    pub fn of(ca: &'a Float64Chunked) -> Self {
+        match ca.cont_slice() {
+            Ok(s) => ByRow::Slice(s),
+            Err(_) => ByRow::Chunked(ca),
+        }
+    }
+
+    #[inline]
+    pub fn get(&self, r: usize) -> Option<f64> {
+        match self {
+            ByRow::Slice(s) => s.get(r).copied(),
+            ByRow::Chunked(c) => c.get(r),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,5 +107,18 @@ mod tests {
         assert_eq!(g.rows(0), [0, 3]);
         assert_eq!(g.rows(1), [1], "row 4 is not kept, row 2 has no id");
         assert_eq!(g.rows(2), [5]);
+    }
+
+    #[test]
+    fn by_row_reads_slices_and_missing_values_alike() {
+        let full = Float64Chunked::new("a".into(), [1.5, -2.0]);
+        let gaps = Float64Chunked::new("q".into(), [Some(1.5), None]);
+        let (full, gaps) = (ByRow::of(&full), ByRow::of(&gaps));
+        assert!(matches!(full, ByRow::Slice(_)));
+        assert_eq!(
+            (full.get(0), full.get(1), full.get(2)),
+            (Some(1.5), Some(-2.0), None)
+        );
+        assert_eq!((gaps.get(0), gaps.get(1)), (Some(1.5), None));
     }
 }

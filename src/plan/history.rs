@@ -4,7 +4,7 @@
 //! period last year, last year's monthly shape and the company's forecast are read from it,
 //! so `kam plan` needs nothing from the track stage.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
@@ -119,7 +119,7 @@ const MONTH_OFFSET: i64 = 1 << 31;
 /// customer's leaf looked up once per row by its id (a buyer without an account: NO_LEAF).
 fn leaf_month_sums(
     tx: &DataFrame,
-    index: &HashMap<&str, u32>,
+    index: &PlHashMap<&str, u32>,
     as_of: NaiveDate,
     last: i32,
 ) -> Result<PlHashMap<i64, (i64, i64)>> {
@@ -130,45 +130,56 @@ fn leaf_month_sums(
         true => Some(tx.column(s::QUANTITY)?.cast(&DataType::Float64)?),
         false => None,
     };
-    let (amount, quantity) = (
-        amount.f64()?,
-        quantity.as_ref().map(|q| q.f64()).transpose()?,
-    );
+    let amount = amount.f64()?;
+    let no_quantity = Float64Chunked::full_null("q".into(), tx.height());
+    let quantity = match &quantity {
+        Some(q) => q.f64()?,
+        None => &no_quantity,
+    };
     let ids = tx.column(s::CUSTOMER_ID)?.str()?;
     let as_of = epoch_days(as_of);
     let mut sums: PlHashMap<i64, (i64, i64)> = PlHashMap::default();
-    // the month of the previous row's day: rows mostly come in date order
-    let mut cached = (i32::MIN, 0);
-    for (r, (id, d)) in ids.iter().zip(days.iter()).enumerate() {
-        let Some(d) = d else { continue };
-        if d > as_of {
+    // the month of the previous row's day, and the leaf of its customer: rows mostly come in
+    // date order, and often several of one customer in a row
+    let mut month = (i32::MIN, 0);
+    let mut leaf: (Option<&str>, u32) = (None, NO_LEAF);
+    let rows = ids
+        .iter()
+        .zip(days.iter())
+        .zip(amount.iter().zip(quantity.iter()));
+    for ((id, d), (a, q)) in rows {
+        let Some(d) = d.filter(|&d| d <= as_of) else {
+            continue;
+        };
+        if month.0 != d {
+            month = (d, month_of(d));
+        }
+        if month.1 > last {
             continue;
         }
-        if cached.0 != d {
-            cached = (d, month_of(d));
+        if leaf.0 != id {
+            leaf = (
+                id,
+                id.and_then(|id| index.get(id).copied()).unwrap_or(NO_LEAF),
+            );
         }
-        let m = cached.1;
-        if m > last {
-            continue;
-        }
-        let leaf = id.and_then(|id| index.get(id).copied()).unwrap_or(NO_LEAF);
-        let key = i64::from(leaf) * MONTH_SPAN + i64::from(m) + MONTH_OFFSET;
+        let key = i64::from(leaf.1) * MONTH_SPAN + i64::from(month.1) + MONTH_OFFSET;
         let e = sums.entry(key).or_insert((0, 0));
-        e.0 += amount.get(r).map_or(0, to_fixed);
-        e.1 += quantity.and_then(|q| q.get(r)).map_or(0, to_fixed);
+        e.0 += a.map_or(0, to_fixed);
+        e.1 += q.map_or(0, to_fixed);
     }
     Ok(sums)
 }
 
 /// The distinct leaves, sorted, and each customer id's leaf number; an id listed twice keeps
 /// its last account, as a map would.
-fn leaf_index(accounts: &[Account]) -> (Vec<Leaf>, HashMap<&str, u32>) {
+fn leaf_index(accounts: &[Account]) -> (Vec<Leaf>, PlHashMap<&str, u32>) {
     let leaf =
         |a: &Account| -> Leaf { (a.district().into(), a.station().into(), a.manager().into()) };
     let mut leaves: Vec<Leaf> = accounts.iter().map(leaf).collect();
     leaves.sort();
     leaves.dedup();
-    let of: HashMap<&str, u32> = accounts
+    let of: PlHashMap<&str, u32> = accounts
         .iter()
         .map(|a| {
             let l = leaves.binary_search(&leaf(a)).unwrap_or(0) as u32;

@@ -11,7 +11,7 @@ use polars::prelude::*;
 
 use super::data::{Periods, TxAgg};
 use crate::error::Result;
-use crate::features::CustomerRows;
+use crate::features::{ByRow, CustomerRows};
 use crate::frame::{FIXED_SCALE, epoch_days, has, month_of, months_before, to_fixed};
 use crate::schema as s;
 
@@ -64,12 +64,16 @@ pub fn tx_aggregates(
     let days = days.date()?.physical().rechunk();
     let days = days.cont_slice()?;
     let amount = tx.column(s::AMOUNT)?.cast(&DataType::Float64)?;
-    let amount = amount.f64()?;
+    let amount = ByRow::of(amount.f64()?);
     let quantity = match has(tx, s::QUANTITY) {
         true => Some(tx.column(s::QUANTITY)?.cast(&DataType::Float64)?),
         false => None,
     };
-    let quantity = quantity.as_ref().map(|q| q.f64()).transpose()?;
+    let quantity = quantity
+        .as_ref()
+        .map(|q| q.f64())
+        .transpose()?
+        .map(ByRow::of);
     let ids = tx.column(s::CUSTOMER_ID)?.str()?;
     let g = CustomerRows::of(ids, |_| true);
     let mut out = HashMap::with_capacity(g.len());
@@ -77,7 +81,7 @@ pub fn tx_aggregates(
         let mut sums = Sums::default();
         for &r in g.rows(k) {
             let r = r as usize;
-            let q = quantity.and_then(|q| q.get(r)).unwrap_or(0.0);
+            let q = quantity.as_ref().and_then(|q| q.get(r)).unwrap_or(0.0);
             add(&mut sums, days[r], amount.get(r), q, &w);
         }
         out.insert(id.to_string(), agg(&sums));

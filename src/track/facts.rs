@@ -14,7 +14,8 @@
 //! - a customer's **units**: its district, station and account manager from the customers
 //!   table (a customer without one is counted only at company level).
 //!
-//! Pre-aggregation is lazy Polars (one row per customer and day); the calendar logic of the tables then walks these small sorted vectors.
+//! Pre-aggregation walks each customer's rows ([`CustomerRows`]) into one row per customer and
+//! day; the calendar logic of the tables then walks these small sorted vectors.
 //! Money is summed in fixed point so totals are byte-identical from run to run.
 
 use std::collections::{HashMap, HashSet};
@@ -23,7 +24,8 @@ use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 
 use crate::error::Result;
-use crate::frame::{self, date_of, day, epoch_days};
+use crate::features::{ByRow, CustomerRows};
+use crate::frame::{self, date_of, epoch_days, to_fixed};
 use crate::schema as s;
 use crate::schema::columns::KEY_ACCOUNT_TIER;
 
@@ -146,11 +148,6 @@ impl<'a> Units<'a> {
     }
 }
 
-/// sum(`name`) in fixed point, named `name`.
-fn fixed_sum(name: &str) -> Expr {
-    frame::fixed_sum(col(name)).alias(name)
-}
-
 /// Column holding a customer's index into [`Facts::customers`] while gathering.
 const IDX: &str = "__kam_customer";
 
@@ -162,13 +159,11 @@ type Entry = (CustomerFacts, Option<i32>);
 /// `key_account_tier`).
 pub fn gather(tx: &DataFrame, customers: &DataFrame, as_of: NaiveDate) -> Result<Facts> {
     let has_volume = frame::has(tx, s::QUANTITY);
-    let used = tx
-        .clone()
-        .lazy()
-        .filter(day(col(s::DATE)).lt_eq(lit(epoch_days(as_of))));
-    let mut list = customer_list(customers, &used)?;
-    let used = indexed(used, &list)?;
-    let daily = daily_sales(used, has_volume)?;
+    let rows = Rows::of(tx, has_volume)?;
+    let as_of = epoch_days(as_of);
+    let by_customer = CustomerRows::of(rows.ids, |r| rows.days[r] <= as_of);
+    let mut list = customer_list(customers, by_customer.ids())?;
+    let daily = daily_sales(&rows, &by_customer, &list)?;
     let sales = day_sales(&daily, &mut list)?;
     for (c, _) in &mut list {
         c.key_since = c.new_on.filter(|_| c.key_account);
@@ -186,9 +181,9 @@ pub fn gather(tx: &DataFrame, customers: &DataFrame, as_of: NaiveDate) -> Result
     })
 }
 
-/// Customers of the table, then any buyer in `used` it lacks (counted at company level only),
+/// Customers of the table, then any of the `buyers` it lacks (counted at company level only),
 /// sorted by id, one entry per id.
-fn customer_list(customers: &DataFrame, used: &LazyFrame) -> Result<Vec<Entry>> {
+fn customer_list(customers: &DataFrame, buyers: &[&str]) -> Result<Vec<Entry>> {
     let ids = frame::trimmed(customers, s::CUSTOMER_ID)?;
     let districts = frame::trimmed(customers, s::DISTRICT)?;
     let stations = frame::trimmed(customers, s::STATION)?;
@@ -211,16 +206,12 @@ fn customer_list(customers: &DataFrame, used: &LazyFrame) -> Result<Vec<Entry>> 
         };
         list.push((c, first[i]));
     }
-    let buyers = used
-        .clone()
-        .select([col(s::CUSTOMER_ID).cast(DataType::String)])
-        .unique(None, UniqueKeepStrategy::First)
-        .collect()?;
     let known: HashSet<&str> = list.iter().map(|(c, _)| c.id.as_str()).collect();
-    let extra: Vec<String> = frame::trimmed(&buyers, s::CUSTOMER_ID)?
-        .into_iter()
-        .flatten()
-        .filter(|id| !known.contains(id.as_str()))
+    let extra: Vec<String> = buyers
+        .iter()
+        .map(|id| id.trim())
+        .filter(|id| !id.is_empty() && !known.contains(id))
+        .map(str::to_string)
         .collect();
     list.extend(extra.into_iter().map(|id| {
         let c = CustomerFacts {
@@ -234,61 +225,100 @@ fn customer_list(customers: &DataFrame, used: &LazyFrame) -> Result<Vec<Entry>> 
     Ok(list)
 }
 
-/// The transactions with their customer's index in `list` as [`IDX`], so grouping works on
-/// integers.
-fn indexed(used: LazyFrame, list: &[Entry]) -> Result<LazyFrame> {
-    let index = DataFrame::new_infer_height(vec![
-        Column::new(
-            s::CUSTOMER_ID.into(),
-            list.iter().map(|(c, _)| c.id.as_str()).collect::<Vec<_>>(),
-        ),
-        Column::new(IDX.into(), (0..list.len() as u32).collect::<Vec<u32>>()),
-    ])?;
-    Ok(used
-        .with_column(col(s::CUSTOMER_ID).cast(DataType::String))
-        .join(
-            index.lazy(),
-            [col(s::CUSTOMER_ID)],
-            [col(s::CUSTOMER_ID)],
-            JoinArgs::new(JoinType::Inner),
-        ))
+/// The transaction columns the daily sales read, by row number.
+struct Rows<'a> {
+    ids: &'a StringChunked,
+    days: Vec<i32>,
+    amount: Float64Chunked,
+    quantity: Option<Float64Chunked>,
 }
 
-/// daily = SELECT idx, date, SUM(amount), SUM(quantity) GROUP BY idx, date ORDER BY idx, date
-///
-/// Grouped on one 64-bit key (the customer index in the high half, the day in the low half)
-/// rather than on the pair: an integer key hashes without row encoding, and sorting it sorts
-/// by (idx, date).
-fn daily_sales(used: LazyFrame, has_volume: bool) -> Result<DataFrame> {
-    let mut aggs = vec![fixed_sum(s::AMOUNT)];
-    if has_volume {
-        aggs.push(fixed_sum(s::QUANTITY));
+impl<'a> Rows<'a> {
+    fn of(tx: &'a DataFrame, has_volume: bool) -> Result<Self> {
+        let days = tx.column(s::DATE)?.cast(&DataType::Date)?;
+        let number = |c: &str| -> Result<Float64Chunked> {
+            Ok(tx
+                .column(c)?
+                .cast(&DataType::Float64)?
+                .f64()?
+                .rechunk()
+                .into_owned())
+        };
+        Ok(Rows {
+            ids: tx.column(s::CUSTOMER_ID)?.str()?,
+            // a missing date (none after validation) sorts after every cutoff
+            days: days
+                .date()?
+                .physical()
+                .iter()
+                .map(|d| d.unwrap_or(i32::MAX))
+                .collect(),
+            amount: number(s::AMOUNT)?,
+            quantity: has_volume.then(|| number(s::QUANTITY)).transpose()?,
+        })
     }
-    let key = (col(IDX).cast(DataType::Int64) * lit(DAY_SPAN))
-        + (day(col(s::DATE)).cast(DataType::Int64) + lit(DAY_OFFSET));
-    Ok(used
-        .with_column(key.alias(DAY_KEY))
-        .group_by([col(DAY_KEY)])
-        .agg(aggs)
-        .sort([DAY_KEY], SortMultipleOptions::default())
-        .with_columns([
-            (col(DAY_KEY) / lit(DAY_SPAN))
-                .cast(DataType::UInt32)
-                .alias(IDX),
-            ((col(DAY_KEY) % lit(DAY_SPAN)) - lit(DAY_OFFSET))
-                .cast(DataType::Int32)
-                .cast(DataType::Date)
-                .alias(s::DATE),
-        ])
-        .collect_with_engine(Engine::Streaming)?
-        .unwrap_single())
 }
 
-/// The combined (customer, day) key of [`daily_sales`]: idx x DAY_SPAN + day + DAY_OFFSET,
-/// so any day of the i32 range maps into [0, DAY_SPAN).
-const DAY_KEY: &str = "__kam_customer_day";
-const DAY_SPAN: i64 = 1 << 32;
-const DAY_OFFSET: i64 = 1 << 31;
+/// daily = SELECT idx, date, SUM(amount), SUM(quantity) GROUP BY idx, date ORDER BY idx, date,
+/// where idx is the customer's index in `list`: each customer's rows walked in list order,
+/// sorted by day, summed in fixed point per day (no group-by on 43M string ids).
+fn daily_sales(rows: &Rows, g: &CustomerRows, list: &[Entry]) -> Result<DataFrame> {
+    let code: PlHashMap<&str, usize> = g.ids().iter().enumerate().map(|(k, id)| (*id, k)).collect();
+    let (amount, quantity) = (
+        ByRow::of(&rows.amount),
+        rows.quantity.as_ref().map(ByRow::of),
+    );
+    let (mut idx, mut days, mut sums, mut volumes) = (vec![], vec![], vec![], vec![]);
+    let mut day_rows: Vec<(i32, i64, i64)> = Vec::new();
+    for (i, (c, _)) in list.iter().enumerate() {
+        let Some(&k) = code.get(c.id.as_str()) else {
+            continue;
+        };
+        day_rows.clear();
+        day_rows.extend(g.rows(k).iter().map(|&r| {
+            let r = r as usize;
+            let q = quantity.as_ref().and_then(|q| q.get(r));
+            (
+                rows.days[r],
+                amount.get(r).map_or(0, to_fixed),
+                q.map_or(0, to_fixed),
+            )
+        }));
+        day_rows.sort_unstable_by_key(|d| d.0);
+        let first = days.len();
+        for (d, a, q) in day_rows.iter().copied() {
+            if days.len() > first && days.last() == Some(&d) {
+                if let (Some(s), Some(v)) = (sums.last_mut(), volumes.last_mut()) {
+                    *s += a;
+                    *v += q;
+                }
+                continue;
+            }
+            idx.push(i as u32);
+            days.push(d);
+            sums.push(a);
+            volumes.push(q);
+        }
+    }
+    let mut cols = vec![
+        Column::new(IDX.into(), idx),
+        Column::new(s::DATE.into(), days).cast(&DataType::Date)?,
+        Column::new(s::AMOUNT.into(), sums),
+    ];
+    let mut back = vec![
+        col(IDX),
+        col(s::DATE),
+        frame::unfixed(col(s::AMOUNT)).alias(s::AMOUNT),
+    ];
+    if rows.quantity.is_some() {
+        cols.push(Column::new(s::QUANTITY.into(), volumes));
+        back.push(frame::unfixed(col(s::QUANTITY)).alias(s::QUANTITY));
+    }
+    Ok(DataFrame::new_infer_height(cols)?
+        .lazy()
+        .select(back)
+        .collect()?)
+}
 
 /// The day sales of `daily`; on the way, each customer's first top-up (the first purchase
 /// day of the customer table, else its first day with a sale) and, when it has no

@@ -67,24 +67,68 @@ fn gather_finds_new_customers_key_accounts_and_first_topups() -> Result<()> {
     Ok(())
 }
 
+/// The lazy group-by the walk over each customer's rows replaced: a join to the customer's
+/// index, then one group-by on the combined (customer, day) key, sorted.
+fn lazy_daily(tx: &DataFrame, list: &[Entry], as_of: NaiveDate) -> Result<DataFrame> {
+    let index = df!(
+        s::CUSTOMER_ID => list.iter().map(|(c, _)| c.id.as_str()).collect::<Vec<_>>(),
+        IDX => (0..list.len() as u32).collect::<Vec<u32>>(),
+    )?;
+    let mut aggs = vec![frame::fixed_sum(col(s::AMOUNT)).alias(s::AMOUNT)];
+    if frame::has(tx, s::QUANTITY) {
+        aggs.push(frame::fixed_sum(col(s::QUANTITY)).alias(s::QUANTITY));
+    }
+    Ok(tx
+        .clone()
+        .lazy()
+        .filter(frame::day(col(s::DATE)).lt_eq(lit(epoch_days(as_of))))
+        .join(
+            index.lazy(),
+            [col(s::CUSTOMER_ID)],
+            [col(s::CUSTOMER_ID)],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .group_by([col(IDX), col(s::DATE)])
+        .agg(aggs)
+        .sort([IDX, s::DATE], SortMultipleOptions::default())
+        .collect()?)
+}
+
 #[test]
-fn daily_sales_key_keeps_customer_and_day_order_around_1970() -> Result<()> {
-    let used = df!(
-        IDX => [1u32, 0, 1, 0, 1],
-        s::DATE => [d(1969, 12, 31), d(2025, 3, 1), d(1970, 1, 1), d(2025, 3, 1), d(1969, 12, 31)],
-        s::AMOUNT => [1.0, 2.0, 4.0, 8.0, 16.0],
-    )?
-    .lazy()
-    .with_column(col(s::DATE).cast(DataType::Date));
-    let daily = daily_sales(used, false)?;
-    let idx: Vec<Option<u32>> = daily.column(IDX)?.u32()?.iter().collect();
-    assert_eq!(idx, [Some(0), Some(1), Some(1)]);
-    let days = frame::days(&daily, s::DATE)?;
-    assert_eq!(days, [Some(epoch_days(d(2025, 3, 1))), Some(-1), Some(0)]);
-    assert_eq!(
-        frame::f64s(&daily, s::AMOUNT)?,
-        [Some(10.0), Some(17.0), Some(4.0)]
-    );
+fn daily_sales_equal_the_group_by_in_customer_and_day_order_around_1970() -> Result<()> {
+    use rand::{RngExt, SeedableRng};
+    let mut rng = rand::rngs::StdRng::seed_from_u64(5);
+    let (mut ids, mut dates, mut amounts, mut qty) = (vec![], vec![], vec![], vec![]);
+    for _ in 0..2000 {
+        ids.push(format!("c{}", rng.random_range(0..40)));
+        // days around 1970-01-01 (negative epoch days) and later ones after as_of
+        dates.push(date_of(rng.random_range(-60..200)));
+        amounts.push(rng.random_range(-5_000..50_000) as f64 / 100.0 + 0.00005);
+        qty.push((rng.random_range(0..5) > 0).then(|| rng.random_range(0.0..9.0)));
+    }
+    let mut tx = df!(s::CUSTOMER_ID => ids, s::DATE => dates, s::AMOUNT => amounts)?;
+    let as_of = date_of(150);
+    for with_qty in [false, true] {
+        if with_qty {
+            tx.with_column(Column::new(s::QUANTITY.into(), qty.clone()))?;
+        }
+        let rows = Rows::of(&tx, with_qty)?;
+        let g = CustomerRows::of(rows.ids, |r| rows.days[r] <= epoch_days(as_of));
+        let customers = df!(s::CUSTOMER_ID => ["c3", "c1", "zz"])?;
+        let list = customer_list(&customers, g.ids())?;
+        let new = daily_sales(&rows, &g, &list)?;
+        let old = lazy_daily(&tx, &list, as_of)?;
+        assert!(new.height() > 1000 && new.height() == old.height());
+        for c in old.columns() {
+            assert!(
+                new.column(c.name())?.equals_missing(c),
+                "{} differs",
+                c.name()
+            );
+        }
+        let days = frame::days(&new, s::DATE)?;
+        assert!(days.iter().flatten().any(|&d| d < 0));
+    }
     Ok(())
 }
 
