@@ -2,9 +2,9 @@
 //!
 //! [`super::cutoff::features_at`] and [`super::cutoff::bought_after`] define the features and
 //! the label of one cutoff with Polars expressions over every transaction; run once per cutoff
-//! they cost a full pass each (six at the defaults). Here the transactions are grouped by
-//! customer once (one `group_by` gathering each customer's day, amount and order id), and each
-//! customer's rows, sorted by day, are walked in Rust for every cutoff. The arithmetic repeats
+//! they cost a full pass each (six at the defaults). Here each customer's rows are gathered
+//! once ([`CustomerRows`], no copy of the order ids), and each customer's rows, sorted by day,
+//! are walked in Rust for every cutoff. The arithmetic repeats
 //! the expressions' exactly (fixed-point sums, the same divisions), so the rows are equal to
 //! `features_at`'s (tested in `history_tests.rs` on a fixture with returns, same-day orders,
 //! orders spanning days and customers appearing after cutoffs).
@@ -13,7 +13,8 @@ use polars::prelude::*;
 
 use super::cutoff::NUMERIC;
 use crate::error::Result;
-use crate::frame::{FIXED_SCALE, day, epoch_days, months_before};
+use crate::features::{ByRow, CustomerRows};
+use crate::frame::{FIXED_SCALE, epoch_days, months_before};
 use crate::schema as s;
 
 /// The examples of one cutoff: the customers active at it, sorted by id, with the
@@ -49,21 +50,28 @@ pub fn at_cutoffs(
             labelled: *labelled,
         })
         .collect();
-    let g = Grouped::of(tx)?;
+    let c = Columns::of(tx)?;
+    let g = CustomerRows::of(c.ids, |_| true);
+    let amounts = ByRow::of(&c.amounts);
+    // customers in id order, as the features of one cutoff are sorted
+    let mut by_id: Vec<usize> = (0..g.len()).collect();
+    by_id.sort_unstable_by_key(|&k| g.ids()[k]);
     let mut out: Vec<Builder> = cuts.iter().map(|_| Builder::default()).collect();
     let mut rows: Vec<Row> = Vec::new();
-    for (k, id) in g.ids.iter().enumerate() {
-        let (a, b) = (g.offsets[k], g.offsets[k + 1]);
+    for k in by_id {
         rows.clear();
-        rows.extend((a..b).map(|i| Row {
-            day: g.days[i],
-            amount: g.amounts[i],
-            order: g.orders.as_ref().and_then(|o| o.get(i)),
+        rows.extend(g.rows(k).iter().map(|&r| {
+            let r = r as usize;
+            Row {
+                day: c.days[r],
+                amount: amounts.get(r).unwrap_or(f64::NAN),
+                order: c.orders.as_ref().and_then(|o| o.get(r)),
+            }
         }));
         rows.sort_by_key(|r| r.day);
         for (cut, b) in cuts.iter().zip(out.iter_mut()) {
             if let Some(f) = features(&rows, *cut, active_days) {
-                b.push(id.as_deref().unwrap_or_default(), f);
+                b.push(g.ids()[k], f);
                 if cut.labelled {
                     b.churned
                         .push(!bought_in(&rows, cut.c, cut.c + horizon_days as i32));
@@ -77,72 +85,43 @@ pub fn at_cutoffs(
         .collect()
 }
 
-/// The transactions gathered per customer (sorted by id): `offsets[k]..offsets[k + 1]` are
-/// customer k's rows.
-struct Grouped {
-    ids: Vec<Option<String>>,
-    offsets: Vec<usize>,
+/// The transaction columns the walk reads, by row number (one chunk each).
+struct Columns<'a> {
+    ids: &'a StringChunked,
     days: Vec<i32>,
-    amounts: Vec<f64>,
-    /// Order ids as text (one chunk, read in place), when the table has them.
+    amounts: Float64Chunked,
+    /// Order ids as text, read in place, when the table has them.
     orders: Option<StringChunked>,
 }
 
-impl Grouped {
-    fn of(tx: &DataFrame) -> Result<Grouped> {
-        let has_orders = crate::frame::has(tx, s::ORDER_ID);
-        let mut agg = vec![
-            day(col(s::DATE)).alias("__d"),
-            col(s::AMOUNT).cast(DataType::Float64),
-        ];
-        if has_orders {
-            agg.push(col(s::ORDER_ID).cast(DataType::String));
-        }
-        let df = tx
-            .clone()
-            .lazy()
-            .group_by([col(s::CUSTOMER_ID)])
-            .agg(agg)
-            .sort([s::CUSTOMER_ID], SortMultipleOptions::default())
-            .collect()?;
-        let opts = ExplodeOptions {
-            empty_as_null: false,
-            keep_nulls: false,
+impl<'a> Columns<'a> {
+    fn of(tx: &'a DataFrame) -> Result<Self> {
+        let days = tx.column(s::DATE)?.cast(&DataType::Date)?;
+        let orders = match crate::frame::has(tx, s::ORDER_ID) {
+            true => Some(
+                tx.column(s::ORDER_ID)?
+                    .cast(&DataType::String)?
+                    .str()?
+                    .rechunk()
+                    .into_owned(),
+            ),
+            false => None,
         };
-        let list = |name: &str| -> Result<Series> {
-            Ok(df.column(name)?.list()?.rechunk().explode(opts)?)
-        };
-        let offsets: Vec<usize> = df
-            .column("__d")?
-            .list()?
-            .rechunk()
-            .offsets()?
-            .iter()
-            .map(|o| *o as usize)
-            .collect();
-        let days: Vec<i32> = list("__d")?.i32()?.into_no_null_iter().collect();
-        let amounts: Vec<f64> = list(s::AMOUNT)?
-            .f64()?
-            .iter()
-            .map(|v| v.unwrap_or(f64::NAN))
-            .collect();
-        let orders = if has_orders {
-            // borrowed per row, not copied into 41M strings at scale
-            Some(list(s::ORDER_ID)?.str()?.rechunk().into_owned())
-        } else {
-            None
-        };
-        let ids = df
-            .column(s::CUSTOMER_ID)?
-            .str()?
-            .iter()
-            .map(|v| v.map(String::from))
-            .collect();
-        Ok(Grouped {
-            ids,
-            offsets,
-            days,
-            amounts,
+        Ok(Columns {
+            ids: tx.column(s::CUSTOMER_ID)?.str()?,
+            // a missing date (none after validation) is after every cutoff
+            days: days
+                .date()?
+                .physical()
+                .iter()
+                .map(|d| d.unwrap_or(i32::MAX))
+                .collect(),
+            amounts: tx
+                .column(s::AMOUNT)?
+                .cast(&DataType::Float64)?
+                .f64()?
+                .rechunk()
+                .into_owned(),
             orders,
         })
     }
