@@ -1,4 +1,5 @@
-//! The distinct purchase days of every customer, from one group-by over the transactions:
+//! The distinct purchase days of every customer, from one walk over each customer's rows
+//! ([`CustomerRows`]):
 //! what the holdout check counts (calibration frequency, recency and T, holdout purchases,
 //! the weekly tracking series) without recomputing the customer features.
 
@@ -7,8 +8,9 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use crate::error::{Error, Result};
-use crate::frame::{day, epoch_days};
+use crate::error::Result;
+use crate::features::{ByRow, CustomerRows};
+use crate::frame::epoch_days;
 use crate::schema as s;
 use crate::schema::TimeUnit;
 use crate::value::data::Rfm;
@@ -25,55 +27,41 @@ pub struct PurchaseDays {
 impl PurchaseDays {
     /// The purchase days of `tx` up to `until`.
     pub fn collect(tx: &DataFrame, until: NaiveDate) -> Result<PurchaseDays> {
-        // per customer: its purchase days as a list (duplicates dropped below), and how many
-        let grouped = tx
-            .clone()
-            .lazy()
-            .filter(
-                col(s::AMOUNT)
-                    .gt_eq(lit(0.0))
-                    .and(day(col(s::DATE)).lt_eq(lit(epoch_days(until)))),
-            )
-            .select([
-                col(s::CUSTOMER_ID).cast(DataType::String),
-                day(col(s::DATE)).alias("d"),
-            ])
-            .group_by([col(s::CUSTOMER_ID)])
-            .agg([col("d"), col("d").len().cast(DataType::UInt64).alias("n")])
-            .sort([s::CUSTOMER_ID], SortMultipleOptions::default())
-            .collect_with_engine(Engine::Streaming)?
-            .unwrap_single();
-        let ids = grouped
-            .column(s::CUSTOMER_ID)?
-            .str()?
+        let until = epoch_days(until);
+        let days = tx.column(s::DATE)?.cast(&DataType::Date)?;
+        let days: Vec<i32> = days
+            .date()?
+            .physical()
             .iter()
-            .map(|v| v.unwrap_or("").to_string())
+            .map(|d| d.unwrap_or(i32::MAX))
             .collect();
-        let flat = grouped.column("d")?.explode(ExplodeOptions {
-            empty_as_null: false,
-            keep_nulls: false,
-        })?;
-        let mut days: Vec<i32> = flat.i32()?.iter().flatten().collect();
-        // sort each customer's days and keep the distinct ones, compacting in place
-        let (mut start, mut from, mut kept) = (vec![0usize], 0usize, 0usize);
-        for n in grouped.column("n")?.u64()?.iter() {
-            let to = from + n.unwrap_or(0) as usize;
-            let Some(own) = days.get_mut(from..to) else {
-                return Err(Error::Internal(
-                    "purchase days: the day lists and their counts disagree".into(),
-                ));
-            };
-            own.sort_unstable();
-            for k in from..to {
-                if k == from || days[k] != days[k - 1] {
-                    days[kept] = days[k];
+        let amount = tx.column(s::AMOUNT)?.cast(&DataType::Float64)?;
+        let amount = amount.f64()?.rechunk();
+        let amount = ByRow::of(&amount);
+        let purchase = |r: usize| days[r] <= until && amount.get(r).is_some_and(|a| a >= 0.0);
+        let g = CustomerRows::of(tx.column(s::CUSTOMER_ID)?.str()?, purchase);
+        // customers sorted by id, as the customer table sorts them
+        let mut by_id: Vec<usize> = (0..g.len()).collect();
+        by_id.sort_unstable_by_key(|&k| g.ids()[k]);
+        let ids = by_id.iter().map(|&k| g.ids()[k].to_string()).collect();
+        // each customer's days sorted, the distinct ones kept
+        let (mut start, mut out) = (vec![0usize], Vec::with_capacity(days.len() / 2));
+        for &k in &by_id {
+            let from = out.len();
+            out.extend(g.rows(k).iter().map(|&r| days[r as usize]));
+            out[from..].sort_unstable();
+            let mut kept = from;
+            for i in from..out.len() {
+                if i == from || out[i] != out[kept - 1] {
+                    out[kept] = out[i];
                     kept += 1;
                 }
             }
+            out.truncate(kept);
             start.push(kept);
-            from = to;
         }
-        days.truncate(kept);
+        let mut days = out;
+        days.shrink_to_fit();
         Ok(PurchaseDays { ids, start, days })
     }
 
