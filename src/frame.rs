@@ -81,6 +81,12 @@ pub fn unfixed(e: Expr) -> Expr {
     e.cast(DataType::Float64) / lit(FIXED_SCALE)
 }
 
+/// [`unfixed`] of one value, in Rust, to the last bit: Polars divides a column by a literal
+/// as a multiplication by the literal's reciprocal (`prim_true_div_scalar`).
+pub fn unfixed_value(x: i64) -> f64 {
+    x as f64 * (1.0 / FIXED_SCALE)
+}
+
 /// sum(e), added in fixed point, in units.
 pub fn fixed_sum(e: Expr) -> Expr {
     unfixed(fixed(e).sum())

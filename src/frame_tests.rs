@@ -135,3 +135,16 @@ fn a_monthly_grid_keeps_at_most_max_months() {
     // a sale in the year 1: 24,000 months cut to the last MAX_MONTHS
     assert_eq!(month_window(12, last), (last - MAX_MONTHS + 1, true));
 }
+
+#[test]
+fn unfixed_value_equals_the_lazy_unfixed_to_the_last_bit() -> Result<()> {
+    let xs: Vec<i64> = vec![68_000, 1, -3, 123_456_789, -987_654_321_012, 5, 99_999, 0];
+    let df = df!("x" => xs.clone())?;
+    let lazy = df.lazy().select([unfixed(col("x"))]).collect()?;
+    let lazy: Vec<f64> = lazy.column("x")?.f64()?.into_no_null_iter().collect();
+    let rust: Vec<f64> = xs.iter().map(|&x| unfixed_value(x)).collect();
+    assert_eq!(lazy, rust);
+    // and it is not the true division for every value
+    assert!(xs.iter().any(|&x| unfixed_value(x) != from_fixed(x)));
+    Ok(())
+}

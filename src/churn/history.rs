@@ -51,7 +51,7 @@ pub fn at_cutoffs(
         })
         .collect();
     let c = Columns::of(tx)?;
-    let g = CustomerRows::of(c.ids, |_| true);
+    let g = CustomerRows::of(tx, |_| true)?;
     let amounts = ByRow::of(&c.amounts);
     // customers in id order, as the features of one cutoff are sorted
     let mut by_id: Vec<usize> = (0..g.len()).collect();
@@ -86,16 +86,15 @@ pub fn at_cutoffs(
 }
 
 /// The transaction columns the walk reads, by row number (one chunk each).
-struct Columns<'a> {
-    ids: &'a StringChunked,
+struct Columns {
     days: Vec<i32>,
     amounts: Float64Chunked,
     /// Order ids as text, read in place, when the table has them.
     orders: Option<StringChunked>,
 }
 
-impl<'a> Columns<'a> {
-    fn of(tx: &'a DataFrame) -> Result<Self> {
+impl Columns {
+    fn of(tx: &DataFrame) -> Result<Self> {
         let days = tx.column(s::DATE)?.cast(&DataType::Date)?;
         let orders = match crate::frame::has(tx, s::ORDER_ID) {
             true => Some(
@@ -108,7 +107,6 @@ impl<'a> Columns<'a> {
             false => None,
         };
         Ok(Columns {
-            ids: tx.column(s::CUSTOMER_ID)?.str()?,
             // a missing date (none after validation) is after every cutoff
             days: days
                 .date()?

@@ -72,9 +72,8 @@ pub(super) fn aggregates(tx: &DataFrame, cols: TxColumns, as_of: NaiveDate) -> R
             false => None,
         },
     };
-    let ids = tx.column(s::CUSTOMER_ID)?.str()?;
     let as_of_day = epoch_days(as_of);
-    let g = CustomerRows::of(ids, |r| days[r] <= as_of_day);
+    let g = CustomerRows::of(tx, |r| days[r] <= as_of_day)?;
     let w = Windows::of(as_of);
     let mut scratch = Scratch::default();
     let rows: Vec<Row> = (0..g.len())

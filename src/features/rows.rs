@@ -5,6 +5,10 @@
 
 use polars::prelude::*;
 
+use crate::error::Result;
+use crate::schema as s;
+use crate::schema::columns::CUSTOMER_CODE;
+
 /// The rows of each customer: `rows(k)` are customer `k`'s row numbers, in file order.
 pub struct CustomerRows<'a> {
     ids: Vec<&'a str>,
@@ -12,34 +16,87 @@ pub struct CustomerRows<'a> {
     rows: Vec<u32>,
 }
 
+/// A code per row for its customer, in order of first appearance (`NO_CODE` without an id):
+/// one hash pass over the ids.
+fn hashed_codes(ids: &StringChunked) -> Vec<u32> {
+    let mut index: PlHashMap<&str, u32> = PlHashMap::default();
+    ids.iter()
+        .map(|id| match id {
+            Some(id) => {
+                let next = index.len() as u32;
+                *index.entry(id).or_insert(next)
+            }
+            None => NO_CODE,
+        })
+        .collect()
+}
+
+/// The code of a row without a customer id.
+const NO_CODE: u32 = u32::MAX;
+
+/// Adds [`CUSTOMER_CODE`] to the used transactions, once per run, so every stage that walks
+/// each customer's rows ([`CustomerRows::of`]) reads the codes instead of hashing 40 million
+/// ids again. Call it after the merge map is folded in (it changes ids).
+pub fn with_customer_codes(tx: &mut DataFrame) -> Result<()> {
+    let codes = hashed_codes(tx.column(s::CUSTOMER_ID)?.str()?);
+    tx.with_column(Column::new(CUSTOMER_CODE.into(), codes))?;
+    Ok(())
+}
+
 impl<'a> CustomerRows<'a> {
-    /// The customers of the rows where `keep(row)` holds (rows without an id are left out).
-    pub fn of(ids: &'a StringChunked, keep: impl Fn(usize) -> bool) -> Self {
-        let mut index: PlHashMap<&str, u32> = PlHashMap::default();
-        let mut names: Vec<&str> = Vec::new();
-        let mut codes: Vec<u32> = Vec::with_capacity(ids.len());
-        for (r, id) in ids.iter().enumerate() {
-            let code = match id {
-                Some(id) if keep(r) => *index.entry(id).or_insert_with(|| {
-                    names.push(id);
-                    (names.len() - 1) as u32
-                }),
-                _ => u32::MAX,
-            };
-            codes.push(code);
+    /// The customers of the rows of `tx` where `keep(row)` holds (rows without an id are left
+    /// out), from its [`CUSTOMER_CODE`] column when it has one.
+    pub fn of(tx: &'a DataFrame, keep: impl Fn(usize) -> bool) -> Result<Self> {
+        let ids = tx.column(s::CUSTOMER_ID)?.str()?;
+        let given = match tx.column(CUSTOMER_CODE) {
+            Ok(c) => Some(c.u32()?.rechunk()),
+            Err(_) => None,
+        };
+        let hashed;
+        let codes: &[u32] = match &given {
+            Some(c) => c.cont_slice()?,
+            None => {
+                hashed = hashed_codes(ids);
+                &hashed
+            }
+        };
+        Ok(Self::from_codes(ids, codes, keep))
+    }
+
+    /// Customers numbered densely in code order, those without a kept row left out.
+    fn from_codes(ids: &'a StringChunked, codes: &[u32], keep: impl Fn(usize) -> bool) -> Self {
+        let n = codes
+            .iter()
+            .filter(|&&c| c != NO_CODE)
+            .max()
+            .map_or(0, |&m| m as usize + 1);
+        let mut counts = vec![0usize; n];
+        let mut first_row = vec![u32::MAX; n];
+        for (r, &c) in codes.iter().enumerate() {
+            if c != NO_CODE && keep(r) {
+                counts[c as usize] += 1;
+                if first_row[c as usize] == u32::MAX {
+                    first_row[c as usize] = r as u32;
+                }
+            }
         }
-        let mut offsets = vec![0usize; names.len() + 1];
-        for &c in codes.iter().filter(|&&c| c != u32::MAX) {
-            offsets[c as usize + 1] += 1;
-        }
-        for c in 1..offsets.len() {
-            offsets[c] += offsets[c - 1];
+        // dense number of each code with kept rows, and the offsets of its rows
+        let (mut dense, mut offsets, mut names) = (vec![NO_CODE; n], vec![0usize], Vec::new());
+        for c in 0..n {
+            if counts[c] > 0 {
+                dense[c] = names.len() as u32;
+                names.push(ids.get(first_row[c] as usize).unwrap_or_default());
+                offsets.push(offsets[offsets.len() - 1] + counts[c]);
+            }
         }
         let mut next = offsets.clone();
         let mut rows = vec![0u32; offsets[names.len()]];
-        for (r, &c) in codes.iter().enumerate().filter(|(_, c)| **c != u32::MAX) {
-            rows[next[c as usize]] = r as u32;
-            next[c as usize] += 1;
+        for (r, &c) in codes.iter().enumerate() {
+            if c != NO_CODE && keep(r) {
+                let k = dense[c as usize] as usize;
+                rows[next[k]] = r as u32;
+                next[k] += 1;
+            }
         }
         CustomerRows {
             ids: names,

@@ -66,13 +66,23 @@ pub fn run(cfg: &ValidConfig, mode: Mode, progress: &dyn Progress) -> Result<Out
     drop(raw);
     e.record_validation(&v);
     e.emit(validate::output::output(&v))?;
-    let v = match fold_merges(&mut e, v) {
+    let mut v = match fold_merges(&mut e, v) {
         Ok(v) => v,
         Err(err) => {
             e.finish()?;
             return Err(err);
         }
     };
+    // each row's customer as a number, once, for the stages that walk customers' rows
+    if let Some(t) = v
+        .tables
+        .iter_mut()
+        .find(|t| t.spec.name == schema::TRANSACTIONS.name)
+    {
+        e.time("customer_codes", || {
+            features::with_customer_codes(&mut t.clean)
+        })?;
+    }
     let usable = v.transactions();
     if let (Ok(tx), Some(as_of)) = (&usable, v.as_of) {
         let company = Company {

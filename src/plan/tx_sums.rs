@@ -74,8 +74,7 @@ pub fn tx_aggregates(
         .map(|q| q.f64())
         .transpose()?
         .map(ByRow::of);
-    let ids = tx.column(s::CUSTOMER_ID)?.str()?;
-    let g = CustomerRows::of(ids, |_| true);
+    let g = CustomerRows::of(tx, |_| true)?;
     let mut out = HashMap::with_capacity(g.len());
     for (k, id) in g.ids().iter().enumerate() {
         let mut sums = Sums::default();

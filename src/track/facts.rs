@@ -161,7 +161,7 @@ pub fn gather(tx: &DataFrame, customers: &DataFrame, as_of: NaiveDate) -> Result
     let has_volume = frame::has(tx, s::QUANTITY);
     let rows = Rows::of(tx, has_volume)?;
     let as_of = epoch_days(as_of);
-    let by_customer = CustomerRows::of(rows.ids, |r| rows.days[r] <= as_of);
+    let by_customer = CustomerRows::of(tx, |r| rows.days[r] <= as_of)?;
     let mut list = customer_list(customers, by_customer.ids())?;
     let daily = daily_sales(&rows, &by_customer, &list)?;
     let sales = day_sales(&daily, &mut list)?;
@@ -226,15 +226,14 @@ fn customer_list(customers: &DataFrame, buyers: &[&str]) -> Result<Vec<Entry>> {
 }
 
 /// The transaction columns the daily sales read, by row number.
-struct Rows<'a> {
-    ids: &'a StringChunked,
+struct Rows {
     days: Vec<i32>,
     amount: Float64Chunked,
     quantity: Option<Float64Chunked>,
 }
 
-impl<'a> Rows<'a> {
-    fn of(tx: &'a DataFrame, has_volume: bool) -> Result<Self> {
+impl Rows {
+    fn of(tx: &DataFrame, has_volume: bool) -> Result<Self> {
         let days = tx.column(s::DATE)?.cast(&DataType::Date)?;
         let number = |c: &str| -> Result<Float64Chunked> {
             Ok(tx
@@ -245,7 +244,6 @@ impl<'a> Rows<'a> {
                 .into_owned())
         };
         Ok(Rows {
-            ids: tx.column(s::CUSTOMER_ID)?.str()?,
             // a missing date (none after validation) sorts after every cutoff
             days: days
                 .date()?
@@ -300,24 +298,17 @@ fn daily_sales(rows: &Rows, g: &CustomerRows, list: &[Entry]) -> Result<DataFram
             volumes.push(q);
         }
     }
+    // back in units as `frame::unfixed` would, without a second copy of the columns
+    let units = |v: Vec<i64>| -> Vec<f64> { v.into_iter().map(frame::unfixed_value).collect() };
     let mut cols = vec![
         Column::new(IDX.into(), idx),
         Column::new(s::DATE.into(), days).cast(&DataType::Date)?,
-        Column::new(s::AMOUNT.into(), sums),
-    ];
-    let mut back = vec![
-        col(IDX),
-        col(s::DATE),
-        frame::unfixed(col(s::AMOUNT)).alias(s::AMOUNT),
+        Column::new(s::AMOUNT.into(), units(sums)),
     ];
     if rows.quantity.is_some() {
-        cols.push(Column::new(s::QUANTITY.into(), volumes));
-        back.push(frame::unfixed(col(s::QUANTITY)).alias(s::QUANTITY));
+        cols.push(Column::new(s::QUANTITY.into(), units(volumes)));
     }
-    Ok(DataFrame::new_infer_height(cols)?
-        .lazy()
-        .select(back)
-        .collect()?)
+    Ok(DataFrame::new_infer_height(cols)?)
 }
 
 /// The day sales of `daily`; on the way, each customer's first top-up (the first purchase

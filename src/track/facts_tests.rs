@@ -113,7 +113,7 @@ fn daily_sales_equal_the_group_by_in_customer_and_day_order_around_1970() -> Res
             tx.with_column(Column::new(s::QUANTITY.into(), qty.clone()))?;
         }
         let rows = Rows::of(&tx, with_qty)?;
-        let g = CustomerRows::of(rows.ids, |r| rows.days[r] <= epoch_days(as_of));
+        let g = CustomerRows::of(&tx, |r| rows.days[r] <= epoch_days(as_of))?;
         let customers = df!(s::CUSTOMER_ID => ["c3", "c1", "zz"])?;
         let list = customer_list(&customers, g.ids())?;
         let new = daily_sales(&rows, &g, &list)?;

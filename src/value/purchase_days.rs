@@ -39,7 +39,7 @@ impl PurchaseDays {
         let amount = amount.f64()?.rechunk();
         let amount = ByRow::of(&amount);
         let purchase = |r: usize| days[r] <= until && amount.get(r).is_some_and(|a| a >= 0.0);
-        let g = CustomerRows::of(tx.column(s::CUSTOMER_ID)?.str()?, purchase);
+        let g = CustomerRows::of(tx, purchase)?;
         // customers sorted by id, as the customer table sorts them
         let mut by_id: Vec<usize> = (0..g.len()).collect();
         by_id.sort_unstable_by_key(|&k| g.ids()[k]);
