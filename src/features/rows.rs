@@ -154,16 +154,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn rows_are_gathered_per_customer_in_file_order() {
-        let ids = StringChunked::new(
-            "id".into(),
-            [Some("b"), Some("a"), None, Some("b"), Some("a"), Some("c")],
+    fn rows_are_gathered_per_customer_in_file_order_with_or_without_codes() -> Result<()> {
+        let ids = [
+            Some("b"),
+            Some("a"),
+            None,
+            Some("b"),
+            Some("a"),
+            Some("c"),
+            Some("d"),
+        ];
+        let mut tx = df!(s::CUSTOMER_ID => ids)?;
+        for _ in 0..2 {
+            // row 4 is not kept, row 2 has no id, d's only row is not kept
+            let g = CustomerRows::of(&tx, |r| r != 4 && r != 6)?;
+            assert_eq!(g.ids(), ["b", "a", "c"]);
+            assert_eq!(g.rows(0), [0, 3]);
+            assert_eq!(g.rows(1), [1]);
+            assert_eq!(g.rows(2), [5]);
+            with_customer_codes(&mut tx)?;
+        }
+        let codes: Vec<Option<u32>> = tx.column(CUSTOMER_CODE)?.u32()?.iter().collect();
+        let none = Some(NO_CODE);
+        assert_eq!(
+            codes,
+            [Some(0), Some(1), none, Some(0), Some(1), Some(2), Some(3)]
         );
-        let g = CustomerRows::of(&ids, |r| r != 4);
-        assert_eq!(g.ids(), ["b", "a", "c"]);
-        assert_eq!(g.rows(0), [0, 3]);
-        assert_eq!(g.rows(1), [1], "row 4 is not kept, row 2 has no id");
-        assert_eq!(g.rows(2), [5]);
+        Ok(())
     }
 
     #[test]
