@@ -17,7 +17,7 @@ use crate::error::Result;
 mod onepass;
 mod rows;
 
-pub use rows::{ByRow, CustomerRows, with_customer_codes};
+pub use rows::{ByRow, Codes, CustomerRows, NO_CODE, with_customer_codes};
 
 use crate::frame::{self, day, epoch_days, unfixed};
 use crate::schema as s;

@@ -32,7 +32,7 @@ fn hashed_codes(ids: &StringChunked) -> Vec<u32> {
 }
 
 /// The code of a row without a customer id.
-const NO_CODE: u32 = u32::MAX;
+pub const NO_CODE: u32 = u32::MAX;
 
 /// Adds [`CUSTOMER_CODE`] to the used transactions, once per run, so every stage that walks
 /// each customer's rows ([`CustomerRows::of`]) reads the codes instead of hashing 40 million
@@ -43,24 +43,36 @@ pub fn with_customer_codes(tx: &mut DataFrame) -> Result<()> {
     Ok(())
 }
 
+/// Each row's customer code ([`NO_CODE`] without an id): the frame's [`CUSTOMER_CODE`]
+/// column when it has one, else hashed here.
+pub enum Codes {
+    Given(UInt32Chunked),
+    Hashed(Vec<u32>),
+}
+
+impl Codes {
+    pub fn of(tx: &DataFrame) -> Result<Self> {
+        Ok(match tx.column(CUSTOMER_CODE) {
+            Ok(c) => Codes::Given(c.u32()?.rechunk().into_owned()),
+            Err(_) => Codes::Hashed(hashed_codes(tx.column(s::CUSTOMER_ID)?.str()?)),
+        })
+    }
+
+    pub fn as_slice(&self) -> Result<&[u32]> {
+        Ok(match self {
+            Codes::Given(c) => c.cont_slice()?,
+            Codes::Hashed(v) => v,
+        })
+    }
+}
+
 impl<'a> CustomerRows<'a> {
     /// The customers of the rows of `tx` where `keep(row)` holds (rows without an id are left
     /// out), from its [`CUSTOMER_CODE`] column when it has one.
     pub fn of(tx: &'a DataFrame, keep: impl Fn(usize) -> bool) -> Result<Self> {
         let ids = tx.column(s::CUSTOMER_ID)?.str()?;
-        let given = match tx.column(CUSTOMER_CODE) {
-            Ok(c) => Some(c.u32()?.rechunk()),
-            Err(_) => None,
-        };
-        let hashed;
-        let codes: &[u32] = match &given {
-            Some(c) => c.cont_slice()?,
-            None => {
-                hashed = hashed_codes(ids);
-                &hashed
-            }
-        };
-        Ok(Self::from_codes(ids, codes, keep))
+        let codes = Codes::of(tx)?;
+        Ok(Self::from_codes(ids, codes.as_slice()?, keep))
     }
 
     /// Customers numbered densely in code order, those without a kept row left out.

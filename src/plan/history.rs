@@ -12,6 +12,7 @@ use polars::prelude::*;
 use super::data::Account;
 use super::params::QuotaMetric;
 use crate::error::Result;
+use crate::features::{Codes, NO_CODE};
 use crate::frame::{epoch_days, from_fixed, has, month_of, to_fixed};
 use crate::schema as s;
 
@@ -137,17 +138,17 @@ fn leaf_month_sums(
         None => &no_quantity,
     };
     let ids = tx.column(s::CUSTOMER_ID)?.str()?;
+    let codes = Codes::of(tx)?;
+    let codes = codes.as_slice()?;
     let as_of = epoch_days(as_of);
     let mut sums: PlHashMap<i64, (i64, i64)> = PlHashMap::default();
-    // the month of the previous row's day, and the leaf of its customer: rows mostly come in
-    // date order, and often several of one customer in a row
+    // each customer's leaf, looked up by id at its first row
+    const UNSET: u32 = u32::MAX;
+    let mut leaf_of: Vec<u32> = Vec::new();
+    // the month of the previous row's day: rows mostly come in date order
     let mut month = (i32::MIN, 0);
-    let mut leaf: (Option<&str>, u32) = (None, NO_LEAF);
-    let rows = ids
-        .iter()
-        .zip(days.iter())
-        .zip(amount.iter().zip(quantity.iter()));
-    for ((id, d), (a, q)) in rows {
+    let rows = days.iter().zip(amount.iter().zip(quantity.iter()));
+    for (r, (d, (a, q))) in rows.enumerate() {
         let Some(d) = d.filter(|&d| d <= as_of) else {
             continue;
         };
@@ -157,13 +158,21 @@ fn leaf_month_sums(
         if month.1 > last {
             continue;
         }
-        if leaf.0 != id {
-            leaf = (
-                id,
-                id.and_then(|id| index.get(id).copied()).unwrap_or(NO_LEAF),
-            );
-        }
-        let key = i64::from(leaf.1) * MONTH_SPAN + i64::from(month.1) + MONTH_OFFSET;
+        let leaf = match codes[r] {
+            NO_CODE => NO_LEAF,
+            c => {
+                let c = c as usize;
+                if c >= leaf_of.len() {
+                    leaf_of.resize(c + 1, UNSET);
+                }
+                if leaf_of[c] == UNSET {
+                    let id = ids.get(r);
+                    leaf_of[c] = id.and_then(|id| index.get(id).copied()).unwrap_or(NO_LEAF);
+                }
+                leaf_of[c]
+            }
+        };
+        let key = i64::from(leaf) * MONTH_SPAN + i64::from(month.1) + MONTH_OFFSET;
         let e = sums.entry(key).or_insert((0, 0));
         e.0 += a.map_or(0, to_fixed);
         e.1 += q.map_or(0, to_fixed);
