@@ -15,9 +15,6 @@ use polars::prelude::*;
 
 use crate::error::Result;
 mod onepass;
-mod rows;
-
-pub use rows::{ByRow, Codes, CustomerRows, NO_CODE, with_customer_codes};
 
 use crate::frame::{self, day, epoch_days, unfixed};
 use crate::schema as s;

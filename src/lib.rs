@@ -27,6 +27,7 @@ pub mod master;
 pub mod pipeline;
 pub mod plan;
 pub mod report;
+pub mod rows;
 pub mod schema;
 pub mod segment;
 pub mod stage;

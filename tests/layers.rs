@@ -10,7 +10,7 @@ use std::path::Path;
 const LAYERS: &[&[&str]] = &[
     &["error"],
     &["schema"],
-    &["stage", "frame", "edge"],
+    &["stage", "frame", "edge", "rows"],
     &["io"],
     &["validate"],
     &["master"],

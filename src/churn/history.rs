@@ -13,8 +13,8 @@ use polars::prelude::*;
 
 use super::cutoff::NUMERIC;
 use crate::error::Result;
-use crate::features::{ByRow, CustomerRows};
 use crate::frame::{FIXED_SCALE, epoch_days, months_before};
+use crate::rows::{ByRow, CustomerRows};
 use crate::schema as s;
 
 /// The examples of one cutoff: the customers active at it, sorted by id, with the

@@ -14,9 +14,10 @@
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use super::{ByRow, CustomerRows, TxColumns};
+use super::TxColumns;
 use crate::error::Result;
 use crate::frame::{epoch_days, months_before, to_fixed};
+use crate::rows::{ByRow, CustomerRows};
 use crate::schema as s;
 
 /// One customer's figures, as the lazy definition names them (fixed point where it sums).

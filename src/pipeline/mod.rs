@@ -80,7 +80,7 @@ pub fn run(cfg: &ValidConfig, mode: Mode, progress: &dyn Progress) -> Result<Out
         .find(|t| t.spec.name == schema::TRANSACTIONS.name)
     {
         e.time("customer_codes", || {
-            features::with_customer_codes(&mut t.clean)
+            crate::rows::with_customer_codes(&mut t.clean)
         })?;
     }
     let usable = v.transactions();

@@ -12,8 +12,8 @@ use polars::prelude::*;
 use super::data::Account;
 use super::params::QuotaMetric;
 use crate::error::Result;
-use crate::features::{Codes, NO_CODE};
 use crate::frame::{epoch_days, from_fixed, has, month_of, to_fixed};
+use crate::rows::{Codes, NO_CODE};
 use crate::schema as s;
 
 /// A quota leaf: (district, station, account manager).

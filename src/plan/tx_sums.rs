@@ -12,8 +12,8 @@ use polars::prelude::*;
 
 use super::data::{Periods, TxAgg};
 use crate::error::Result;
-use crate::features::{ByRow, Codes, NO_CODE};
 use crate::frame::{FIXED_SCALE, epoch_days, has, month_of, months_before, to_fixed};
+use crate::rows::{ByRow, Codes, NO_CODE};
 use crate::schema as s;
 
 /// Windows as (exclusive from, inclusive to) epoch days.

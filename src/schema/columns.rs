@@ -7,7 +7,7 @@
 pub const KEY_ACCOUNT_TIER: &str = "key_account_tier";
 /// Working column of the used transactions during a run: each row's customer as a number
 /// (first appearance order), added once so stages need not hash the ids again
-/// (`features::with_customer_codes`). Never written.
+/// (`rows::with_customer_codes`). Never written.
 pub const CUSTOMER_CODE: &str = "__kam_customer_code";
 pub const KEY_ACCOUNT_BASIS: &str = "key_account_basis";
 pub const R_SCORE: &str = "r_score";

@@ -24,8 +24,8 @@ use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 
 use crate::error::Result;
-use crate::features::{ByRow, CustomerRows};
 use crate::frame::{self, date_of, epoch_days, to_fixed};
+use crate::rows::{ByRow, CustomerRows};
 use crate::schema as s;
 use crate::schema::columns::KEY_ACCOUNT_TIER;
 

@@ -9,8 +9,8 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use crate::error::Result;
-use crate::features::{ByRow, CustomerRows};
 use crate::frame::epoch_days;
+use crate::rows::{ByRow, CustomerRows};
 use crate::schema as s;
 use crate::schema::TimeUnit;
 use crate::value::data::Rfm;

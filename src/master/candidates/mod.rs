@@ -17,7 +17,8 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use crate::error::Result;
-use crate::frame::{self, day, day_in, epoch_days, fixed_sum_where};
+use crate::frame::{self, epoch_days, to_fixed};
+use crate::rows::{Codes, NO_CODE};
 use crate::schema::{self as s, columns::master as c, outputs as o};
 use crate::stage::{Line, StageOutput};
 
@@ -86,20 +87,38 @@ fn read(df: &DataFrame) -> Result<Vec<Customer>> {
 /// Net revenue per customer in the 12 months ending at `as_of` (the window of the
 /// `revenue_last_12m` feature), summed in fixed point.
 fn revenue_last_12m(tx: &DataFrame, as_of: NaiveDate) -> Result<HashMap<String, f64>> {
-    let from = epoch_days(frame::months_before(as_of, 12));
-    let window = day_in(day(col(s::DATE)), from, epoch_days(as_of));
-    let sums = tx
-        .clone()
-        .lazy()
-        .group_by([col(s::CUSTOMER_ID)])
-        .agg([fixed_sum_where(window, col(s::AMOUNT)).alias(s::AMOUNT)])
-        .collect()?;
-    let ids = frame::strings(&sums, s::CUSTOMER_ID)?;
-    let sums = frame::f64s(&sums, s::AMOUNT)?;
-    Ok(ids
+    let (from, to) = (
+        epoch_days(frame::months_before(as_of, 12)),
+        epoch_days(as_of),
+    );
+    let days = tx.column(s::DATE)?.cast(&DataType::Date)?;
+    let days = days.date()?.physical().rechunk();
+    let amount = tx.column(s::AMOUNT)?.cast(&DataType::Float64)?;
+    let codes = Codes::of(tx)?;
+    // rows in file order into their customer's fixed-point sum: (first row, sum)
+    let mut sums: Vec<(u32, i64)> = Vec::new();
+    let rows = codes
+        .as_slice()?
+        .iter()
+        .zip(days.iter().zip(amount.f64()?.iter()));
+    for (r, (&c, (d, a))) in rows.enumerate().filter(|(_, (c, _))| **c != NO_CODE) {
+        let c = c as usize;
+        if c >= sums.len() {
+            sums.resize(c + 1, (u32::MAX, 0));
+        }
+        let e = &mut sums[c];
+        e.0 = e.0.min(r as u32);
+        if d.is_some_and(|d| d > from && d <= to) {
+            e.1 += a.map_or(0, to_fixed);
+        }
+    }
+    let ids = tx.column(s::CUSTOMER_ID)?.str()?;
+    Ok(sums
         .into_iter()
-        .zip(sums)
-        .filter_map(|(id, v)| Some((id?, v.unwrap_or(0.0))))
+        .filter_map(|(first, sum)| {
+            let id = ids.get(first as usize)?;
+            Some((id.to_string(), frame::unfixed_value(sum)))
+        })
         .collect())
 }
 
