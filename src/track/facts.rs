@@ -148,9 +148,6 @@ impl<'a> Units<'a> {
     }
 }
 
-/// Column holding a customer's index into [`Facts::customers`] while gathering.
-const IDX: &str = "__kam_customer";
-
 /// A customer being gathered, with the first purchase day of the per-customer table.
 type Entry = (CustomerFacts, Option<i32>);
 
@@ -163,8 +160,7 @@ pub fn gather(tx: &DataFrame, customers: &DataFrame, as_of: NaiveDate) -> Result
     let as_of = epoch_days(as_of);
     let by_customer = CustomerRows::of(tx, |r| rows.days[r] <= as_of)?;
     let mut list = customer_list(customers, by_customer.ids())?;
-    let daily = daily_sales(&rows, &by_customer, &list)?;
-    let sales = day_sales(&daily, &mut list)?;
+    let sales = daily_sales(&rows, &by_customer, &mut list);
     for (c, _) in &mut list {
         c.key_since = c.new_on.filter(|_| c.key_account);
     }
@@ -257,19 +253,23 @@ impl Rows {
     }
 }
 
-/// daily = SELECT idx, date, SUM(amount), SUM(quantity) GROUP BY idx, date ORDER BY idx, date,
-/// where idx is the customer's index in `list`: each customer's rows walked in list order,
-/// sorted by day, summed in fixed point per day (no group-by on 43M string ids).
-fn daily_sales(rows: &Rows, g: &CustomerRows, list: &[Entry]) -> Result<DataFrame> {
+/// The day sales: one row per customer and day with a sale (net value and net quantity of
+/// its transactions that day), customers in `list` order, days ascending; each customer's
+/// rows walked and summed in fixed point per day (no group-by on 43M string ids), and back in
+/// units as `frame::unfixed` would. On the way, each customer's first top-up (the net value
+/// of the first purchase day of the customer table, else of its first day with a sale) and,
+/// when it has no `acquired_on` or first purchase, the day it counts as new.
+fn daily_sales(rows: &Rows, g: &CustomerRows, list: &mut [Entry]) -> Vec<DaySale> {
     let code: PlHashMap<&str, usize> = g.ids().iter().enumerate().map(|(k, id)| (*id, k)).collect();
     let (amount, quantity) = (
         ByRow::of(&rows.amount),
         rows.quantity.as_ref().map(ByRow::of),
     );
-    let (mut idx, mut days, mut sums, mut volumes) = (vec![], vec![], vec![], vec![]);
+    let mut sales: Vec<DaySale> = Vec::new();
     let mut day_rows: Vec<(i32, i64, i64)> = Vec::new();
-    for (i, (c, _)) in list.iter().enumerate() {
-        let Some(&k) = code.get(c.id.as_str()) else {
+    let mut totals: Vec<(i32, i64, i64)> = Vec::new();
+    for (i, (cust, first_day)) in list.iter_mut().enumerate() {
+        let Some(&k) = code.get(cust.id.as_str()) else {
             continue;
         };
         day_rows.clear();
@@ -283,64 +283,30 @@ fn daily_sales(rows: &Rows, g: &CustomerRows, list: &[Entry]) -> Result<DataFram
             )
         }));
         day_rows.sort_unstable_by_key(|d| d.0);
-        let first = days.len();
-        for (d, a, q) in day_rows.iter().copied() {
-            if days.len() > first && days.last() == Some(&d) {
-                if let (Some(s), Some(v)) = (sums.last_mut(), volumes.last_mut()) {
-                    *s += a;
-                    *v += q;
-                }
-                continue;
+        totals.clear();
+        for &(d, a, q) in &day_rows {
+            match totals.last_mut() {
+                Some(last) if last.0 == d => (last.1, last.2) = (last.1 + a, last.2 + q),
+                _ => totals.push((d, a, q)),
             }
-            idx.push(i as u32);
-            days.push(d);
-            sums.push(a);
-            volumes.push(q);
+        }
+        for &(day, a, q) in &totals {
+            let amount = frame::unfixed_value(a);
+            if cust.first_topup.is_none() && first_day.is_none_or(|f| f == day) && amount >= 0.0 {
+                cust.first_topup = Some(amount);
+            }
+            if cust.new_on.is_none() && amount >= 0.0 {
+                cust.new_on = Some(day);
+            }
+            sales.push(DaySale {
+                customer: i,
+                day,
+                amount,
+                quantity: frame::unfixed_value(q),
+            });
         }
     }
-    // back in units as `frame::unfixed` would, without a second copy of the columns
-    let units = |v: Vec<i64>| -> Vec<f64> { v.into_iter().map(frame::unfixed_value).collect() };
-    let mut cols = vec![
-        Column::new(IDX.into(), idx),
-        Column::new(s::DATE.into(), days).cast(&DataType::Date)?,
-        Column::new(s::AMOUNT.into(), units(sums)),
-    ];
-    if rows.quantity.is_some() {
-        cols.push(Column::new(s::QUANTITY.into(), units(volumes)));
-    }
-    Ok(DataFrame::new_infer_height(cols)?)
-}
-
-/// The day sales of `daily`; on the way, each customer's first top-up (the first purchase
-/// day of the customer table, else its first day with a sale) and, when it has no
-/// `acquired_on` or first purchase, the day it counts as new.
-fn day_sales(daily: &DataFrame, list: &mut [Entry]) -> Result<Vec<DaySale>> {
-    let d_idx: Vec<Option<u32>> = daily.column(IDX)?.u32()?.iter().collect();
-    let d_days = frame::days(daily, s::DATE)?;
-    let d_amount = frame::f64s(daily, s::AMOUNT)?;
-    let d_qty = frame::f64s(daily, s::QUANTITY)?;
-    let mut sales = Vec::with_capacity(daily.height());
-    for r in 0..daily.height() {
-        let (Some(c), Some(day)) = (d_idx[r], d_days[r]) else {
-            continue;
-        };
-        let c = c as usize;
-        let amount = d_amount[r].unwrap_or(0.0);
-        let (cust, first_day) = &mut list[c];
-        if cust.first_topup.is_none() && first_day.is_none_or(|f| f == day) && amount >= 0.0 {
-            cust.first_topup = Some(amount);
-        }
-        if cust.new_on.is_none() && amount >= 0.0 {
-            cust.new_on = Some(day);
-        }
-        sales.push(DaySale {
-            customer: c,
-            day,
-            amount,
-            quantity: d_qty[r].unwrap_or(0.0),
-        });
-    }
-    Ok(sales)
+    sales
 }
 
 // ---- calendar: months as year * 12 + (month - 1), shared with the planner (see `frame`) ----
