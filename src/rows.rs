@@ -137,6 +137,28 @@ impl<'a> CustomerRows<'a> {
     }
 }
 
+/// The date column of `tx` by row as epoch days; a missing date (none after validation) as
+/// `i32::MAX`, after every cutoff.
+pub fn day_numbers(tx: &DataFrame) -> Result<Vec<i32>> {
+    let days = tx.column(s::DATE)?.cast(&DataType::Date)?;
+    Ok(days
+        .date()?
+        .physical()
+        .iter()
+        .map(|d| d.unwrap_or(i32::MAX))
+        .collect())
+}
+
+/// A numeric column of `tx` as one Float64 chunk, to read by row with [`ByRow`].
+pub fn f64_chunk(tx: &DataFrame, name: &str) -> Result<Float64Chunked> {
+    Ok(tx
+        .column(name)?
+        .cast(&DataType::Float64)?
+        .f64()?
+        .rechunk()
+        .into_owned())
+}
+
 /// A Float64 column read by row number: its plain slice when it is one chunk without missing
 /// values (the usual amount column), else Polars' checked `get`.
 pub enum ByRow<'a> {

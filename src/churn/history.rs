@@ -14,7 +14,7 @@ use polars::prelude::*;
 use super::cutoff::NUMERIC;
 use crate::error::Result;
 use crate::frame::{FIXED_SCALE, epoch_days, months_before};
-use crate::rows::{ByRow, CustomerRows};
+use crate::rows::{ByRow, CustomerRows, day_numbers, f64_chunk};
 use crate::schema as s;
 
 /// The examples of one cutoff: the customers active at it, sorted by id, with the
@@ -95,7 +95,6 @@ struct Columns {
 
 impl Columns {
     fn of(tx: &DataFrame) -> Result<Self> {
-        let days = tx.column(s::DATE)?.cast(&DataType::Date)?;
         let orders = match crate::frame::has(tx, s::ORDER_ID) {
             true => Some(
                 tx.column(s::ORDER_ID)?
@@ -107,19 +106,8 @@ impl Columns {
             false => None,
         };
         Ok(Columns {
-            // a missing date (none after validation) is after every cutoff
-            days: days
-                .date()?
-                .physical()
-                .iter()
-                .map(|d| d.unwrap_or(i32::MAX))
-                .collect(),
-            amounts: tx
-                .column(s::AMOUNT)?
-                .cast(&DataType::Float64)?
-                .f64()?
-                .rechunk()
-                .into_owned(),
+            days: day_numbers(tx)?,
+            amounts: f64_chunk(tx, s::AMOUNT)?,
             orders,
         })
     }

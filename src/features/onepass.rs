@@ -17,7 +17,7 @@ use polars::prelude::*;
 use super::TxColumns;
 use crate::error::Result;
 use crate::frame::{epoch_days, months_before, to_fixed};
-use crate::rows::{ByRow, CustomerRows};
+use crate::rows::{ByRow, CustomerRows, day_numbers};
 use crate::schema as s;
 
 /// One customer's figures, as the lazy definition names them (fixed point where it sums).
@@ -52,9 +52,7 @@ struct Columns<'a> {
 /// `__r24`, `__days`, `__first_day`, `__quantity` (with quantities), `__largest_row` and
 /// with order ids `__largest_order` and `orders`; sums in fixed point.
 pub(super) fn aggregates(tx: &DataFrame, cols: TxColumns, as_of: NaiveDate) -> Result<DataFrame> {
-    let days = tx.column(s::DATE)?.cast(&DataType::Date)?;
-    let days = days.date()?.physical().rechunk();
-    let days = days.cont_slice()?;
+    let days = &day_numbers(tx)?;
     let amount = tx.column(s::AMOUNT)?.cast(&DataType::Float64)?;
     let quantity = match cols.quantity {
         true => Some(tx.column(s::QUANTITY)?.cast(&DataType::Float64)?),

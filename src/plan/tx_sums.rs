@@ -13,7 +13,7 @@ use polars::prelude::*;
 use super::data::{Periods, TxAgg};
 use crate::error::Result;
 use crate::frame::{FIXED_SCALE, epoch_days, has, month_of, months_before, to_fixed};
-use crate::rows::{ByRow, Codes, NO_CODE};
+use crate::rows::{ByRow, Codes, NO_CODE, day_numbers};
 use crate::schema as s;
 
 /// Windows as (exclusive from, inclusive to) epoch days.
@@ -61,9 +61,7 @@ pub fn tx_aggregates(
         last: (epoch_days(before_last), epoch_days(periods.last_end)),
         first_month: month_of(epoch_days(m12) + 1),
     };
-    let days = tx.column(s::DATE)?.cast(&DataType::Date)?;
-    let days = days.date()?.physical().rechunk();
-    let days = days.cont_slice()?;
+    let days = day_numbers(tx)?;
     let amount = tx.column(s::AMOUNT)?.cast(&DataType::Float64)?;
     let amount = ByRow::of(amount.f64()?);
     let quantity = match has(tx, s::QUANTITY) {

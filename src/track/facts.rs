@@ -25,7 +25,7 @@ use polars::prelude::*;
 
 use crate::error::Result;
 use crate::frame::{self, date_of, epoch_days, to_fixed};
-use crate::rows::{ByRow, CustomerRows};
+use crate::rows::{ByRow, CustomerRows, day_numbers, f64_chunk};
 use crate::schema as s;
 use crate::schema::columns::KEY_ACCOUNT_TIER;
 
@@ -230,25 +230,10 @@ struct Rows {
 
 impl Rows {
     fn of(tx: &DataFrame, has_volume: bool) -> Result<Self> {
-        let days = tx.column(s::DATE)?.cast(&DataType::Date)?;
-        let number = |c: &str| -> Result<Float64Chunked> {
-            Ok(tx
-                .column(c)?
-                .cast(&DataType::Float64)?
-                .f64()?
-                .rechunk()
-                .into_owned())
-        };
         Ok(Rows {
-            // a missing date (none after validation) sorts after every cutoff
-            days: days
-                .date()?
-                .physical()
-                .iter()
-                .map(|d| d.unwrap_or(i32::MAX))
-                .collect(),
-            amount: number(s::AMOUNT)?,
-            quantity: has_volume.then(|| number(s::QUANTITY)).transpose()?,
+            days: day_numbers(tx)?,
+            amount: f64_chunk(tx, s::AMOUNT)?,
+            quantity: has_volume.then(|| f64_chunk(tx, s::QUANTITY)).transpose()?,
         })
     }
 }

@@ -10,7 +10,7 @@ use polars::prelude::*;
 
 use crate::error::Result;
 use crate::frame::epoch_days;
-use crate::rows::{ByRow, CustomerRows};
+use crate::rows::{ByRow, CustomerRows, day_numbers, f64_chunk};
 use crate::schema as s;
 use crate::schema::TimeUnit;
 use crate::value::data::Rfm;
@@ -28,15 +28,8 @@ impl PurchaseDays {
     /// The purchase days of `tx` up to `until`.
     pub fn collect(tx: &DataFrame, until: NaiveDate) -> Result<PurchaseDays> {
         let until = epoch_days(until);
-        let days = tx.column(s::DATE)?.cast(&DataType::Date)?;
-        let days: Vec<i32> = days
-            .date()?
-            .physical()
-            .iter()
-            .map(|d| d.unwrap_or(i32::MAX))
-            .collect();
-        let amount = tx.column(s::AMOUNT)?.cast(&DataType::Float64)?;
-        let amount = amount.f64()?.rechunk();
+        let days = day_numbers(tx)?;
+        let amount = f64_chunk(tx, s::AMOUNT)?;
         let amount = ByRow::of(&amount);
         let purchase = |r: usize| days[r] <= until && amount.get(r).is_some_and(|a| a >= 0.0);
         let g = CustomerRows::of(tx, purchase)?;
