@@ -1,5 +1,12 @@
 //! Every file kam writes goes through here: written to a temporary file beside the target and
-//! renamed into place, so a killed run never leaves a half-written output.
+//! renamed into place, so a killed run never leaves a half-written output and a reader sees
+//! the old file or the new one, never a mix.
+//!
+//! Files are not flushed to the disk (`fsync`) before the rename: the operating system writes
+//! them back as it does every other program's files. Flushing each of a run's files cost more
+//! than the work behind some of them (`kam segment` on 1,000,000 customers: 0.1-0.3 s of
+//! about 2 s, waiting on the disk for its 74 MB table), and what a power cut right after a run
+//! could lose, a rerun writes again byte for byte.
 //!
 //! Tables are written deterministically: floats rounded to [`FLOAT_DECIMALS`] and printed in
 //! shortest form, dates as ISO `YYYY-MM-DD`, rows in the order the stage sorted them.
@@ -32,7 +39,7 @@ where
         let file = w
             .into_inner()
             .map_err(|e| Error::write(&tmp, e.into_error()))?;
-        file.sync_all().map_err(|e| Error::write(&tmp, e))?;
+        drop(file);
         std::fs::rename(&tmp, path).map_err(|e| Error::write(path, e))
     })();
     if result.is_err() {

@@ -1,9 +1,10 @@
 //! k-means: the customer segments, seeded so that the same data and seed give the same labels.
 //!
-//! Initialisation is linfa-clustering's k-means++ (its `KMeans` with an iteration cap of 1:
-//! k-means++ plus linfa's first Lloyd step); kam runs the remaining Lloyd iterations itself,
-//! because linfa's own loop is too slow. 1,000,000 x 6 standardised rows, k = 8, one init,
-//! release, 2 cores, best of 3 (`benches/compare_sklearn.py`; seconds, iterations, inertia):
+//! Each restart starts from k-means++ and one m_k-means step computed as linfa-clustering's
+//! `KMeans` with an iteration cap of 1 computes them, to the last bit ([`super::init`], tested
+//! against linfa), then kam runs the remaining Lloyd iterations itself, because linfa's own
+//! loop is too slow. 1,000,000 x 6 standardised rows, k = 8, one init, release, 2 cores, best
+//! of 3 (`benches/compare_sklearn.py`; seconds, iterations, inertia):
 //!
 //! | data                | scikit-learn 1.9.1  | linfa 0.8.1 as-is  | kam (inertia vs sklearn)   |
 //! |---------------------|---------------------|--------------------|----------------------------|
@@ -18,26 +19,25 @@
 //! - 90% of its time is `closest_centroid` calling ndarray-stats' generic, shape-checked
 //!   `sq_l2_dist` once per row and centroid: about 45 ms per iteration (kam: about 7 ms);
 //! - its k-means++ recomputes the distances to every chosen centre at each step (28 per row
-//!   for k = 8) through the same path: about 0.16 s, now two thirds of kam's time on blobs;
+//!   for k = 8) through the same path: about 0.16-0.25 s (kam's [`super::init`], the same
+//!   centres: 0.08 s);
 //! - the centroid update is single-threaded (m_k-means: the old centroid counts as a point),
 //!   the inertia is a mean from before the last update, and `fit` returns no labels.
 //!
 //! kam's Lloyd loop is in [`super::lloyd`].
 //!
-//! Known gap: linfa's k-means++ is the plain variant, scikit-learn's the greedy one (2 + ln k
+//! Known gap: the k-means++ (linfa's, and so kam's) is the plain variant, scikit-learn's the greedy one (2 + ln k
 //! candidates per centre). With one init on the blobs, 8 of 20 seeds reach the best optimum
 //! (scikit-learn: 16 of 20); the default of 10 restarts closes the gap.
 
 use std::collections::HashSet;
 
-use linfa::DatasetBase;
-use linfa::traits::Fit;
-use linfa_clustering::KMeans;
 use ndarray::{Array2, ArrayView2, Axis};
 use rand_xoshiro::Xoshiro256Plus;
 use rand_xoshiro::rand_core::{RngCore, SeedableRng};
 use serde::{Deserialize, Serialize};
 
+use super::init::start;
 use super::lloyd::{assign, lloyd};
 use crate::error::{Error, Result};
 
@@ -129,14 +129,10 @@ impl KMeansValid {
         let mut stream = Xoshiro256Plus::seed_from_u64(p.seed);
         let mut best: Option<KMeansModel> = None;
         for _ in 0..p.n_init {
-            let rng = stream.clone();
+            let mut rng = stream.clone();
             stream.jump();
-            let start = KMeans::params_with_rng(p.k, rng)
-                .n_runs(1)
-                .max_n_iterations(1)
-                .fit(&DatasetBase::from(xs.view()))
-                .map_err(|e| Error::Internal(format!("linfa k-means++ failed: {e}")))?;
-            let run = lloyd(data, d, start.centroids().clone(), p.max_iter, tol)?;
+            let start = start(data, d, p.k, &mut rng)?;
+            let run = lloyd(data, d, start, p.max_iter, tol)?;
             if best.as_ref().is_none_or(|b| run.inertia < b.inertia) {
                 best = Some(run);
             }

@@ -1,4 +1,5 @@
-//! The Lloyd iterations of kam's k-means ([`super::kmeans`]), from linfa's k-means++ start.
+//! The Lloyd iterations of kam's k-means ([`super::kmeans`]), from the k-means++ start of
+//! [`super::init`].
 //!
 //! Rows are split into fixed chunks of `CHUNK` rows; each chunk assigns its rows to the nearest centroid and accumulates per-cluster sums, counts and inertia; runs of
 //! chunks go to `available_parallelism` threads (`std::thread::scope`) and the partial sums
@@ -48,16 +49,17 @@ impl Partial {
     }
 }
 
-/// Lloyd iterations from `start` (linfa's first step counts as iteration 1).
+/// Lloyd iterations from `start` (row-major `k x d`; the first m_k-means step of
+/// [`super::init::start`] counts as iteration 1).
 pub(super) fn lloyd(
     data: &[f64],
     d: usize,
-    start: Array2<f64>,
+    start: Vec<f64>,
     max_iter: u64,
     tol: f64,
 ) -> Result<KMeansModel> {
-    let k = start.nrows();
-    let mut cent: Vec<f64> = start.iter().copied().collect();
+    let k = start.len() / d;
+    let mut cent = start;
     let mut labels = vec![usize::MAX; data.len() / d];
     let (mut iterations, mut converged) = (1, false);
     let last = loop {
@@ -150,26 +152,53 @@ pub(super) fn assign(
     cent: &[f64],
     labels: &mut [usize],
 ) -> Result<Partial> {
+    let items = labels.chunks_mut(CHUNK).zip(data.chunks(CHUNK * d));
+    let parts = par_map(items.collect(), |(l, r)| assign_chunk(r, d, cent, l))?;
+    let zero = Partial::zero(cent.len() / d, d);
+    Ok(parts.iter().fold(zero, Partial::add))
+}
+
+/// `f` of each item, in item order: the items split into one consecutive run per core
+/// (`std::thread::scope`), so which thread computes an item never changes its result.
+pub(super) fn par_map<I: Send, R: Send>(
+    items: Vec<I>,
+    f: impl Fn(I) -> R + Sync,
+) -> Result<Vec<R>> {
     let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
-    let per_thread = labels.len().div_ceil(CHUNK).div_ceil(threads).max(1) * CHUNK;
-    let run = |l: &mut [usize], r: &[f64]| -> Vec<Partial> {
-        let chunks = l.chunks_mut(CHUNK).zip(r.chunks(CHUNK * d));
-        chunks.map(|(l, r)| assign_chunk(r, d, cent, l)).collect()
-    };
-    let run = &run;
-    let parts = std::thread::scope(|s| {
-        let pieces = labels
-            .chunks_mut(per_thread)
-            .zip(data.chunks(per_thread * d));
-        let handles: Vec<_> = pieces.map(|(l, r)| s.spawn(move || run(l, r))).collect();
+    let per = items.len().div_ceil(threads).max(1);
+    let mut runs: Vec<Vec<I>> = Vec::with_capacity(threads);
+    let mut it = items.into_iter();
+    loop {
+        let run: Vec<I> = it.by_ref().take(per).collect();
+        if run.is_empty() {
+            break;
+        }
+        runs.push(run);
+    }
+    let f = &f;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (runs.into_iter())
+            .map(|run| s.spawn(move || run.into_iter().map(f).collect::<Vec<R>>()))
+            .collect();
         handles
             .into_iter()
             .map(|h| h.join())
             .collect::<Result<Vec<_>, _>>()
     })
-    .map_err(|_| Error::Internal("a k-means thread failed".into()))?;
-    let zero = Partial::zero(cent.len() / d, d);
-    Ok(parts.iter().flatten().fold(zero, Partial::add))
+    .map(|v| v.into_iter().flatten().collect())
+    .map_err(|_| Error::Internal("a k-means thread failed".into()))
+}
+
+/// `f(values, rows)` over consecutive `CHUNK`-row pieces of a per-row `values` slice and the
+/// matching rows of `data`, on every core.
+pub(super) fn par_rows<T: Send>(
+    values: &mut [T],
+    data: &[f64],
+    d: usize,
+    f: impl Fn(&mut [T], &[f64]) + Sync,
+) -> Result<()> {
+    let items = values.chunks_mut(CHUNK).zip(data.chunks(CHUNK * d));
+    par_map(items.collect(), |(v, r)| f(v, r)).map(|_| ())
 }
 
 /// Centroids per block of the distance kernel.
