@@ -183,7 +183,8 @@ def lightgbm_job(path, out, cv_rows=200_000):
     y = (df["churned"] == "Yes").astype(int).to_numpy()
     X = df.drop(columns=["id", "churned"])
     for c in X.columns:
-        if X[c].dtype == object:
+        # text columns (object dtype, or pandas' own string dtype since pandas 3)
+        if X[c].dtype == object or pd.api.types.is_string_dtype(X[c]):
             X[c] = X[c].astype("category")
     idx = np.arange(len(y))
     if len(y) > cv_rows:
