@@ -135,6 +135,19 @@ mod tests {
     }
 
     #[test]
+    fn init_equals_linfa_across_chunks_and_threads() {
+        // more rows than one CHUNK: the nearest-centre distances are updated on every core
+        let centres = array![[0.0, 0.0], [3.0, 1.0], [-2.0, 4.0]];
+        let n = 2 * crate::segment::lloyd::CHUNK + 777;
+        let (x, _) = gaussian_blobs(n, &centres, 1.3, 5);
+        let rng = Xoshiro256Plus::seed_from_u64(3);
+        let got = start(x.as_slice().unwrap(), 2, 6, &mut rng.clone()).unwrap();
+        let want = linfa_start(&x, 6, rng);
+        let bits = |v: &[f64]| v.iter().map(|f| f.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&got), bits(&want));
+    }
+
+    #[test]
     fn all_rows_equal_take_the_first_row_as_linfa_does() {
         let x = Array2::from_elem((50, 2), 3.0);
         let rng = Xoshiro256Plus::seed_from_u64(1);
