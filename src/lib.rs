@@ -24,6 +24,7 @@ pub mod io;
 pub mod key_accounts;
 pub mod manifest;
 pub mod master;
+pub mod par;
 pub mod pipeline;
 pub mod plan;
 pub mod report;

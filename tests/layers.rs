@@ -10,7 +10,7 @@ use std::path::Path;
 const LAYERS: &[&[&str]] = &[
     &["error"],
     &["schema"],
-    &["stage", "frame", "edge", "rows"],
+    &["stage", "frame", "edge", "rows", "par"],
     &["io"],
     &["validate"],
     &["master"],

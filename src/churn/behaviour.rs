@@ -62,14 +62,12 @@ pub fn run(
     let (y_train, y_eval) = (ex.labels(&rows.train), ex.labels(&rows.evaluate));
 
     // each candidate fitted on the training cutoffs and judged on the evaluation cutoff
+    // (independent seeded fits, on both cores: the logistic fit is single-threaded)
     let kinds = p.model.kinds();
-    let mut preds = Vec::new();
-    for kind in &kinds {
-        let (train, test) = (&rows.train, &rows.evaluate);
-        preds.push(fit::predict_held_out(
-            *kind, &ex.raw, train, &y_train, test, p, seed,
-        )?);
-    }
+    let (train, test) = (&rows.train, &rows.evaluate);
+    let preds = crate::par::map_tasks(kinds.len(), |i| {
+        fit::predict_held_out(kinds[i], &ex.raw, train, &y_train, test, p, seed)
+    })?;
     let aucs: Vec<f64> = preds.iter().map(|pr| roc_auc(&y_eval, pr)).collect();
     let best = report::best_of(&aucs);
 

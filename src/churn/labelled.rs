@@ -321,21 +321,30 @@ fn cross_validate(
 ) -> Result<CrossValidation> {
     let fold = folds(y, p.folds, seed);
     let in_cv = cv_sample(y, p.cv_max_rows, seed);
-    let mut oof = vec![vec![f64::NAN; y.len()]; kinds.len()];
-    let mut aucs = vec![Vec::new(); kinds.len()];
-    for f in 0..p.folds {
+    let split = |f: usize| {
         let tr: Vec<usize> = in_cv.iter().copied().filter(|i| fold[*i] != f).collect();
         let te: Vec<usize> = in_cv.iter().copied().filter(|i| fold[*i] == f).collect();
+        (tr, te)
+    };
+    // every (fold, kind) fit is independent and seeded: on both cores (the logistic fits
+    // are single-threaded), the results taken in fold and kind order as one core would
+    let fits = crate::par::map_tasks(p.folds * kinds.len(), |t| {
+        let (f, kind) = (t / kinds.len(), kinds[t % kinds.len()]);
+        let (tr, te) = split(f);
         let tr_rows: Vec<usize> = tr.iter().map(|i| rows[*i]).collect();
         let te_rows: Vec<usize> = te.iter().map(|i| rows[*i]).collect();
         let ytr: Vec<bool> = tr.iter().map(|i| y[*i]).collect();
+        fit::predict_held_out(kind, raw, &tr_rows, &ytr, &te_rows, p, seed)
+    })?;
+    let mut oof = vec![vec![f64::NAN; y.len()]; kinds.len()];
+    let mut aucs = vec![Vec::new(); kinds.len()];
+    for (t, pr) in fits.into_iter().enumerate() {
+        let (f, k) = (t / kinds.len(), t % kinds.len());
+        let (_, te) = split(f);
         let yte: Vec<bool> = te.iter().map(|i| y[*i]).collect();
-        for (k, kind) in kinds.iter().enumerate() {
-            let pr = fit::predict_held_out(*kind, raw, &tr_rows, &ytr, &te_rows, p, seed)?;
-            aucs[k].push(roc_auc(&yte, &pr));
-            for (i, v) in te.iter().zip(pr) {
-                oof[k][*i] = v;
-            }
+        aucs[k].push(roc_auc(&yte, &pr));
+        for (i, v) in te.iter().zip(pr) {
+            oof[k][*i] = v;
         }
     }
     Ok(CrossValidation { oof, aucs, in_cv })
