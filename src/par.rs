@@ -1,7 +1,10 @@
-//! Independent tasks on every core, results in task order.
+//! Independent work on every core, results in order.
 //!
-//! Each task's result depends only on its index, so which thread ran it, and when, never
-//! changes the output: a run on one core and on many gives the same bits.
+//! Each result depends only on its item (or task index), so which thread computed it, and
+//! when, never changes the output: a run on one core and on many gives the same bits.
+//! [`map_tasks`]: tasks by index, each thread taking the next when it finishes one (uneven
+//! costs); [`map_slice`]: items of a slice dealt round-robin; [`map_owned`]: owned items (such
+//! as disjoint mutable chunks) in one consecutive run per core.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -38,6 +41,63 @@ pub fn map_tasks<T: Send>(n: usize, f: impl Fn(usize) -> Result<T> + Sync) -> Re
     all.into_iter().map(|(_, r)| r).collect()
 }
 
+/// `f` of every item, in order, computed on every core (item i on thread i mod threads, so
+/// that items of uneven cost in sorted order spread evenly); on one thread when there are
+/// fewer than `min_per_thread` items per thread.
+pub fn map_slice<T: Sync, R: Send>(
+    items: &[T],
+    min_per_thread: usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads < 2 || items.len() < 2 * min_per_thread.max(1) {
+        return items.iter().map(f).collect();
+    }
+    let f = &f;
+    let parts: Vec<Vec<R>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| s.spawn(move || items.iter().skip(t).step_by(threads).map(f).collect()))
+            .collect();
+        // a panicking worker re-raises its panic here, as a serial loop would
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    let mut iters: Vec<_> = parts.into_iter().map(Vec::into_iter).collect();
+    (0..items.len())
+        .filter_map(|i| iters[i % threads].next())
+        .collect()
+}
+
+/// `f` of each item, in item order: the items split into one consecutive run per core
+/// (`std::thread::scope`), so which thread computes an item never changes its result.
+pub fn map_owned<I: Send, R: Send>(items: Vec<I>, f: impl Fn(I) -> R + Sync) -> Result<Vec<R>> {
+    let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
+    let per = items.len().div_ceil(threads).max(1);
+    let mut runs: Vec<Vec<I>> = Vec::with_capacity(threads);
+    let mut it = items.into_iter();
+    loop {
+        let run: Vec<I> = it.by_ref().take(per).collect();
+        if run.is_empty() {
+            break;
+        }
+        runs.push(run);
+    }
+    let f = &f;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (runs.into_iter())
+            .map(|run| s.spawn(move || run.into_iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join())
+            .collect::<Result<Vec<_>, _>>()
+    })
+    .map(|v| v.into_iter().flatten().collect())
+    .map_err(|_| Error::Internal("a worker thread failed".into()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -53,5 +113,12 @@ mod tests {
         });
         assert!(e.is_err_and(|e| e.to_string().contains("task 3")));
         Ok(())
+    }
+
+    #[test]
+    fn map_slice_keeps_the_order() {
+        let v: Vec<u64> = (0..10_007).collect();
+        let got = map_slice(&v, 1, |x| x * 3);
+        assert_eq!(got, v.iter().map(|x| x * 3).collect::<Vec<_>>());
     }
 }

@@ -78,23 +78,16 @@ pub(super) fn aggregates(tx: &DataFrame, cols: TxColumns, as_of: NaiveDate) -> R
     // customer order: the same rows on any number of threads
     let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
     let (n, per) = (g.len(), g.len().div_ceil(threads).max(1));
-    let part = |r: std::ops::Range<usize>| {
+    let ranges: Vec<_> = (0..n)
+        .step_by(per)
+        .map(|lo| lo..(lo + per).min(n))
+        .collect();
+    let parts = crate::par::map_slice(&ranges, 1, |r| {
         let mut scratch = Scratch::default();
-        r.map(|k| customer(&c, g.rows(k), &w, &mut scratch))
+        r.clone()
+            .map(|k| customer(&c, g.rows(k), &w, &mut scratch))
             .collect::<Vec<Row>>()
-    };
-    let parts = std::thread::scope(|sc| {
-        let part = &part;
-        let handles: Vec<_> = (0..n)
-            .step_by(per)
-            .map(|lo| sc.spawn(move || part(lo..(lo + per).min(n))))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join())
-            .collect::<std::result::Result<Vec<_>, _>>()
-    })
-    .map_err(|_| crate::error::Error::Internal("a features thread failed".into()))?;
+    });
     let rows: Vec<Row> = parts.into_iter().flatten().collect();
     frame(g.ids(), &rows, cols)
 }

@@ -153,40 +153,9 @@ pub(super) fn assign(
     labels: &mut [usize],
 ) -> Result<Partial> {
     let items = labels.chunks_mut(CHUNK).zip(data.chunks(CHUNK * d));
-    let parts = par_map(items.collect(), |(l, r)| assign_chunk(r, d, cent, l))?;
+    let parts = crate::par::map_owned(items.collect(), |(l, r)| assign_chunk(r, d, cent, l))?;
     let zero = Partial::zero(cent.len() / d, d);
     Ok(parts.iter().fold(zero, Partial::add))
-}
-
-/// `f` of each item, in item order: the items split into one consecutive run per core
-/// (`std::thread::scope`), so which thread computes an item never changes its result.
-pub(super) fn par_map<I: Send, R: Send>(
-    items: Vec<I>,
-    f: impl Fn(I) -> R + Sync,
-) -> Result<Vec<R>> {
-    let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
-    let per = items.len().div_ceil(threads).max(1);
-    let mut runs: Vec<Vec<I>> = Vec::with_capacity(threads);
-    let mut it = items.into_iter();
-    loop {
-        let run: Vec<I> = it.by_ref().take(per).collect();
-        if run.is_empty() {
-            break;
-        }
-        runs.push(run);
-    }
-    let f = &f;
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (runs.into_iter())
-            .map(|run| s.spawn(move || run.into_iter().map(f).collect::<Vec<R>>()))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join())
-            .collect::<Result<Vec<_>, _>>()
-    })
-    .map(|v| v.into_iter().flatten().collect())
-    .map_err(|_| Error::Internal("a k-means thread failed".into()))
 }
 
 /// `f(values, rows)` over consecutive `CHUNK`-row pieces of a per-row `values` slice and the
@@ -198,7 +167,7 @@ pub(super) fn par_rows<T: Send>(
     f: impl Fn(&mut [T], &[f64]) + Sync,
 ) -> Result<()> {
     let items = values.chunks_mut(CHUNK).zip(data.chunks(CHUNK * d));
-    par_map(items.collect(), |(v, r)| f(v, r)).map(|_| ())
+    crate::par::map_owned(items.collect(), |(v, r)| f(v, r)).map(|_| ())
 }
 
 /// Centroids per block of the distance kernel.

@@ -166,25 +166,9 @@ fn run_one(obj: &dyn Objective, start: &[f64], o: &Options) -> Option<Run> {
     })
 }
 
-/// Run every start (in parallel, one thread per core), keeping the finite results in start
-/// order.
+/// Run every start (in parallel, on every core), keeping the finite results in start order.
 fn run_starts(obj: &dyn Objective, starts: &[Vec<f64>], o: &Options) -> Vec<Run> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .max(1);
-    let chunk = starts.len().div_ceil(threads).max(1);
-    let results: Vec<Option<Run>> = std::thread::scope(|sc| {
-        let handles: Vec<_> = starts
-            .chunks(chunk)
-            .map(|part| {
-                sc.spawn(move || part.iter().map(|s| run_one(obj, s, o)).collect::<Vec<_>>())
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
-    });
+    let results: Vec<Option<Run>> = crate::par::map_slice(starts, 1, |s| run_one(obj, s, o));
     results
         .into_iter()
         .flatten()

@@ -12,6 +12,7 @@ use polars::prelude::PlHashMap;
 
 use super::clv::PurchaseModel;
 use super::data::Rfm;
+use crate::par::map_slice;
 
 /// P(alive) of every customer and the expectation if alive at each of a list of horizons.
 pub struct Expected {
@@ -34,13 +35,13 @@ impl Expected {
             n,
         );
         let (pairs, pair) = distinct((0..n).map(|i| (r.x[i].to_bits(), r.t[i].to_bits())), n);
-        let p = par_map(&triples, 1_000, |&(x, tx, t)| {
+        let p = map_slice(&triples, 1_000, |&(x, tx, t)| {
             m.p_alive(f64::from_bits(x), f64::from_bits(tx), f64::from_bits(t))
         });
         let width = horizons.len();
         let mut if_alive = vec![f64::NAN; pairs.len() * width];
         let items = work(&pairs);
-        let rows = par_map(&items, 1, |(x, ks)| {
+        let rows = map_slice(&items, 1, |(x, ks)| {
             let ts: Vec<f64> = ks.iter().map(|k| f64::from_bits(pairs[*k].1)).collect();
             m.if_alive_rows(f64::from_bits(*x), &ts, horizons)
         });
@@ -111,35 +112,6 @@ fn distinct<K: std::hash::Hash + Eq + Copy>(
     (order, idx)
 }
 
-/// `f` of every item, in order, computed on every core (item i on thread i mod threads, so
-/// that items of uneven cost in sorted order spread evenly); on one thread when there are
-/// fewer than `min_per_thread` items per thread.
-pub fn par_map<T: Sync, R: Send>(
-    items: &[T],
-    min_per_thread: usize,
-    f: impl Fn(&T) -> R + Sync,
-) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if threads < 2 || items.len() < 2 * min_per_thread.max(1) {
-        return items.iter().map(f).collect();
-    }
-    let f = &f;
-    let parts: Vec<Vec<R>> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|t| s.spawn(move || items.iter().skip(t).step_by(threads).map(f).collect()))
-            .collect();
-        // a panicking worker re-raises its panic here, as a serial loop would
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    });
-    let mut iters: Vec<_> = parts.into_iter().map(Vec::into_iter).collect();
-    (0..items.len())
-        .filter_map(|i| iters[i % threads].next())
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,12 +143,5 @@ mod tests {
             }
         }
         Ok(())
-    }
-
-    #[test]
-    fn par_map_keeps_the_order() {
-        let v: Vec<u64> = (0..10_007).collect();
-        let got = par_map(&v, 1, |x| x * 3);
-        assert_eq!(got, v.iter().map(|x| x * 3).collect::<Vec<_>>());
     }
 }
