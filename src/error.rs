@@ -67,6 +67,13 @@ pub enum Error {
     Internal(String),
 }
 
+/// A linfa model's failure (kam's models implement linfa's `Fit`) is an internal error.
+impl From<linfa::Error> for Error {
+    fn from(e: linfa::Error) -> Self {
+        Error::Internal(format!("model: {e}"))
+    }
+}
+
 impl Error {
     /// Process exit code: 2 for bad input or config, 1 for internal errors.
     pub fn exit_code(&self) -> i32 {

@@ -17,6 +17,8 @@ pub mod design;
 mod fit;
 mod history;
 pub mod labelled;
+mod lbfgs_param;
+mod logistic;
 pub mod metrics;
 pub mod models;
 pub mod output;

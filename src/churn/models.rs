@@ -1,5 +1,6 @@
-//! The two churn models behind one fitted type. Logistic: L2-regularised logistic regression
-//! from linfa-logistic (loss = sum of log-losses + alpha/2 |w|^2, so alpha = 1 is
+//! The two churn models behind one fitted type. Logistic: L2-regularised logistic regression,
+//! a linfa model fitted as linfa-logistic fits it, to the bit, with faster products
+//! ([`super::logistic`]; loss = sum of log-losses + alpha/2 |w|^2, so alpha = 1 is
 //! scikit-learn's default C = 1). Trees: gradient-boosted trees from forust-ml (pure Rust,
 //! XGBoost-style histogram boosting on log-loss, Shapley/Saabas contributions built in).
 //!
@@ -13,10 +14,10 @@
 use forust_ml::gradientbooster::{ContributionsMethod, GradientBooster, ImportanceMethod};
 use forust_ml::objective::ObjectiveType;
 use linfa::prelude::*;
-use linfa_logistic::{FittedLogisticRegression, LogisticRegression};
 use serde::{Deserialize, Serialize};
 
 use super::design::Matrix;
+use super::logistic::{FittedLogistic, LogisticParams};
 use super::report::Weight;
 use crate::error::{Error, Result};
 
@@ -137,22 +138,7 @@ pub enum Fitted {
 }
 
 /// A fitted logistic model in the log-odds of churning.
-pub struct Logistic {
-    pub intercept: f64,
-    pub weights: Vec<f64>,
-}
-
-impl Logistic {
-    /// linfa-logistic models the probability of the more frequent class; kam wants the log-odds
-    /// of churning, so the signs flip when non-churners are the majority.
-    fn from_linfa(m: &FittedLogisticRegression<f64, bool>) -> Logistic {
-        let sign = if m.labels().pos.class { 1.0 } else { -1.0 };
-        Logistic {
-            intercept: sign * m.intercept(),
-            weights: m.params().iter().map(|w| sign * w).collect(),
-        }
-    }
-}
+pub type Logistic = FittedLogistic;
 
 fn sigmoid(z: f64) -> f64 {
     1.0 / (1.0 + (-z).exp())
@@ -163,14 +149,14 @@ pub fn fit(kind: Kind, x: &Matrix, y: &[bool], p: &ModelParams, seed: u64) -> Re
     match kind {
         Kind::Logistic => {
             let ds = DatasetBase::new(x.view()?, ndarray::Array1::from(y.to_vec()));
-            let m = LogisticRegression::default()
-                .alpha(p.l2)
-                .max_iterations(300)
+            let m = LogisticParams {
+                alpha: p.l2,
+                max_iterations: 300,
                 // the loss is a sum over rows: stop when the mean gradient is below 1e-6
-                .gradient_tolerance(1e-6 * y.len().max(1) as f64)
-                .fit(&ds)
-                .map_err(|e| Error::Internal(format!("logistic regression: {e}")))?;
-            Ok(Fitted::Logistic(Logistic::from_linfa(&m)))
+                gradient_tolerance: 1e-6 * y.len().max(1) as f64,
+            }
+            .fit(&ds)?;
+            Ok(Fitted::Logistic(m))
         }
         Kind::Trees => {
             let yf: Vec<f64> = y.iter().map(|v| f64::from(u8::from(*v))).collect();

@@ -100,82 +100,120 @@ impl Raw {
     }
 }
 
-/// Type every column but `skip` from its content (rules in [`super::labelled`]).
+/// Type every column but `skip` from its content (rules in [`super::labelled`]), the columns
+/// on both cores, in table order.
 pub fn infer_columns(
     df: &DataFrame,
     skip: &[&str],
     min_level_count: usize,
 ) -> Result<(Vec<Raw>, Vec<Dropped>)> {
-    let n = df.height();
+    let cols: Vec<&Column> = df
+        .columns()
+        .iter()
+        .filter(|c| !skip.contains(&c.name().as_str()))
+        .collect();
+    let typed = crate::par::map_tasks(cols.len(), |i| infer_one(cols[i], min_level_count))?;
     let (mut raw, mut dropped) = (Vec::new(), Vec::new());
-    let drop = |c: &str, r: &str| Dropped {
-        column: c.to_string(),
-        reason: r.to_string(),
-    };
-    for c in df.columns() {
-        let name = c.name().as_str();
-        if skip.contains(&name) {
-            continue;
-        }
-        let text = c.cast(&DataType::String)?;
-        // trimmed, blank = missing
-        let text = text
-            .str()?
-            .iter()
-            .map(|v| v.map(str::trim).filter(|s| !s.is_empty()))
-            .collect::<StringChunked>()
-            .into_column();
-        let non_blank = n - text.null_count();
-        if non_blank == 0 {
-            dropped.push(drop(name, "all values blank"));
-            continue;
-        }
-        let num = text.cast(&DataType::Float64)?;
-        let parsed = n - num.null_count();
-        if parsed as f64 >= 0.95 * non_blank as f64 {
-            let df1 = DataFrame::new(n, vec![num.with_name(name.into())])?;
-            let r = Raw::numeric(&df1, name, name)?;
-            let Raw::Numeric { values, .. } = &r else {
-                continue;
-            };
-            let mut v: Vec<f64> = values.iter().flatten().copied().collect();
-            v.sort_by(f64::total_cmp);
-            v.dedup();
-            if v.len() == 1 {
-                dropped.push(drop(name, "one value only"));
-            } else if n >= 20 && v.len() == n && v.iter().all(|x| x.fract() == 0.0) {
-                dropped.push(drop(
-                    name,
-                    "identifies rows (a different whole number on every row)",
-                ));
-            } else {
-                raw.push(r);
-            }
-            continue;
-        }
-        let df1 = DataFrame::new(n, vec![text.with_name(name.into())])?;
-        let r = Raw::categorical(&df1, name, name)?;
-        let Raw::Categorical { levels, codes, .. } = &r else {
-            continue;
-        };
-        let mut counts = vec![0usize; levels.len()];
-        for c in codes.iter().filter(|c| **c != MISSING) {
-            counts[*c as usize] += 1;
-        }
-        let rare_rows: usize = counts.iter().filter(|c| **c < min_level_count).sum();
-        if levels.len() == 1 {
-            dropped.push(drop(name, "one value only"));
-        } else if rare_rows * 2 > non_blank {
-            dropped.push(drop(
-                name,
-                &format!(
-                    "identifies rows ({} distinct values; most rows hold a value seen fewer than {min_level_count} times)",
-                    levels.len()
-                ),
-            ));
-        } else {
-            raw.push(r);
+    for t in typed {
+        match t {
+            Typed::Use(r) => raw.push(r),
+            Typed::Drop(d) => dropped.push(d),
         }
     }
     Ok((raw, dropped))
+}
+
+/// One column typed: a feature, or why it is left out.
+enum Typed {
+    Use(Raw),
+    Drop(Dropped),
+}
+
+fn drop(c: &str, r: &str) -> Typed {
+    Typed::Drop(Dropped {
+        column: c.to_string(),
+        reason: r.to_string(),
+    })
+}
+
+fn infer_one(c: &Column, min_level_count: usize) -> Result<Typed> {
+    let (n, name) = (c.len(), c.name().as_str());
+    if c.dtype().is_integer() || c.dtype() == &DataType::Float64 {
+        // a number column: every value is the number its text would parse to (not so for
+        // 32-bit floats, whose shortest text is a different 64-bit number: they go as text)
+        if c.null_count() == n {
+            return Ok(drop(name, "all values blank"));
+        }
+        let df1 = DataFrame::new(n, vec![c.clone()])?;
+        return Ok(numeric_verdict(Raw::numeric(&df1, name, name)?, n));
+    }
+    let text = c.cast(&DataType::String)?;
+    // trimmed, blank = missing
+    let text = text
+        .str()?
+        .iter()
+        .map(|v| v.map(str::trim).filter(|s| !s.is_empty()))
+        .collect::<StringChunked>()
+        .into_column();
+    let non_blank = n - text.null_count();
+    if non_blank == 0 {
+        return Ok(drop(name, "all values blank"));
+    }
+    let num = text.cast(&DataType::Float64)?;
+    let parsed = n - num.null_count();
+    if parsed as f64 >= 0.95 * non_blank as f64 {
+        let df1 = DataFrame::new(n, vec![num.with_name(name.into())])?;
+        return Ok(numeric_verdict(Raw::numeric(&df1, name, name)?, n));
+    }
+    let df1 = DataFrame::new(n, vec![text.with_name(name.into())])?;
+    let r = Raw::categorical(&df1, name, name)?;
+    let Raw::Categorical { levels, codes, .. } = &r else {
+        return Ok(Typed::Use(r));
+    };
+    let mut counts = vec![0usize; levels.len()];
+    for c in codes.iter().filter(|c| **c != MISSING) {
+        counts[*c as usize] += 1;
+    }
+    let rare_rows: usize = counts.iter().filter(|c| **c < min_level_count).sum();
+    Ok(if levels.len() == 1 {
+        drop(name, "one value only")
+    } else if rare_rows * 2 > non_blank {
+        drop(
+            name,
+            &format!(
+                "identifies rows ({} distinct values; most rows hold a value seen fewer than {min_level_count} times)",
+                levels.len()
+            ),
+        )
+    } else {
+        Typed::Use(r)
+    })
+}
+
+/// A numeric column kept, or left out when it holds one value only or identifies rows (a
+/// different whole number on every one of at least 20 rows). The distinct values are only
+/// sorted when every row holds a whole number.
+fn numeric_verdict(r: Raw, n: usize) -> Typed {
+    let Raw::Numeric { values, name } = &r else {
+        return Typed::Use(r);
+    };
+    let mut present = values.iter().flatten();
+    let Some(first) = present.next() else {
+        return Typed::Use(r);
+    };
+    if present.all(|x| x == first) {
+        return drop(name, "one value only");
+    }
+    let whole_on_every_row = n >= 20 && values.iter().all(|v| v.is_some_and(|x| x.fract() == 0.0));
+    if whole_on_every_row {
+        let mut v: Vec<f64> = values.iter().flatten().copied().collect();
+        v.sort_by(f64::total_cmp);
+        if v.windows(2).all(|w| w[0] != w[1]) {
+            return drop(
+                name,
+                "identifies rows (a different whole number on every row)",
+            );
+        }
+    }
+    Typed::Use(r)
 }
