@@ -64,13 +64,17 @@ impl Fit<ArrayView2<'_, f64>, Array1<bool>, Error> for LogisticParams {
             ));
         }
         let (majority, target) = targets(y)?;
-        let p = x.ncols();
+        let (n, p) = x.dim();
+        let data = x.t().to_slice().ok_or_else(|| {
+            Error::Internal("logistic regression: the design is not column-major".into())
+        })?;
         let problem = Problem {
-            x: x.view(),
+            cols: data.chunks(n).collect(),
+            rows: n,
             target,
             alpha: self.alpha,
             fused: fused_kernel(),
-            margins: RefCell::new(None),
+            last: RefCell::new(None),
         };
         let solver = LBFGS::new(MoreThuenteLineSearch::new(), 10)
             .with_tolerance_grad(self.gradient_tolerance)
@@ -133,28 +137,87 @@ fn fused_kernel() -> bool {
 
 /// The loss of linfa-logistic's binary problem over a column-major design.
 struct Problem<'a> {
-    x: ArrayView2<'a, f64>,
+    /// The design's columns.
+    cols: Vec<&'a [f64]>,
+    rows: usize,
     target: Array1<f64>,
     alpha: f64,
     fused: bool,
-    /// The last point asked for and its margins x.w + b.
-    margins: RefCell<Option<(Array1<f64>, Array1<f64>)>>,
+    /// The last point asked for: argmin asks for its cost and then its gradient.
+    last: RefCell<Option<Eval>>,
+}
+
+/// The loss and its gradient at one point (weights then intercept).
+struct Eval {
+    at: Array1<f64>,
+    cost: f64,
+    grad: Array1<f64>,
 }
 
 impl Problem<'_> {
-    /// x.w + b at `w` (weights then intercept), remembered for the next call at the same point.
-    fn margins(&self, w: &Array1<f64>) -> Array1<f64> {
-        if let Some((at, z)) = self.margins.borrow().as_ref()
-            && at == w
+    /// Cost and gradient at `w`, computed once per point.
+    fn eval(&self, w: &Array1<f64>) -> (f64, Array1<f64>) {
+        if let Some(e) = self.last.borrow().as_ref()
+            && e.at == *w
         {
-            return z.clone();
+            return (e.cost, e.grad.clone());
         }
-        let p = self.x.ncols();
-        let mut z = matvec(&self.x, w.slice(s![..p]), self.fused);
-        let b = w[p];
-        z.mapv_inplace(|v| v + b);
-        *self.margins.borrow_mut() = Some((w.clone(), z.clone()));
-        z
+        let e = self.compute(w);
+        let out = (e.cost, e.grad.clone());
+        *self.last.borrow_mut() = Some(e);
+        out
+    }
+
+    /// One pass over the design in blocks of rows: each block's margins, then (the block
+    /// still in cache) its share of the gradient. Every sum is taken in linfa-logistic's order:
+    /// the margins as matrixmultiply's kernel, the log-losses and residuals summed by
+    /// ndarray's `sum`, and x'r per column in the eight running sums of ndarray's dot.
+    fn compute(&self, w: &Array1<f64>) -> Eval {
+        let (n, p) = (self.rows, self.cols.len());
+        let (params, b) = (w.slice(s![..p]), w[p]);
+        let t = &self.target;
+        let block = block_rows(p);
+        // rows below `whole` go to the eight running sums, the rest (at most 7) one by one
+        let whole = n - n % 8;
+        let (mut ll, mut r) = (vec![0.0; n], vec![0.0; n]);
+        let mut lanes = vec![[0.0f64; 8]; p];
+        let (mut z, mut acc) = (vec![0.0; block], vec![0.0; block]);
+        for r0 in (0..n).step_by(block) {
+            let len = block.min(n - r0);
+            margins(
+                &self.cols,
+                params,
+                r0,
+                &mut z[..len],
+                &mut acc[..len],
+                self.fused,
+            );
+            for (i, zi) in (r0..r0 + len).zip(&z) {
+                let yz = (zi + b) * t[i];
+                ll[i] = log_logistic(yz);
+                r[i] = (logistic(yz) - 1.0) * t[i];
+            }
+            let full = whole.saturating_sub(r0).min(len);
+            residual_lanes(&self.cols, r0, &r[r0..r0 + full], &mut lanes);
+        }
+        let mut grad = Array1::zeros(p + 1);
+        for (k, l) in lanes.iter().enumerate() {
+            let mut sum = 0.0;
+            sum = sum + (l[0] + l[4]);
+            sum = sum + (l[1] + l[5]);
+            sum = sum + (l[2] + l[6]);
+            sum = sum + (l[3] + l[7]);
+            for i in whole..n {
+                sum = sum + self.cols[k][i] * r[i];
+            }
+            grad[k] = sum + params[k] * self.alpha;
+        }
+        grad[p] = Array1::from(r).sum();
+        Eval {
+            at: w.clone(),
+            cost: -Array1::from(ll).sum() + 0.5 * self.alpha * params.dot(&params),
+            grad,
+        }
     }
 }
 
@@ -163,11 +226,7 @@ impl CostFunction for Problem<'_> {
     type Output = f64;
 
     fn cost(&self, w: &Param) -> Result<f64, argmin::core::Error> {
-        let p = self.x.ncols();
-        let params = w.0.slice(s![..p]);
-        let mut yz = self.margins(&w.0) * &self.target;
-        yz.mapv_inplace(log_logistic);
-        Ok(-yz.sum() + 0.5 * self.alpha * params.dot(&params))
+        Ok(self.eval(&w.0).0)
     }
 }
 
@@ -176,52 +235,59 @@ impl Gradient for Problem<'_> {
     type Gradient = Param;
 
     fn gradient(&self, w: &Param) -> Result<Param, argmin::core::Error> {
-        let p = self.x.ncols();
-        let params = w.0.slice(s![..p]);
-        let mut yz = self.margins(&w.0) * &self.target;
-        yz.mapv_inplace(logistic);
-        yz -= 1.0;
-        yz *= &self.target;
-        let mut grad = Array1::zeros(p + 1);
-        grad.slice_mut(s![..p])
-            .assign(&(self.x.t().dot(&yz) + (&params * self.alpha)));
-        grad[p] = yz.sum();
-        Ok(Param(grad))
+        Ok(Param(self.eval(&w.0).1))
     }
 }
 
-/// Rows per block of the margins: the block's sums stay in the first-level cache.
-const BLOCK_ROWS: usize = 2048;
+/// Rows per block: a multiple of 8 whose slice of the design (about 256 KB) stays in the
+/// second-level cache between the margins and the gradient.
+fn block_rows(p: usize) -> usize {
+    let rows = (256 * 1024 / 8) / p.max(1);
+    rows.clamp(64, 4096) / 8 * 8
+}
+
 /// matrixmultiply's dgemm depth block (`D_KC`): each block of 256 columns is one chain, added to
 /// the sum of the blocks before.
 const DEPTH_BLOCK: usize = 256;
 
-/// x.w for a column-major `x`, summed as matrixmultiply's dgemm kernel sums x.(w as p x 1).
-fn matvec(x: &ArrayView2<'_, f64>, w: ArrayView1<'_, f64>, fused: bool) -> Array1<f64> {
-    let (n, p) = x.dim();
-    let cols: Vec<ArrayView1<'_, f64>> = (0..p).map(|j| x.column(j)).collect();
-    let mut out = Array1::zeros(n);
-    let mut acc = [0.0f64; BLOCK_ROWS];
-    for r0 in (0..n).step_by(BLOCK_ROWS) {
-        let len = BLOCK_ROWS.min(n - r0);
-        let acc = &mut acc[..len];
-        for k0 in (0..p).step_by(DEPTH_BLOCK) {
-            acc.fill(0.0);
-            for k in k0..p.min(k0 + DEPTH_BLOCK) {
-                let col = cols[k].slice(s![r0..r0 + len]);
-                let col = col
-                    .as_slice()
-                    .expect("a column of a column-major matrix is contiguous");
-                chain_step(acc, col, w[k], fused);
-            }
-            // one output column is a masked tile: the kernel writes 1 x block + 0 to a buffer,
-            // copied (first block) or added to the sum so far
-            for (o, a) in out.slice_mut(s![r0..r0 + len]).iter_mut().zip(acc.iter()) {
-                *o = if k0 == 0 { *a + 0.0 } else { *o + (*a + 0.0) };
-            }
+/// z = x.w for rows `r0..r0 + z.len()`, summed as matrixmultiply's dgemm kernel sums
+/// x.(w as p x 1): per depth block one multiply-add chain from 0 (`acc`); one output column
+/// is a masked tile, so the kernel writes 1 x chain + 0 to a buffer that is copied (first
+/// block) or added to the sum so far.
+fn margins(
+    cols: &[&[f64]],
+    w: ArrayView1<'_, f64>,
+    r0: usize,
+    z: &mut [f64],
+    acc: &mut [f64],
+    fused: bool,
+) {
+    let len = z.len();
+    for k0 in (0..cols.len()).step_by(DEPTH_BLOCK) {
+        acc.fill(0.0);
+        for k in k0..cols.len().min(k0 + DEPTH_BLOCK) {
+            chain_step(acc, &cols[k][r0..r0 + len], w[k], fused);
+        }
+        for (o, a) in z.iter_mut().zip(acc.iter()) {
+            *o = if k0 == 0 { *a + 0.0 } else { *o + (*a + 0.0) };
         }
     }
-    out
+}
+
+/// lanes[k][i % 8] += x[i, k] * r[i] for the block's rows from `r0` (`r.len()` a multiple of
+/// 8): ndarray's dot keeps eight running sums (multiply, then add).
+#[multiversion::multiversion(targets("x86_64+avx2+fma"))]
+fn residual_lanes(cols: &[&[f64]], r0: usize, r: &[f64], lanes: &mut [[f64; 8]]) {
+    for (col, lane) in cols.iter().zip(lanes.iter_mut()) {
+        let col = &col[r0..r0 + r.len()];
+        let mut l = *lane;
+        for (cx, cr) in col.chunks_exact(8).zip(r.chunks_exact(8)) {
+            for j in 0..8 {
+                l[j] = l[j] + cx[j] * cr[j];
+            }
+        }
+        *lane = l;
+    }
 }
 
 /// acc += col * w, one multiply-add per element (fused or not, as the kernel).

@@ -100,8 +100,12 @@ fn a_tie_of_classes_is_oriented_as_linfa() {
 fn margins_sum_as_one_chain_per_depth_block() {
     let (x, _) = design(2_500, 520, 0.0, 4);
     let w: Array1<f64> = (0..520).map(|j| (j as f64 * 0.37).sin()).collect();
+    let data = x.t().to_slice().unwrap().to_vec();
+    let cols: Vec<&[f64]> = data.chunks(2_500).collect();
     for fused in [true, false] {
-        let got = matvec(&x.view(), w.view(), fused);
+        let mut got = vec![0.0; 2_500];
+        let mut acc = vec![0.0; 2_500];
+        margins(&cols, w.view(), 0, &mut got, &mut acc, fused);
         for i in [0, 7, 2_047, 2_048, 2_499] {
             let mut total = 0.0f64;
             for k0 in (0..520).step_by(DEPTH_BLOCK) {
