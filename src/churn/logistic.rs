@@ -203,12 +203,12 @@ impl Problem<'_> {
         let mut grad = Array1::zeros(p + 1);
         for (k, l) in lanes.iter().enumerate() {
             let mut sum = 0.0;
-            sum = sum + (l[0] + l[4]);
-            sum = sum + (l[1] + l[5]);
-            sum = sum + (l[2] + l[6]);
-            sum = sum + (l[3] + l[7]);
-            for i in whole..n {
-                sum = sum + self.cols[k][i] * r[i];
+            sum += l[0] + l[4];
+            sum += l[1] + l[5];
+            sum += l[2] + l[6];
+            sum += l[3] + l[7];
+            for (xi, ri) in self.cols[k][whole..].iter().zip(&r[whole..]) {
+                sum += xi * ri;
             }
             grad[k] = sum + params[k] * self.alpha;
         }
@@ -283,7 +283,7 @@ fn residual_lanes(cols: &[&[f64]], r0: usize, r: &[f64], lanes: &mut [[f64; 8]])
         let mut l = *lane;
         for (cx, cr) in col.chunks_exact(8).zip(r.chunks_exact(8)) {
             for j in 0..8 {
-                l[j] = l[j] + cx[j] * cr[j];
+                l[j] += cx[j] * cr[j];
             }
         }
         *lane = l;

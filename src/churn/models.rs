@@ -140,6 +140,9 @@ pub enum Fitted {
 /// A fitted logistic model in the log-odds of churning.
 pub type Logistic = FittedLogistic;
 
+/// Rows per block of the trees' predictions.
+const PREDICT_BLOCK: usize = 8192;
+
 fn sigmoid(z: f64) -> f64 {
     1.0 / (1.0 + (-z).exp())
 }
@@ -201,8 +204,19 @@ impl Fitted {
                 z.into_iter().map(sigmoid).collect()
             }
             Fitted::Trees(m) => {
-                let fm = forust_ml::Matrix::new(&x.data, x.rows, x.cols);
-                m.predict(&fm, true).into_iter().map(sigmoid).collect()
+                // blocks of rows on every core, each block in cache across the trees (forust
+                // walks all rows tree by tree); a row's sum is the same: base score, then the
+                // trees in order
+                let starts: Vec<usize> = (0..x.rows).step_by(PREDICT_BLOCK).collect();
+                let parts = crate::par::map_slice(&starts, 1, |&r0| {
+                    let len = PREDICT_BLOCK.min(x.rows - r0);
+                    let mut block = Vec::with_capacity(len * x.cols);
+                    for j in 0..x.cols {
+                        block.extend_from_slice(&x.col(j)[r0..r0 + len]);
+                    }
+                    m.predict(&forust_ml::Matrix::new(&block, len, x.cols), false)
+                });
+                parts.into_iter().flatten().map(sigmoid).collect()
             }
         })
     }

@@ -154,26 +154,24 @@ pub fn drivers(
 ) -> Vec<Vec<Driver>> {
     let p = enc.columns.len();
     let nf = enc.specs.len();
-    rows.iter()
-        .enumerate()
-        .map(|(k, r)| {
-            let mut per = vec![0.0; nf];
-            for j in 0..p {
-                per[enc.feature_of[j]] += contrib[k * p + j];
-            }
-            let mut order: Vec<usize> = (0..nf).filter(|f| per[*f] > 1e-9).collect();
-            order.sort_by(|a, b| per[*b].total_cmp(&per[*a]).then(a.cmp(b)));
-            order
-                .into_iter()
-                .take(top)
-                .map(|f| Driver {
-                    feature: raw[f].name().to_string(),
-                    value: raw[f].display(*r),
-                    contribution: per[f],
-                })
-                .collect()
-        })
-        .collect()
+    let at: Vec<(usize, usize)> = rows.iter().copied().enumerate().collect();
+    crate::par::map_slice(&at, 4096, |&(k, r)| {
+        let mut per = vec![0.0; nf];
+        for j in 0..p {
+            per[enc.feature_of[j]] += contrib[k * p + j];
+        }
+        let mut order: Vec<usize> = (0..nf).filter(|f| per[*f] > 1e-9).collect();
+        order.sort_by(|a, b| per[*b].total_cmp(&per[*a]).then(a.cmp(b)));
+        order
+            .into_iter()
+            .take(top)
+            .map(|f| Driver {
+                feature: raw[f].name().to_string(),
+                value: raw[f].display(r),
+                contribution: per[f],
+            })
+            .collect()
+    })
 }
 
 /// Mean absolute contribution per raw feature, largest first.
