@@ -118,7 +118,7 @@ pub fn profiles(
     df: &DataFrame,
     labels: &[Option<u32>],
     p: &ProfileParams,
-) -> Result<(DataFrame, Vec<Option<String>>)> {
+) -> Result<(DataFrame, Column)> {
     same_length(df, labels.len())?;
     if labels.contains(&Some(UNPLACED_KEY)) {
         return Err(Error::Internal("segment numbers start at 1".into()));
@@ -143,10 +143,12 @@ pub fn profiles(
         .map(|k| names.get(k).map(String::as_str))
         .collect();
     table.insert_column(1, Column::new(SEGMENT_NAME.into(), name_col))?;
-    let per_customer = labels
+    // the names by reference: no text allocated per customer
+    let per_customer: Vec<Option<&str>> = labels
         .iter()
-        .map(|l| names.get(&l.unwrap_or(UNPLACED_KEY)).cloned());
-    Ok((table, per_customer.collect()))
+        .map(|l| names.get(&l.unwrap_or(UNPLACED_KEY)).map(String::as_str))
+        .collect();
+    Ok((table, Column::new(SEGMENT_NAME.into(), per_customer)))
 }
 
 /// The columns listed in `top_customer_types` and `top_districts`, with their output column.

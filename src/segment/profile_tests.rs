@@ -152,8 +152,9 @@ fn names_follow_the_profile() -> TestResult {
     assert_eq!(names[1], "Steady mid-value");
     assert!(names[2].starts_with("Lost"), "{names:?}");
     assert_eq!(names[3], NO_PURCHASES);
-    assert_eq!(per_customer[0].as_deref(), Some(names[0].as_str()));
-    assert_eq!(per_customer[7].as_deref(), Some(NO_PURCHASES));
+    assert_eq!(per_customer.str()?.get(0), Some(names[0].as_str()));
+    assert_eq!(per_customer.name().as_str(), SEGMENT_NAME);
+    assert_eq!(per_customer.str()?.get(7), Some(NO_PURCHASES));
     Ok(())
 }
 
@@ -183,7 +184,7 @@ fn user_names_win_and_generated_names_avoid_them() -> TestResult {
     assert_eq!(names[0], "Steady mid-value");
     assert_eq!(names[1], "Steady mid-value (2)");
     assert_eq!(names[3], "Never bought");
-    assert_eq!(per_customer[7].as_deref(), Some("Never bought"));
+    assert_eq!(per_customer.str()?.get(7), Some("Never bought"));
     Ok(())
 }
 

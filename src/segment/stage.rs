@@ -123,7 +123,7 @@ pub fn segment(df: &DataFrame, v: &SegmentValid, seed: u64) -> Result<Segmentati
             SEGMENT.into(),
             ordered.iter().map(|o| o.map(i64::from)).collect::<Vec<_>>(),
         ),
-        Column::new(SEGMENT_NAME.into(), seg_names),
+        seg_names,
     ])?;
     let sample = Some((p.silhouette_sample, seed));
     let report = KMeansReport {
