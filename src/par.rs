@@ -4,11 +4,23 @@
 //! when, never changes the output: a run on one core and on many gives the same bits.
 //! [`map_tasks`]: tasks by index, each thread taking the next when it finishes one (uneven
 //! costs); [`map_slice`]: items of a slice dealt round-robin; [`map_owned`]: owned items (such
-//! as disjoint mutable chunks) in one consecutive run per core.
+//! as disjoint mutable chunks) in one consecutive run per core; [`join`]: two different
+//! computations side by side.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::error::{Error, Result};
+
+/// `a()` and `b()` side by side (`a` on a new scoped thread, `b` on this one), both results.
+/// A panic in `a` is raised again here, as a serial call would.
+pub fn join<A: Send, B>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
+    std::thread::scope(|s| {
+        let h = s.spawn(a);
+        let rb = b();
+        let ra = h.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (ra, rb)
+    })
+}
 
 /// `f(0)`, ..., `f(n - 1)` on up to `available_parallelism` threads, each thread taking the
 /// next task when it finishes one (tasks of uneven cost keep both cores busy); the results

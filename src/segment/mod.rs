@@ -10,6 +10,7 @@ mod names;
 pub mod output;
 pub mod params;
 pub mod profile;
+mod profiled;
 mod silhouette;
 pub mod stage;
 

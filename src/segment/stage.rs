@@ -15,7 +15,7 @@ use super::metrics::{
     adjusted_rand_index, calinski_harabasz, sample_rows, silhouette, silhouettes,
 };
 use super::params::{SegmentParams, SegmentValid, Transform};
-use super::profile::{ProfileParams, SHARE_REVENUE, order_labels, profiles};
+use super::profiled::{Profiled, profile};
 use crate::error::{Error, Result};
 use crate::schema as s;
 
@@ -97,40 +97,40 @@ pub fn segment(df: &DataFrame, v: &SegmentValid, seed: u64) -> Result<Segmentati
     let m = FeatureMatrix::prepare(df, &rows, &p.features, p.transform)?;
     let (model, k_scores, k_scan_sample) = choose_model(&m.z, v.fixed_k(), p, seed)?;
     let k = model.centroids.nrows();
-    let (aris, stability_sample) = stability(&m.z, &model, p, seed)?;
+    let sample = Some((p.silhouette_sample, seed));
+    // the stability refits, the quality scores and the profile only read the fit: side by side
+    let ((stab, quality), profiled) = crate::par::join(
+        || {
+            crate::par::join(
+                || stability(&m.z, &model, p, seed),
+                || -> Result<(f64, f64)> {
+                    let sil = silhouette(&m.z, &model.labels, sample)?;
+                    Ok((sil, calinski_harabasz(&m.z, &model.labels)?))
+                },
+            )
+        },
+        || profile(df, p, &rows, &model, &m),
+    );
+    // errors in the order a serial run meets them
+    let (aris, stability_sample) = stab?;
+    let Profiled {
+        segments,
+        labels,
+        centroids,
+        ordered_by,
+        notes,
+    } = profiled?;
+    let (silhouette, calinski_harabasz) = quality?;
     let stability = if aris.is_empty() {
         1.0
     } else {
         aris.iter().sum::<f64>() / aris.len() as f64
     };
-    // Labels for every customer, then renumbered by value.
-    let mut raw: Vec<Option<usize>> = vec![None; df.height()];
-    for (pos, i) in rows.iter().enumerate() {
-        raw[*i] = Some(model.labels[pos]);
-    }
-    let (pp, ordered_by, notes) = profile_params(df, p);
-    let ordered = order_labels(df, &raw, &pp.value_col)?;
-    let (mut segments, seg_names) = profiles(df, &ordered, &pp)?;
-    if ordered_by.is_some() {
-        // the ordering column is not revenue: no revenue share to state
-        let none = Column::full_null(SHARE_REVENUE.into(), segments.height(), &DataType::Float64);
-        segments.with_column(none)?;
-    }
-    let centroids = centroids(&model, &raw, &ordered, &m, p.transform);
-    let labels = DataFrame::new_infer_height(vec![
-        df.column(s::CUSTOMER_ID)?.clone(),
-        Column::new(
-            SEGMENT.into(),
-            ordered.iter().map(|o| o.map(i64::from)).collect::<Vec<_>>(),
-        ),
-        seg_names,
-    ])?;
-    let sample = Some((p.silhouette_sample, seed));
     let report = KMeansReport {
         k,
         inertia: model.inertia,
-        silhouette: silhouette(&m.z, &model.labels, sample)?,
-        calinski_harabasz: calinski_harabasz(&m.z, &model.labels)?,
+        silhouette,
+        calinski_harabasz,
         iterations: model.iterations,
         converged: model.converged,
         features: m.features,
@@ -154,33 +154,6 @@ pub fn segment(df: &DataFrame, v: &SegmentValid, seed: u64) -> Result<Segmentati
         report,
         notes,
     })
-}
-
-/// The profile settings, with the column segments are numbered by: `value_col`, or the first
-/// feature when the table has no such column (then named, with a note saying so).
-fn profile_params(
-    df: &DataFrame,
-    p: &SegmentParams,
-) -> (ProfileParams, Option<String>, Vec<String>) {
-    let mut pp = ProfileParams {
-        features: p.features.clone(),
-        value_col: p.value_col.clone(),
-        names: p.names.clone(),
-        value_words: true,
-    };
-    if df.column(&p.value_col).is_ok() {
-        return (pp, None, vec![]);
-    }
-    let first = p.features[0].clone();
-    let note = format!(
-        "segment: the table has no value column '{}', so segments are numbered by the mean of \
-         '{first}' (the first feature), largest first; share_revenue is empty and names \
-         leave out value (choose the column with --value-col or [segment] value_col)",
-        p.value_col
-    );
-    pp.value_col = first.clone();
-    pp.value_words = false;
-    (pp, Some(first), vec![note])
 }
 
 /// Every feature must be a numeric (or boolean) column of the customer table.
@@ -365,31 +338,6 @@ fn stability(
         aris.push(ari);
     }
     Ok((aris, stated))
-}
-
-/// The centroids in original units, by segment number (raw cluster ids mapped through the
-/// customers' raw and ordered labels).
-fn centroids(
-    model: &KMeansModel,
-    raw: &[Option<usize>],
-    ordered: &[Option<u32>],
-    m: &FeatureMatrix,
-    transform: Transform,
-) -> Vec<BTreeMap<String, f64>> {
-    // raw cluster id -> ordered number
-    let mut number_of: BTreeMap<usize, u32> = BTreeMap::new();
-    for (r, o) in raw.iter().zip(ordered) {
-        if let (Some(r), Some(o)) = (r, o) {
-            number_of.insert(*r, *o);
-        }
-    }
-    let mut centroids: Vec<(u32, BTreeMap<String, f64>)> = Vec::new();
-    for (c, row) in model.centroids.rows().into_iter().enumerate() {
-        let n = number_of.get(&c).copied().unwrap_or(u32::MAX);
-        centroids.push((n, m.original_units(row, transform)));
-    }
-    centroids.sort_by_key(|(n, _)| *n);
-    centroids.into_iter().map(|(_, m)| m).collect()
 }
 
 #[cfg(test)]
