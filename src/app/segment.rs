@@ -73,28 +73,32 @@ fn read_table(a: &SegmentArgs) -> Result<DataFrame> {
                 .join(", "),
         });
     }
-    let mut cols: Vec<Column> = Vec::new();
-    for c in df.columns() {
-        let name = c.name().to_string();
-        // labels of an earlier segmentation are replaced, not duplicated
-        if name == SEGMENT || name == SEGMENT_NAME {
-            continue;
-        }
-        if name == a.id {
-            cols.push(c.cast(&DataType::String)?.with_name(s::CUSTOMER_ID.into()));
-            continue;
-        }
-        let as_num = c.cast(&DataType::Float64)?;
-        // numeric when every present value parses
-        if c.dtype() != &DataType::String || as_num.null_count() == c.null_count() {
-            cols.push(if c.dtype().is_primitive_numeric() {
-                c.clone()
-            } else {
-                as_num
-            });
-        } else {
-            cols.push(c.clone());
-        }
-    }
+    // labels of an earlier segmentation are replaced, not duplicated
+    let kept: Vec<&Column> = df
+        .columns()
+        .iter()
+        .filter(|c| c.name().as_str() != SEGMENT && c.name().as_str() != SEGMENT_NAME)
+        .collect();
+    // each column cast on its own, the columns on every core
+    let cols = crate::par::map_tasks(kept.len(), |i| typed_column(kept[i], &a.id))?;
     Ok(DataFrame::new_infer_height(cols)?)
+}
+
+/// The id column as text named `customer_id`; any other column as a number when every present
+/// value parses (a number column as it is), else as read.
+fn typed_column(c: &Column, id: &str) -> Result<Column> {
+    if c.name().as_str() == id {
+        return Ok(c.cast(&DataType::String)?.with_name(s::CUSTOMER_ID.into()));
+    }
+    if c.dtype().is_primitive_numeric() {
+        return Ok(c.clone());
+    }
+    let as_num = c.cast(&DataType::Float64)?;
+    Ok(
+        if c.dtype() != &DataType::String || as_num.null_count() == c.null_count() {
+            as_num
+        } else {
+            c.clone()
+        },
+    )
 }
