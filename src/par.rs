@@ -128,6 +128,15 @@ mod tests {
     }
 
     #[test]
+    fn join_gives_both_results_and_raises_a_panic_again() {
+        let v: Vec<u64> = (1..=1000).collect();
+        let (a, b) = join(|| v.iter().sum::<u64>(), || v.iter().max().copied());
+        assert_eq!((a, b), (500_500, Some(1000)));
+        let caught = std::panic::catch_unwind(|| join(|| panic!("in a"), || 1));
+        assert!(caught.is_err());
+    }
+
+    #[test]
     fn map_slice_keeps_the_order() {
         let v: Vec<u64> = (0..10_007).collect();
         let got = map_slice(&v, 1, |x| x * 3);

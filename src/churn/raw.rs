@@ -217,3 +217,7 @@ fn numeric_verdict(r: Raw, n: usize) -> Typed {
     }
     Typed::Use(r)
 }
+
+#[cfg(test)]
+#[path = "raw_tests.rs"]
+mod tests;

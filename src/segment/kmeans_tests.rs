@@ -1,6 +1,6 @@
 //! k-means tests: recovery of known clusters, determinism, clear errors.
 use super::*;
-use crate::segment::lloyd::{CHUNK, Partial, update};
+use crate::segment::lloyd::{CHUNK, Partial, assign, update};
 use crate::segment::metrics::{adjusted_rand_index, inertia};
 use ndarray::array;
 
@@ -152,4 +152,58 @@ fn emptied_cluster_is_moved_to_the_farthest_row() {
     };
     assert_eq!(update(&data, 1, &cent, &mut labels, p), vec![1.0, 9.0]);
     assert_eq!(labels, [0, 0, 0, 1]);
+}
+
+#[test]
+fn block_assignment_equals_row_by_row_to_the_bit() -> Result<()> {
+    // rows not a multiple of the kernel's block, k not a multiple of 8, two equal centroids
+    // (a tie goes to the lower index), values on a coarse grid so ties in distance happen
+    let (n, d, k) = (CHUNK + 77, 5, 11);
+    let data: Vec<f64> = (0..n * d)
+        .map(|i| ((i * 7919) % 23) as f64 / 4.0 - 2.5)
+        .collect();
+    let mut cent: Vec<f64> = (0..k * d)
+        .map(|i| ((i * 104_729) % 17) as f64 / 3.0 - 2.0)
+        .collect();
+    cent.copy_within(0..d, 4 * d);
+    let mut labels = vec![usize::MAX; n];
+    let got = assign(&data, d, &cent, &mut labels)?;
+    // the reference: each row in turn, distances summed in feature order, strict minimum
+    let mut want = Partial::zero(k, d);
+    let mut want_labels = vec![0; n];
+    for c0 in (0..n).step_by(CHUNK) {
+        let mut part = Partial::zero(k, d);
+        for i in c0..n.min(c0 + CHUNK) {
+            let row = &data[i * d..(i + 1) * d];
+            let (mut best, mut best_d) = (0, f64::INFINITY);
+            for (c, centre) in cent.chunks_exact(d).enumerate() {
+                let mut acc = 0.0;
+                for (x, m) in row.iter().zip(centre) {
+                    acc += (x - m) * (x - m);
+                }
+                if acc < best_d {
+                    (best, best_d) = (c, acc);
+                }
+            }
+            want_labels[i] = best;
+            part.counts[best] += 1;
+            part.inertia += best_d;
+            part.changed += 1;
+            for (s, v) in part.sums[best * d..(best + 1) * d].iter_mut().zip(row) {
+                *s += v;
+            }
+        }
+        want = want.add(&part);
+    }
+    assert_eq!(labels, want_labels);
+    assert_eq!(got.counts, want.counts);
+    assert_eq!(got.changed, n);
+    assert_eq!(got.inertia.to_bits(), want.inertia.to_bits());
+    let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    assert_eq!(bits(&got.sums), bits(&want.sums));
+    assert_eq!(
+        want.counts[4], 0,
+        "the tie goes to the first of two equal centroids"
+    );
+    Ok(())
 }
