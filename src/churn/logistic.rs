@@ -12,7 +12,9 @@
 //! computes, to the last bit: matrixmultiply's kernel sums each margin as one multiply-add
 //! chain over the columns in blocks of 256 (fused when the CPU has FMA and AVX2, as its kernel
 //! is chosen), and every other step calls the same ndarray operation linfa-logistic calls.
-//! Tests compare the fitted coefficients with linfa-logistic's bit for bit.
+//! The solver works on a plain `Vec<f64>` with argmin-math's vector arithmetic (as the value
+//! stage's fits), which takes the same steps as linfa-logistic's own parameter type. Tests
+//! compare the fitted coefficients with linfa-logistic's bit for bit.
 
 use std::cell::RefCell;
 
@@ -20,9 +22,8 @@ use argmin::core::{CostFunction, Executor, Gradient, State};
 use argmin::solver::linesearch::MoreThuenteLineSearch;
 use argmin::solver::quasinewton::LBFGS;
 use linfa::prelude::*;
-use ndarray::{Array1, ArrayView1, ArrayView2, s};
+use ndarray::{Array1, ArrayView1, ArrayView2};
 
-use super::lbfgs_param::Param;
 use crate::error::Error;
 
 /// The settings of one fit (linfa-logistic's names).
@@ -79,7 +80,7 @@ impl Fit<ArrayView2<'_, f64>, Array1<bool>, Error> for LogisticParams {
         let solver = LBFGS::new(MoreThuenteLineSearch::new(), 10)
             .with_tolerance_grad(self.gradient_tolerance)
             .map_err(|e| Error::Internal(format!("logistic regression: {e}")))?;
-        let init = Param(Array1::zeros(p + 1));
+        let init = vec![0.0; p + 1];
         let res = Executor::new(problem, solver)
             .configure(|state| state.param(init).max_iters(self.max_iterations))
             .run()
@@ -87,8 +88,8 @@ impl Fit<ArrayView2<'_, f64>, Array1<bool>, Error> for LogisticParams {
         let w = res
             .state
             .get_best_param()
-            .map(|b| b.0.clone())
-            .unwrap_or_else(|| Array1::zeros(p + 1));
+            .cloned()
+            .unwrap_or_else(|| vec![0.0; p + 1]);
         // linfa-logistic models the log-odds of the more frequent class
         let sign = if majority { 1.0 } else { -1.0 };
         Ok(FittedLogistic {
@@ -149,16 +150,16 @@ struct Problem<'a> {
 
 /// The loss and its gradient at one point (weights then intercept).
 struct Eval {
-    at: Array1<f64>,
+    at: Vec<f64>,
     cost: f64,
-    grad: Array1<f64>,
+    grad: Vec<f64>,
 }
 
 impl Problem<'_> {
     /// Cost and gradient at `w`, computed once per point.
-    fn eval(&self, w: &Array1<f64>) -> (f64, Array1<f64>) {
+    fn eval(&self, w: &[f64]) -> (f64, Vec<f64>) {
         if let Some(e) = self.last.borrow().as_ref()
-            && e.at == *w
+            && e.at == w
         {
             return (e.cost, e.grad.clone());
         }
@@ -172,9 +173,9 @@ impl Problem<'_> {
     /// still in cache) its share of the gradient. Every sum is taken in linfa-logistic's order:
     /// the margins as matrixmultiply's kernel, the log-losses and residuals summed by
     /// ndarray's `sum`, and x'r per column in the eight running sums of ndarray's dot.
-    fn compute(&self, w: &Array1<f64>) -> Eval {
+    fn compute(&self, w: &[f64]) -> Eval {
         let (n, p) = (self.rows, self.cols.len());
-        let (params, b) = (w.slice(s![..p]), w[p]);
+        let (params, b) = (ArrayView1::from(&w[..p]), w[p]);
         let t = &self.target;
         let block = block_rows(p);
         // rows below `whole` go to the eight running sums, the rest (at most 7) one by one
@@ -200,7 +201,7 @@ impl Problem<'_> {
             let full = whole.saturating_sub(r0).min(len);
             residual_lanes(&self.cols, r0, &r[r0..r0 + full], &mut lanes);
         }
-        let mut grad = Array1::zeros(p + 1);
+        let mut grad = vec![0.0; p + 1];
         for (k, l) in lanes.iter().enumerate() {
             let mut sum = 0.0;
             sum += l[0] + l[4];
@@ -214,7 +215,7 @@ impl Problem<'_> {
         }
         grad[p] = Array1::from(r).sum();
         Eval {
-            at: w.clone(),
+            at: w.to_vec(),
             cost: -Array1::from(ll).sum() + 0.5 * self.alpha * params.dot(&params),
             grad,
         }
@@ -222,20 +223,20 @@ impl Problem<'_> {
 }
 
 impl CostFunction for Problem<'_> {
-    type Param = Param;
+    type Param = Vec<f64>;
     type Output = f64;
 
-    fn cost(&self, w: &Param) -> Result<f64, argmin::core::Error> {
-        Ok(self.eval(&w.0).0)
+    fn cost(&self, w: &Vec<f64>) -> Result<f64, argmin::core::Error> {
+        Ok(self.eval(w).0)
     }
 }
 
 impl Gradient for Problem<'_> {
-    type Param = Param;
-    type Gradient = Param;
+    type Param = Vec<f64>;
+    type Gradient = Vec<f64>;
 
-    fn gradient(&self, w: &Param) -> Result<Param, argmin::core::Error> {
-        Ok(Param(self.eval(&w.0).1))
+    fn gradient(&self, w: &Vec<f64>) -> Result<Vec<f64>, argmin::core::Error> {
+        Ok(self.eval(w).1)
     }
 }
 

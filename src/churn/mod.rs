@@ -17,7 +17,6 @@ pub mod design;
 mod fit;
 mod history;
 pub mod labelled;
-mod lbfgs_param;
 mod logistic;
 pub mod metrics;
 pub mod models;
