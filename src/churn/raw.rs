@@ -63,7 +63,12 @@ impl Raw {
 
     /// A numeric column of `df` (cast to f64; nulls and NaN missing).
     pub fn numeric(df: &DataFrame, col: &str, name: &str) -> Result<Raw> {
-        let c = df.column(col)?.cast(&DataType::Float64)?;
+        Raw::numeric_column(df.column(col)?, name)
+    }
+
+    /// A numeric column (cast to f64; nulls and NaN missing).
+    fn numeric_column(c: &Column, name: &str) -> Result<Raw> {
+        let c = c.cast(&DataType::Float64)?;
         let values = c
             .f64()?
             .iter()
@@ -129,7 +134,7 @@ enum Typed {
     Drop(Dropped),
 }
 
-fn drop(c: &str, r: &str) -> Typed {
+fn left_out(c: &str, r: &str) -> Typed {
     Typed::Drop(Dropped {
         column: c.to_string(),
         reason: r.to_string(),
@@ -142,10 +147,9 @@ fn infer_one(c: &Column, min_level_count: usize) -> Result<Typed> {
         // a number column: every value is the number its text would parse to (not so for
         // 32-bit floats, whose shortest text is a different 64-bit number: they go as text)
         if c.null_count() == n {
-            return Ok(drop(name, "all values blank"));
+            return Ok(left_out(name, "all values blank"));
         }
-        let df1 = DataFrame::new(n, vec![c.clone()])?;
-        return Ok(numeric_verdict(Raw::numeric(&df1, name, name)?, n));
+        return Ok(numeric_verdict(Raw::numeric_column(c, name)?, n));
     }
     let text = c.cast(&DataType::String)?;
     // trimmed, blank = missing
@@ -157,13 +161,12 @@ fn infer_one(c: &Column, min_level_count: usize) -> Result<Typed> {
         .into_column();
     let non_blank = n - text.null_count();
     if non_blank == 0 {
-        return Ok(drop(name, "all values blank"));
+        return Ok(left_out(name, "all values blank"));
     }
     let num = text.cast(&DataType::Float64)?;
     let parsed = n - num.null_count();
     if parsed as f64 >= 0.95 * non_blank as f64 {
-        let df1 = DataFrame::new(n, vec![num.with_name(name.into())])?;
-        return Ok(numeric_verdict(Raw::numeric(&df1, name, name)?, n));
+        return Ok(numeric_verdict(Raw::numeric_column(&num, name)?, n));
     }
     let df1 = DataFrame::new(n, vec![text.with_name(name.into())])?;
     let r = Raw::categorical(&df1, name, name)?;
@@ -176,9 +179,9 @@ fn infer_one(c: &Column, min_level_count: usize) -> Result<Typed> {
     }
     let rare_rows: usize = counts.iter().filter(|c| **c < min_level_count).sum();
     Ok(if levels.len() == 1 {
-        drop(name, "one value only")
+        left_out(name, "one value only")
     } else if rare_rows * 2 > non_blank {
-        drop(
+        left_out(
             name,
             &format!(
                 "identifies rows ({} distinct values; most rows hold a value seen fewer than {min_level_count} times)",
@@ -202,14 +205,14 @@ fn numeric_verdict(r: Raw, n: usize) -> Typed {
         return Typed::Use(r);
     };
     if present.all(|x| x == first) {
-        return drop(name, "one value only");
+        return left_out(name, "one value only");
     }
     let whole_on_every_row = n >= 20 && values.iter().all(|v| v.is_some_and(|x| x.fract() == 0.0));
     if whole_on_every_row {
         let mut v: Vec<f64> = values.iter().flatten().copied().collect();
         v.sort_by(f64::total_cmp);
         if v.windows(2).all(|w| w[0] != w[1]) {
-            return drop(
+            return left_out(
                 name,
                 "identifies rows (a different whole number on every row)",
             );
