@@ -32,13 +32,15 @@
 
 use std::collections::HashSet;
 
-use ndarray::{Array2, ArrayView2, Axis};
+use ndarray::{Array2, ArrayView2};
 use rand_xoshiro::Xoshiro256Plus;
 use rand_xoshiro::rand_core::{RngCore, SeedableRng};
 use serde::{Deserialize, Serialize};
 
+use super::blocked::Blocked;
 use super::init::start;
 use super::lloyd::{assign, lloyd};
+use super::matrix::variance;
 use crate::error::{Error, Result};
 
 /// k-means settings as configured (unchecked).
@@ -121,18 +123,19 @@ impl KMeansValid {
     pub fn fit(&self, x: &Array2<f64>) -> Result<KMeansModel> {
         let p = &self.0;
         check_data(x.view(), p.k)?;
-        let xs = x.as_standard_layout();
-        let (d, data) = (xs.ncols(), contiguous(&xs)?);
-        let var = xs.var_axis(Axis(0), 0.0);
+        // each column's variance as `var_axis(Axis(0), 0.0)`, the columns on every core
+        let var = crate::par::map_tasks(x.ncols(), |j| Ok(variance(x.column(j).iter().copied())))?;
+        let var = ndarray::Array1::from(var);
         let tol = p.tol * var.mean().unwrap_or(0.0);
         // one independent stream per restart: the seed's stream, jumped 2^128 draws each time
         let mut stream = Xoshiro256Plus::seed_from_u64(p.seed);
+        let data = Blocked::new(x.view())?;
         let mut best: Option<KMeansModel> = None;
         for _ in 0..p.n_init {
             let mut rng = stream.clone();
             stream.jump();
-            let start = start(data, d, p.k, &mut rng)?;
-            let run = lloyd(data, d, start, p.max_iter, tol)?;
+            let start = start(&data, p.k, &mut rng)?;
+            let run = lloyd(&data, start, p.max_iter, tol)?;
             if best.as_ref().is_none_or(|b| run.inertia < b.inertia) {
                 best = Some(run);
             }
@@ -155,9 +158,9 @@ impl KMeansModel {
                 ),
             ));
         }
-        let (xs, cent) = (x.as_standard_layout(), self.centroids.as_standard_layout());
+        let cent = self.centroids.as_standard_layout();
         let mut labels = vec![0; x.nrows()];
-        assign(contiguous(&xs)?, x.ncols(), contiguous(&cent)?, &mut labels)?;
+        assign(&Blocked::new(x.view())?, contiguous(&cent)?, &mut labels)?;
         Ok(labels)
     }
 }

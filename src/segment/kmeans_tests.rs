@@ -1,6 +1,7 @@
 //! k-means tests: recovery of known clusters, determinism, clear errors.
 use super::*;
-use crate::segment::lloyd::{CHUNK, Partial, assign, update};
+use crate::segment::blocked::{Blocked, CHUNK};
+use crate::segment::lloyd::{Partial, assign, update};
 use crate::segment::metrics::{adjusted_rand_index, inertia};
 use ndarray::array;
 
@@ -141,17 +142,23 @@ fn predict_checks_the_number_of_columns() -> Result<()> {
 }
 
 #[test]
-fn emptied_cluster_is_moved_to_the_farthest_row() {
+fn emptied_cluster_is_moved_to_the_farthest_row() -> Result<()> {
     // all four rows chose centroid 0; row 3 (x = 9) is the farthest from it
-    let (data, cent, mut labels) = ([0.0, 1.0, 2.0, 9.0], [1.0, 50.0], [0, 0, 0, 0]);
+    let (x, cent, mut labels) = (
+        array![[0.0], [1.0], [2.0], [9.0]],
+        [1.0, 50.0],
+        [0, 0, 0, 0],
+    );
     let p = Partial {
         sums: vec![12.0, 0.0],
         counts: vec![4, 0],
         inertia: 0.0,
         changed: 0,
     };
-    assert_eq!(update(&data, 1, &cent, &mut labels, p), vec![1.0, 9.0]);
+    let data = Blocked::new(x.view())?;
+    assert_eq!(update(&data, &cent, &mut labels, p), vec![1.0, 9.0]);
     assert_eq!(labels, [0, 0, 0, 1]);
+    Ok(())
 }
 
 #[test]
@@ -167,7 +174,9 @@ fn block_assignment_equals_row_by_row_to_the_bit() -> Result<()> {
         .collect();
     cent.copy_within(0..d, 4 * d);
     let mut labels = vec![usize::MAX; n];
-    let got = assign(&data, d, &cent, &mut labels)?;
+    let x = ndarray::ArrayView2::from_shape((n, d), &data)
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    let got = assign(&Blocked::new(x)?, &cent, &mut labels)?;
     // the reference: each row in turn, distances summed in feature order, strict minimum
     let mut want = Partial::zero(k, d);
     let mut want_labels = vec![0; n];

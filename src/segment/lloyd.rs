@@ -1,8 +1,9 @@
 //! The Lloyd iterations of kam's k-means ([`super::kmeans`]), from the k-means++ start of
 //! [`super::init`].
 //!
-//! Rows are split into fixed chunks of `CHUNK` rows; each chunk assigns its rows to the nearest centroid and accumulates per-cluster sums, counts and inertia; runs of
-//! chunks go to `available_parallelism` threads (`std::thread::scope`) and the partial sums
+//! Rows are split into fixed chunks of `CHUNK` rows of the [`Blocked`] matrix; each chunk
+//! assigns its rows to the nearest centroid and accumulates per-cluster sums, counts and
+//! inertia; runs of chunks go to `available_parallelism` threads (`std::thread::scope`) and the partial sums
 //! are added in chunk order, so results do not depend on the number of threads. It stops when
 //! no label changes, or when the squared centroid shift
 //! `sum((new - old)^2) <= tol * mean(var(x, axis 0))` (scikit-learn's rule), or at `max_iter`.
@@ -11,12 +12,9 @@
 
 use ndarray::Array2;
 
+use super::blocked::{Blocked, ROWS};
 use super::kmeans::KMeansModel;
 use crate::error::{Error, Result};
-
-/// Rows per work unit of the assignment step (fixed, so sums are added in the same order on
-/// any machine).
-pub(super) const CHUNK: usize = 1 << 14;
 
 /// Per-cluster sums and counts, inertia and changed labels of (part of) an assignment pass.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,18 +50,18 @@ impl Partial {
 /// Lloyd iterations from `start` (row-major `k x d`; the first m_k-means step of
 /// [`super::init::start`] counts as iteration 1).
 pub(super) fn lloyd(
-    data: &[f64],
-    d: usize,
+    data: &Blocked,
     start: Vec<f64>,
     max_iter: u64,
     tol: f64,
 ) -> Result<KMeansModel> {
+    let d = data.features();
     let k = start.len() / d;
     let mut cent = start;
-    let mut labels = vec![usize::MAX; data.len() / d];
+    let mut labels = vec![usize::MAX; data.rows()];
     let (mut iterations, mut converged) = (1, false);
     let last = loop {
-        let p = assign(data, d, &cent, &mut labels)?;
+        let p = assign(data, &cent, &mut labels)?;
         if p.changed == 0 {
             converged = true;
             break Some(p);
@@ -71,7 +69,7 @@ pub(super) fn lloyd(
         if iterations >= max_iter {
             break Some(p);
         }
-        let new = update(data, d, &cent, &mut labels, p);
+        let new = update(data, &cent, &mut labels, p);
         let shift: f64 = new.iter().zip(&cent).map(|(a, b)| (a - b) * (a - b)).sum();
         cent = new;
         iterations += 1;
@@ -83,7 +81,7 @@ pub(super) fn lloyd(
     // labels and inertia of the returned centroids
     let p = match last {
         Some(p) => p,
-        None => assign(data, d, &cent, &mut labels)?,
+        None => assign(data, &cent, &mut labels)?,
     };
     let centroids = Array2::from_shape_vec((k, d), cent)
         .map_err(|e| Error::Internal(format!("k-means centroids: {e}")))?;
@@ -98,30 +96,25 @@ pub(super) fn lloyd(
 
 /// New centroids = cluster means. An empty cluster takes the row farthest from its centroid
 /// among clusters of more than one row (first such row on ties), as scikit-learn does.
-pub(super) fn update(
-    data: &[f64],
-    d: usize,
-    cent: &[f64],
-    labels: &mut [usize],
-    p: Partial,
-) -> Vec<f64> {
+pub(super) fn update(data: &Blocked, cent: &[f64], labels: &mut [usize], p: Partial) -> Vec<f64> {
+    let d = data.features();
     let (mut sums, mut counts) = (p.sums, p.counts);
     for c in 0..counts.len() {
         if counts[c] > 0 {
             continue;
         }
         let mut far: Option<(f64, usize)> = None;
-        for (i, (row, &l)) in data.chunks_exact(d).zip(labels.iter()).enumerate() {
-            let dist = sq_dist(row, &cent[l * d..(l + 1) * d]);
+        for (i, &l) in labels.iter().enumerate() {
+            let dist = sq_dist(data.row(i), &cent[l * d..(l + 1) * d]);
             if counts[l] > 1 && far.is_none_or(|f| dist > f.0) {
                 far = Some((dist, i));
             }
         }
         let Some((_, i)) = far else { break };
-        let (row, from) = (&data[i * d..(i + 1) * d], labels[i]);
-        for j in 0..d {
-            sums[from * d + j] -= row[j];
-            sums[c * d + j] = row[j];
+        let from = labels[i];
+        for (j, v) in data.row(i).enumerate() {
+            sums[from * d + j] -= v;
+            sums[c * d + j] = v;
         }
         (counts[from], counts[c], labels[i]) = (counts[from] - 1, 1, c);
     }
@@ -138,69 +131,39 @@ pub(super) fn update(
         .collect()
 }
 
-#[inline]
-fn sq_dist(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum()
+/// Squared distance of a row to a centroid, summed in feature order.
+fn sq_dist(row: impl Iterator<Item = f64>, c: &[f64]) -> f64 {
+    row.zip(c).map(|(x, y)| (x - y) * (x - y)).sum()
 }
 
 /// Assign every row to its nearest centroid (ties: lowest index). Threads take whole runs of
 /// `CHUNK` rows and the per-chunk results are added in chunk order, so the result does not
 /// depend on the number of threads.
-pub(super) fn assign(
-    data: &[f64],
-    d: usize,
-    cent: &[f64],
-    labels: &mut [usize],
-) -> Result<Partial> {
-    let items = labels.chunks_mut(CHUNK).zip(data.chunks(CHUNK * d));
-    let parts = crate::par::map_owned(items.collect(), |(l, r)| assign_chunk(r, d, cent, l))?;
+pub(super) fn assign(data: &Blocked, cent: &[f64], labels: &mut [usize]) -> Result<Partial> {
+    let d = data.features();
+    let parts = data.par_chunks(labels, |l, blocks| assign_chunk(blocks, d, cent, l))?;
     let zero = Partial::zero(cent.len() / d, d);
     Ok(parts.iter().fold(zero, Partial::add))
 }
 
-/// `f(values, rows)` over consecutive `CHUNK`-row pieces of a per-row `values` slice and the
-/// matching rows of `data`, on every core.
-pub(super) fn par_rows<T: Send>(
-    values: &mut [T],
-    data: &[f64],
-    d: usize,
-    f: impl Fn(&mut [T], &[f64]) + Sync,
-) -> Result<()> {
-    let items = values.chunks_mut(CHUNK).zip(data.chunks(CHUNK * d));
-    crate::par::map_owned(items.collect(), |(v, r)| f(v, r)).map(|_| ())
-}
-
-/// Rows per block of the distance kernel.
-const ROWS: usize = 64;
-
-/// Nearest centroids of a chunk's rows. Rows go in blocks of `ROWS`, turned feature-major, so
-/// the distances of a block to one centroid build feature by feature across the block's rows
-/// and the running minimum is a select per row (no branch to mispredict); each distance is
-/// summed in feature order from 0 and the lowest index wins a tie, as row by row. The sums
-/// are then added in row order.
-fn assign_chunk(rows: &[f64], d: usize, cent: &[f64], labels: &mut [usize]) -> Partial {
+/// Nearest centroids of a chunk's rows, from their feature-major blocks: the distances of a
+/// block to one centroid build feature by feature across the block's rows and the running
+/// minimum is a select per row (no branch to mispredict); each distance is summed in feature
+/// order from 0 and the lowest index wins a tie, as row by row. Each cluster's sums then add
+/// its rows in row order, as row by row.
+fn assign_chunk(blocks: &[f64], d: usize, cent: &[f64], labels: &mut [usize]) -> Partial {
     let k = cent.len() / d;
     let mut p = Partial::zero(k, d);
-    let mut xt = vec![0.0; d * ROWS];
     let (mut best, mut best_d) = ([0usize; ROWS], [0.0f64; ROWS]);
-    for (block, lb) in rows.chunks(ROWS * d).zip(labels.chunks_mut(ROWS)) {
-        for (i, row) in block.chunks_exact(d).enumerate() {
-            for (f, v) in row.iter().enumerate() {
-                xt[f * ROWS + i] = *v;
-            }
-        }
-        nearest(&xt, cent, d, &mut best, &mut best_d);
-        for ((row, label), (&b, &bd)) in block
-            .chunks_exact(d)
-            .zip(lb.iter_mut())
-            .zip(best.iter().zip(&best_d))
-        {
+    for (xt, lb) in blocks.chunks_exact(ROWS * d).zip(labels.chunks_mut(ROWS)) {
+        nearest(xt, cent, d, &mut best, &mut best_d);
+        for (i, (label, (&b, &bd))) in lb.iter_mut().zip(best.iter().zip(&best_d)).enumerate() {
             p.changed += usize::from(*label != b);
             *label = b;
             p.counts[b] += 1;
             p.inertia += bd;
-            for (s, v) in p.sums[b * d..(b + 1) * d].iter_mut().zip(row) {
-                *s += v;
+            for (f, s) in p.sums[b * d..(b + 1) * d].iter_mut().enumerate() {
+                *s += xt[f * ROWS + i];
             }
         }
     }

@@ -5,11 +5,10 @@
 
 use std::collections::BTreeMap;
 
-use ndarray::{Array1, Array2, ArrayView1, Axis};
+use ndarray::{Array1, Array2, ArrayView1, ShapeBuilder};
 use polars::prelude::*;
 
 use super::params::Transform;
-use crate::edge::to_array;
 use crate::error::{Error, Result};
 
 /// sign(x) ln(1 + |x|) and its inverse.
@@ -37,7 +36,8 @@ pub(super) struct FeatureMatrix {
 
 impl FeatureMatrix {
     /// The feature matrix of `rows`: missing values imputed, transformed, constant columns
-    /// dropped, standardised (unless the transform is `none`).
+    /// dropped, standardised (unless the transform is `none`). Each column is prepared on its
+    /// own, the columns on every core; the matrix is column-major.
     pub(super) fn prepare(
         df: &DataFrame,
         rows: &[usize],
@@ -46,49 +46,44 @@ impl FeatureMatrix {
     ) -> Result<FeatureMatrix> {
         let names: Vec<&str> = features.iter().map(String::as_str).collect();
         // only the feature columns, and only gathered when some rows are left out
-        let cols = df.select(names.iter().copied())?;
-        let mut x = if rows.len() == df.height() {
-            to_array(&cols, &names)?
-        } else {
+        let mut cols = df.select(names.iter().copied())?;
+        if rows.len() != df.height() {
             let idx = IdxCa::from_vec("i".into(), rows.iter().map(|i| *i as IdxSize).collect());
-            to_array(&cols.take(&idx)?, &names)?
-        };
-        let imputed = impute_medians(&mut x, features);
-        if transform == Transform::Log1pStandardize {
-            x.mapv_inplace(slog);
+            cols = cols.take(&idx)?;
         }
-        // Constant features carry no information and break standardisation: left out, reported.
-        let mean = x
-            .mean_axis(Axis(0))
-            .unwrap_or_else(|| Array1::zeros(x.ncols()));
-        let std = x.std_axis(Axis(0), 0.0);
-        let keep: Vec<usize> = (0..x.ncols()).filter(|j| std[*j] > 1e-12).collect();
-        let dropped: Vec<String> = (0..x.ncols())
-            .filter(|j| !keep.contains(j))
-            .map(|j| features[j].clone())
+        let prepared = crate::par::map_tasks(names.len(), |j| {
+            prepare_column(cols.column(names[j])?, transform)
+        })?;
+        let imputed: BTreeMap<String, usize> = features
+            .iter()
+            .zip(&prepared)
+            .filter(|(_, p)| p.imputed > 0)
+            .map(|(f, p)| (f.clone(), p.imputed))
             .collect();
-        if keep.is_empty() {
+        // Constant features carry no information and break standardisation: left out, reported.
+        let (kept, dropped): (Vec<_>, Vec<_>) = features
+            .iter()
+            .zip(prepared)
+            .partition(|(_, p)| p.sd > MIN_SD);
+        if kept.is_empty() {
             return Err(Error::validation(
                 "segment",
                 "every feature is constant over the customers: nothing to segment on",
             ));
         }
-        let features: Vec<String> = keep.iter().map(|j| features[*j].clone()).collect();
-        // (`select` also gives the column-major layout every later sum was written against)
-        let mut z = x.select(Axis(1), &keep);
-        let (mu, sd) = (mean.select(Axis(0), &keep), std.select(Axis(0), &keep));
-        if transform != Transform::None {
-            // broadcast over the rows: the same two operations per value as row by row
-            z -= &mu;
-            z /= &sd;
-        }
+        let (n, d) = (rows.len(), kept.len());
+        let mut flat = Vec::with_capacity(n * d);
+        kept.iter()
+            .for_each(|(_, p)| flat.extend_from_slice(&p.values));
+        let z = Array2::from_shape_vec((n, d).f(), flat)
+            .map_err(|e| Error::Internal(format!("feature matrix: {e}")))?;
         Ok(FeatureMatrix {
-            features,
-            dropped,
+            features: kept.iter().map(|(f, _)| f.to_string()).collect(),
+            dropped: dropped.iter().map(|(f, _)| f.to_string()).collect(),
             imputed,
             z,
-            mu,
-            sd,
+            mu: kept.iter().map(|(_, p)| p.mean).collect(),
+            sd: kept.iter().map(|(_, p)| p.sd).collect(),
         })
     }
 
@@ -113,33 +108,77 @@ impl FeatureMatrix {
     }
 }
 
-/// Missing values: the feature's median over the placed customers (stated in the report).
-/// Returns the count replaced per feature that had any.
-fn impute_medians(x: &mut Array2<f64>, features: &[String]) -> BTreeMap<String, usize> {
-    let mut imputed = BTreeMap::new();
-    for (j, f) in features.iter().enumerate() {
-        if x.column(j).iter().all(|v| v.is_finite()) {
-            continue;
-        }
-        let mut col: Vec<f64> = x
-            .column(j)
-            .iter()
-            .copied()
-            .filter(|v| v.is_finite())
-            .collect();
-        let n_missing = x.nrows() - col.len();
-        if n_missing == 0 {
-            continue;
-        }
-        col.sort_by(f64::total_cmp);
-        let median = if col.is_empty() {
-            0.0
-        } else {
-            col[col.len() / 2]
-        };
-        x.column_mut(j)
-            .mapv_inplace(|v| if v.is_finite() { v } else { median });
-        imputed.insert(f.clone(), n_missing);
+/// A standard deviation at or below this is a constant feature.
+const MIN_SD: f64 = 1e-12;
+
+/// One feature column over the placed customers, ready for k-means.
+struct Prepared {
+    /// Imputed, transformed and (unless the transform is `none`, or the column is constant)
+    /// standardised.
+    values: Vec<f64>,
+    /// Missing values replaced by the median.
+    imputed: usize,
+    /// Mean and population standard deviation before standardising.
+    mean: f64,
+    sd: f64,
+}
+
+/// A feature column prepared: missing values (null, NaN, infinite) imputed with the median,
+/// signed log1p when the transform says so, then standardised with its mean and standard
+/// deviation. The mean and standard deviation are ndarray's `mean_axis(Axis(0))` and
+/// `std_axis(Axis(0), 0.0)` of a row-major matrix computed column by column (a running sum
+/// from 0 in row order; Welford's update with a fused multiply-add), so the same values as
+/// the whole-matrix calls.
+fn prepare_column(c: &Column, transform: Transform) -> Result<Prepared> {
+    let c = c.cast(&DataType::Float64)?;
+    let mut values: Vec<f64> = c.f64()?.iter().map(|v| v.unwrap_or(f64::NAN)).collect();
+    let imputed = impute_median(&mut values);
+    if transform == Transform::Log1pStandardize {
+        values.iter_mut().for_each(|v| *v = slog(*v));
     }
-    imputed
+    let mean = values.iter().fold(0.0, |s, v| s + v) / values.len() as f64;
+    let sd = variance(values.iter().copied()).sqrt();
+    if transform != Transform::None && sd > MIN_SD {
+        values.iter_mut().for_each(|v| *v = (*v - mean) / sd);
+    }
+    Ok(Prepared {
+        values,
+        imputed,
+        mean,
+        sd,
+    })
+}
+
+/// Population variance of one column as ndarray's `var_axis(Axis(0), 0.0)` computes it for
+/// each column of a matrix: Welford's update in row order with a fused multiply-add.
+pub(super) fn variance(values: impl ExactSizeIterator<Item = f64>) -> f64 {
+    let n = values.len() as f64;
+    let (mut m, mut sum_sq) = (0.0f64, 0.0f64);
+    for (i, x) in values.enumerate() {
+        let delta = x - m;
+        m += delta / (i + 1) as f64;
+        sum_sq = (x - m).mul_add(delta, sum_sq);
+    }
+    sum_sq / n
+}
+
+/// Missing values (not finite): the column's median over the placed customers. Returns how
+/// many were replaced.
+fn impute_median(values: &mut [f64]) -> usize {
+    if values.iter().all(|v| v.is_finite()) {
+        return 0;
+    }
+    let mut finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    let n_missing = values.len() - finite.len();
+    finite.sort_by(f64::total_cmp);
+    let median = if finite.is_empty() {
+        0.0
+    } else {
+        finite[finite.len() / 2]
+    };
+    values
+        .iter_mut()
+        .filter(|v| !v.is_finite())
+        .for_each(|v| *v = median);
+    n_missing
 }

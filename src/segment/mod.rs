@@ -1,6 +1,7 @@
 //! Segmentation: k-means segments a strategy team can explain, reproduce and trust. Settings
 //! are `[segment]` ([`SegmentParams`], checked once into [`SegmentValid`]); the entry point is
 //! [`segment`].
+mod blocked;
 mod init;
 pub mod kmeans;
 mod lloyd;
