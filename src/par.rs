@@ -7,9 +7,18 @@
 //! as disjoint mutable chunks) in one consecutive run per core; [`join`]: two different
 //! computations side by side.
 
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::error::{Error, Result};
+
+/// The threads to use: the cores this process may run on, asked once (the standard library
+/// reads the affinity mask and the cgroup quota files on every call, which a k-means pass
+/// calling it each time paid for).
+pub fn threads() -> usize {
+    static THREADS: OnceLock<usize> = OnceLock::new();
+    *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, |t| t.get()))
+}
 
 /// `a()` and `b()` side by side (`a` on a new scoped thread, `b` on this one), both results.
 /// A panic in `a` is raised again here, as a serial call would.
@@ -26,9 +35,7 @@ pub fn join<A: Send, B>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> 
 /// next task when it finishes one (tasks of uneven cost keep both cores busy); the results
 /// in task order. The first error (by task order) is returned.
 pub fn map_tasks<T: Send>(n: usize, f: impl Fn(usize) -> Result<T> + Sync) -> Result<Vec<T>> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |t| t.get())
-        .min(n.max(1));
+    let threads = threads().min(n.max(1));
     let next = AtomicUsize::new(0);
     let worker = || {
         let mut done: Vec<(usize, Result<T>)> = Vec::new();
@@ -61,7 +68,7 @@ pub fn map_slice<T: Sync, R: Send>(
     min_per_thread: usize,
     f: impl Fn(&T) -> R + Sync,
 ) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = threads();
     if threads < 2 || items.len() < 2 * min_per_thread.max(1) {
         return items.iter().map(f).collect();
     }
@@ -85,9 +92,8 @@ pub fn map_slice<T: Sync, R: Send>(
 /// `f` of each item, in item order: the items split into one consecutive run per core
 /// (`std::thread::scope`), so which thread computes an item never changes its result.
 pub fn map_owned<I: Send, R: Send>(items: Vec<I>, f: impl Fn(I) -> R + Sync) -> Result<Vec<R>> {
-    let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
-    let per = items.len().div_ceil(threads).max(1);
-    let mut runs: Vec<Vec<I>> = Vec::with_capacity(threads);
+    let per = items.len().div_ceil(threads()).max(1);
+    let mut runs: Vec<Vec<I>> = Vec::with_capacity(threads());
     let mut it = items.into_iter();
     loop {
         let run: Vec<I> = it.by_ref().take(per).collect();
@@ -97,17 +103,26 @@ pub fn map_owned<I: Send, R: Send>(items: Vec<I>, f: impl Fn(I) -> R + Sync) -> 
         runs.push(run);
     }
     let f = &f;
+    let mut runs = runs.into_iter();
+    // the first run on this thread, the others on new ones (one run: no thread at all)
+    let Some(first) = runs.next() else {
+        return Ok(Vec::new());
+    };
     std::thread::scope(|s| {
-        let handles: Vec<_> = (runs.into_iter())
+        let handles: Vec<_> = runs
             .map(|run| s.spawn(move || run.into_iter().map(f).collect::<Vec<R>>()))
             .collect();
-        handles
+        // a panic here is a failed worker too, as on the other threads
+        let mine = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            first.into_iter().map(f).collect::<Vec<R>>()
+        }))?;
+        let others = handles
             .into_iter()
             .map(|h| h.join())
-            .collect::<Result<Vec<_>, _>>()
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(std::iter::once(mine).chain(others).flatten().collect())
     })
-    .map(|v| v.into_iter().flatten().collect())
-    .map_err(|_| Error::Internal("a worker thread failed".into()))
+    .map_err(|_: Box<dyn std::any::Any + Send>| Error::Internal("a worker thread failed".into()))
 }
 
 #[cfg(test)]
