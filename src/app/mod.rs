@@ -96,6 +96,27 @@ pub(crate) fn read_any(path: &Path, columns: BTreeMap<String, String>) -> Result
     Ok(raw.frame.collect()?.drop(load::ROW_INTERNAL)?)
 }
 
+/// As [`read_any`], with a CSV file's number columns already parsed where that gives the same
+/// frame as casting its text (see [`crate::io::numbers`]); `text_column` stays text.
+pub(crate) fn read_numbers(
+    path: &Path,
+    columns: BTreeMap<String, String>,
+    text_column: &str,
+) -> Result<DataFrame> {
+    let spec = input(
+        InputParams {
+            path: path.to_string_lossy().into_owned(),
+            columns: columns.clone(),
+            ..InputParams::default()
+        },
+        &schema::CUSTOMERS,
+    )?;
+    match crate::io::numbers::load_numbers(&spec, text_column)? {
+        Some(df) => Ok(df),
+        None => read_any(path, columns),
+    }
+}
+
 /// Summary lines as the terminal shows them, files under `out`.
 pub(crate) fn render(lines: &[crate::stage::Line], out: &Path) -> Vec<String> {
     lines.iter().map(|l| l.render(out)).collect()

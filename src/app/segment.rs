@@ -55,11 +55,13 @@ pub fn run(a: SegmentArgs, quiet: bool) -> Result<()> {
     print(&render(&lines, &a.out), quiet)
 }
 
-/// The per-customer table, read as text and cast: the id as text, every other column to a
-/// number where all its values are numbers (kam's own customers.csv round-trips this way).
+/// The per-customer table: the id as text, every other column as a number where all its
+/// values are numbers (kam's own customers.csv round-trips this way). A CSV file's number
+/// columns are parsed as it is read when that gives the same values (`io::numbers`), else
+/// the columns are read as text and cast.
 fn read_table(a: &SegmentArgs) -> Result<DataFrame> {
     let columns = BTreeMap::from([(s::CUSTOMER_ID.to_string(), a.id.clone())]);
-    let df = super::read_any(&a.customers, columns)?;
+    let df = super::read_numbers(&a.customers, columns, &a.id)?;
     if !df.get_column_names().iter().any(|c| c.as_str() == a.id) {
         return Err(Error::MissingColumn {
             file: a.customers.display().to_string(),

@@ -168,6 +168,14 @@ fn not_reserved<'a>(mut names: impl Iterator<Item = &'a str>, path: &Path) -> Re
 }
 
 fn polars_csv(text: &[u8], sep: u8, has_header: bool) -> PolarsResult<DataFrame> {
+    csv_options(sep, has_header)
+        .into_reader_with_file_handle(Cursor::new(text))
+        .finish()
+}
+
+/// How kam has Polars read a CSV: every column as text (no type guessed), empty fields
+/// missing, rows with more fields than the header refused.
+pub(super) fn csv_options(sep: u8, has_header: bool) -> CsvReadOptions {
     CsvReadOptions::default()
         .with_has_header(has_header)
         .with_infer_schema_length(Some(0))
@@ -180,8 +188,6 @@ fn polars_csv(text: &[u8], sep: u8, has_header: bool) -> PolarsResult<DataFrame>
                 .with_truncate_ragged_lines(false)
                 .with_encoding(CsvEncoding::Utf8),
         )
-        .into_reader_with_file_handle(Cursor::new(text))
-        .finish()
 }
 
 fn number_rows(df: DataFrame) -> Result<DataFrame> {

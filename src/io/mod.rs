@@ -2,6 +2,7 @@
 //! input rules), [`load`] reads inputs, [`write`] writes outputs atomically, [`text`] decodes
 //! delimited text.
 pub mod load;
+pub mod numbers;
 pub mod spec;
 pub mod text;
 pub mod write;

@@ -157,13 +157,17 @@ fn assign_chunk(blocks: &[f64], d: usize, cent: &[f64], labels: &mut [usize]) ->
     let (mut best, mut best_d) = ([0usize; ROWS], [0.0f64; ROWS]);
     for (xt, lb) in blocks.chunks_exact(ROWS * d).zip(labels.chunks_mut(ROWS)) {
         nearest(xt, cent, d, &mut best, &mut best_d);
-        for (i, (label, (&b, &bd))) in lb.iter_mut().zip(best.iter().zip(&best_d)).enumerate() {
+        let n = lb.len();
+        for ((label, &b), &bd) in lb.iter_mut().zip(&best).zip(&best_d) {
             p.changed += usize::from(*label != b);
             *label = b;
             p.counts[b] += 1;
             p.inertia += bd;
-            for (f, s) in p.sums[b * d..(b + 1) * d].iter_mut().enumerate() {
-                *s += xt[f * ROWS + i];
+        }
+        // feature by feature: each cluster's sum still adds its rows in row order
+        for (f, col) in xt.chunks_exact(ROWS).enumerate() {
+            for (&b, &v) in best[..n].iter().zip(col) {
+                p.sums[b * d + f] += v;
             }
         }
     }
