@@ -51,9 +51,14 @@ impl FeatureMatrix {
             let idx = IdxCa::from_vec("i".into(), rows.iter().map(|i| *i as IdxSize).collect());
             cols = cols.take(&idx)?;
         }
-        let prepared = crate::par::map_tasks(names.len(), |j| {
-            prepare_column(cols.column(names[j])?, transform)
+        // every column prepared in its own slice of the column-major matrix, on every core
+        let n = rows.len();
+        let mut flat = vec![0.0; n * names.len()];
+        let slots: Vec<_> = flat.chunks_mut(n.max(1)).enumerate().collect();
+        let prepared = crate::par::map_owned(slots, |(j, out)| {
+            prepare_column(cols.column(names[j])?, transform, out)
         })?;
+        let prepared = prepared.into_iter().collect::<Result<Vec<Prepared>>>()?;
         let imputed: BTreeMap<String, usize> = features
             .iter()
             .zip(&prepared)
@@ -61,29 +66,33 @@ impl FeatureMatrix {
             .map(|(f, p)| (f.clone(), p.imputed))
             .collect();
         // Constant features carry no information and break standardisation: left out, reported.
-        let (kept, dropped): (Vec<_>, Vec<_>) = features
-            .iter()
-            .zip(prepared)
-            .partition(|(_, p)| p.sd > MIN_SD);
-        if kept.is_empty() {
+        let keep: Vec<usize> = (0..names.len())
+            .filter(|&j| prepared[j].sd > MIN_SD)
+            .collect();
+        if keep.is_empty() {
             return Err(Error::validation(
                 "segment",
                 "every feature is constant over the customers: nothing to segment on",
             ));
         }
-        let (n, d) = (rows.len(), kept.len());
-        let mut flat = Vec::with_capacity(n * d);
-        kept.iter()
-            .for_each(|(_, p)| flat.extend_from_slice(&p.values));
-        let z = Array2::from_shape_vec((n, d).f(), flat)
+        for (to, &j) in keep.iter().enumerate() {
+            if to != j {
+                flat.copy_within(j * n..(j + 1) * n, to * n);
+            }
+        }
+        flat.truncate(keep.len() * n);
+        let z = Array2::from_shape_vec((n, keep.len()).f(), flat)
             .map_err(|e| Error::Internal(format!("feature matrix: {e}")))?;
         Ok(FeatureMatrix {
-            features: kept.iter().map(|(f, _)| f.to_string()).collect(),
-            dropped: dropped.iter().map(|(f, _)| f.to_string()).collect(),
+            features: keep.iter().map(|&j| features[j].clone()).collect(),
+            dropped: (0..names.len())
+                .filter(|j| !keep.contains(j))
+                .map(|j| features[j].clone())
+                .collect(),
             imputed,
             z,
-            mu: kept.iter().map(|(_, p)| p.mean).collect(),
-            sd: kept.iter().map(|(_, p)| p.sd).collect(),
+            mu: keep.iter().map(|&j| prepared[j].mean).collect(),
+            sd: keep.iter().map(|&j| prepared[j].sd).collect(),
         })
     }
 
@@ -111,11 +120,8 @@ impl FeatureMatrix {
 /// A standard deviation at or below this is a constant feature.
 const MIN_SD: f64 = 1e-12;
 
-/// One feature column over the placed customers, ready for k-means.
+/// What preparing one feature column found.
 struct Prepared {
-    /// Imputed, transformed and (unless the transform is `none`, or the column is constant)
-    /// standardised.
-    values: Vec<f64>,
     /// Missing values replaced by the median.
     imputed: usize,
     /// Mean and population standard deviation before standardising.
@@ -123,30 +129,34 @@ struct Prepared {
     sd: f64,
 }
 
-/// A feature column prepared: missing values (null, NaN, infinite) imputed with the median,
-/// signed log1p when the transform says so, then standardised with its mean and standard
-/// deviation. The mean and standard deviation are ndarray's `mean_axis(Axis(0))` and
-/// `std_axis(Axis(0), 0.0)` of a row-major matrix computed column by column (a running sum
-/// from 0 in row order; Welford's update with a fused multiply-add), so the same values as
-/// the whole-matrix calls.
-fn prepare_column(c: &Column, transform: Transform) -> Result<Prepared> {
+/// A feature column prepared into `out`: missing values (null, NaN, infinite) imputed with
+/// the median, signed log1p when the transform says so, then standardised with its mean and
+/// standard deviation (unless the transform is `none`, or the column is constant). The mean
+/// and standard deviation are ndarray's `mean_axis(Axis(0))` and `std_axis(Axis(0), 0.0)` of a
+/// row-major matrix computed column by column (a running sum from 0 in row order; Welford's
+/// update with a fused multiply-add), so the same values as the whole-matrix calls.
+fn prepare_column(c: &Column, transform: Transform, out: &mut [f64]) -> Result<Prepared> {
     let c = c.cast(&DataType::Float64)?;
-    let mut values: Vec<f64> = c.f64()?.iter().map(|v| v.unwrap_or(f64::NAN)).collect();
-    let imputed = impute_median(&mut values);
+    let ca = c.f64()?;
+    if ca.null_count() == 0 {
+        out.iter_mut()
+            .zip(ca.into_no_null_iter())
+            .for_each(|(o, v)| *o = v);
+    } else {
+        out.iter_mut()
+            .zip(ca.iter())
+            .for_each(|(o, v)| *o = v.unwrap_or(f64::NAN));
+    }
+    let imputed = impute_median(out);
     if transform == Transform::Log1pStandardize {
-        values.iter_mut().for_each(|v| *v = slog(*v));
+        out.iter_mut().for_each(|v| *v = slog(*v));
     }
-    let mean = values.iter().fold(0.0, |s, v| s + v) / values.len() as f64;
-    let sd = variance(values.iter().copied()).sqrt();
+    let mean = out.iter().fold(0.0, |s, v| s + v) / out.len() as f64;
+    let sd = variance(out.iter().copied()).sqrt();
     if transform != Transform::None && sd > MIN_SD {
-        values.iter_mut().for_each(|v| *v = (*v - mean) / sd);
+        out.iter_mut().for_each(|v| *v = (*v - mean) / sd);
     }
-    Ok(Prepared {
-        values,
-        imputed,
-        mean,
-        sd,
-    })
+    Ok(Prepared { imputed, mean, sd })
 }
 
 /// Population variance of one column as ndarray's `var_axis(Axis(0), 0.0)` computes it for
