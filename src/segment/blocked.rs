@@ -16,6 +16,10 @@ pub(super) const ROWS: usize = 64;
 /// on any machine); a whole number of blocks.
 pub(super) const CHUNK: usize = 1 << 14;
 
+/// Below this many rows a pass runs on the calling thread (the same results: chunks are added
+/// in order either way).
+const SERIAL_BELOW: usize = 2 * CHUNK;
+
 /// `n x d` values in feature-major blocks of [`ROWS`] rows.
 pub(super) struct Blocked {
     values: Vec<f64>,
@@ -66,6 +70,10 @@ impl Blocked {
         let items = values
             .chunks_mut(CHUNK)
             .zip(self.values.chunks(CHUNK * self.d));
+        // a few chunks (a refit on a sample) cost less than starting a thread per pass
+        if self.n < SERIAL_BELOW {
+            return Ok(items.map(|(v, b)| f(v, b)).collect());
+        }
         crate::par::map_owned(items.collect(), |(v, b)| f(v, b))
     }
 
