@@ -1,6 +1,6 @@
 //! The start of each k-means restart: k-means++ and one m_k-means step, computed exactly as
-//! linfa-clustering 0.8's `KMeans` with `n_runs(1).max_n_iterations(1)` computes them (same
-//! RNG draws through rand 0.8's `WeightedIndex`, same distance sums in the same order), so
+//! linfa-clustering 0.8's `KMeans` with `n_runs(1).max_n_iterations(1)` computes them (the
+//! RNG draws rand 0.8's `WeightedIndex` makes, same distance sums in the same order), so
 //! the centroids are equal to linfa's to the last bit: `init_equals_linfa_to_the_last_bit`
 //! checks it on seeded data of several shapes and k.
 //!
@@ -10,7 +10,8 @@
 //! rows on rayon threads: about 0.25 s of the 1.9 s `kam segment` took on 1,000,000 x 6
 //! (`benches/compare_sklearn.py`). Here each step updates every row's distance to its
 //! nearest centre with the one new centre (the minimum of the same values, so the same
-//! result), on both cores.
+//! result), on both cores, and each draw walks the running sum of the weights instead of
+//! storing it ([`weighted_pick`]).
 
 use rand_xoshiro::Xoshiro256Plus;
 use rand08::distributions::{Distribution, Uniform};

@@ -3,8 +3,9 @@
 //!
 //! Rows are split into fixed chunks of `CHUNK` rows of the [`Blocked`] matrix; each chunk
 //! assigns its rows to the nearest centroid and accumulates per-cluster sums, counts and
-//! inertia; runs of chunks go to `available_parallelism` threads (`std::thread::scope`) and the partial sums
-//! are added in chunk order, so results do not depend on the number of threads. It stops when
+//! inertia; runs of chunks go to the cores (`par::map_owned`; a small matrix stays on the
+//! calling thread) and the partial sums are added in chunk order, so results do not depend on
+//! the number of threads. It stops when
 //! no label changes, or when the squared centroid shift
 //! `sum((new - old)^2) <= tol * mean(var(x, axis 0))` (scikit-learn's rule), or at `max_iter`.
 //! An emptied cluster takes the row farthest from its centroid. The returned labels and
