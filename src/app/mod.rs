@@ -84,16 +84,7 @@ pub(crate) fn input(params: InputParams, table: &'static TableSpec) -> Result<Va
 /// Any per-customer table a subcommand takes (CSV as text, Parquet with its types, XLSX),
 /// without the internal row column; `columns` maps contract names to the file's.
 pub(crate) fn read_any(path: &Path, columns: BTreeMap<String, String>) -> Result<DataFrame> {
-    let spec = input(
-        InputParams {
-            path: path.to_string_lossy().into_owned(),
-            columns,
-            ..InputParams::default()
-        },
-        &schema::CUSTOMERS,
-    )?;
-    let raw = load::load(&spec)?;
-    Ok(raw.frame.collect()?.drop(load::ROW_INTERNAL)?)
+    read_text(&customer_table(path, columns)?)
 }
 
 /// As [`read_any`], with a CSV file's number columns already parsed where that gives the same
@@ -103,18 +94,29 @@ pub(crate) fn read_numbers(
     columns: BTreeMap<String, String>,
     text_column: &str,
 ) -> Result<DataFrame> {
-    let spec = input(
+    let spec = customer_table(path, columns)?;
+    match crate::io::numbers::load_numbers(&spec, text_column)? {
+        Some(df) => Ok(df),
+        None => read_text(&spec),
+    }
+}
+
+/// A per-customer table of a subcommand, checked as an `[input.customers]` section would be.
+fn customer_table(path: &Path, columns: BTreeMap<String, String>) -> Result<ValidInput> {
+    input(
         InputParams {
             path: path.to_string_lossy().into_owned(),
-            columns: columns.clone(),
+            columns,
             ..InputParams::default()
         },
         &schema::CUSTOMERS,
-    )?;
-    match crate::io::numbers::load_numbers(&spec, text_column)? {
-        Some(df) => Ok(df),
-        None => read_any(path, columns),
-    }
+    )
+}
+
+/// The table as `load` reads it, without the internal row column.
+fn read_text(spec: &ValidInput) -> Result<DataFrame> {
+    let raw = load::load(spec)?;
+    Ok(raw.frame.collect()?.drop(load::ROW_INTERNAL)?)
 }
 
 /// Summary lines as the terminal shows them, files under `out`.

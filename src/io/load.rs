@@ -93,7 +93,7 @@ pub fn load_bytes(input: &ValidInput, bytes: Vec<u8>) -> Result<RawTable> {
     })
 }
 
-fn read_error(e: &std::io::Error) -> String {
+pub(super) fn read_error(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "file not found".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),

@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 use polars::prelude::*;
 
-use super::load::{RESERVED_PREFIX, csv_options};
+use super::load::{RESERVED_PREFIX, csv_options, read_error};
 use super::spec::{Delimiter, Encoding, Format, ValidInput};
 use crate::error::{Error, Result};
 
@@ -34,8 +34,8 @@ pub fn load_numbers(input: &ValidInput, text_column: &str) -> Result<Option<Data
     if input.format != Format::Csv || input.encoding != Encoding::Utf8 {
         return Ok(None);
     }
-    let bytes = std::fs::read(&input.path)
-        .map_err(|e| Error::input(&input.path, format!("cannot read the file: {e}")))?;
+    let bytes =
+        std::fs::read(&input.path).map_err(|e| Error::input(&input.path, read_error(&e)))?;
     let blank = memchr::memchr2(b' ', b'\t', &bytes).is_some();
     if blank || bytes.starts_with(b"\xEF\xBB\xBF") || std::str::from_utf8(&bytes).is_err() {
         return Ok(None);
