@@ -17,7 +17,7 @@ use crate::cli::{Cli, Command, GenerateArgs, InitArgs, RunArgs, TableFormat};
 use crate::config::{Config, INIT_TEMPLATE, Overrides};
 use crate::error::{Error, Result};
 use crate::generate::{self, GenerateParams};
-use crate::io::{InputParams, ValidInput, load, write};
+use crate::io::{Format, InputParams, ValidInput, load, write};
 use crate::pipeline::{self, Mode, Progress};
 use crate::schema::{self, TableSpec};
 
@@ -95,9 +95,14 @@ pub(crate) fn read_numbers(
     text_column: &str,
 ) -> Result<DataFrame> {
     let spec = customer_table(path, columns)?;
-    match crate::io::numbers::load_numbers(&spec, text_column)? {
+    if spec.format != Format::Csv {
+        return read_text(&spec);
+    }
+    // the file read once: parsed with its numbers, or else as text from the same bytes
+    let bytes = load::read_bytes(&spec)?;
+    match crate::io::numbers::load_numbers(&spec, &bytes, text_column)? {
         Some(df) => Ok(df),
-        None => read_text(&spec),
+        None => without_row_column(load::load_bytes(&spec, bytes)?),
     }
 }
 
@@ -115,7 +120,10 @@ fn customer_table(path: &Path, columns: BTreeMap<String, String>) -> Result<Vali
 
 /// The table as `load` reads it, without the internal row column.
 fn read_text(spec: &ValidInput) -> Result<DataFrame> {
-    let raw = load::load(spec)?;
+    without_row_column(load::load(spec)?)
+}
+
+fn without_row_column(raw: load::RawTable) -> Result<DataFrame> {
     Ok(raw.frame.collect()?.drop(load::ROW_INTERNAL)?)
 }
 

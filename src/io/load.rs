@@ -44,9 +44,12 @@ pub struct RawTable {
 
 /// Read one input file.
 pub fn load(input: &ValidInput) -> Result<RawTable> {
-    let path = &input.path;
-    let bytes = std::fs::read(path).map_err(|e| Error::input(path, read_error(&e)))?;
-    load_bytes(input, bytes)
+    load_bytes(input, read_bytes(input)?)
+}
+
+/// The input file's bytes; a file that cannot be read is an input error naming it.
+pub fn read_bytes(input: &ValidInput) -> Result<Vec<u8>> {
+    std::fs::read(&input.path).map_err(|e| Error::input(&input.path, read_error(&e)))
 }
 
 /// One input from its file's bytes, already in memory (the fuzzers hand CSV bytes here; a
@@ -93,7 +96,7 @@ pub fn load_bytes(input: &ValidInput, bytes: Vec<u8>) -> Result<RawTable> {
     })
 }
 
-pub(super) fn read_error(e: &std::io::Error) -> String {
+fn read_error(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "file not found".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),

@@ -18,30 +18,33 @@ use std::sync::Arc;
 
 use polars::prelude::*;
 
-use super::load::{RESERVED_PREFIX, csv_options, read_error};
+use super::load::{RESERVED_PREFIX, csv_options};
 use super::spec::{Delimiter, Encoding, Format, ValidInput};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// Rows read to guess which columns hold numbers.
 const SNIFF_ROWS: usize = 1_000;
 
-/// The table with number columns as Float64 and the others (and `text_column`) as text, or
-/// `None` when the fast reading does not apply (see the module).
-pub fn load_numbers(input: &ValidInput, text_column: &str) -> Result<Option<DataFrame>> {
+/// The table in `bytes` (the file of `input`) with number columns as Float64 and the others
+/// (and `text_column`) as text, or `None` when the fast reading does not apply (see the
+/// module): then `load::load_bytes` reads the same bytes as text.
+pub fn load_numbers(
+    input: &ValidInput,
+    bytes: &[u8],
+    text_column: &str,
+) -> Result<Option<DataFrame>> {
     let Delimiter::Byte(sep) = input.delimiter else {
         return Ok(None);
     };
     if input.format != Format::Csv || input.encoding != Encoding::Utf8 {
         return Ok(None);
     }
-    let bytes =
-        std::fs::read(&input.path).map_err(|e| Error::input(&input.path, read_error(&e)))?;
-    let blank = memchr::memchr2(b' ', b'\t', &bytes).is_some();
-    if blank || bytes.starts_with(b"\xEF\xBB\xBF") || std::str::from_utf8(&bytes).is_err() {
+    let blank = memchr::memchr2(b' ', b'\t', bytes).is_some();
+    if blank || bytes.starts_with(b"\xEF\xBB\xBF") || std::str::from_utf8(bytes).is_err() {
         return Ok(None);
     }
     let read = |opts: CsvReadOptions| {
-        opts.into_reader_with_file_handle(Cursor::new(&bytes))
+        opts.into_reader_with_file_handle(Cursor::new(bytes))
             .finish()
     };
     let head = read(csv_options(sep, input.has_header).with_n_rows(Some(SNIFF_ROWS)));
@@ -67,6 +70,7 @@ pub fn load_numbers(input: &ValidInput, text_column: &str) -> Result<Option<Data
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Error;
     use crate::io::InputParams;
     use crate::io::load::{ROW_INTERNAL, load};
 
@@ -113,8 +117,8 @@ mod tests {
             ));
         }
         let inp = input(dir.path(), "t.csv", &text)?;
-        let fast =
-            load_numbers(&inp, "id")?.ok_or_else(|| Error::Internal("no fast path".into()))?;
+        let fast = load_numbers(&inp, text.as_bytes(), "id")?
+            .ok_or_else(|| Error::Internal("no fast path".into()))?;
         assert_eq!(fast.column("a")?.dtype(), &DataType::Float64);
         assert_eq!(fast.column("id")?.dtype(), &DataType::String);
         assert!(fast.equals_missing(&as_text_cast(&inp, "id")?));
@@ -143,7 +147,10 @@ mod tests {
         ];
         for (name, text) in cases {
             let inp = input(dir.path(), "t.csv", &text)?;
-            assert!(load_numbers(&inp, "id")?.is_none(), "{name}");
+            assert!(
+                load_numbers(&inp, text.as_bytes(), "id")?.is_none(),
+                "{name}"
+            );
         }
         Ok(())
     }
