@@ -99,9 +99,10 @@ def main():
     ap.add_argument("--activity", type=float, default=2.45, help="2.45 gives about 10M rows for 100k customers")
     ap.add_argument("--dir", default="/tmp/kam-bench")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--formats", default="parquet,csv", help="comma-separated: parquet, csv")
     a = ap.parse_args()
     d = pathlib.Path(a.dir)
-    for fmt in ["parquet", "csv"]:
+    for fmt in a.formats.split(","):
         g = d / f"gen-{fmt}"
         if not (g / "kam.toml").exists():
             sh([str(KAM), "generate", "--quiet", "--out", str(g), "--customers", str(a.customers),

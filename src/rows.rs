@@ -16,19 +16,64 @@ pub struct CustomerRows<'a> {
     rows: Vec<u32>,
 }
 
-/// A code per row for its customer, in order of first appearance (`NO_CODE` without an id):
-/// one hash pass over the ids.
-fn hashed_codes(ids: &StringChunked) -> Vec<u32> {
+/// A code per row for its customer, in order of first appearance (`NO_CODE` without an id).
+/// The rows are cut into one run per core; each run numbers its own ids in its order of first
+/// appearance, then the runs' distinct ids are numbered again in run order (a run's new ids
+/// first appear there, in its order), so the codes are those of one serial pass.
+fn hashed_codes(ids: &StringChunked) -> Result<Vec<u32>> {
+    let parts = match ids.len() < SERIAL_IDS {
+        true => 1,
+        false => crate::par::threads(),
+    };
+    codes_in_runs(ids, parts)
+}
+
+/// [`hashed_codes`] with the rows cut into `parts` runs.
+fn codes_in_runs(ids: &StringChunked, parts: usize) -> Result<Vec<u32>> {
+    let per = ids.len().div_ceil(parts.max(1)).max(1);
+    let runs: Vec<usize> = (0..ids.len()).step_by(per).collect();
+    let local = crate::par::map_owned(runs, |start| {
+        number_run(&ids.slice(start as i64, per), start)
+    })?;
     let mut index: PlHashMap<&str, u32> = PlHashMap::default();
-    ids.iter()
-        .map(|id| match id {
-            Some(id) => {
+    let mut codes = Vec::with_capacity(ids.len());
+    for (run_codes, first_rows) in local {
+        let global: Vec<u32> = first_rows
+            .iter()
+            .map(|&r| {
                 let next = index.len() as u32;
-                *index.entry(id).or_insert(next)
-            }
+                *index.entry(ids.get(r).unwrap_or_default()).or_insert(next)
+            })
+            .collect();
+        codes.extend(
+            run_codes
+                .iter()
+                .map(|&c| if c == NO_CODE { c } else { global[c as usize] }),
+        );
+    }
+    Ok(codes)
+}
+
+/// Rows below which the ids are numbered on one thread.
+const SERIAL_IDS: usize = 1 << 16;
+
+/// One run's codes, numbered from 0 in its order of first appearance, and the row (counted
+/// from the whole column's start; the run begins at row `start`) where each code first appears.
+fn number_run(run: &StringChunked, start: usize) -> (Vec<u32>, Vec<usize>) {
+    let mut index: PlHashMap<&str, u32> = PlHashMap::default();
+    let mut first_rows = Vec::new();
+    let codes = run
+        .iter()
+        .enumerate()
+        .map(|(i, id)| match id {
+            Some(id) => *index.entry(id).or_insert_with(|| {
+                first_rows.push(start + i);
+                first_rows.len() as u32 - 1
+            }),
             None => NO_CODE,
         })
-        .collect()
+        .collect();
+    (codes, first_rows)
 }
 
 /// The code of a row without a customer id.
@@ -38,7 +83,7 @@ pub const NO_CODE: u32 = u32::MAX;
 /// each customer's rows ([`CustomerRows::of`]) reads the codes instead of hashing 40 million
 /// ids again. Call it after the merge map is folded in (it changes ids).
 pub fn with_customer_codes(tx: &mut DataFrame) -> Result<()> {
-    let codes = hashed_codes(tx.column(s::CUSTOMER_ID)?.str()?);
+    let codes = hashed_codes(tx.column(s::CUSTOMER_ID)?.str()?)?;
     tx.with_column(Column::new(CUSTOMER_CODE.into(), codes))?;
     Ok(())
 }
@@ -54,7 +99,7 @@ impl Codes {
     pub fn of(tx: &DataFrame) -> Result<Self> {
         Ok(match tx.column(CUSTOMER_CODE) {
             Ok(c) => Codes::Given(c.u32()?.rechunk().into_owned()),
-            Err(_) => Codes::Hashed(hashed_codes(tx.column(s::CUSTOMER_ID)?.str()?)),
+            Err(_) => Codes::Hashed(hashed_codes(tx.column(s::CUSTOMER_ID)?.str()?)?),
         })
     }
 
@@ -214,6 +259,47 @@ mod tests {
             codes,
             [Some(0), Some(1), none, Some(0), Some(1), Some(2), Some(3)]
         );
+        Ok(())
+    }
+
+    #[test]
+    fn codes_numbered_in_runs_are_those_of_one_serial_pass() -> Result<()> {
+        // ids reappearing across run borders, missing ids, three chunks of uneven length
+        let mut rng = 7u64;
+        let mut next = || {
+            rng = rng
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (rng >> 33) as usize
+        };
+        let mut ids = StringChunked::new("id".into(), Vec::<Option<String>>::new());
+        for len in [5usize, 97, 40] {
+            let part: Vec<Option<String>> = (0..len)
+                .map(|_| match next() % 10 {
+                    0 => None,
+                    k => Some(format!("C{}", (k * 7 + next()) % 31)),
+                })
+                .collect();
+            ids.append(&StringChunked::new("id".into(), part))?;
+        }
+        assert_eq!(ids.chunks().len(), 3);
+        // the reference: one map over every row
+        let mut index: PlHashMap<&str, u32> = PlHashMap::default();
+        let serial: Vec<u32> = ids
+            .iter()
+            .map(|id| match id {
+                Some(id) => {
+                    let next = index.len() as u32;
+                    *index.entry(id).or_insert(next)
+                }
+                None => NO_CODE,
+            })
+            .collect();
+        for parts in 1..=7 {
+            assert_eq!(codes_in_runs(&ids, parts)?, serial, "{parts} runs");
+        }
+        let empty = StringChunked::new("id".into(), Vec::<Option<&str>>::new());
+        assert!(codes_in_runs(&empty, 2)?.is_empty());
         Ok(())
     }
 

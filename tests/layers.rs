@@ -31,7 +31,11 @@ const LAYERS: &[&[&str]] = &[
     &["app"],
 ];
 /// Same-layer imports that are allowed (from, to).
-const SAME_LAYER_OK: &[(&str, &str)] = &[("pipeline", "manifest"), ("stage", "frame")];
+const SAME_LAYER_OK: &[(&str, &str)] = &[
+    ("pipeline", "manifest"),
+    ("stage", "frame"),
+    ("rows", "par"),
+];
 /// Modules that may read or write files: the loaders and writers, the pipeline's emit step,
 /// the commands, and the config reader.
 const MAY_TOUCH_FILES: &[&str] = &["io", "pipeline", "app", "config", "main", "lib"];

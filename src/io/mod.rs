@@ -3,6 +3,7 @@
 //! delimited text.
 pub mod load;
 pub mod numbers;
+mod scan;
 pub mod spec;
 pub mod text;
 pub mod write;
