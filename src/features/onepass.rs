@@ -119,6 +119,7 @@ struct Scratch<'a> {
     values: Vec<Values<'a>>,
     purchase_days: Vec<(i32, i64)>,
     orders: Vec<(&'a str, i64, bool)>,
+    by_order: PlHashMap<&'a str, (i64, bool)>,
 }
 
 /// One customer's figures from its rows. The rows lie scattered over the whole table: their
@@ -171,7 +172,7 @@ fn customer<'a>(c: &Columns<'a>, rows: &[u32], w: &Windows, s: &mut Scratch<'a>)
     }
     purchase_days(&mut out, &mut s.purchase_days);
     if c.order.is_some() && any_order {
-        orders(&mut out, &mut s.orders);
+        orders(&mut out, &s.orders, &mut s.by_order);
     }
     out
 }
@@ -206,18 +207,21 @@ fn purchase_days(out: &mut Row, days: &mut [(i32, i64)]) {
 }
 
 /// Per order id: its net value and whether it holds a purchase; the customer's count of
-/// orders with a purchase and its largest order value.
-fn orders(out: &mut Row, orders: &mut [(&str, i64, bool)]) {
-    orders.sort_unstable_by(|a, b| a.0.cmp(b.0));
+/// orders with a purchase and its largest order value. (Sums in fixed point, so the order in
+/// which a map visits its orders changes nothing.)
+fn orders<'a>(
+    out: &mut Row,
+    rows: &[(&'a str, i64, bool)],
+    by_id: &mut PlHashMap<&'a str, (i64, bool)>,
+) {
+    by_id.clear();
+    for &(id, value, purchase) in rows {
+        let o = by_id.entry(id).or_insert((0, false));
+        o.0 += value;
+        o.1 |= purchase;
+    }
     let (mut count, mut largest) = (0i64, i64::MIN);
-    let mut i = 0;
-    while i < orders.len() {
-        let (mut total, mut purchase, id) = (0i64, false, orders[i].0);
-        while i < orders.len() && orders[i].0 == id {
-            total += orders[i].1;
-            purchase |= orders[i].2;
-            i += 1;
-        }
+    for &(total, purchase) in by_id.values() {
         count += i64::from(purchase);
         largest = largest.max(total);
     }

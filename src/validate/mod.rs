@@ -366,8 +366,8 @@ fn clean_frame(ok: DataFrame, spec: &TableSpec) -> Result<DataFrame> {
     // One contiguous chunk per column, once: the filters above leave many chunks, and every
     // later group-by or join over the transactions would otherwise concatenate them again
     // (at 41M rows, a copy of the customer ids per stage).
-    // (one column at a time: the peak is the table plus one column)
-    clean.rechunk_mut();
+    // (a column per core: the peak is the table plus a column per core)
+    clean.rechunk_mut_par();
     Ok(clean)
 }
 

@@ -113,3 +113,30 @@ fn equal_rows_rejected_by_a_table_check_are_not_repeats_too() -> Result<()> {
     assert_eq!(checks(t), [super::super::future::FAR_AHEAD; 2]);
     Ok(())
 }
+
+/// From CSV: values that would parse equal but read differently
+/// (1.5 and 1.50, a padded id, another date spelling) are different rows; the exact repeat is
+/// the one rejected, naming its first row.
+#[test]
+fn csv_rows_that_parse_equal_but_read_differently_are_not_repeats() -> Result<()> {
+    let csv = "customer_id,date,amount,note\n\
+               C1,2025-01-05,1.5,a\n\
+               C1,2025-01-05,1.50,a\n\
+               \" C1\",2025-01-05,1.5,a\n\
+               C1,2025-01-05 00:00:00,1.5,a\n\
+               C1,2025-01-05,1.5,a\n\
+               C1,2025-01-05,1.5,\n";
+    let dir = tempfile::tempdir().map_err(internal)?;
+    std::fs::write(dir.path().join("t.csv"), csv).map_err(internal)?;
+    let v = run_files("[input.transactions]\npath = \"t.csv\"\n", dir.path())?;
+    let t = v
+        .table("transactions")
+        .ok_or_else(|| Error::Internal("no transactions".into()))?;
+    assert_eq!((t.counts.read, t.counts.used, t.counts.rejected), (6, 5, 1));
+    assert_eq!(checks(t), [DUPLICATE_ROW]);
+    let row: Vec<Option<i64>> = t.rejects.column("row")?.i64()?.iter().collect();
+    assert_eq!(row, [Some(5)]);
+    let reason: Vec<Option<&str>> = t.rejects.column("reason")?.str()?.iter().collect();
+    assert_eq!(reason, [Some("repeats row 1 in every column")]);
+    Ok(())
+}
