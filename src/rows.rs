@@ -3,6 +3,8 @@
 //! that need per-customer figures over tens of millions of rows walk a customer's own few
 //! dozen rows instead of hashing its string id once per row and aggregate.
 
+use std::sync::atomic::{AtomicU32, Ordering};
+
 use polars::prelude::*;
 
 use crate::error::Result;
@@ -114,52 +116,80 @@ impl Codes {
 impl<'a> CustomerRows<'a> {
     /// The customers of the rows of `tx` where `keep(row)` holds (rows without an id are left
     /// out), from its [`CUSTOMER_CODE`] column when it has one.
-    pub fn of(tx: &'a DataFrame, keep: impl Fn(usize) -> bool) -> Result<Self> {
+    pub fn of(tx: &'a DataFrame, keep: impl Fn(usize) -> bool + Sync) -> Result<Self> {
         let ids = tx.column(s::CUSTOMER_ID)?.str()?;
         let codes = Codes::of(tx)?;
-        Ok(Self::from_codes(ids, codes.as_slice()?, keep))
+        let parts = match codes.as_slice()?.len() < SERIAL_IDS {
+            true => 1,
+            false => crate::par::threads(),
+        };
+        Self::from_codes(ids, codes.as_slice()?, keep, parts)
     }
 
-    /// Customers numbered densely in code order, those without a kept row left out.
-    fn from_codes(ids: &'a StringChunked, codes: &[u32], keep: impl Fn(usize) -> bool) -> Self {
+    /// Customers numbered densely in code order, those without a kept row left out: a
+    /// counting sort of the kept rows by code, the rows cut into `parts` runs. Each run counts
+    /// its rows per code, a code's rows are placed run after run (so in file order), and each
+    /// run then writes its own rows to their places.
+    fn from_codes(
+        ids: &'a StringChunked,
+        codes: &[u32],
+        keep: impl Fn(usize) -> bool + Sync,
+        parts: usize,
+    ) -> Result<Self> {
         let n = codes
             .iter()
             .filter(|&&c| c != NO_CODE)
             .max()
             .map_or(0, |&m| m as usize + 1);
-        let mut counts = vec![0usize; n];
-        let mut first_row = vec![u32::MAX; n];
-        for (r, &c) in codes.iter().enumerate() {
-            if c != NO_CODE && keep(r) {
-                counts[c as usize] += 1;
-                if first_row[c as usize] == u32::MAX {
-                    first_row[c as usize] = r as u32;
-                }
+        let per = codes.len().div_ceil(parts.max(1)).max(1);
+        let run = |lo: usize| lo..(lo + per).min(codes.len());
+        let kept = |r: usize| codes[r] != NO_CODE && keep(r);
+        let starts: Vec<usize> = (0..codes.len()).step_by(per).collect();
+        let mut tallies = crate::par::map_owned(starts.clone(), |lo| {
+            let (mut count, mut first) = (vec![0u32; n], vec![u32::MAX; n]);
+            for r in run(lo).filter(|&r| kept(r)) {
+                let c = codes[r] as usize;
+                count[c] += 1;
+                first[c] = first[c].min(r as u32);
             }
-        }
-        // dense number of each code with kept rows, and the offsets of its rows
-        let (mut dense, mut offsets, mut names) = (vec![NO_CODE; n], vec![0usize], Vec::new());
+            (count, first)
+        })?;
+        // the offsets of each kept code's rows, and where each run's rows of the code begin
+        // (stored over the run's counts)
+        let (mut offsets, mut names) = (vec![0usize], Vec::new());
         for c in 0..n {
-            if counts[c] > 0 {
-                dense[c] = names.len() as u32;
-                names.push(ids.get(first_row[c] as usize).unwrap_or_default());
-                offsets.push(offsets[offsets.len() - 1] + counts[c]);
+            let total: usize = tallies.iter().map(|(count, _)| count[c] as usize).sum();
+            if total == 0 {
+                continue;
+            }
+            let first = tallies.iter().map(|(_, f)| f[c]).min().unwrap_or(u32::MAX);
+            names.push(ids.get(first as usize).unwrap_or_default());
+            let mut at = offsets[offsets.len() - 1];
+            offsets.push(at + total);
+            for (count, _) in tallies.iter_mut() {
+                let here = count[c] as usize;
+                count[c] = at as u32;
+                at += here;
             }
         }
-        let mut next = offsets.clone();
-        let mut rows = vec![0u32; offsets[names.len()]];
-        for (r, &c) in codes.iter().enumerate() {
-            if c != NO_CODE && keep(r) {
-                let k = dense[c as usize] as usize;
-                rows[next[k]] = r as u32;
-                next[k] += 1;
+        let total = offsets[names.len()];
+        let rows: Vec<AtomicU32> = (0..total).map(|_| AtomicU32::new(0)).collect();
+        let work: Vec<(usize, Vec<u32>)> = starts
+            .into_iter()
+            .zip(tallies.into_iter().map(|(at, _)| at))
+            .collect();
+        crate::par::map_owned(work, |(lo, mut at)| {
+            for r in run(lo).filter(|&r| kept(r)) {
+                let c = codes[r] as usize;
+                rows[at[c] as usize].store(r as u32, Ordering::Relaxed);
+                at[c] += 1;
             }
-        }
-        CustomerRows {
+        })?;
+        Ok(CustomerRows {
             ids: names,
             offsets,
-            rows,
-        }
+            rows: rows.into_iter().map(AtomicU32::into_inner).collect(),
+        })
     }
 
     /// Number of customers.
@@ -304,6 +334,50 @@ mod tests {
         }
         let empty = StringChunked::new("id".into(), Vec::<Option<&str>>::new());
         assert!(codes_in_runs(&empty, 2)?.is_empty());
+        Ok(())
+    }
+
+    #[test]
+    fn rows_gathered_in_runs_are_those_of_one_pass() -> Result<()> {
+        let (mut rng, n) = (11u64, 500usize);
+        let mut next = || {
+            rng = rng.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (rng >> 33) as usize
+        };
+        let codes: Vec<u32> = (0..n)
+            .map(|_| match next() % 9 {
+                0 => NO_CODE,
+                k => ((k * 13 + next()) % 40) as u32,
+            })
+            .collect();
+        let names: Vec<String> = (0..40).map(|c| format!("C{c}")).collect();
+        let ids = StringChunked::new(
+            "id".into(),
+            codes
+                .iter()
+                .map(|&c| (c != NO_CODE).then(|| names[c as usize].as_str()))
+                .collect::<Vec<_>>(),
+        );
+        let keep = |r: usize| r % 7 != 3;
+        // the reference: each code's kept rows in file order, codes in order
+        let mut by_code: Vec<Vec<u32>> = vec![Vec::new(); 40];
+        for (r, &c) in codes.iter().enumerate() {
+            if c != NO_CODE && keep(r) {
+                by_code[c as usize].push(r as u32);
+            }
+        }
+        let want: Vec<(&str, Vec<u32>)> = by_code
+            .iter()
+            .enumerate()
+            .filter(|(_, rows)| !rows.is_empty())
+            .map(|(c, rows)| (names[c].as_str(), rows.clone()))
+            .collect();
+        for parts in 1..=6 {
+            let g = CustomerRows::from_codes(&ids, &codes, keep, parts)?;
+            let got: Vec<(&str, Vec<u32>)> =
+                (0..g.len()).map(|k| (g.ids()[k], g.rows(k).to_vec())).collect();
+            assert_eq!(got, want, "{parts} runs");
+        }
         Ok(())
     }
 
