@@ -12,7 +12,7 @@ use std::path::Path;
 use polars::prelude::*;
 
 use super::spec::{Delimiter, Format, ValidInput};
-use super::{scan, text};
+use super::text;
 use crate::error::{Error, Result};
 
 /// Internal name of the 1-based data-row number (header not counted) while validating.
@@ -42,19 +42,9 @@ pub struct RawTable {
     pub file: FileInfo,
 }
 
-/// Read one input file: a plain UTF-8 CSV where it lies ([`scan`]), anything else from its
-/// bytes ([`load_bytes`]).
+/// Read one input file.
 pub fn load(input: &ValidInput) -> Result<RawTable> {
-    match scan::read_in_place(input)? {
-        Some((df, file)) => {
-            not_reserved(
-                df.get_column_names().into_iter().map(|n| n.as_str()),
-                &input.path,
-            )?;
-            raw_table(input, number_rows(df)?.lazy(), None, file)
-        }
-        None => load_bytes(input, read_bytes(input)?),
-    }
+    load_bytes(input, read_bytes(input)?)
 }
 
 /// The input file's bytes; a file that cannot be read is an input error naming it.
@@ -85,17 +75,7 @@ pub fn load_bytes(input: &ValidInput, bytes: Vec<u8>) -> Result<RawTable> {
             (scan_parquet(path)?, None)
         }
     };
-    raw_table(input, frame, pre_rejects, file)
-}
-
-/// The loaded table, its column names from the frame's schema.
-fn raw_table(
-    input: &ValidInput,
-    mut frame: LazyFrame,
-    pre_rejects: Option<DataFrame>,
-    file: FileInfo,
-) -> Result<RawTable> {
-    let path = &input.path;
+    let mut frame = frame;
     let schema = frame.collect_schema().map_err(|e| {
         Error::input(
             path,
@@ -116,7 +96,7 @@ fn raw_table(
     })
 }
 
-pub(super) fn read_error(e: &std::io::Error) -> String {
+fn read_error(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "file not found".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),

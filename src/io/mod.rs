@@ -3,7 +3,6 @@
 //! delimited text.
 pub mod load;
 pub mod numbers;
-mod scan;
 pub mod spec;
 pub mod text;
 pub mod write;

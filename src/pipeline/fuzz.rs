@@ -3,8 +3,7 @@
 //! small config, through load and validation exactly as `kam run` reads them, in memory.
 //!
 //! The config goes through the same checks as kam.toml ([`Config::check`]), the bytes through
-//! the same loader ([`load::load_bytes`]: what [`load::load`] does with a file that is not
-//! plain UTF-8, and the same Polars parse it runs on one that is) and then
+//! the same loader ([`load::load_bytes`], the body of [`load::load`]) and then
 //! [`validate::validate`], its summary ([`validate::output::output`]) and the run's "any
 //! usable transaction?" test. Then the property is checked (see [`check_bytes`]).
 
