@@ -341,7 +341,9 @@ mod tests {
     fn rows_gathered_in_runs_are_those_of_one_pass() -> Result<()> {
         let (mut rng, n) = (11u64, 500usize);
         let mut next = || {
-            rng = rng.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            rng = rng
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             (rng >> 33) as usize
         };
         let codes: Vec<u32> = (0..n)
@@ -374,8 +376,9 @@ mod tests {
             .collect();
         for parts in 1..=6 {
             let g = CustomerRows::from_codes(&ids, &codes, keep, parts)?;
-            let got: Vec<(&str, Vec<u32>)> =
-                (0..g.len()).map(|k| (g.ids()[k], g.rows(k).to_vec())).collect();
+            let got: Vec<(&str, Vec<u32>)> = (0..g.len())
+                .map(|k| (g.ids()[k], g.rows(k).to_vec()))
+                .collect();
             assert_eq!(got, want, "{parts} runs");
         }
         Ok(())
