@@ -34,6 +34,17 @@ fn checks(t: &ValidTable) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The validated transactions.
+fn transactions(v: &Validation) -> Result<&ValidTable> {
+    v.table("transactions")
+        .ok_or_else(|| Error::Internal("no transactions".into()))
+}
+
+/// The row number of every rejected row, in order.
+fn rejected_rows(t: &ValidTable) -> Result<Vec<Option<i64>>> {
+    Ok(t.rejects.column("row")?.i64()?.iter().collect())
+}
+
 fn internal(e: impl std::fmt::Display) -> Error {
     Error::Internal(e.to_string())
 }
@@ -79,13 +90,10 @@ fn parquet_rows_repeat_as_their_text_does() -> Result<()> {
     let file = std::fs::File::create(&path).map_err(internal)?;
     ParquetWriter::new(file).finish(&mut df)?;
     let v = run_files("[input.transactions]\npath = \"t.parquet\"\n", dir.path())?;
-    let t = v
-        .table("transactions")
-        .ok_or_else(|| Error::Internal("no transactions".into()))?;
+    let t = transactions(&v)?;
     assert_eq!((t.counts.read, t.counts.used, t.counts.rejected), (5, 4, 1));
     assert_eq!(checks(t), [DUPLICATE_ROW]);
-    let row: Vec<Option<i64>> = t.rejects.column("row")?.i64()?.iter().collect();
-    assert_eq!(row, [Some(3)]);
+    assert_eq!(rejected_rows(t)?, [Some(3)]);
     Ok(())
 }
 
@@ -103,9 +111,7 @@ fn equal_rows_rejected_by_a_table_check_are_not_repeats_too() -> Result<()> {
     let dir = tempfile::tempdir().map_err(internal)?;
     std::fs::write(dir.path().join("t.csv"), csv).map_err(internal)?;
     let v = run_files("[input.transactions]\npath = \"t.csv\"\n", dir.path())?;
-    let t = v
-        .table("transactions")
-        .ok_or_else(|| Error::Internal("no transactions".into()))?;
+    let t = transactions(&v)?;
     assert_eq!(
         (t.counts.read, t.counts.used, t.counts.rejected),
         (254, 252, 2)
@@ -129,13 +135,10 @@ fn csv_rows_that_parse_equal_but_read_differently_are_not_repeats() -> Result<()
     let dir = tempfile::tempdir().map_err(internal)?;
     std::fs::write(dir.path().join("t.csv"), csv).map_err(internal)?;
     let v = run_files("[input.transactions]\npath = \"t.csv\"\n", dir.path())?;
-    let t = v
-        .table("transactions")
-        .ok_or_else(|| Error::Internal("no transactions".into()))?;
+    let t = transactions(&v)?;
     assert_eq!((t.counts.read, t.counts.used, t.counts.rejected), (6, 5, 1));
     assert_eq!(checks(t), [DUPLICATE_ROW]);
-    let row: Vec<Option<i64>> = t.rejects.column("row")?.i64()?.iter().collect();
-    assert_eq!(row, [Some(5)]);
+    assert_eq!(rejected_rows(t)?, [Some(5)]);
     let reason: Vec<Option<&str>> = t.rejects.column("reason")?.str()?.iter().collect();
     assert_eq!(reason, [Some("repeats row 1 in every column")]);
     Ok(())
