@@ -11,6 +11,8 @@ use std::path::Path;
 
 use polars::prelude::*;
 
+use super::file;
+pub use super::file::read_bytes;
 use super::spec::{Delimiter, Format, ValidInput};
 use super::text;
 use crate::error::{Error, Result};
@@ -47,11 +49,6 @@ pub fn load(input: &ValidInput) -> Result<RawTable> {
     load_bytes(input, read_bytes(input)?)
 }
 
-/// The input file's bytes; a file that cannot be read is an input error naming it.
-pub fn read_bytes(input: &ValidInput) -> Result<Vec<u8>> {
-    std::fs::read(&input.path).map_err(|e| Error::input(&input.path, read_error(&e)))
-}
-
 /// One input from its file's bytes, already in memory (the fuzzers hand CSV bytes here; a
 /// CSV is read from the bytes alone, XLSX and Parquet are opened from `input.path` again).
 pub fn load_bytes(input: &ValidInput, bytes: Vec<u8>) -> Result<RawTable> {
@@ -59,7 +56,7 @@ pub fn load_bytes(input: &ValidInput, bytes: Vec<u8>) -> Result<RawTable> {
     let file = FileInfo {
         path: path.display().to_string(),
         bytes: bytes.len() as u64,
-        blake3: blake3::hash(&bytes).to_hex().to_string(),
+        blake3: file::digest(&bytes),
     };
     let (frame, pre_rejects) = match input.format {
         Format::Csv => {
@@ -94,15 +91,6 @@ pub fn load_bytes(input: &ValidInput, bytes: Vec<u8>) -> Result<RawTable> {
         pre_rejects,
         file,
     })
-}
-
-fn read_error(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "file not found".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        std::io::ErrorKind::IsADirectory => "is a directory, not a file".into(),
-        _ => format!("cannot read the file: {e}"),
-    }
 }
 
 fn first_line(e: &PolarsError) -> String {

@@ -1,6 +1,7 @@
 //! The only module that touches the disk: [`spec`] says how to read an input (the one set of
-//! input rules), [`load`] reads inputs, [`write`] writes outputs atomically, [`text`] decodes
+//! input rules), [`file`] reads an input's bytes, [`load`] reads inputs, [`write`] writes outputs atomically, [`text`] decodes
 //! delimited text.
+pub mod file;
 pub mod load;
 pub mod numbers;
 pub mod spec;
