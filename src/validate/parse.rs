@@ -48,12 +48,13 @@ pub fn text(raw: Expr, dtype: &DataType) -> Expr {
     s.map(
         |c: Column| {
             let ca = c.str()?;
-            let untidy = |v: &str| {
-                v.is_empty()
-                    || v.starts_with(char::is_whitespace)
-                    || v.ends_with(char::is_whitespace)
+            let any_untidy = if ca.null_count() == 0 {
+                // no missing value: the values alone, without a validity check per value
+                ca.downcast_iter().any(|a| a.values_iter().any(untidy))
+            } else {
+                ca.iter().flatten().any(untidy)
             };
-            if !ca.iter().flatten().any(untidy) {
+            if !any_untidy {
                 return Ok(c);
             }
             let out: StringChunked = ca
@@ -64,6 +65,27 @@ pub fn text(raw: Expr, dtype: &DataType) -> Expr {
         },
         |_, f| Ok(Field::new(f.name().clone(), DataType::String)),
     )
+}
+
+/// Blank, or white space at either end (a byte test where the end is ASCII, as it nearly
+/// always is; `char::is_whitespace` otherwise).
+fn untidy(v: &str) -> bool {
+    let (Some(&first), Some(&last)) = (v.as_bytes().first(), v.as_bytes().last()) else {
+        return true;
+    };
+    // char::is_whitespace on ASCII: space, \t, \n, vertical tab, form feed, \r
+    let space = |b: u8| b == b' ' || (b'\t'..=b'\r').contains(&b);
+    let starts = if first.is_ascii() {
+        space(first)
+    } else {
+        v.starts_with(char::is_whitespace)
+    };
+    starts
+        || if last.is_ascii() {
+            space(last)
+        } else {
+            v.ends_with(char::is_whitespace)
+        }
 }
 
 /// `Ready Mix` / `ready-mix` → `ready_mix` (codes live in small columns: a Rust map is cheap).

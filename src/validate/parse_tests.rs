@@ -132,3 +132,25 @@ fn bools_accept_words_and_chinese() -> PolarsResult<()> {
     assert!(out.column("r")?.str()?.get(2).is_some());
     Ok(())
 }
+
+/// The byte test of a value's ends is `char::is_whitespace`'s answer on every kind of end:
+/// ASCII white space (vertical tab and form feed too), Unicode spaces (ideographic, no-break),
+/// multi-byte letters, blanks.
+#[test]
+fn untidy_is_the_char_definition() {
+    let by_char = |v: &str| {
+        v.is_empty() || v.starts_with(char::is_whitespace) || v.ends_with(char::is_whitespace)
+    };
+    let ends = [
+        "", " ", "\t", "\n", "\x0b", "\x0c", "\r", "\u{3000}", "\u{a0}", "\u{85}", "a", "大", "é",
+        "\x1f", "\x0e", "!",
+    ];
+    for a in ends {
+        for b in ends {
+            for mid in ["", "x", "客户"] {
+                let v = format!("{a}{mid}{b}");
+                assert_eq!(super::untidy(&v), by_char(&v), "{v:?}");
+            }
+        }
+    }
+}
