@@ -17,6 +17,7 @@ use super::params::DuplicateRows;
 use super::{CHECK_INTERNAL, TEXT_PREFIX, VALUE_PREFIX};
 use crate::error::Result;
 use crate::io::load::{REASON_INTERNAL, ROW_INTERNAL};
+use crate::par;
 
 /// Internal column holding a hash of every file column of a row, while validating.
 pub(super) const ROW_HASH: &str = "__kam_rowhash";
@@ -80,27 +81,47 @@ fn hashed_as_stored(dtype: &DataType) -> bool {
 /// call it on any slice of rows.
 fn hash_columns(cols: &mut [Column]) -> PolarsResult<Column> {
     let n = cols.first().map_or(0, Column::len);
-    let state = PlSeedableRandomStateQuality::seed_from_u64(0x6b61_6d72_6f77);
+    let physical: Vec<Series> = cols
+        .iter()
+        .map(|c| c.as_materialized_series().to_physical_repr().into_owned())
+        .collect();
     let mut h = vec![0u64; n];
-    for c in cols.iter() {
-        let s = c.as_materialized_series().to_physical_repr();
-        match s.dtype() {
-            DataType::String => s.str()?.vec_hash_combine(state.clone(), &mut h)?,
-            DataType::Boolean => s.bool()?.vec_hash_combine(state.clone(), &mut h)?,
-            DataType::Float64 => s.f64()?.vec_hash_combine(state.clone(), &mut h)?,
-            DataType::Float32 => s.f32()?.vec_hash_combine(state.clone(), &mut h)?,
-            DataType::Int64 => s.i64()?.vec_hash_combine(state.clone(), &mut h)?,
-            DataType::Int32 => s.i32()?.vec_hash_combine(state.clone(), &mut h)?,
-            DataType::UInt64 => s.u64()?.vec_hash_combine(state.clone(), &mut h)?,
-            DataType::UInt32 => s.u32()?.vec_hash_combine(state.clone(), &mut h)?,
-            // small integers: widened (the hash only has to agree between equal values)
-            _ => s
-                .cast(&DataType::Int64)?
-                .i64()?
-                .vec_hash_combine(state.clone(), &mut h)?,
-        }
-    }
+    // each core hashes its run of rows into its part of `h` (a row's hash depends on that row
+    // alone, so the parts are those of one pass)
+    let per = n.div_ceil(par::threads()).max(HASH_RUN);
+    let runs: Vec<(usize, &mut [u64])> = h
+        .chunks_mut(per)
+        .enumerate()
+        .map(|(i, part)| (i * per, part))
+        .collect();
+    let hashed = par::map_owned(runs, |(start, part)| {
+        physical
+            .iter()
+            .try_for_each(|s| hash_into(&s.slice(start as i64, part.len()), part))
+    })
+    .map_err(|e| polars_err!(ComputeError: "{e}"))?;
+    hashed.into_iter().collect::<PolarsResult<()>>()?;
     Ok(UInt64Chunked::from_vec(ROW_HASH.into(), h).into_column())
+}
+
+/// Fewest rows worth a core of their own.
+const HASH_RUN: usize = 1 << 16;
+
+/// Combine column `s` (physical type) into the row hashes `h`, row by row.
+fn hash_into(s: &Series, h: &mut [u64]) -> PolarsResult<()> {
+    let state = PlSeedableRandomStateQuality::seed_from_u64(0x6b61_6d72_6f77);
+    match s.dtype() {
+        DataType::String => s.str()?.vec_hash_combine(state, h),
+        DataType::Boolean => s.bool()?.vec_hash_combine(state, h),
+        DataType::Float64 => s.f64()?.vec_hash_combine(state, h),
+        DataType::Float32 => s.f32()?.vec_hash_combine(state, h),
+        DataType::Int64 => s.i64()?.vec_hash_combine(state, h),
+        DataType::Int32 => s.i32()?.vec_hash_combine(state, h),
+        DataType::UInt64 => s.u64()?.vec_hash_combine(state, h),
+        DataType::UInt32 => s.u32()?.vec_hash_combine(state, h),
+        // small integers: widened (the hash only has to agree between equal values)
+        _ => s.cast(&DataType::Int64)?.i64()?.vec_hash_combine(state, h),
+    }
 }
 
 /// The used rows (`ok`) whose [`ROW_HASH`] occurs more than once among the used rows, as a
