@@ -98,8 +98,9 @@ fn bgnbd_and_gamma_gamma_from_the_cdnow_summary_match_the_literature() {
     assert_eq!(zero.split(',').nth(5), Some("1.0"), "{zero}");
 }
 
-#[test]
-fn pareto_nbd_from_the_cdnow_summary_matches_the_literature() {
+/// `kam clv --summary` on the CDNOW summary with purchase model `model`: the temporary
+/// directory (kept alive by the caller) and the output directory in it.
+fn summary_with_model(model: &str) -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().expect("tempdir");
     let out = tmp.path().join("out");
     let summary = cdnow("cdnow_customers_summary.csv");
@@ -110,11 +111,17 @@ fn pareto_nbd_from_the_cdnow_summary_matches_the_literature() {
         "--customer-col",
         "ID",
         "--model",
-        "pareto",
+        model,
         "--out",
         out.to_str().unwrap_or(""),
     ]);
     assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    (tmp, out)
+}
+
+#[test]
+fn pareto_nbd_from_the_cdnow_summary_matches_the_literature() {
+    let (_tmp, out) = summary_with_model("pareto");
     let m = model(&out, "pareto_nbd.json");
     for (k, v) in [
         ("r", 0.553),
@@ -124,6 +131,44 @@ fn pareto_nbd_from_the_cdnow_summary_matches_the_literature() {
     ] {
         within(&m[k], v, 0.005, k);
     }
+}
+
+/// `--model mbgnbd` on the CDNOW summary: lifetimes' `ModifiedBetaGeoFitter` estimate (r
+/// 0.52484, alpha 6.1830, a 0.89136, b 1.6140) in `models/mbgnbd.json`, customer 1's P(alive)
+/// as lifetimes computes it (0.706126), and customers without repeat purchases no longer
+/// certainly alive.
+#[test]
+fn mbgnbd_from_the_cdnow_summary_equals_lifetimes() {
+    let (_tmp, out) = summary_with_model("mbgnbd");
+    let m = model(&out, "mbgnbd.json");
+    for (k, v) in [
+        ("r", 0.524_838),
+        ("alpha", 6.182_988),
+        ("a", 0.891_356),
+        ("b", 1.614_000),
+    ] {
+        within(&m[k], v, 5e-5, k);
+    }
+    assert_eq!(m["converged"], serde_json::Value::Bool(true), "{m}");
+    assert!(!out.join("models/bgnbd.json").exists());
+    let clv = std::fs::read_to_string(out.join("clv.csv")).unwrap_or_default();
+    let first: Vec<&str> = clv.lines().nth(1).unwrap_or("").split(',').collect();
+    let p_alive: f64 = first
+        .get(5)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(f64::NAN);
+    assert!((p_alive - 0.706_126).abs() < 2e-6, "{p_alive}");
+    let zero_repeat: Vec<f64> = clv
+        .lines()
+        .skip(1)
+        .filter(|l| l.split(',').nth(1) == Some("0.0"))
+        .filter_map(|l| l.split(',').nth(5).and_then(|v| v.parse().ok()))
+        .collect();
+    assert!(zero_repeat.len() > 1_000, "{}", zero_repeat.len());
+    assert!(
+        zero_repeat.iter().all(|p| *p < 1.0 && *p > 0.0),
+        "{zero_repeat:?}"
+    );
 }
 
 #[test]

@@ -12,19 +12,19 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::value::clv::PurchaseModel;
 use crate::value::data::Triples;
+use crate::value::mbgnbd::MbgNbd;
 use crate::value::optim::{Convergence, Options, minimize, minimize_coarse_to_fine};
 
 /// Distinct triples above which the starts run on coarsened data first.
 const COARSE_ABOVE: usize = 20_000;
 
 #[path = "bgnbd_math.rs"]
-mod math;
+pub(in crate::value) mod math;
 #[cfg(test)]
 #[path = "bgnbd_tests.rs"]
 pub(crate) mod tests;
 
-use crate::value::special::Hyp2f1;
-use math::{LogLik, expected_alive, expected_alive_with};
+use math::{LogLik, expected_alive, expected_alive_rows};
 
 /// Settings of the BG/NBD fit as the user gives them (unchecked).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -103,9 +103,46 @@ impl BgNbdValid {
     /// A fit that does not converge (for example, no customer made a repeat purchase, so a and
     /// b are not identified) is returned with `convergence.converged == false` and a reason.
     pub fn fit(&self, d: &Triples) -> Result<BgNbd> {
+        let ([r, alpha, a, b], log_likelihood, convergence) = self.fit_likelihood(d, 0.0)?;
+        Ok(BgNbd {
+            r,
+            alpha,
+            a,
+            b,
+            log_likelihood,
+            customers: d.customers(),
+            convergence,
+        })
+    }
+
+    /// The MBG/NBD fit (Batislam, Denizel & Filiztekin 2007; lifetimes'
+    /// `ModifiedBetaGeoFitter`): the same procedure, starts and penalty on its likelihood.
+    pub fn fit_modified(&self, d: &Triples) -> Result<MbgNbd> {
+        let ([r, alpha, a, b], log_likelihood, convergence) = self.fit_likelihood(d, 1.0)?;
+        Ok(MbgNbd {
+            r,
+            alpha,
+            a,
+            b,
+            log_likelihood,
+            customers: d.customers(),
+            convergence,
+        })
+    }
+
+    /// Maximum likelihood of BG/NBD (`shift` 0) or MBG/NBD (1): the parameters (r, alpha, a,
+    /// b), the unpenalized log-likelihood there and the convergence report.
+    fn fit_likelihood(&self, d: &Triples, shift: f64) -> Result<([f64; 4], f64, Convergence)> {
         check_triples(d)?;
         let t_max = d.t.iter().fold(0.0_f64, |m, v| m.max(*v));
-        let obj = LogLik::new(d, self.penalizer, 1.0 / t_max);
+        let objective = |d: &Triples| {
+            if shift > 0.0 {
+                LogLik::modified(d, self.penalizer, 1.0 / t_max)
+            } else {
+                LogLik::new(d, self.penalizer, 1.0 / t_max)
+            }
+        };
+        let obj = objective(d);
         let starts = STARTS.iter().map(|s| {
             let mut s = s.to_vec();
             s[1] += t_max.ln();
@@ -119,8 +156,7 @@ impl BgNbdValid {
         // Large data: find the optimum's basin on triples coarsened to 1/50 of the longest
         // T, then polish on the exact triples (same answer, a fraction of the evaluations).
         let best = if d.len() > COARSE_ABOVE {
-            let coarse = d.coarsen(t_max / 50.0);
-            let cobj = LogLik::new(&coarse, self.penalizer, 1.0 / t_max);
+            let cobj = objective(&d.coarsen(t_max / 50.0));
             minimize_coarse_to_fine(&cobj, &obj, &opts)?
         } else {
             minimize(&obj, &opts)?
@@ -133,16 +169,8 @@ impl BgNbdValid {
                 "did not converge: no customer made a repeat purchase, so the drop-out parameters a and b cannot be estimated (optimiser: {detail})"
             );
         }
-        let p: Vec<f64> = best.x.iter().map(|v| v.exp()).collect();
-        Ok(BgNbd {
-            r: p[0],
-            alpha: p[1],
-            a: p[2],
-            b: p[3],
-            log_likelihood: obj.log_likelihood(&best.x),
-            customers: d.customers(),
-            convergence,
-        })
+        let p = [0, 1, 2, 3].map(|i| best.x[i].exp());
+        Ok((p, obj.log_likelihood(&best.x), convergence))
     }
 }
 
@@ -217,15 +245,8 @@ impl BgNbd {
 impl PurchaseModel for BgNbd {
     /// One 2F1(r + x, b + x; a + b + x - 1; ·) serves every age and horizon.
     fn if_alive_rows(&self, x: f64, ts: &[f64], horizons: &[f64]) -> Vec<f64> {
-        let (r, a, b) = (self.r + x, self.a, self.b + x);
-        let mut h = Hyp2f1::new(r, b, a + b - 1.0);
-        let mut out = Vec::with_capacity(ts.len() * horizons.len());
-        for t in ts {
-            for hz in horizons {
-                out.push(expected_alive_with(&mut h, r, self.alpha + t, a, b, *hz));
-            }
-        }
-        out
+        let p = (self.r + x, self.alpha, self.a, self.b + x);
+        expected_alive_rows(p, ts, horizons)
     }
     fn expected_purchases(&self, horizon: f64, x: f64, t_x: f64, t: f64) -> f64 {
         BgNbd::expected_purchases(self, horizon, x, t_x, t)

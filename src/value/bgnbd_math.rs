@@ -30,7 +30,13 @@ use crate::value::special::Hyp2f1;
 /// ```
 /// and d/d(log theta) = theta d/dtheta. lifetimes fits with time rescaled so the largest T is 1,
 /// so its penalty applies to alpha in that unit: here `alpha_scale * alpha` (1 / largest T).
-pub(super) struct LogLik {
+///
+/// MBG/NBD (Batislam, Denizel & Filiztekin 2007; lifetimes `ModifiedBetaGeoFitter`) lets a
+/// customer drop out at time 0 too, before any repeat purchase: its likelihood is the one above
+/// with `b + x` and `a + b + x` in A2 shifted by one (`b + x + 1`, `a + b + x + 1`), and A4 =
+/// ln(a) - ln(b + x) - (r + x) ln(alpha + t_x) for every customer, x = 0 included. `shift` is
+/// that one (0 for BG/NBD); the gradient is the same with the same shifts.
+pub(in crate::value) struct LogLik {
     /// Distinct frequencies > 0 and the number of customers with each (A1, A2 depend on x only).
     xs: Vec<(f64, f64)>,
     x: Vec<f64>,
@@ -47,6 +53,8 @@ pub(super) struct LogLik {
     total: f64,
     penalizer: f64,
     alpha_scale: f64,
+    /// 0 for BG/NBD, 1 for MBG/NBD (see the type's note).
+    shift: f64,
 }
 
 /// Distinct values of `v` (sorted) and each element's index among them.
@@ -67,7 +75,7 @@ struct Tables {
     inv_t: Vec<f64>,
     ln_tx: Vec<f64>,
     inv_tx: Vec<f64>,
-    /// ln(b + x - 1) and 1 / (b + x - 1) per distinct x
+    /// ln(b + x - 1 + shift) and 1 / (b + x - 1 + shift) per distinct x
     ln_bx: Vec<f64>,
     inv_bx: Vec<f64>,
 }
@@ -76,10 +84,22 @@ struct Tables {
 const PARALLEL_ABOVE: usize = 50_000;
 
 impl LogLik {
-    pub(super) fn new(d: &Triples, penalizer: f64, alpha_scale: f64) -> LogLik {
+    pub(in crate::value) fn new(d: &Triples, penalizer: f64, alpha_scale: f64) -> LogLik {
+        Self::shifted(d, penalizer, alpha_scale, 0.0)
+    }
+
+    /// The MBG/NBD likelihood (`shift` 1; see the type's note).
+    pub(in crate::value) fn modified(d: &Triples, penalizer: f64, alpha_scale: f64) -> LogLik {
+        Self::shifted(d, penalizer, alpha_scale, 1.0)
+    }
+
+    fn shifted(d: &Triples, penalizer: f64, alpha_scale: f64, shift: f64) -> LogLik {
+        // BG/NBD: a customer without repeat purchases has A2 = 0 and no A4; MBG/NBD: every one
+        // has both
+        let with_a4 = |x: f64| x > 0.0 || shift > 0.0;
         let mut by_x: BTreeMap<u64, f64> = BTreeMap::new();
         for (x, n) in d.x.iter().zip(&d.n) {
-            if *x > 0.0 {
+            if with_a4(*x) {
                 *by_x.entry(x.to_bits()).or_default() += n;
             }
         }
@@ -89,7 +109,7 @@ impl LogLik {
         let x_idx = x_idx
             .into_iter()
             .zip(&d.x)
-            .map(|(i, x)| if *x > 0.0 { i } else { u32::MAX })
+            .map(|(i, x)| if with_a4(*x) { i } else { u32::MAX })
             .collect();
         LogLik {
             xs: by_x
@@ -107,6 +127,7 @@ impl LogLik {
             total: d.customers(),
             penalizer,
             alpha_scale,
+            shift,
         }
     }
 
@@ -117,11 +138,12 @@ impl LogLik {
         let (dg_r, dg_b, dg_ab) = (digamma(r), digamma(b), digamma(a + b));
         let (mut ll, mut g) = (0.0, [0.0; 4]);
         for &(x, w) in &self.xs {
-            let (lg_abx, dg_abx) = (ln_gamma(a + b + x), digamma(a + b + x));
-            ll += w * (ln_gamma(r + x) - lg_r + lg_ab + ln_gamma(b + x) - lg_b - lg_abx);
+            let (bx, abx) = (b + x + self.shift, a + b + x + self.shift);
+            let (lg_abx, dg_abx) = (ln_gamma(abx), digamma(abx));
+            ll += w * (ln_gamma(r + x) - lg_r + lg_ab + ln_gamma(bx) - lg_b - lg_abx);
             g[0] += w * (digamma(r + x) - dg_r);
             g[2] += w * (dg_ab - dg_abx);
-            g[3] += w * (dg_ab + digamma(b + x) - dg_b - dg_abx);
+            g[3] += w * (dg_ab + digamma(bx) - dg_b - dg_abx);
         }
         let ln_al = al.ln();
         ll += self.total * r * ln_al;
@@ -132,8 +154,16 @@ impl LogLik {
             inv_t: self.t_vals.iter().map(|t| 1.0 / (al + t)).collect(),
             ln_tx: self.tx_vals.iter().map(|t| (al + t).ln()).collect(),
             inv_tx: self.tx_vals.iter().map(|t| 1.0 / (al + t)).collect(),
-            ln_bx: self.x_vals.iter().map(|x| (b + x - 1.0).ln()).collect(),
-            inv_bx: self.x_vals.iter().map(|x| 1.0 / (b + x - 1.0)).collect(),
+            ln_bx: self
+                .x_vals
+                .iter()
+                .map(|x| (b + x - 1.0 + self.shift).ln())
+                .collect(),
+            inv_bx: self
+                .x_vals
+                .iter()
+                .map(|x| 1.0 / (b + x - 1.0 + self.shift))
+                .collect(),
         };
         let len = self.x.len();
         let parts: Vec<(f64, [f64; 4])> = if len > 2 * PARALLEL_ABOVE {
@@ -203,7 +233,7 @@ impl LogLik {
     }
 
     /// Unpenalized log-likelihood sum n * ll at log-parameters `lp`.
-    pub(super) fn log_likelihood(&self, lp: &[f64]) -> f64 {
+    pub(in crate::value) fn log_likelihood(&self, lp: &[f64]) -> f64 {
         self.ll_grad(params(lp)).0
     }
 }
@@ -248,13 +278,13 @@ impl Objective for LogLik {
 /// not a near-cancellation (a close to 1, or t small). Otherwise (c <= 0 included, where
 /// `ln_hyp2f1` is undefined, and a = 1, where the closed form is 0/0) [`expected_alive_series`]
 /// sums the same quantity as a series of positive terms. NaN for t < 0 or an unusable z.
-pub(super) fn expected_alive(r: f64, alpha: f64, a: f64, b: f64, t: f64) -> f64 {
+pub(in crate::value) fn expected_alive(r: f64, alpha: f64, a: f64, b: f64, t: f64) -> f64 {
     expected_alive_with(&mut Hyp2f1::new(r, b, a + b - 1.0), r, alpha, a, b, t)
 }
 
 /// [`expected_alive`] with `h` = 2F1(r, b; a + b - 1; ·) given, and kept for the next call
 /// with the same r, a, b (only alpha and t change): the same number, computed faster.
-pub(super) fn expected_alive_with(
+pub(in crate::value) fn expected_alive_with(
     h: &mut Hyp2f1,
     r: f64,
     alpha: f64,
@@ -279,6 +309,24 @@ pub(super) fn expected_alive_with(
         }
     }
     expected_alive_series(r, a, b, z, ln_1mz)
+}
+
+/// [`expected_alive`] of rate Gamma(r, alpha + T) and drop-out Beta(a, b) for every age T of
+/// `ts` and horizon of `horizons`, row (T) after row: one 2F1(r, b; a + b - 1; ·) serves them
+/// all (the rows of `PurchaseModel::if_alive_rows` for BG/NBD and MBG/NBD).
+pub(in crate::value) fn expected_alive_rows(
+    (r, alpha, a, b): (f64, f64, f64, f64),
+    ts: &[f64],
+    horizons: &[f64],
+) -> Vec<f64> {
+    let mut h = Hyp2f1::new(r, b, a + b - 1.0);
+    let mut out = Vec::with_capacity(ts.len() * horizons.len());
+    for t in ts {
+        for hz in horizons {
+            out.push(expected_alive_with(&mut h, r, alpha + t, a, b, *hz));
+        }
+    }
+    out
 }
 
 /// The same expectation as a series of positive terms, valid for every r, a, b > 0:

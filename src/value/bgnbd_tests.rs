@@ -7,7 +7,7 @@ use std::time::Instant;
 use super::math::{LogLik, expected_alive, expected_alive_series};
 use super::*;
 use crate::value::data::Rfm;
-use crate::value::optim::Objective;
+use crate::value::optim::tests::{assert_gradient_matches, given};
 
 /// Columns `cols` of a CSV file as numbers. A missing file is an error (the test fails with
 /// the path), never a skip.
@@ -68,14 +68,7 @@ pub(crate) fn at(r: f64, alpha: f64, a: f64, b: f64) -> BgNbd {
         b,
         log_likelihood: f64::NAN,
         customers: 0.0,
-        convergence: Convergence {
-            converged: true,
-            iterations: 0,
-            gradient_norm: 0.0,
-            starts: 0,
-            starts_agreeing: 0,
-            reason: "given".into(),
-        },
+        convergence: given(),
     }
 }
 
@@ -210,32 +203,25 @@ fn predictions_stay_finite_for_200_purchases_and_tiny_ages() {
     assert!(e.is_finite() && e >= 0.0, "{e}");
 }
 
-#[test]
-fn gradient_matches_finite_differences() -> Result<()> {
-    let d = Rfm::new(
-        // the last customer's repeat purchase fell in the first period (recency 0)
+/// Where the likelihoods' gradients are checked (log r, log alpha, log a, log b).
+pub(crate) const GRADIENT_POINTS: &[&[f64]] = &[&[-1.4, 1.5, -0.2, 0.9], &[0.3, -0.5, 1.1, -0.7]];
+
+/// Seven customers: without repeat purchases, with one in the first period (recency 0), many.
+pub(crate) fn gradient_triples() -> Result<crate::value::data::Triples> {
+    Ok(Rfm::new(
         vec![0.0, 1.0, 2.0, 5.0, 0.0, 12.0, 1.0],
         vec![0.0, 3.0, 10.5, 20.0, 0.0, 29.0, 0.0],
         vec![30.0, 25.0, 31.0, 22.0, 12.0, 30.0, 8.0],
     )?
-    .compress();
+    .compress())
+}
+
+#[test]
+fn gradient_matches_finite_differences() -> Result<()> {
+    let d = gradient_triples()?;
     for (pen, alpha_scale) in [(0.0, 1.0), (0.1, 1.0 / 31.0)] {
         let obj = LogLik::new(&d, pen, alpha_scale);
-        for lp in [[-1.4, 1.5, -0.2, 0.9], [0.3, -0.5, 1.1, -0.7]] {
-            let (_, g) = obj.value_grad(&lp);
-            for i in 0..4 {
-                let h = 1e-6;
-                let (mut up, mut dn) = (lp, lp);
-                up[i] += h;
-                dn[i] -= h;
-                let fd = (obj.value_grad(&up).0 - obj.value_grad(&dn).0) / (2.0 * h);
-                assert!(
-                    (fd - g[i]).abs() < 1e-6 * fd.abs().max(1.0),
-                    "{i}: {fd} vs {}",
-                    g[i]
-                );
-            }
-        }
+        assert_gradient_matches(&obj, GRADIENT_POINTS);
     }
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::value::bgnbd::tests::read_columns;
+use crate::value::optim::tests::assert_gradient_matches;
 
 pub(crate) fn cdnow_spend_path() -> String {
     crate::test_support::reference_data("cdnow/cdnow_customers_summary_with_transactions.csv")
@@ -130,21 +131,7 @@ fn gradient_matches_finite_differences() {
         penalizer: 0.05,
     };
     let obj = obj.prepared();
-    for lp in [[1.2, 0.8, 2.5], [-0.4, 1.6, 0.3]] {
-        let (_, g) = obj.value_grad(&lp);
-        for i in 0..3 {
-            let h = 1e-6;
-            let (mut up, mut dn) = (lp, lp);
-            up[i] += h;
-            dn[i] -= h;
-            let fd = (obj.value_grad(&up).0 - obj.value_grad(&dn).0) / (2.0 * h);
-            assert!(
-                (fd - g[i]).abs() < 1e-6 * fd.abs().max(1.0),
-                "{i}: {fd} vs {}",
-                g[i]
-            );
-        }
-    }
+    assert_gradient_matches(&obj, &[&[1.2, 0.8, 2.5], &[-0.4, 1.6, 0.3]]);
 }
 
 /// lifetimes 0.11.3 in the peer virtualenv (`make-peer-venv`): `GammaGammaFitter(penalizer_coef=0.01).fit(x, zbar)` on

@@ -1,4 +1,4 @@
-//! Customer value: RFM scores, the buy-till-you-die models (BG/NBD, Pareto/NBD) for purchase
+//! Customer value: RFM scores, the buy-till-you-die models (BG/NBD, MBG/NBD, Pareto/NBD) for purchase
 //! counts and survival, Gamma-Gamma for spend, and CLV. Settings are `[value]`
 //! ([`ValueParams`], checked once into [`ValueValid`]); the entry point is [`score`].
 pub mod bgnbd;
@@ -6,6 +6,7 @@ pub mod clv;
 pub mod data;
 pub mod gamma_gamma;
 pub mod holdout;
+pub mod mbgnbd;
 pub mod optim;
 pub mod output;
 pub mod params;

@@ -290,4 +290,4 @@ pub fn minimize(obj: &dyn Objective, o: &Options) -> Result<Optimum> {
 
 #[cfg(test)]
 #[path = "optim_tests.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -148,6 +148,7 @@ fn empty_value_columns(table: DataFrame) -> Result<DataFrame> {
 pub fn model_outputs(scored: &ValueScores, out: &mut StageOutput) -> Result<()> {
     let spec = match scored.purchases {
         stage::Purchases::Bgnbd(_) => &o::BGNBD_MODEL,
+        stage::Purchases::Mbgnbd(_) => &o::MBGNBD_MODEL,
         stage::Purchases::Pareto(_) => &o::PARETO_NBD_MODEL,
     };
     let model = flatten(

@@ -12,6 +12,9 @@ pub enum ModelKind {
     /// BG/NBD (Fader, Hardie & Lee 2005).
     #[default]
     Bgnbd,
+    /// MBG/NBD (Batislam, Denizel & Filiztekin 2007): BG/NBD where a customer may also drop
+    /// out before any repeat purchase.
+    Mbgnbd,
     /// Pareto/NBD (Schmittlein, Morrison & Colombo 1987).
     Pareto,
 }
@@ -20,7 +23,7 @@ pub enum ModelKind {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ValueParams {
-    /// `bgnbd` (default) or `pareto`.
+    /// `bgnbd` (default), `mbgnbd` or `pareto`.
     pub model: ModelKind,
     /// Horizon of `expected_purchases`, in days. Default 365.
     pub horizon_days: f64,

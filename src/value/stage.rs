@@ -6,6 +6,7 @@ use super::bgnbd::{BgNbd, BgNbdParams};
 use super::clv::{PurchaseModel, clv_horizons, clv_of, discounts};
 use super::data::{Rfm, Triples};
 use super::gamma_gamma::{GammaGamma, GammaGammaParams};
+use super::mbgnbd::MbgNbd;
 use super::params::{ModelKind, ValueValid};
 use super::pareto_nbd::{ParetoNbd, ParetoNbdParams};
 use super::scoring::Expected;
@@ -14,10 +15,11 @@ use crate::schema as s;
 use crate::schema::TimeUnit;
 use polars::prelude::*;
 
-/// A fitted purchase model of either kind.
+/// A fitted purchase model of any kind.
 #[derive(Debug, Clone)]
 pub enum Purchases {
     Bgnbd(BgNbd),
+    Mbgnbd(MbgNbd),
     Pareto(ParetoNbd),
 }
 
@@ -25,18 +27,21 @@ impl Purchases {
     pub fn model(&self) -> &dyn PurchaseModel {
         match self {
             Purchases::Bgnbd(m) => m,
+            Purchases::Mbgnbd(m) => m,
             Purchases::Pareto(m) => m,
         }
     }
     pub fn expected_unconditional(&self, t: f64) -> f64 {
         match self {
             Purchases::Bgnbd(m) => m.expected_unconditional(t),
+            Purchases::Mbgnbd(m) => m.expected_unconditional(t),
             Purchases::Pareto(m) => m.expected_unconditional(t),
         }
     }
     pub fn convergence(&self) -> &super::optim::Convergence {
         match self {
             Purchases::Bgnbd(m) => &m.convergence,
+            Purchases::Mbgnbd(m) => &m.convergence,
             Purchases::Pareto(m) => &m.convergence,
         }
     }
@@ -44,18 +49,21 @@ impl Purchases {
     pub fn file_name(&self) -> &'static str {
         match self {
             Purchases::Bgnbd(_) => "bgnbd.json",
+            Purchases::Mbgnbd(_) => "mbgnbd.json",
             Purchases::Pareto(_) => "pareto_nbd.json",
         }
     }
     pub fn label(&self) -> &'static str {
         match self {
             Purchases::Bgnbd(_) => "BG/NBD",
+            Purchases::Mbgnbd(_) => "MBG/NBD",
             Purchases::Pareto(_) => "Pareto/NBD",
         }
     }
     pub fn to_json(&self) -> Result<serde_json::Value> {
         let v = match self {
             Purchases::Bgnbd(m) => serde_json::to_value(m),
+            Purchases::Mbgnbd(m) => serde_json::to_value(m),
             Purchases::Pareto(m) => serde_json::to_value(m),
         };
         v.map_err(|e| Error::Internal(e.to_string()))
@@ -181,6 +189,13 @@ fn fit_triples(triples: &Triples, v: &ValueValid) -> Result<Purchases> {
             }
             .check()?
             .fit(triples)?,
+        ),
+        ModelKind::Mbgnbd => Purchases::Mbgnbd(
+            BgNbdParams {
+                penalizer: v.penalizer,
+            }
+            .check()?
+            .fit_modified(triples)?,
         ),
         ModelKind::Pareto => Purchases::Pareto(
             ParetoNbdParams {

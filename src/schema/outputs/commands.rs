@@ -104,6 +104,7 @@ pub const COMMAND_OUTPUTS: &[(&str, &[&OutputSpec])] = &[
             &CLV_CALIBRATION,
             &CLV_TRACKING,
             &BGNBD_MODEL,
+            &MBGNBD_MODEL,
             &PARETO_NBD_MODEL,
             &GAMMA_GAMMA_MODEL,
             &EXPECTED_CURVE,

@@ -159,6 +159,13 @@ pub const PARETO_NBD_MODEL: OutputSpec = OutputSpec {
     doc: "The fitted Pareto/NBD purchase model (with `[value] model = \"pareto\"`): r, alpha, s, beta and the convergence report.",
 };
 
+/// `models/mbgnbd.json`
+pub const MBGNBD_MODEL: OutputSpec = OutputSpec {
+    file: "models/mbgnbd.json",
+    kind: OutputKind::Model,
+    doc: "The fitted MBG/NBD purchase model (with `[value] model = \"mbgnbd\"`): r, alpha, a, b, the distinct triples fitted and the convergence report.",
+};
+
 /// `models/gamma_gamma.json`
 pub const GAMMA_GAMMA_MODEL: OutputSpec = OutputSpec {
     file: "models/gamma_gamma.json",
@@ -244,6 +251,7 @@ pub const OUTPUTS: &[&OutputSpec] = &[
     &MERGE_CANDIDATES,
     &REJECTS,
     &BGNBD_MODEL,
+    &MBGNBD_MODEL,
     &PARETO_NBD_MODEL,
     &GAMMA_GAMMA_MODEL,
     &KMEANS_MODEL,
