@@ -12,6 +12,7 @@ pub mod output;
 pub mod params;
 pub mod pareto_nbd;
 pub mod rfm;
+pub mod sbg;
 pub mod scoring;
 pub mod special;
 pub mod stage;
