@@ -64,7 +64,7 @@ pub enum Command {
         after_help = "Examples:\n  kam generate --out demo --customers 2000 --months 36 --seed 42\n  kam generate --out big --customers 100000 --months 36 --format parquet\n  kam run --config demo/kam.toml"
     )]
     Generate(GenerateArgs),
-    /// Customer value from transactions or a lifetimes-style summary: BG/NBD or Pareto/NBD,
+    /// Customer value from transactions or a lifetimes-style summary: BG/NBD, MBG/NBD or Pareto/NBD,
     /// Gamma-Gamma, p_alive, expected purchases and CLV, with an optional calibration/holdout
     /// check.
     #[command(
@@ -84,6 +84,13 @@ pub enum Command {
         after_help = "Examples:\n  kam churn --customers WA_Fn-UseC_-Telco-Customer-Churn.csv --label Churn --id customerID --out telco/\n  kam churn --customers bank.csv --label Exited --positive 1 --folds 10 --model trees --out bank/"
     )]
     Churn(Box<ChurnArgs>),
+    /// Contractual retention by cohort (fuel cards, bank products, supply contracts that renew
+    /// or lapse each period): each cohort's shifted-beta-geometric fit, its survival observed,
+    /// fitted and projected, and the discounted expected residual lifetime of a new customer.
+    #[command(
+        after_help = "Examples:\n  kam retention --cohorts cohorts.csv --out retention/\n  kam retention --cohorts cards.xlsx --cohort-col year_signed --period-col year --customers-col active --horizon 12 --discount-rate 0.08 --out retention/"
+    )]
+    Retention(Box<RetentionArgs>),
     /// Write a commented kam.toml with every setting and its default.
     #[command(
         after_help = "Example:\n  kam init                  # writes ./kam.toml\n  kam init --out shop/kam.toml"
@@ -290,4 +297,30 @@ pub struct InitArgs {
     /// Overwrite an existing file.
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RetentionArgs {
+    /// Cohorts' survivor counts (CSV, Parquet or XLSX), one row per cohort and period: the
+    /// customers under contract at the cohort's start (period 0) and after each period.
+    #[arg(long)]
+    pub cohorts: PathBuf,
+    /// Column naming the cohort (e.g. the year its customers signed).
+    #[arg(long, default_value = "cohort")]
+    pub cohort_col: String,
+    /// Column of periods since the cohort's start: 0, 1, 2, ... without gaps.
+    #[arg(long, default_value = "period")]
+    pub period_col: String,
+    /// Column of the customers under contract after that many periods.
+    #[arg(long, default_value = "customers")]
+    pub customers_col: String,
+    /// Periods from each cohort's start that retention.csv runs to (projected beyond the data).
+    #[arg(long, default_value_t = 20)]
+    pub horizon: u32,
+    /// Discount rate per period of the residual lifetime.
+    #[arg(long, default_value_t = 0.1)]
+    pub discount_rate: f64,
+    /// Output directory: retention.csv and models/sbg.json.
+    #[arg(long, short)]
+    pub out: PathBuf,
 }

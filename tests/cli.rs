@@ -328,9 +328,10 @@ fn assert_every_output_is_declared(out: &Path) {
             assert_eq!(header, declared, "{f}: columns differ from the declaration");
         }
     }
-    // and every declared output of a full run is there (Pareto/NBD only when chosen)
+    // and every declared output of a full run is there (MBG/NBD and Pareto/NBD only when
+    // chosen)
     for spec in o::OUTPUTS {
-        if spec.file == o::PARETO_NBD_MODEL.file {
+        if [o::PARETO_NBD_MODEL.file, o::MBGNBD_MODEL.file].contains(&spec.file) {
             continue;
         }
         assert!(

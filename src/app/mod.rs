@@ -11,6 +11,7 @@ use polars::prelude::DataFrame;
 
 mod churn;
 mod clv;
+mod retention;
 mod segment;
 
 use crate::cli::{Cli, Command, GenerateArgs, InitArgs, RunArgs, TableFormat};
@@ -64,6 +65,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::Clv(a) => clv::run(*a, cli.quiet),
         Command::Churn(a) => churn::run(*a, cli.quiet),
         Command::Segment(a) => segment::run(*a, cli.quiet),
+        Command::Retention(a) => retention::run(*a, cli.quiet),
     }
 }
 

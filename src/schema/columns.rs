@@ -272,3 +272,19 @@ pub mod master {
         CANDIDATE_REVENUE,
     ];
 }
+
+// ---- kam retention (retention.csv) ----
+/// The cohort a row belongs to (as the input names it).
+pub const COHORT: &str = "cohort";
+/// Periods since the cohort's start (0 = the start).
+pub const PERIOD: &str = "period";
+/// Observed share of the cohort still under contract.
+pub const SURVIVAL: &str = "survival";
+/// The sBG model's share still under contract, S(t).
+pub const SURVIVAL_FITTED: &str = "survival_fitted";
+/// The model's share of those under contract after t - 1 periods who renew in period t.
+pub const RETENTION_RATE: &str = "retention_rate";
+/// The cohort's starting customers times `survival_fitted`.
+pub const EXPECTED_CUSTOMERS: &str = "expected_customers";
+/// True beyond the observed periods.
+pub const PROJECTED: &str = "projected";

@@ -11,6 +11,7 @@ pub mod optim;
 pub mod output;
 pub mod params;
 pub mod pareto_nbd;
+pub mod retention;
 pub mod rfm;
 pub mod sbg;
 pub mod scoring;

@@ -95,6 +95,33 @@ pub const CHURN_REJECTS: OutputSpec = OutputSpec {
     doc: "kam churn: the rows left out because their label is blank.",
 };
 
+/// `retention.csv` of `kam retention`
+pub const RETENTION: OutputSpec = OutputSpec {
+    file: "retention.csv",
+    kind: OutputKind::Table {
+        columns: &[
+            "cohort",
+            "period",
+            "customers",
+            "survival",
+            "survival_fitted",
+            "retention_rate",
+            "expected_customers",
+            "projected",
+        ],
+        parquet: false,
+        sheet: false,
+    },
+    doc: "kam retention: one row per cohort and period from 0 to the horizon: the customers under contract observed (empty when projected) and their share, the sBG model's survival, retention rate and expected customers, and whether the period is projected.",
+};
+
+/// `models/sbg.json` of `kam retention`
+pub const SBG_MODEL: OutputSpec = OutputSpec {
+    file: "models/sbg.json",
+    kind: OutputKind::Model,
+    doc: "kam retention: the discount rate and, per cohort, the shifted-beta-geometric fit (alpha, beta, log_likelihood, customers, periods, the convergence report) and derl_new_customer.",
+};
+
 /// What each subcommand writes besides its rejects, by command.
 pub const COMMAND_OUTPUTS: &[(&str, &[&OutputSpec])] = &[
     (
@@ -113,4 +140,5 @@ pub const COMMAND_OUTPUTS: &[(&str, &[&OutputSpec])] = &[
     ),
     ("segment", &[&SEGMENTED, &SEGMENTS, &KMEANS_MODEL]),
     ("churn", &[&CHURN_SCORES, &CHURN_MODEL, &CHURN_REJECTS]),
+    ("retention", &[&RETENTION, &SBG_MODEL]),
 ];
