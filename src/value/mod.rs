@@ -1,6 +1,7 @@
 //! Customer value: RFM scores, the buy-till-you-die models (BG/NBD, MBG/NBD, Pareto/NBD) for purchase
 //! counts and survival, Gamma-Gamma for spend, and CLV. Settings are `[value]`
 //! ([`ValueParams`], checked once into [`ValueValid`]); the entry point is [`score`].
+pub mod bgbb;
 pub mod bgnbd;
 pub mod clv;
 pub mod data;
