@@ -12,7 +12,7 @@ use serde::Serialize;
 use statrs::function::gamma::{digamma, ln_gamma};
 
 use crate::error::{Error, Result};
-use crate::value::optim::{Convergence, Objective, Options, minimize};
+use crate::value::optim::{Convergence, Objective, Options, Uncertainty, minimize, uncertainty};
 
 #[cfg(test)]
 #[path = "bgbb_tests.rs"]
@@ -41,6 +41,10 @@ pub struct BgBb {
     pub log_likelihood: f64,
     pub customers: f64,
     pub convergence: Convergence,
+    /// Standard errors and covariance of the parameters (Laplace; absent when the fit did
+    /// not converge or the data do not pin every parameter down).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub uncertainty: Option<Uncertainty>,
 }
 
 /// ln B(a, b) through ln Gamma (NaN rather than a panic outside a, b > 0).
@@ -69,6 +73,11 @@ pub fn fit(h: &Histories) -> Result<BgBb> {
         delta: p[3],
         log_likelihood: obj.ll_grad(p).0,
         customers: h.count.iter().sum(),
+        uncertainty: best
+            .convergence
+            .converged
+            .then(|| uncertainty(&obj, &best.x, h.count.iter().sum()))
+            .flatten(),
         convergence: best.convergence,
     })
 }

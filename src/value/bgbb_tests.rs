@@ -7,7 +7,7 @@
 //! beta 0.7497163581757634, gamma 0.6567181695499512, delta 2.7834419828876076).
 
 use super::*;
-use crate::value::optim::tests::{assert_gradient_matches, given};
+use crate::value::optim::tests::{assert_gradient_matches, assert_standard_errors, given};
 
 /// (frequency, recency, count); every donor had 6 occasions.
 const DONATIONS: [(u32, u32, f64); 22] = [
@@ -53,6 +53,7 @@ fn lifetimes_fit() -> BgBb {
         log_likelihood: f64::NAN,
         customers: 11_104.0,
         convergence: given(),
+        uncertainty: None,
     }
 }
 
@@ -154,4 +155,20 @@ fn impossible_histories_are_refused() {
         let e = fit(&h).unwrap_err().to_string();
         assert!(e.contains("not a valid history"), "{x} {tx} {n}: {e}");
     }
+}
+
+/// Laplace standard errors on the donations equal lifetimes' `standard_errors_` within 1%:
+/// alpha 0.06939136218670106, beta 0.029447716220978113, gamma 0.051009850332857244,
+/// delta 0.3208189394353982.
+#[test]
+fn standard_errors_equal_lifetimes() -> Result<()> {
+    let m = fit(&donations())?;
+    let want = [
+        ("alpha", 0.06939136218670106),
+        ("beta", 0.029447716220978113),
+        ("gamma", 0.051009850332857244),
+        ("delta", 0.3208189394353982),
+    ];
+    assert_standard_errors(m.uncertainty.as_ref(), &want, 0.01);
+    Ok(())
 }

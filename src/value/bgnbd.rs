@@ -13,7 +13,9 @@ use crate::error::{Error, Result};
 use crate::value::clv::PurchaseModel;
 use crate::value::data::Triples;
 use crate::value::mbgnbd::MbgNbd;
-use crate::value::optim::{Convergence, Options, minimize, minimize_coarse_to_fine};
+use crate::value::optim::{
+    Convergence, Options, Uncertainty, minimize, minimize_coarse_to_fine, uncertainty,
+};
 
 /// Distinct triples above which the starts run on coarsened data first.
 const COARSE_ABOVE: usize = 20_000;
@@ -76,7 +78,14 @@ pub struct BgNbd {
     /// Customers fitted.
     pub customers: f64,
     pub convergence: Convergence,
+    /// Standard errors and covariance of the parameters (Laplace; absent when the fit did
+    /// not converge or the data do not pin every parameter down).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub uncertainty: Option<Uncertainty>,
 }
+
+/// A fit's parameters, log-likelihood, convergence report and uncertainty.
+type Fitted = ([f64; 4], f64, Convergence, Option<Uncertainty>);
 
 /// Starting points in (log r, log alpha, log a, log b), with alpha in time rescaled so the
 /// largest T is 1 (as lifetimes fits); the first is lifetimes' start.
@@ -103,7 +112,8 @@ impl BgNbdValid {
     /// A fit that does not converge (for example, no customer made a repeat purchase, so a and
     /// b are not identified) is returned with `convergence.converged == false` and a reason.
     pub fn fit(&self, d: &Triples) -> Result<BgNbd> {
-        let ([r, alpha, a, b], log_likelihood, convergence) = self.fit_likelihood(d, 0.0)?;
+        let (p, log_likelihood, convergence, uncertainty) = self.fit_likelihood(d, 0.0)?;
+        let [r, alpha, a, b] = p;
         Ok(BgNbd {
             r,
             alpha,
@@ -112,13 +122,15 @@ impl BgNbdValid {
             log_likelihood,
             customers: d.customers(),
             convergence,
+            uncertainty,
         })
     }
 
     /// The MBG/NBD fit (Batislam, Denizel & Filiztekin 2007; lifetimes'
     /// `ModifiedBetaGeoFitter`): the same procedure, starts and penalty on its likelihood.
     pub fn fit_modified(&self, d: &Triples) -> Result<MbgNbd> {
-        let ([r, alpha, a, b], log_likelihood, convergence) = self.fit_likelihood(d, 1.0)?;
+        let (p, log_likelihood, convergence, uncertainty) = self.fit_likelihood(d, 1.0)?;
+        let [r, alpha, a, b] = p;
         Ok(MbgNbd {
             r,
             alpha,
@@ -127,12 +139,13 @@ impl BgNbdValid {
             log_likelihood,
             customers: d.customers(),
             convergence,
+            uncertainty,
         })
     }
 
     /// Maximum likelihood of BG/NBD (`shift` 0) or MBG/NBD (1): the parameters (r, alpha, a,
-    /// b), the unpenalized log-likelihood there and the convergence report.
-    fn fit_likelihood(&self, d: &Triples, shift: f64) -> Result<([f64; 4], f64, Convergence)> {
+    /// b), the unpenalized log-likelihood there, the convergence report and the uncertainty.
+    fn fit_likelihood(&self, d: &Triples, shift: f64) -> Result<Fitted> {
         check_triples(d)?;
         let t_max = d.t.iter().fold(0.0_f64, |m, v| m.max(*v));
         let objective = |d: &Triples| {
@@ -170,7 +183,11 @@ impl BgNbdValid {
             );
         }
         let p = [0, 1, 2, 3].map(|i| best.x[i].exp());
-        Ok((p, obj.log_likelihood(&best.x), convergence))
+        let spread = convergence
+            .converged
+            .then(|| uncertainty(&obj, &best.x, d.customers()))
+            .flatten();
+        Ok((p, obj.log_likelihood(&best.x), convergence, spread))
     }
 }
 

@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 use statrs::function::gamma::{digamma, ln_gamma};
 
 use crate::error::{Error, Result};
-use crate::value::optim::{Convergence, Objective, Options, POLISH_TOL_COST, minimize};
+use crate::value::optim::{
+    Convergence, Objective, Options, POLISH_TOL_COST, Uncertainty, minimize, uncertainty,
+};
 
 /// Above this many customers an L-BFGS run also stops when an iteration gains less than
 /// [`POLISH_TOL_COST`] of the objective: the mean log-likelihood of millions of customers has
@@ -74,6 +76,10 @@ pub struct GammaGamma {
     /// None with fewer than two customers or when either is constant.
     pub correlation: Option<f64>,
     pub convergence: Convergence,
+    /// Standard errors and covariance of the parameters (Laplace; absent when the fit did
+    /// not converge or the data do not pin every parameter down).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub uncertainty: Option<Uncertainty>,
 }
 
 /// Negative mean log-likelihood in (log p, log q, log gamma) plus lifetimes' penalty
@@ -242,6 +248,11 @@ impl GammaGammaValid {
             customers: obj.x.len(),
             excluded_nonpositive,
             correlation: pearson(&obj.x, &obj.m),
+            uncertainty: best
+                .convergence
+                .converged
+                .then(|| uncertainty(&prepared, &best.x, obj.x.len() as f64))
+                .flatten(),
             convergence: best.convergence,
         })
     }

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::bgnbd::math::{expected_alive, expected_alive_rows};
 use crate::value::clv::PurchaseModel;
-use crate::value::optim::Convergence;
+use crate::value::optim::{Convergence, Uncertainty};
 
 #[cfg(test)]
 #[path = "mbgnbd_tests.rs"]
@@ -33,6 +33,10 @@ pub struct MbgNbd {
     /// Customers fitted.
     pub customers: f64,
     pub convergence: Convergence,
+    /// Standard errors and covariance of the parameters (Laplace; absent when the fit did
+    /// not converge or the data do not pin every parameter down).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub uncertainty: Option<Uncertainty>,
 }
 
 impl MbgNbd {

@@ -14,7 +14,7 @@ use crate::error::Result;
 use crate::value::bgnbd::BgNbdParams;
 use crate::value::bgnbd::math::LogLik;
 use crate::value::bgnbd::tests::{GRADIENT_POINTS, cdnow, gradient_triples};
-use crate::value::optim::tests::{assert_gradient_matches, given};
+use crate::value::optim::tests::{assert_gradient_matches, assert_standard_errors, given};
 
 /// lifetimes' estimate on CDNOW.
 const LIFETIMES: [f64; 4] = [
@@ -33,6 +33,7 @@ fn at([r, alpha, a, b]: [f64; 4]) -> MbgNbd {
         log_likelihood: f64::NAN,
         customers: 0.0,
         convergence: given(),
+        uncertainty: None,
     }
 }
 
@@ -111,5 +112,23 @@ fn gradient_matches_finite_differences() -> Result<()> {
         let obj = LogLik::modified(&d, pen, alpha_scale);
         assert_gradient_matches(&obj, GRADIENT_POINTS);
     }
+    Ok(())
+}
+
+/// Laplace standard errors on CDNOW equal lifetimes' `standard_errors_` within 1%:
+/// r 0.08326394529766962, alpha 0.6955971916027849, a 0.15478532069900933,
+/// b 0.5374723507888486.
+#[test]
+fn standard_errors_equal_lifetimes() -> Result<()> {
+    let m = BgNbdParams { penalizer: 0.0 }
+        .check()?
+        .fit_modified(&cdnow()?.compress())?;
+    let want = [
+        ("r", 0.08326394529766962),
+        ("alpha", 0.6955971916027849),
+        ("a", 0.15478532069900933),
+        ("b", 0.5374723507888486),
+    ];
+    assert_standard_errors(m.uncertainty.as_ref(), &want, 0.01);
     Ok(())
 }

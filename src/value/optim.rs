@@ -9,6 +9,10 @@
 use argmin::core::{CostFunction, Executor, Gradient, State, TerminationReason, TerminationStatus};
 use argmin::solver::linesearch::MoreThuenteLineSearch;
 use argmin::solver::quasinewton::LBFGS;
+use std::collections::BTreeMap;
+
+use linfa_linalg::cholesky::InverseC;
+use ndarray::Array2;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
@@ -285,6 +289,59 @@ pub fn minimize(obj: &dyn Objective, o: &Options) -> Result<Optimum> {
             starts_agreeing: agreeing,
             reason,
         },
+    })
+}
+
+/// How sure the fit is of its parameters (Laplace approximation): the inverse of the observed
+/// information (the Hessian of the negative log-likelihood) at the optimum. Natural-scale
+/// parameters from the log-scale fit by the delta method: cov(theta_i, theta_j) = theta_i
+/// theta_j cov(log theta_i, log theta_j). The standard errors are lifetimes' `standard_errors_`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Uncertainty {
+    /// Standard error of each parameter, by name.
+    pub standard_errors: BTreeMap<String, f64>,
+    /// Covariance of the parameters, by name and name.
+    pub covariance: BTreeMap<String, BTreeMap<String, f64>>,
+}
+
+/// [`Uncertainty`] at log-parameters `x` of `obj`, a mean negative log-likelihood over
+/// `customers` (the Hessian from central differences of the analytic gradient). `None` when
+/// the Hessian is not positive definite there: the data do not pin every parameter down.
+pub fn uncertainty(obj: &dyn Objective, x: &[f64], customers: f64) -> Option<Uncertainty> {
+    let k = x.len();
+    let h = 1e-5;
+    let mut hess = Array2::<f64>::zeros((k, k));
+    for j in 0..k {
+        let (mut up, mut dn) = (x.to_vec(), x.to_vec());
+        up[j] += h;
+        dn[j] -= h;
+        let (gu, gd) = (obj.value_grad(&up).1, obj.value_grad(&dn).1);
+        for i in 0..k {
+            hess[[i, j]] = (gu[i] - gd[i]) / (2.0 * h);
+        }
+    }
+    let sym = (&hess + &hess.t()) / 2.0;
+    let inv = sym.invc().ok()?;
+    let names: Vec<String> = obj
+        .names()
+        .iter()
+        .map(|n| n.trim_start_matches("log ").to_string())
+        .collect();
+    let theta: Vec<f64> = x.iter().map(|v| v.exp()).collect();
+    // the inverse's two triangles agree to rounding: the covariance takes their mean
+    let cov =
+        |i: usize, j: usize| theta[i] * theta[j] * (inv[[i, j]] + inv[[j, i]]) / (2.0 * customers);
+    let ok = (0..k).all(|i| cov(i, i).is_finite() && cov(i, i) > 0.0);
+    ok.then(|| Uncertainty {
+        standard_errors: (0..k)
+            .map(|i| (names[i].clone(), cov(i, i).sqrt()))
+            .collect(),
+        covariance: (0..k)
+            .map(|i| {
+                let row = (0..k).map(|j| (names[j].clone(), cov(i, j))).collect();
+                (names[i].clone(), row)
+            })
+            .collect(),
     })
 }
 

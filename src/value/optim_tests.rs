@@ -129,3 +129,13 @@ pub(crate) fn given() -> Convergence {
         reason: "given".into(),
     }
 }
+
+/// `u` holds each standard error of `want` within relative `tol` (a converged fit must have
+/// them).
+pub(crate) fn assert_standard_errors(u: Option<&Uncertainty>, want: &[(&str, f64)], tol: f64) {
+    let u = u.expect("a converged fit has standard errors");
+    for (k, se) in want {
+        let got = u.standard_errors[*k];
+        assert!(((got - se) / se).abs() < tol, "{k}: {got} vs {se}");
+    }
+}

@@ -27,7 +27,7 @@ use statrs::function::gamma::{digamma, ln_gamma};
 use crate::error::{Error, Result};
 use crate::value::clv::PurchaseModel;
 use crate::value::data::Triples;
-use crate::value::optim::{Convergence, Objective, Options, minimize};
+use crate::value::optim::{Convergence, Objective, Options, Uncertainty, minimize, uncertainty};
 use crate::value::special::ln_hyp2f1;
 
 /// Settings of a Pareto/NBD fit as the user gives them (unchecked).
@@ -71,6 +71,10 @@ pub struct ParetoNbd {
     /// Customers fitted.
     pub customers: f64,
     pub convergence: Convergence,
+    /// Standard errors and covariance of the parameters (Laplace; absent when the fit did
+    /// not converge or the data do not pin every parameter down).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub uncertainty: Option<Uncertainty>,
 }
 
 /// Smallest 1 - z evaluated (the series needs ~40/(1-z) terms).
@@ -260,6 +264,10 @@ impl ParetoNbdValid {
         let lls = (0..len)
             .map(|i| d.n[i] * ll_one([r, alpha, s, beta], d.x[i], d.t_x[i], d.t[i], false).0);
         let (log_likelihood, convergence) = (lls.sum(), opt.convergence);
+        let uncertainty = convergence
+            .converged
+            .then(|| uncertainty(&obj, &opt.x, customers))
+            .flatten();
         Ok(ParetoNbd {
             r,
             alpha,
@@ -268,6 +276,7 @@ impl ParetoNbdValid {
             log_likelihood,
             customers,
             convergence,
+            uncertainty,
         })
     }
 }

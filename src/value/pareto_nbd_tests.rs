@@ -5,7 +5,7 @@ use crate::value::data::Rfm;
     fn model(r: f64, alpha: f64, s: f64, beta: f64) -> ParetoNbd {
         let convergence = Convergence { converged: true, iterations: 0, gradient_norm: 0.0,
             starts: 1, starts_agreeing: 1, reason: String::new() };
-        ParetoNbd { r, alpha, s, beta, log_likelihood: 0.0, customers: 0.0, convergence }
+        ParetoNbd { r, alpha, s, beta, log_likelihood: 0.0, customers: 0.0, convergence, uncertainty: None }
     }
 
 fn close(got: f64, want: f64, rel: f64) -> bool {

@@ -14,7 +14,7 @@ use serde::Serialize;
 use statrs::function::gamma::{digamma, ln_gamma};
 
 use crate::error::{Error, Result};
-use crate::value::optim::{Convergence, Objective, Options, minimize};
+use crate::value::optim::{Convergence, Objective, Options, Uncertainty, minimize, uncertainty};
 
 #[cfg(test)]
 #[path = "sbg_tests.rs"]
@@ -31,6 +31,10 @@ pub struct Sbg {
     /// Customers at the start of the cohorts fitted, summed.
     pub customers: f64,
     pub convergence: Convergence,
+    /// Standard errors and covariance of the parameters (Laplace; absent when the fit did
+    /// not converge or the data do not pin every parameter down).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub uncertainty: Option<Uncertainty>,
 }
 
 /// Fit the sBG model to cohorts' survivor counts: each cohort is the customers still under
@@ -45,11 +49,17 @@ pub fn fit(cohorts: &[Vec<f64>]) -> Result<Sbg> {
     };
     let best = minimize(&obj, &opts)?;
     let [alpha, beta] = [best.x[0].exp(), best.x[1].exp()];
+    let customers = obj.customers();
     Ok(Sbg {
         alpha,
         beta,
         log_likelihood: obj.ll_grad(alpha, beta).0,
-        customers: cohorts.iter().map(|c| c[0]).sum(),
+        customers,
+        uncertainty: best
+            .convergence
+            .converged
+            .then(|| uncertainty(&obj, &best.x, customers))
+            .flatten(),
         convergence: best.convergence,
     })
 }

@@ -339,7 +339,6 @@ fn score_columns(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::value::optim::Convergence;
 
     #[test]
     fn the_expected_curve_stops_at_max_curve_days() {
@@ -363,14 +362,8 @@ mod tests {
             customers: 10,
             excluded_nonpositive: 0,
             correlation: None,
-            convergence: Convergence {
-                converged: true,
-                iterations: 1,
-                gradient_norm: 0.0,
-                starts: 1,
-                starts_agreeing: 1,
-                reason: "converged".into(),
-            },
+            uncertainty: None,
+            convergence: crate::value::optim::tests::given(),
         }
     }
 
