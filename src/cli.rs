@@ -184,10 +184,13 @@ pub struct ClvArgs {
         name(TimeUnit::default()),
     ))]
     pub time_unit: Option<TimeUnit>,
-    #[arg(long, value_enum, help = dflt("Purchase model.", name(ModelKind::default())))]
-    pub model: Option<ModelKind>,
+    #[arg(long, value_enum, help = dflt(
+        "Purchase model (bgbb: a --summary counted in discrete occasions).",
+        name(ModelKind::default()),
+    ))]
+    pub model: Option<ClvModel>,
     #[arg(long, help = dflt(
-        "Horizon of expected purchases, in the time unit.",
+        "Horizon of expected purchases, in the time unit (occasions for bgbb, default 1).",
         format!("{} days", ValueParams::default().horizon_days),
     ))]
     pub horizon: Option<f64>,
@@ -323,4 +326,27 @@ pub struct RetentionArgs {
     /// Output directory: retention.csv and models/sbg.json.
     #[arg(long, short)]
     pub out: PathBuf,
+}
+
+/// `kam clv --model`: the purchase models of `[value] model`, and BG/BB for a summary counted
+/// in discrete occasions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ClvModel {
+    Bgnbd,
+    Mbgnbd,
+    Pareto,
+    /// BG/BB (Fader, Hardie & Shang 2010): frequency, recency and T in occasions.
+    Bgbb,
+}
+
+impl ClvModel {
+    /// The `[value] model` of a continuous-time model; `None` for BG/BB.
+    pub fn kind(self) -> Option<ModelKind> {
+        match self {
+            ClvModel::Bgnbd => Some(ModelKind::Bgnbd),
+            ClvModel::Mbgnbd => Some(ModelKind::Mbgnbd),
+            ClvModel::Pareto => Some(ModelKind::Pareto),
+            ClvModel::Bgbb => None,
+        }
+    }
 }

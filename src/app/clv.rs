@@ -9,7 +9,7 @@ use std::path::Path;
 use polars::prelude::*;
 
 use super::{input, print, render, set};
-use crate::cli::ClvArgs;
+use crate::cli::{ClvArgs, ClvModel};
 use crate::error::{Error, Result};
 use crate::io::{InputParams, load};
 use crate::pipeline::emit::write_all;
@@ -24,7 +24,7 @@ use crate::value::{ValueParams, ValueValid};
 /// The value params: the `[value]` defaults with the flags applied; `--horizon` is in `unit`.
 fn params(a: &ClvArgs, unit: TimeUnit) -> Result<ValueValid> {
     let mut p = ValueParams::default();
-    set(&mut p.model, a.model);
+    set(&mut p.model, a.model.and_then(ClvModel::kind));
     set(&mut p.horizon_days, a.horizon.map(|h| h * unit.days()));
     set(&mut p.clv_months, a.clv_months);
     set(&mut p.discount_rate, a.discount_rate);
@@ -34,6 +34,9 @@ fn params(a: &ClvArgs, unit: TimeUnit) -> Result<ValueValid> {
 }
 
 pub fn run(a: ClvArgs, quiet: bool) -> Result<()> {
+    if a.model == Some(ClvModel::Bgbb) {
+        return super::clv_bgbb::run(&a, quiet);
+    }
     let unit = a.time_unit.unwrap_or_default();
     let params = params(&a, unit)?;
     let date = |flag: &str, v: &Option<String>| -> Result<Option<chrono::NaiveDate>> {
@@ -180,7 +183,7 @@ fn from_transactions(
 }
 
 /// A lifetimes-style summary table, validated like any input (bad rows go to rejects).
-fn read_summary(path: &Path, a: &ClvArgs, out: &mut StageOutput) -> Result<Summary> {
+pub(super) fn read_summary(path: &Path, a: &ClvArgs, out: &mut StageOutput) -> Result<Summary> {
     let columns = mapping(&[
         (s::CUSTOMER_ID, &a.customer_col),
         (s::FREQUENCY, &a.frequency_col),

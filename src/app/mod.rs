@@ -11,6 +11,7 @@ use polars::prelude::DataFrame;
 
 mod churn;
 mod clv;
+mod clv_bgbb;
 mod retention;
 mod segment;
 

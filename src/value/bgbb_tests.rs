@@ -2,46 +2,31 @@
 //! (11,104 people, 6 yearly donation occasions 1996-2001), whose published estimates are
 //! alpha 1.204, beta 0.750, gamma 0.657, delta 2.783 (log-likelihood -33,225.6). The data are
 //! lifetimes 0.11.3's `datasets/donations.csv` (frequency, recency, periods, weights), the
-//! paper's Table 1 in recency/frequency form, kept here as a fixture. The predictions are
+//! paper's Table 1 in recency/frequency form, kept in `tests/reference` with its source. The predictions are
 //! checked against lifetimes' `BetaGeoBetaBinomFitter` at its fit (alpha 1.2035223936080381,
 //! beta 0.7497163581757634, gamma 0.6567181695499512, delta 2.7834419828876076).
 
 use super::*;
 use crate::value::optim::tests::{assert_gradient_matches, assert_standard_errors, given};
 
-/// (frequency, recency, count); every donor had 6 occasions.
-const DONATIONS: [(u32, u32, f64); 22] = [
-    (0, 0, 3464.0),
-    (1, 1, 1091.0),
-    (1, 2, 277.0),
-    (1, 3, 129.0),
-    (1, 4, 78.0),
-    (1, 5, 119.0),
-    (1, 6, 129.0),
-    (2, 2, 613.0),
-    (2, 3, 255.0),
-    (2, 4, 155.0),
-    (2, 5, 173.0),
-    (2, 6, 234.0),
-    (3, 3, 322.0),
-    (3, 4, 181.0),
-    (3, 5, 225.0),
-    (3, 6, 357.0),
-    (4, 4, 240.0),
-    (4, 5, 284.0),
-    (4, 6, 512.0),
-    (5, 5, 335.0),
-    (5, 6, 728.0),
-    (6, 6, 1203.0),
-];
-
+/// The donations as `tests/reference/donations.csv` holds them (frequency, recency,
+/// periods, weights).
 fn donations() -> Histories {
-    Histories {
-        x: DONATIONS.iter().map(|d| d.0).collect(),
-        t_x: DONATIONS.iter().map(|d| d.1).collect(),
-        n: vec![6; DONATIONS.len()],
-        count: DONATIONS.iter().map(|d| d.2).collect(),
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/reference/donations.csv");
+    let text = std::fs::read_to_string(path).expect("the donations fixture");
+    let mut h = Histories::default();
+    for line in text.lines().skip(1) {
+        let v: Vec<f64> = line
+            .split(',')
+            .map(|f| f.parse().expect("a number"))
+            .collect();
+        h.x.push(v[0] as u32);
+        h.t_x.push(v[1] as u32);
+        h.n.push(v[2] as u32);
+        h.count.push(v[3]);
     }
+    assert_eq!(h.count.iter().sum::<f64>(), 11_104.0);
+    h
 }
 
 fn lifetimes_fit() -> BgBb {

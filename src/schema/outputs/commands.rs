@@ -122,6 +122,31 @@ pub const SBG_MODEL: OutputSpec = OutputSpec {
     doc: "kam retention: the discount rate and, per cohort, the shifted-beta-geometric fit (alpha, beta, log_likelihood, customers, periods, the convergence report) and derl_new_customer.",
 };
 
+/// `clv.csv` of `kam clv --model bgbb`
+pub const BGBB_SCORES: OutputSpec = OutputSpec {
+    file: "clv.csv",
+    kind: OutputKind::Table {
+        columns: &[
+            "customer_id",
+            "frequency",
+            "recency",
+            "T",
+            "p_alive",
+            "expected_purchases",
+        ],
+        parquet: false,
+        sheet: false,
+    },
+    doc: "kam clv --model bgbb: one row per customer with frequency, recency and T in occasions, the probability of being alive at the next occasion and the expected transactions over the next --horizon occasions.",
+};
+
+/// `models/bgbb.json` of `kam clv --model bgbb`
+pub const BGBB_MODEL: OutputSpec = OutputSpec {
+    file: "models/bgbb.json",
+    kind: OutputKind::Model,
+    doc: "kam clv --model bgbb: the fitted BG/BB model (alpha, beta, gamma, delta, log_likelihood, customers, histories), the convergence report, standard errors and covariance.",
+};
+
 /// What each subcommand writes besides its rejects, by command.
 pub const COMMAND_OUTPUTS: &[(&str, &[&OutputSpec])] = &[
     (
@@ -136,6 +161,8 @@ pub const COMMAND_OUTPUTS: &[(&str, &[&OutputSpec])] = &[
             &GAMMA_GAMMA_MODEL,
             &EXPECTED_CURVE,
             &REJECTS,
+            &BGBB_SCORES,
+            &BGBB_MODEL,
         ],
     ),
     ("segment", &[&SEGMENTED, &SEGMENTS, &KMEANS_MODEL]),
