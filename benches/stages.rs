@@ -102,12 +102,12 @@ impl Fixture {
 
     fn value(&self, table: DataFrame) -> (DataFrame, StageOutput) {
         let c = &self.cfg;
-        value::output::run(table, &c.rfm, &c.value, c.time_unit).expect("value")
+        value::output::run(table, &c.rfm, &c.value, c.time_unit, c.seed).expect("value")
     }
 
     fn holdout(&self) -> StageOutput {
         let c = &self.cfg;
-        value::output::holdout_check(self.tx(), self.as_of, &c.value, c.time_unit)
+        value::output::holdout_check(self.tx(), self.as_of, &c.value, c.time_unit, c.seed)
     }
 
     fn segment(&self, table: DataFrame) -> (DataFrame, StageOutput) {

@@ -16,7 +16,7 @@ use crate::generate::GenerateParams;
 use crate::schema::{self as s, TimeUnit};
 use crate::segment::{KChoice, SegmentParams, Transform};
 use crate::validate::DuplicateRows;
-use crate::value::{ModelKind, ValueParams};
+use crate::value::{IntervalMethod, ModelKind, ValueParams};
 
 /// A flag's help with the default it gets from the params, written as clap writes defaults.
 fn dflt(help: &str, default: impl Display) -> String {
@@ -205,6 +205,18 @@ pub struct ClvArgs {
     pub margin: Option<f64>,
     #[arg(long, help = dflt("L2 penalty (lifetimes' penalizer_coef).", ValueParams::default().penalizer))]
     pub penalizer: Option<f64>,
+    #[arg(long, value_enum, help = dflt(
+        "Intervals of p_alive, expected purchases, expected value and CLV: laplace (observed \
+         information), bootstrap (customers resampled) or none.",
+        name(ValueParams::default().intervals),
+    ))]
+    pub intervals: Option<IntervalMethod>,
+    #[arg(long, help = dflt("Two-sided level of the intervals.", ValueParams::default().interval_level))]
+    pub interval_level: Option<f64>,
+    #[arg(long, help = dflt("Resamples of --intervals bootstrap.", ValueParams::default().bootstrap_resamples))]
+    pub bootstrap_resamples: Option<u32>,
+    #[arg(long, help = dflt("Seed of the bootstrap's resamples.", DEFAULT_SEED))]
+    pub seed: Option<u64>,
     #[arg(long, value_enum, requires = "transactions", help = dflt(
         "Transaction rows repeating an earlier row in every column: reject, note (keep them, \
          with a note) or keep (a file whose identical rows are separate purchases).",

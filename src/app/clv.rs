@@ -30,6 +30,9 @@ fn params(a: &ClvArgs, unit: TimeUnit) -> Result<ValueValid> {
     set(&mut p.discount_rate, a.discount_rate);
     set(&mut p.margin, a.margin);
     set(&mut p.penalizer, a.penalizer);
+    set(&mut p.intervals, a.intervals);
+    set(&mut p.interval_level, a.interval_level);
+    set(&mut p.bootstrap_resamples, a.bootstrap_resamples);
     p.check()
 }
 
@@ -70,7 +73,8 @@ pub fn run(a: ClvArgs, quiet: bool) -> Result<()> {
             "give --transactions FILE or --summary FILE".into(),
         ));
     };
-    let scored = stage::score(&summary, &params, unit)?;
+    let seed = a.seed.unwrap_or(crate::config::DEFAULT_SEED);
+    let scored = stage::score(&summary, &params, unit, seed)?;
     crate::value::output::model_outputs(&scored, &mut out)?;
     let conv = scored.purchases.convergence();
     let mut line = crate::value::output::summary_line(&scored);
@@ -97,19 +101,40 @@ pub fn run(a: ClvArgs, quiet: bool) -> Result<()> {
     out.table(&o::CLV_SCORES, table);
     if let (Some(c), Some((tx, last))) = (cal_end, &tx) {
         let end = obs_end.unwrap_or(*last);
-        let h = holdout(tx, &summary, &scored.purchases, c, end, unit)?;
-        out.line(Line::text(format!(
-            "holdout {c}..{end}: actual {:.0} vs predicted {:.1} repeat purchases -> {}, {}",
-            h.actual_total,
-            h.predicted_total,
-            o::CLV_CALIBRATION.file,
-            o::CLV_TRACKING.file
-        )));
-        out.table(&o::CLV_CALIBRATION, h.by_frequency);
-        out.table(&o::CLV_TRACKING, h.tracking);
+        holdout_part(tx, &summary, &scored, (c, end), unit, &mut out)?;
     }
     write_all(&out, &a.out)?;
     print(&render(&out.summary, &a.out), quiet)
+}
+
+/// The holdout check of `--calibration-end`: its line, tables and interval.
+fn holdout_part(
+    tx: &DataFrame,
+    summary: &Summary,
+    scored: &ValueScores,
+    (c, end): (chrono::NaiveDate, chrono::NaiveDate),
+    unit: TimeUnit,
+    out: &mut StageOutput,
+) -> Result<()> {
+    let spread = scored.spread.as_ref();
+    let h = holdout(tx, summary, &scored.purchases, (c, end), unit, spread)?;
+    let band = h.interval.as_ref().map_or(String::new(), |b| {
+        let pct = b.level * 100.0;
+        format!(" ({pct:.0}% interval {:.0} to {:.0})", b.low, b.high)
+    });
+    out.line(Line::text(format!(
+        "holdout {c}..{end}: actual {:.0} vs predicted {:.1}{band} repeat purchases -> {}, {}",
+        h.actual_total,
+        h.predicted_total,
+        o::CLV_CALIBRATION.file,
+        o::CLV_TRACKING.file
+    )));
+    if let Some(check) = &h.interval {
+        out.model(&o::HOLDOUT_CHECK, check)?;
+    }
+    out.table(&o::CLV_CALIBRATION, h.by_frequency);
+    out.table(&o::CLV_TRACKING, h.tracking);
+    Ok(())
 }
 
 /// clv.csv: id, the model inputs, and the scores.

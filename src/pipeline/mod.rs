@@ -133,7 +133,7 @@ impl Company<'_> {
         let (table, keys) = self.features(e, progress)?;
         progress.stage("scoring customer value");
         let (table, value) = e.time("value", || {
-            value::output::run(table, &cfg.rfm, &cfg.value, cfg.time_unit)
+            value::output::run(table, &cfg.rfm, &cfg.value, cfg.time_unit, cfg.seed)
         })?;
         let holdout = e.time("value_holdout", || {
             Ok(value::output::holdout_check(
@@ -141,6 +141,7 @@ impl Company<'_> {
                 self.as_of,
                 &cfg.value,
                 cfg.time_unit,
+                cfg.seed,
             ))
         })?;
         progress.stage("segmenting customers");

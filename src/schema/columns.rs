@@ -21,6 +21,16 @@ pub const P_ALIVE: &str = "p_alive";
 pub const EXPECTED_PURCHASES: &str = "expected_purchases";
 pub const EXPECTED_AVG_VALUE: &str = "expected_avg_value";
 pub const CLV: &str = "clv";
+/// The interval of each value prediction at `value.interval_level` (default 80%; see
+/// `value::intervals`): parameter uncertainty, Laplace or bootstrap.
+pub const P_ALIVE_LOW: &str = "p_alive_low";
+pub const P_ALIVE_HIGH: &str = "p_alive_high";
+pub const EXPECTED_PURCHASES_LOW: &str = "expected_purchases_low";
+pub const EXPECTED_PURCHASES_HIGH: &str = "expected_purchases_high";
+pub const EXPECTED_AVG_VALUE_LOW: &str = "expected_avg_value_low";
+pub const EXPECTED_AVG_VALUE_HIGH: &str = "expected_avg_value_high";
+pub const CLV_LOW: &str = "clv_low";
+pub const CLV_HIGH: &str = "clv_high";
 /// Expected revenue of the next 365 days (expected purchases x expected average value); it
 /// already counts the chance that the customer has left (p_alive).
 pub const EXPECTED_REVENUE_12M: &str = "expected_revenue_12m";

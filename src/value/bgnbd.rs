@@ -47,6 +47,9 @@ impl Default for BgNbdParams {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BgNbdValid {
     penalizer: f64,
+    /// One start (log-parameters, time in the data's unit) instead of [`STARTS`]: a
+    /// bootstrap refit from the full data's optimum ([`BgNbdValid::from_start`]).
+    start: Option<[f64; 4]>,
 }
 
 impl BgNbdParams {
@@ -59,6 +62,7 @@ impl BgNbdParams {
         }
         Ok(BgNbdValid {
             penalizer: self.penalizer,
+            start: None,
         })
     }
 }
@@ -104,6 +108,16 @@ const TOL_GRAD: f64 = 1e-8;
 impl BgNbdValid {
     pub fn penalizer(&self) -> f64 {
         self.penalizer
+    }
+
+    /// The same fit from one start only, `start` in log-parameters (r, alpha in the data's
+    /// time unit, a, b), with no uncertainty computed: for bootstrap refits, which start at
+    /// the full data's optimum.
+    pub fn from_start(self, start: [f64; 4]) -> BgNbdValid {
+        BgNbdValid {
+            start: Some(start),
+            ..self
+        }
     }
 
     /// Maximum likelihood over the triples (each weighted by its count `n`): minimises
@@ -162,13 +176,16 @@ impl BgNbdValid {
             s
         });
         let opts = Options {
-            starts: starts.collect(),
+            starts: match self.start {
+                Some(s) => vec![s.to_vec()],
+                None => starts.collect(),
+            },
             tol_grad: TOL_GRAD,
             ..Options::default()
         };
         // Large data: find the optimum's basin on triples coarsened to 1/50 of the longest
         // T, then polish on the exact triples (same answer, a fraction of the evaluations).
-        let best = if d.len() > COARSE_ABOVE {
+        let best = if d.len() > COARSE_ABOVE && self.start.is_none() {
             let cobj = objective(&d.coarsen(t_max / 50.0));
             minimize_coarse_to_fine(&cobj, &obj, &opts)?
         } else {
@@ -183,8 +200,7 @@ impl BgNbdValid {
             );
         }
         let p = [0, 1, 2, 3].map(|i| best.x[i].exp());
-        let spread = convergence
-            .converged
+        let spread = (convergence.converged && self.start.is_none())
             .then(|| uncertainty(&obj, &best.x, d.customers()))
             .flatten();
         Ok((p, obj.log_likelihood(&best.x), convergence, spread))

@@ -307,7 +307,7 @@ fn simulated(n: usize) -> Result<Rfm> {
 }
 
 /// `n` customers simulated from BG/NBD at (r, alpha, a, b) (alpha in weeks) with `seed`.
-fn simulated_from(n: usize, seed: u64, [r, alpha, a, b]: [f64; 4]) -> Result<Rfm> {
+pub(crate) fn simulated_from(n: usize, seed: u64, [r, alpha, a, b]: [f64; 4]) -> Result<Rfm> {
     use rand::SeedableRng;
     use rand_distr::{Beta, Distribution, Exp1, Gamma};
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);

@@ -40,6 +40,9 @@ impl Default for GammaGammaParams {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct GammaGammaValid {
     penalizer: f64,
+    /// One start (log p, log q, log gamma) instead of the four: a bootstrap refit from the
+    /// full data's optimum ([`GammaGammaValid::from_start`]).
+    start: Option<[f64; 3]>,
 }
 
 impl GammaGammaParams {
@@ -52,6 +55,7 @@ impl GammaGammaParams {
         }
         Ok(GammaGammaValid {
             penalizer: self.penalizer,
+            start: None,
         })
     }
 }
@@ -180,6 +184,15 @@ impl GammaGammaValid {
         self.penalizer
     }
 
+    /// The same fit from one start only (log p, log q, log gamma), with no uncertainty
+    /// computed: for bootstrap refits.
+    pub fn from_start(self, start: [f64; 3]) -> GammaGammaValid {
+        GammaGammaValid {
+            start: Some(start),
+            ..self
+        }
+    }
+
     /// Maximum likelihood on the repeat buyers (frequency > 0) among `frequency` (repeat
     /// purchases) and `monetary_value` (average value of the repeat purchases); those whose
     /// average is <= 0 are left out and counted in `excluded_nonpositive`.
@@ -234,7 +247,10 @@ impl GammaGammaValid {
             false => 0.0,
         };
         let opts = Options {
-            starts,
+            starts: match self.start {
+                Some(s) => vec![s.to_vec()],
+                None => starts,
+            },
             tol_cost,
             ..Options::default()
         };
@@ -248,9 +264,7 @@ impl GammaGammaValid {
             customers: obj.x.len(),
             excluded_nonpositive,
             correlation: pearson(&obj.x, &obj.m),
-            uncertainty: best
-                .convergence
-                .converged
+            uncertainty: (best.convergence.converged && self.start.is_none())
                 .then(|| uncertainty(&prepared, &best.x, obj.x.len() as f64))
                 .flatten(),
             convergence: best.convergence,

@@ -8,7 +8,9 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::NaiveDate;
 use polars::prelude::*;
 
+use super::bands::total_purchases;
 use super::data::Rfm;
+use super::intervals::Spread;
 use super::scoring::Expected;
 use super::stage::{Purchases, Summary};
 use crate::error::Result;
@@ -30,6 +32,23 @@ pub struct Holdout {
     pub predicted_total: f64,
     /// week_end, week, actual_cumulative, predicted_cumulative
     pub tracking: DataFrame,
+    /// The interval of the predicted total as a forecast of the actual (None without one).
+    pub interval: Option<HoldoutCheck>,
+}
+
+/// The holdout's total against its forecast interval (`models/holdout_check.json`).
+#[derive(Debug, Clone, serde::Serialize, PartialEq)]
+pub struct HoldoutCheck {
+    pub calibration_end: String,
+    pub holdout_end: String,
+    pub customers: usize,
+    pub actual: f64,
+    pub predicted: f64,
+    pub low: f64,
+    pub high: f64,
+    pub level: f64,
+    /// Whether [low, high] holds the actual.
+    pub covered: bool,
 }
 
 /// Compare the model fitted on `cal` (features as of `cal_end`) with the holdout
@@ -38,12 +57,20 @@ pub fn holdout(
     tx: &DataFrame,
     cal: &Summary,
     model: &Purchases,
-    cal_end: NaiveDate,
-    obs_end: NaiveDate,
+    (cal_end, obs_end): (NaiveDate, NaiveDate),
     unit: TimeUnit,
+    spread: Option<&Spread>,
 ) -> Result<Holdout> {
     let days = PurchaseDays::collect(tx, obs_end)?;
-    compare(&days, &cal.ids, &cal.rfm, model, (cal_end, obs_end), unit)
+    compare(
+        &days,
+        &cal.ids,
+        &cal.rfm,
+        model,
+        (cal_end, obs_end),
+        unit,
+        spread,
+    )
 }
 
 /// [`holdout`] on purchase days already collected up to `obs_end`, for the calibration
@@ -55,13 +82,28 @@ pub fn compare(
     model: &Purchases,
     (cal_end, obs_end): (NaiveDate, NaiveDate),
     unit: TimeUnit,
+    spread: Option<&Spread>,
 ) -> Result<Holdout> {
     let window = (epoch_days(cal_end), epoch_days(obs_end));
     let rows = days.rows_of(ids);
     let buckets = buckets(days, &rows, rfm, model, window, unit);
     let actual_total = buckets.values().map(|b| b.1).sum();
     let predicted_total = buckets.values().map(|b| b.2).sum();
+    let duration = f64::from(window.1 - window.0) / unit.days();
+    let band = spread.and_then(|sp| total_purchases(model, rfm, duration, sp));
+    let interval = band.zip(spread).map(|(b, sp)| HoldoutCheck {
+        calibration_end: cal_end.to_string(),
+        holdout_end: obs_end.to_string(),
+        customers: rfm.len(),
+        actual: actual_total,
+        predicted: predicted_total,
+        low: b.low,
+        high: b.high,
+        level: sp.level,
+        covered: (b.low..=b.high).contains(&actual_total),
+    });
     Ok(Holdout {
+        interval,
         by_frequency: by_frequency(&buckets)?,
         actual_total,
         predicted_total,

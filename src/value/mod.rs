@@ -1,17 +1,21 @@
 //! Customer value: RFM scores, the buy-till-you-die models (BG/NBD, MBG/NBD, Pareto/NBD) for purchase
 //! counts and survival, Gamma-Gamma for spend, and CLV. Settings are `[value]`
 //! ([`ValueParams`], checked once into [`ValueValid`]); the entry point is [`score`].
+pub mod bands;
 pub mod bgbb;
 pub mod bgnbd;
+pub mod bootstrap;
 pub mod clv;
 pub mod data;
 pub mod gamma_gamma;
 pub mod holdout;
+pub mod intervals;
 pub mod mbgnbd;
 pub mod optim;
 pub mod output;
 pub mod params;
 pub mod pareto_nbd;
+pub mod purchases;
 pub mod retention;
 pub mod rfm;
 pub mod sbg;
@@ -19,5 +23,5 @@ pub mod scoring;
 pub mod special;
 pub mod stage;
 
-pub use params::{ModelKind, ValueParams, ValueValid};
+pub use params::{IntervalMethod, ModelKind, ValueParams, ValueValid};
 pub use stage::score;

@@ -30,6 +30,7 @@ pub fn run(
     rfm_params: &RfmValid,
     v: &ValueValid,
     unit: TimeUnit,
+    seed: u64,
 ) -> Result<(DataFrame, StageOutput)> {
     let mut out = StageOutput::default();
     let scores = rfm::score(&table, rfm_params)?.drop(s::CUSTOMER_ID)?;
@@ -41,7 +42,7 @@ pub fn run(
             return Ok((run_rate_if_stays(empty_value_columns(table)?)?, out));
         }
     };
-    let scored = stage::score(&summary, v, unit)?;
+    let scored = stage::score(&summary, v, unit, seed)?;
     model_outputs(&scored, &mut out)?;
     out.line(summary_line(&scored));
     let table = if scored.purchases.convergence().converged {
@@ -164,6 +165,11 @@ pub fn model_outputs(scored: &ValueScores, out: &mut StageOutput) -> Result<()> 
             stage::MAX_CURVE_DAYS / 365.25
         ));
     }
+    if let Some(f) = &scored.forecast {
+        let v =
+            serde_json::to_value(f).map_err(|e| crate::error::Error::Internal(e.to_string()))?;
+        out.model(&o::VALUE_FORECAST, &v)?;
+    }
     if let Some(g) = &scored.spend {
         let v =
             serde_json::to_value(g).map_err(|e| crate::error::Error::Internal(e.to_string()))?;
@@ -200,11 +206,17 @@ pub fn holdout_check(
     as_of: chrono::NaiveDate,
     v: &ValueValid,
     unit: TimeUnit,
+    seed: u64,
 ) -> StageOutput {
-    match holdout_table(tx, as_of, v, unit) {
-        Ok(Some(by_frequency)) => {
+    match holdout_table(tx, as_of, v, unit, seed) {
+        Ok(Some(h)) => {
             let mut out = StageOutput::default();
-            out.table(&o::CALIBRATION_BY_FREQUENCY, by_frequency);
+            out.table(&o::CALIBRATION_BY_FREQUENCY, h.by_frequency);
+            if let Some(check) = &h.interval
+                && let Err(e) = out.model(&o::HOLDOUT_CHECK, check)
+            {
+                out.add_note(format!("value: no holdout interval: {e}"));
+            }
             out
         }
         Ok(None) => StageOutput::default(),
@@ -217,7 +229,8 @@ fn holdout_table(
     as_of: chrono::NaiveDate,
     v: &ValueValid,
     unit: TimeUnit,
-) -> Result<Option<DataFrame>> {
+    seed: u64,
+) -> Result<Option<super::holdout::Holdout>> {
     let days = v.holdout_days;
     if days == 0 {
         return Ok(None);
@@ -229,10 +242,12 @@ fn holdout_table(
     let purchase_days = PurchaseDays::collect(tx, as_of)?;
     let cal_as_of = cal_end + chrono::Duration::days(1);
     let (ids, rfm) = purchase_days.calibration(cal_end, cal_as_of, unit)?;
-    let purchases = stage::fit_purchases(&rfm, v)?;
+    let distinct = rfm.compress();
+    let mut purchases = stage::fit_triples(&distinct, v)?;
     if !purchases.convergence().converged {
         return Ok(None);
     }
+    let spread = super::intervals::spread_of(&mut purchases, None, &distinct, v, seed)?;
     let h = compare(
         &purchase_days,
         &ids,
@@ -240,6 +255,7 @@ fn holdout_table(
         &purchases,
         (cal_end, as_of),
         unit,
+        spread.as_ref(),
     )?;
-    Ok(Some(h.by_frequency))
+    Ok(Some(h))
 }

@@ -19,6 +19,30 @@ pub enum ModelKind {
     Pareto,
 }
 
+/// How the value predictions get their intervals (`value.intervals`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum IntervalMethod {
+    /// The parameters' covariance from the observed information at the optimum (fast).
+    #[default]
+    Laplace,
+    /// The parameters' covariance from refits on customers resampled with replacement
+    /// (`bootstrap_resamples` of them, seeded by the run's seed).
+    Bootstrap,
+    /// No intervals.
+    None,
+}
+
+impl IntervalMethod {
+    pub fn name(self) -> &'static str {
+        match self {
+            IntervalMethod::Laplace => "laplace",
+            IntervalMethod::Bootstrap => "bootstrap",
+            IntervalMethod::None => "none",
+        }
+    }
+}
+
 /// `[value]` as written by the user.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -39,6 +63,12 @@ pub struct ValueParams {
     /// compares its predictions with the purchases of the last `holdout_days`
     /// (`models/calibration_by_frequency.csv`); 0 turns the check off. Default 182.
     pub holdout_days: u32,
+    /// Intervals of the predictions: `laplace` (default), `bootstrap` or `none`.
+    pub intervals: IntervalMethod,
+    /// Two-sided level of the intervals. Default 0.8.
+    pub interval_level: f64,
+    /// Resamples of `intervals = "bootstrap"`. Default 200.
+    pub bootstrap_resamples: u32,
 }
 
 impl Default for ValueParams {
@@ -51,6 +81,9 @@ impl Default for ValueParams {
             margin: 1.0,
             penalizer: 0.0,
             holdout_days: 182,
+            intervals: IntervalMethod::Laplace,
+            interval_level: 0.8,
+            bootstrap_resamples: 200,
         }
     }
 }
@@ -100,6 +133,7 @@ impl ValueParams {
         if !(self.penalizer.is_finite() && self.penalizer >= 0.0) {
             return bad(format!("penalizer must be >= 0, got {}", self.penalizer));
         }
+        super::intervals::check_level(self.interval_level, self.bootstrap_resamples)?;
         Ok(ValueValid(self))
     }
 }

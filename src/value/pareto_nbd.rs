@@ -43,6 +43,9 @@ pub struct ParetoNbdParams {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ParetoNbdValid {
     penalizer: f64,
+    /// One start (log-parameters, time in the data's unit) instead of [`STARTS`]: a
+    /// bootstrap refit from the full data's optimum ([`ParetoNbdValid::from_start`]).
+    start: Option<[f64; 4]>,
 }
 
 impl ParetoNbdParams {
@@ -53,7 +56,10 @@ impl ParetoNbdParams {
                 "The Pareto/NBD penalizer must be a finite number >= 0; got {penalizer}."
             )));
         }
-        Ok(ParetoNbdValid { penalizer })
+        Ok(ParetoNbdValid {
+            penalizer,
+            start: None,
+        })
     }
 }
 
@@ -215,6 +221,15 @@ impl ParetoNbdValid {
         self.penalizer
     }
 
+    /// The same fit from one start only, `start` in log-parameters (r, alpha, s, beta; the
+    /// scales in the data's time unit), with no uncertainty computed: for bootstrap refits.
+    pub fn from_start(self, start: [f64; 4]) -> ParetoNbdValid {
+        ParetoNbdValid {
+            start: Some(start),
+            ..self
+        }
+    }
+
     /// Maximum likelihood over the triples (each weighted by its count `n`) from [`STARTS`].
     /// An error when no customer made a repeat purchase (nothing identifies the rates); a fit
     /// that did not converge comes back with `convergence.converged == false` and the reason.
@@ -255,7 +270,10 @@ impl ParetoNbdValid {
         // the mean log-likelihood is O(1) and exact to ~1e-15, so gradients below 1e-7 are
         // rounding noise, on which the line search would fail and report non-convergence
         let o = Options {
-            starts: starts.collect(),
+            starts: match self.start {
+                Some(s) => vec![s.to_vec()],
+                None => starts.collect(),
+            },
             tol_grad: 1e-7,
             ..Options::default()
         };
@@ -264,8 +282,7 @@ impl ParetoNbdValid {
         let lls = (0..len)
             .map(|i| d.n[i] * ll_one([r, alpha, s, beta], d.x[i], d.t_x[i], d.t[i], false).0);
         let (log_likelihood, convergence) = (lls.sum(), opt.convergence);
-        let uncertainty = convergence
-            .converged
+        let uncertainty = (convergence.converged && self.start.is_none())
             .then(|| uncertainty(&obj, &opt.x, customers))
             .flatten();
         Ok(ParetoNbd {

@@ -2,73 +2,21 @@
 //! fitted models and per-customer scores: `p_alive`, `expected_purchases` over the horizon,
 //! `expected_avg_value` (Gamma-Gamma), `clv`. Pure: frames in, frames and models out.
 
-use super::bgnbd::{BgNbd, BgNbdParams};
-use super::clv::{PurchaseModel, clv_horizons, clv_of, discounts};
+use super::bands::{self, Forecast};
+use super::bgnbd::BgNbdParams;
+use super::clv::{clv_horizons, clv_of, discounts};
 use super::data::{Rfm, Triples};
 use super::gamma_gamma::{GammaGamma, GammaGammaParams};
-use super::mbgnbd::MbgNbd;
+use super::intervals::{self, Spread};
 use super::params::{ModelKind, ValueValid};
-use super::pareto_nbd::{ParetoNbd, ParetoNbdParams};
+use super::pareto_nbd::ParetoNbdParams;
 use super::scoring::Expected;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::schema as s;
 use crate::schema::TimeUnit;
 use polars::prelude::*;
 
-/// A fitted purchase model of any kind.
-#[derive(Debug, Clone)]
-pub enum Purchases {
-    Bgnbd(BgNbd),
-    Mbgnbd(MbgNbd),
-    Pareto(ParetoNbd),
-}
-
-impl Purchases {
-    pub fn model(&self) -> &dyn PurchaseModel {
-        match self {
-            Purchases::Bgnbd(m) => m,
-            Purchases::Mbgnbd(m) => m,
-            Purchases::Pareto(m) => m,
-        }
-    }
-    pub fn expected_unconditional(&self, t: f64) -> f64 {
-        match self {
-            Purchases::Bgnbd(m) => m.expected_unconditional(t),
-            Purchases::Mbgnbd(m) => m.expected_unconditional(t),
-            Purchases::Pareto(m) => m.expected_unconditional(t),
-        }
-    }
-    pub fn convergence(&self) -> &super::optim::Convergence {
-        match self {
-            Purchases::Bgnbd(m) => &m.convergence,
-            Purchases::Mbgnbd(m) => &m.convergence,
-            Purchases::Pareto(m) => &m.convergence,
-        }
-    }
-    /// Model file name under `models/`.
-    pub fn file_name(&self) -> &'static str {
-        match self {
-            Purchases::Bgnbd(_) => "bgnbd.json",
-            Purchases::Mbgnbd(_) => "mbgnbd.json",
-            Purchases::Pareto(_) => "pareto_nbd.json",
-        }
-    }
-    pub fn label(&self) -> &'static str {
-        match self {
-            Purchases::Bgnbd(_) => "BG/NBD",
-            Purchases::Mbgnbd(_) => "MBG/NBD",
-            Purchases::Pareto(_) => "Pareto/NBD",
-        }
-    }
-    pub fn to_json(&self) -> Result<serde_json::Value> {
-        let v = match self {
-            Purchases::Bgnbd(m) => serde_json::to_value(m),
-            Purchases::Mbgnbd(m) => serde_json::to_value(m),
-            Purchases::Pareto(m) => serde_json::to_value(m),
-        };
-        v.map_err(|e| Error::Internal(e.to_string()))
-    }
-}
+pub use super::purchases::Purchases;
 
 /// Per-customer model inputs: customer ids with frequency, recency, T, monetary value, and
 /// the observed average value of a purchase day (NaN when the table cannot tell).
@@ -169,6 +117,10 @@ pub struct ValueScores {
     pub curve: DataFrame,
     /// True when `curve` stops at [`MAX_CURVE_DAYS`] before twice the longest T.
     pub curve_cut: bool,
+    /// The company's totals over the horizon with their intervals (None without intervals).
+    pub forecast: Option<Forecast>,
+    /// The parameters' covariances the intervals took (None without intervals).
+    pub spread: Option<Spread>,
 }
 
 pub use crate::schema::columns::{
@@ -181,7 +133,7 @@ pub fn fit_purchases(rfm: &Rfm, v: &ValueValid) -> Result<Purchases> {
 }
 
 /// Fit the purchase model on distinct triples already counted.
-fn fit_triples(triples: &Triples, v: &ValueValid) -> Result<Purchases> {
+pub fn fit_triples(triples: &Triples, v: &ValueValid) -> Result<Purchases> {
     Ok(match v.model {
         ModelKind::Bgnbd => Purchases::Bgnbd(
             BgNbdParams {
@@ -207,26 +159,31 @@ fn fit_triples(triples: &Triples, v: &ValueValid) -> Result<Purchases> {
     })
 }
 
-/// Fit everything and score every customer of `summary`.
-pub fn score(summary: &Summary, v: &ValueValid, unit: TimeUnit) -> Result<ValueScores> {
+/// Fit everything and score every customer of `summary`; `seed` seeds the bootstrap of
+/// `value.intervals = "bootstrap"`.
+pub fn score(summary: &Summary, v: &ValueValid, unit: TimeUnit, seed: u64) -> Result<ValueScores> {
     let t0 = std::time::Instant::now();
     let distinct = summary.rfm.compress();
-    let purchases = fit_triples(&distinct, v)?;
+    let mut purchases = fit_triples(&distinct, v)?;
     let fit_seconds = t0.elapsed().as_secs_f64();
     let triples = distinct.len();
-    let spend = GammaGammaParams {
+    let mut spend = GammaGammaParams {
         penalizer: v.penalizer,
     }
     .check()?
     .fit(&summary.rfm.x, &summary.monetary)
     .ok();
+    let spend_data = spend
+        .as_mut()
+        .map(|g| (g, summary.rfm.x.as_slice(), summary.monetary.as_slice()));
+    let spread = intervals::spread_of(&mut purchases, spend_data, &distinct, v, seed)?;
     let mut cols = vec![Column::new(s::CUSTOMER_ID.into(), summary.ids.clone())];
-    let mut observed_spend = 0;
+    let (mut observed_spend, mut forecast) = (0, None);
     if purchases.convergence().converged {
         let spend_ok = spend.as_ref().filter(|g| g.convergence.converged);
-        let (scored, observed) = score_columns(summary, purchases.model(), spend_ok, v, unit);
-        cols.extend(scored);
-        observed_spend = observed;
+        let scored = score_columns(summary, &purchases, spend_ok, v, unit, spread.as_ref());
+        cols.extend(scored.0);
+        (observed_spend, forecast) = (scored.1, scored.2);
     }
     let t_max = summary.rfm.t.iter().fold(0.0_f64, |m, v| m.max(*v));
     let (ts, curve_cut) = curve_grid(t_max, unit);
@@ -244,6 +201,8 @@ pub fn score(summary: &Summary, v: &ValueValid, unit: TimeUnit) -> Result<ValueS
         fit_seconds,
         curve,
         curve_cut,
+        forecast,
+        spread,
     })
 }
 
@@ -288,11 +247,13 @@ fn purchase_value(
 /// each CLV month.
 fn score_columns(
     summary: &Summary,
-    m: &dyn PurchaseModel,
+    model: &Purchases,
     spend: Option<&GammaGamma>,
     v: &ValueValid,
     unit: TimeUnit,
-) -> (Vec<Column>, usize) {
+    spread: Option<&Spread>,
+) -> (Vec<Column>, usize, Option<Forecast>) {
+    let m = model.model();
     let (r, n) = (&summary.rfm, summary.ids.len());
     let year = 365.0 / unit.days();
     // horizon 0: the configured horizon, 1: a year, 2..: the CLV months
@@ -302,6 +263,7 @@ fn score_columns(
     let discounts = discounts(v.clv_months, v.discount_rate);
     let mut c: [Vec<Option<f64>>; 6] = Default::default();
     let mut observed = 0;
+    let mut values = Vec::with_capacity(n);
     let mut upto = vec![0.0; v.clv_months as usize];
     for i in 0..n {
         let (p, alive) = (e.p_alive[i], e.if_alive(i));
@@ -310,6 +272,7 @@ fn score_columns(
         let (value, seen) =
             purchase_value(spend, r.x[i], summary.monetary[i], summary.observed_avg[i]);
         observed += usize::from(seen);
+        values.push((value, seen));
         c[2].push(value);
         for (u, a) in upto.iter_mut().zip(&alive[2..]) {
             *u = p * a;
@@ -328,12 +291,28 @@ fn score_columns(
         EXPECTED_REVENUE_12M,
         REVENUE_IF_STAYS,
     ];
-    let cols = names
+    let mut cols: Vec<Column> = names
         .iter()
         .zip(c)
         .map(|(name, v)| Column::new((*name).into(), v))
         .collect();
-    (cols, observed)
+    let inputs = bands::Inputs {
+        model,
+        spend,
+        rfm: r,
+        monetary: &summary.monetary,
+        horizons: &horizons,
+        discounts: &discounts,
+        values: &values,
+        margin: v.margin,
+    };
+    let method = v.intervals.name();
+    let banded = spread.and_then(|sp| bands::bands(&inputs, sp, &e, method, v.horizon_days));
+    let forecast = banded.map(|(band_cols, forecast)| {
+        cols.extend(band_cols);
+        forecast
+    });
+    (cols, observed, forecast)
 }
 
 #[cfg(test)]

@@ -55,6 +55,14 @@ pub const CUSTOMERS: OutputSpec = OutputSpec {
             "clv",
             "expected_revenue_12m",
             "revenue_if_stays",
+            "p_alive_low",
+            "p_alive_high",
+            "expected_purchases_low",
+            "expected_purchases_high",
+            "expected_avg_value_low",
+            "expected_avg_value_high",
+            "clv_low",
+            "clv_high",
             "segment",
             "segment_name",
             "churn_probability",
@@ -166,6 +174,20 @@ pub const MBGNBD_MODEL: OutputSpec = OutputSpec {
     doc: "The fitted MBG/NBD purchase model (with `[value] model = \"mbgnbd\"`): r, alpha, a, b, the distinct triples fitted and the convergence report.",
 };
 
+/// `models/value_forecast.json`
+pub const VALUE_FORECAST: OutputSpec = OutputSpec {
+    file: "models/value_forecast.json",
+    kind: OutputKind::Model,
+    doc: "The company's repeat purchases, revenue and CLV over the value horizon with their intervals (absent with `[value] intervals = \"none\"`).",
+};
+
+/// `models/holdout_check.json`
+pub const HOLDOUT_CHECK: OutputSpec = OutputSpec {
+    file: "models/holdout_check.json",
+    kind: OutputKind::Model,
+    doc: "The holdout's actual repeat purchases against the calibration model's forecast and its interval, and whether the interval covers the actual.",
+};
+
 /// `models/gamma_gamma.json`
 pub const GAMMA_GAMMA_MODEL: OutputSpec = OutputSpec {
     file: "models/gamma_gamma.json",
@@ -254,6 +276,8 @@ pub const OUTPUTS: &[&OutputSpec] = &[
     &MBGNBD_MODEL,
     &PARETO_NBD_MODEL,
     &GAMMA_GAMMA_MODEL,
+    &VALUE_FORECAST,
+    &HOLDOUT_CHECK,
     &KMEANS_MODEL,
     &CHURN_MODEL,
     &FORECAST_MODEL,
