@@ -349,6 +349,8 @@ pub enum ClvModel {
     Pareto,
     /// BG/BB (Fader, Hardie & Shang 2010): frequency, recency and T in occasions.
     Bgbb,
+    /// The one of bgnbd, mbgnbd and pareto with the smallest holdout error (BIC without one).
+    Auto,
 }
 
 impl ClvModel {
@@ -359,6 +361,7 @@ impl ClvModel {
             ClvModel::Mbgnbd => Some(ModelKind::Mbgnbd),
             ClvModel::Pareto => Some(ModelKind::Pareto),
             ClvModel::Bgbb => None,
+            ClvModel::Auto => Some(ModelKind::Auto),
         }
     }
 }

@@ -329,9 +329,14 @@ fn assert_every_output_is_declared(out: &Path) {
         }
     }
     // and every declared output of a full run is there (MBG/NBD and Pareto/NBD only when
-    // chosen)
+    // chosen, the model choice only with model = "auto")
+    let optional = [
+        o::PARETO_NBD_MODEL.file,
+        o::MBGNBD_MODEL.file,
+        o::VALUE_CHOICE.file,
+    ];
     for spec in o::OUTPUTS {
-        if [o::PARETO_NBD_MODEL.file, o::MBGNBD_MODEL.file].contains(&spec.file) {
+        if optional.contains(&spec.file) {
             continue;
         }
         assert!(

@@ -178,12 +178,11 @@ fn mbgnbd_from_the_cdnow_summary_equals_lifetimes() {
     );
 }
 
-#[test]
-fn raw_cdnow_transactions_give_the_summary_fit_and_a_holdout_report() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let out = tmp.path().join("out");
+/// `kam clv` on the raw CDNOW sample log (no header, whitespace, YYYYMMDD dates) calibrated to
+/// 1997-09-30, writing to `out`, with the `extra` flags; asserts it succeeds.
+fn clv_on_log(out: &Path, extra: &[&str]) -> Output {
     let sample = cdnow("CDNOW_sample.txt");
-    let o = kam(&[
+    let mut args = vec![
         "clv",
         "--transactions",
         sample.to_str().unwrap_or(""),
@@ -200,12 +199,20 @@ fn raw_cdnow_transactions_give_the_summary_fit_and_a_holdout_report() {
         "%Y%m%d",
         "--calibration-end",
         "1997-09-30",
-        "--observation-end",
-        "1998-06-30",
         "--out",
         out.to_str().unwrap_or(""),
-    ]);
+    ];
+    args.extend(extra);
+    let o = kam(&args);
     assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    o
+}
+
+#[test]
+fn raw_cdnow_transactions_give_the_summary_fit_and_a_holdout_report() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("out");
+    let o = clv_on_log(&out, &["--observation-end", "1998-06-30"]);
     let m = model(&out, "bgnbd.json");
     // the summary file rounds recency and T to 2 decimals; the fits agree within 0.5%
     for (k, v) in [
@@ -437,4 +444,95 @@ fn bgbb_from_a_summary_in_occasions_matches_the_paper() {
         "{}",
         o.stderr
     );
+}
+
+/// The candidates of `value_choice.json` and the one with the smallest `key`.
+fn argmin(choice: &serde_json::Value, key: &str) -> String {
+    let cands = choice["candidates"].as_array().cloned().unwrap_or_default();
+    assert_eq!(cands.len(), 3, "{choice}");
+    let score = |c: &serde_json::Value| c[key].as_f64().unwrap_or(f64::INFINITY);
+    cands
+        .iter()
+        .min_by(|a, b| score(a).total_cmp(&score(b)))
+        .and_then(|c| c["model"].as_str())
+        .unwrap_or("")
+        .to_string()
+}
+
+/// `--model auto`: on the CDNOW log with a holdout, the candidate with the smallest
+/// per-customer holdout RMSE (Pareto/NBD: 1.6028 against 1.6088 for BG/NBD and MBG/NBD) is
+/// kept and its model file written; on the summary alone, there is no holdout and the choice
+/// falls back to BIC (MBG/NBD, 19195.3 against BG/NBD's 19195.9) with a note.
+#[test]
+fn auto_chooses_by_holdout_and_falls_back_to_bic() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("log");
+    let o = clv_on_log(&out, &["--model", "auto"]);
+    let c = model(&out, "value_choice.json");
+    assert_eq!(c["basis"], "holdout");
+    assert_eq!(c["chosen"], argmin(&c, "holdout_rmse").as_str());
+    assert_eq!(c["chosen"], "pareto");
+    assert!(out.join("models/pareto_nbd.json").exists());
+    assert!(
+        o.stdout.contains("auto chose pareto by holdout"),
+        "{}",
+        o.stdout
+    );
+    let sum = tmp.path().join("summary");
+    clv_on_summary(&sum, &["--model", "auto"]);
+    let c = model(&sum, "value_choice.json");
+    assert_eq!(c["basis"], "bic");
+    assert_eq!(c["chosen"], argmin(&c, "bic").as_str());
+    assert!(
+        c["note"].as_str().unwrap_or("").contains("no holdout"),
+        "{c}"
+    );
+    assert!(sum.join(format!("models/{}.json", "mbgnbd")).exists());
+}
+
+/// `[value] model = "auto"` in `kam run`: chosen by the 182-day holdout, stated in
+/// `models/value_choice.json`, and the chosen model scores the customers.
+#[test]
+fn kam_run_with_auto_writes_its_choice() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let company = tmp.path().join("co");
+    let c = company.to_str().unwrap_or("");
+    let o = kam(&[
+        "generate",
+        "--out",
+        c,
+        "--customers",
+        "400",
+        "--months",
+        "24",
+        "--seed",
+        "5",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let toml = company.join("kam.toml");
+    let mut cfg = std::fs::read_to_string(&toml).unwrap_or_default();
+    cfg.push_str("\n[value]\nmodel = \"auto\"\n");
+    std::fs::write(&toml, cfg).expect("write kam.toml");
+    let out = tmp.path().join("out");
+    let o = kam(&[
+        "run",
+        "--quiet",
+        "--config",
+        toml.to_str().unwrap_or(""),
+        "--out",
+        out.to_str().unwrap_or(""),
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let choice = model(&out, "value_choice.json");
+    assert_eq!(choice["basis"], "holdout", "{choice}");
+    let chosen = argmin(&choice, "holdout_rmse");
+    assert_eq!(choice["chosen"], chosen.as_str());
+    let file = if chosen == "pareto" {
+        "pareto_nbd"
+    } else {
+        chosen.as_str()
+    };
+    assert!(out.join(format!("models/{file}.json")).exists());
+    let m = manifest(&out);
+    assert!(m["timings_ms"]["value_choice"].is_u64(), "{m}");
 }

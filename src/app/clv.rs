@@ -18,8 +18,9 @@ use crate::stage::{Line, Part, StageOutput};
 use crate::validate::{self, ValidationParams};
 use crate::value::data::Rfm;
 use crate::value::holdout::holdout;
+use crate::value::output::{choose_between, choose_model};
 use crate::value::stage::{self, Summary, ValueScores};
-use crate::value::{ValueParams, ValueValid};
+use crate::value::{ModelKind, ValueParams, ValueValid};
 
 /// The value params: the `[value]` defaults with the flags applied; `--horizon` is in `unit`.
 fn params(a: &ClvArgs, unit: TimeUnit) -> Result<ValueValid> {
@@ -73,6 +74,7 @@ pub fn run(a: ClvArgs, quiet: bool) -> Result<()> {
             "give --transactions FILE or --summary FILE".into(),
         ));
     };
+    let params = resolve_auto(params, &tx, (cal_end, obs_end), unit, &mut out)?;
     let seed = a.seed.unwrap_or(crate::config::DEFAULT_SEED);
     let scored = stage::score(&summary, &params, unit, seed)?;
     crate::value::output::model_outputs(&scored, &mut out)?;
@@ -105,6 +107,27 @@ pub fn run(a: ClvArgs, quiet: bool) -> Result<()> {
     }
     write_all(&out, &a.out)?;
     print(&render(&out.summary, &a.out), quiet)
+}
+
+/// `--model auto` on a transaction log: the model chosen by the holdout of
+/// `--calibration-end` (else the default `holdout_days` before the last date); a summary, or
+/// no usable holdout, leaves `auto` to the value stage's choice by BIC.
+fn resolve_auto(
+    params: ValueValid,
+    tx: &Option<(DataFrame, chrono::NaiveDate)>,
+    (cal_end, obs_end): (Option<chrono::NaiveDate>, Option<chrono::NaiveDate>),
+    unit: TimeUnit,
+    out: &mut StageOutput,
+) -> Result<ValueValid> {
+    let Some((tx, last)) = tx.as_ref().filter(|_| params.model == ModelKind::Auto) else {
+        return Ok(params);
+    };
+    let (chosen, said) = match cal_end {
+        Some(c) => choose_between(tx, (c, obs_end.unwrap_or(*last)), &params, unit)?,
+        None => choose_model(tx, *last, &params, unit)?,
+    };
+    out.extend(said);
+    Ok(chosen)
 }
 
 /// The holdout check of `--calibration-end`: its line, tables and interval.

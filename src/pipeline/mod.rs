@@ -132,14 +132,20 @@ impl Company<'_> {
         let cfg = self.cfg;
         let (table, keys) = self.features(e, progress)?;
         progress.stage("scoring customer value");
+        let (value_cfg, choice) = match cfg.value.model {
+            value::ModelKind::Auto => e.time("value_choice", || {
+                value::output::choose_model(self.tx, self.as_of, &cfg.value, cfg.time_unit)
+            })?,
+            _ => (cfg.value.clone(), Default::default()),
+        };
         let (table, value) = e.time("value", || {
-            value::output::run(table, &cfg.rfm, &cfg.value, cfg.time_unit, cfg.seed)
+            value::output::run(table, &cfg.rfm, &value_cfg, cfg.time_unit, cfg.seed)
         })?;
         let holdout = e.time("value_holdout", || {
             Ok(value::output::holdout_check(
                 self.tx,
                 self.as_of,
-                &cfg.value,
+                &value_cfg,
                 cfg.time_unit,
                 cfg.seed,
             ))
@@ -160,7 +166,9 @@ impl Company<'_> {
         let plan = self.plan(e, &table, progress)?;
         progress.stage("writing outputs");
         let customers = customers_output(table);
-        for out in [holdout, segment, churn, track, value, customers, keys, plan] {
+        for out in [
+            choice, holdout, segment, churn, track, value, customers, keys, plan,
+        ] {
             e.emit(out)?;
         }
         progress.stage("drawing charts and the report");

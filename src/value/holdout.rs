@@ -21,6 +21,9 @@ use crate::schema::TimeUnit;
 mod purchase_days;
 pub use purchase_days::PurchaseDays;
 
+/// Customers, actual, predicted and squared error of one calibration frequency.
+type Bucket = (f64, f64, f64, f64);
+
 /// Calibration frequencies at or above this are pooled ("7+").
 const POOL: usize = 7;
 
@@ -34,6 +37,9 @@ pub struct Holdout {
     pub tracking: DataFrame,
     /// The interval of the predicted total as a forecast of the actual (None without one).
     pub interval: Option<HoldoutCheck>,
+    /// Root mean squared error of each customer's predicted against actual holdout repeat
+    /// purchases: what `value.model = "auto"` chooses by.
+    pub rmse: f64,
 }
 
 /// The holdout's total against its forecast interval (`models/holdout_check.json`).
@@ -89,6 +95,8 @@ pub fn compare(
     let buckets = buckets(days, &rows, rfm, model, window, unit);
     let actual_total = buckets.values().map(|b| b.1).sum();
     let predicted_total = buckets.values().map(|b| b.2).sum();
+    let customers: f64 = buckets.values().map(|b| b.0).sum();
+    let rmse = (buckets.values().map(|b| b.3).sum::<f64>() / customers.max(1.0)).sqrt();
     let duration = f64::from(window.1 - window.0) / unit.days();
     let band = spread.and_then(|sp| total_purchases(model, rfm, duration, sp));
     let interval = band.zip(spread).map(|(b, sp)| HoldoutCheck {
@@ -104,6 +112,7 @@ pub fn compare(
     });
     Ok(Holdout {
         interval,
+        rmse,
         by_frequency: by_frequency(&buckets)?,
         actual_total,
         predicted_total,
@@ -111,8 +120,9 @@ pub fn compare(
     })
 }
 
-/// Per calibration frequency (pooled at [`POOL`]): (customers, actual, predicted) holdout
-/// repeat purchases of the calibration customers; `rows[i]` is customer i's row of `days`.
+/// Per calibration frequency (pooled at [`POOL`]): (customers, actual, predicted, squared
+/// error) holdout repeat purchases of the calibration customers; `rows[i]` is customer i's
+/// row of `days`.
 fn buckets(
     days: &PurchaseDays,
     rows: &[Option<usize>],
@@ -120,10 +130,10 @@ fn buckets(
     model: &Purchases,
     (c0, c1): (i32, i32),
     unit: TimeUnit,
-) -> BTreeMap<usize, (f64, f64, f64)> {
+) -> BTreeMap<usize, Bucket> {
     let duration = f64::from(c1 - c0) / unit.days();
     let expected = Expected::new(model.model(), r, &[duration]);
-    let mut buckets: BTreeMap<usize, (f64, f64, f64)> = BTreeMap::new();
+    let mut buckets: BTreeMap<usize, Bucket> = BTreeMap::new();
     for (i, row) in rows.iter().enumerate() {
         // purchase days in the holdout (c0, c1]
         let actual = row.map_or(0.0, |j| {
@@ -135,12 +145,13 @@ fn buckets(
         b.0 += 1.0;
         b.1 += actual;
         b.2 += predicted;
+        b.3 += (actual - predicted).powi(2);
     }
     buckets
 }
 
 /// The by-frequency table of the buckets.
-fn by_frequency(buckets: &BTreeMap<usize, (f64, f64, f64)>) -> Result<DataFrame> {
+fn by_frequency(buckets: &BTreeMap<usize, Bucket>) -> Result<DataFrame> {
     let label = |k: usize| {
         if k == POOL {
             format!("{POOL}+")

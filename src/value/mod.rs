@@ -5,6 +5,7 @@ pub mod bands;
 pub mod bgbb;
 pub mod bgnbd;
 pub mod bootstrap;
+pub mod choice;
 pub mod clv;
 pub mod data;
 pub mod gamma_gamma;

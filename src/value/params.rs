@@ -17,6 +17,9 @@ pub enum ModelKind {
     Mbgnbd,
     /// Pareto/NBD (Schmittlein, Morrison & Colombo 1987).
     Pareto,
+    /// The candidate (BG/NBD, MBG/NBD, Pareto/NBD) with the smallest holdout error, or the
+    /// smallest BIC without a holdout (`value::choice`).
+    Auto,
 }
 
 /// How the value predictions get their intervals (`value.intervals`).
@@ -47,7 +50,7 @@ impl IntervalMethod {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ValueParams {
-    /// `bgnbd` (default), `mbgnbd` or `pareto`.
+    /// `bgnbd` (default), `mbgnbd`, `pareto` or `auto`.
     pub model: ModelKind,
     /// Horizon of `expected_purchases`, in days. Default 365.
     pub horizon_days: f64,
@@ -96,6 +99,16 @@ impl std::ops::Deref for ValueValid {
     type Target = ValueParams;
     fn deref(&self) -> &ValueParams {
         &self.0
+    }
+}
+
+impl ValueValid {
+    /// The same settings with another purchase model (a candidate of `auto`, or its choice).
+    pub fn with_model(&self, model: ModelKind) -> ValueValid {
+        ValueValid(ValueParams {
+            model,
+            ..self.0.clone()
+        })
     }
 }
 

@@ -112,6 +112,15 @@ impl Purchases {
         }
     }
 
+    /// Unpenalized log-likelihood at the estimate.
+    pub fn log_likelihood(&self) -> f64 {
+        match self {
+            Purchases::Bgnbd(m) => m.log_likelihood,
+            Purchases::Mbgnbd(m) => m.log_likelihood,
+            Purchases::Pareto(m) => m.log_likelihood,
+        }
+    }
+
     /// Shape of the Gamma distribution of purchase rates (r in all three models).
     pub fn rate_shape(&self) -> f64 {
         self.log_params()[0].exp()

@@ -4,6 +4,7 @@
 
 use super::bands::{self, Forecast};
 use super::bgnbd::BgNbdParams;
+use super::choice::{self, ValueChoice};
 use super::clv::{clv_horizons, clv_of, discounts};
 use super::data::{Rfm, Triples};
 use super::gamma_gamma::{GammaGamma, GammaGammaParams};
@@ -121,7 +122,13 @@ pub struct ValueScores {
     pub forecast: Option<Forecast>,
     /// The parameters' covariances the intervals took (None without intervals).
     pub spread: Option<Spread>,
+    /// How `model = "auto"` chose when the stage itself chose (by BIC, without a holdout).
+    pub choice: Option<ValueChoice>,
 }
+
+/// The note of a choice by BIC inside the value stage.
+const NO_HOLDOUT: &str = "no holdout to compare on (holdout_days = 0, a history too short for \
+     the holdout, or a summary without transactions): chosen by BIC on the whole history";
 
 pub use crate::schema::columns::{
     CLV, EXPECTED_AVG_VALUE, EXPECTED_PURCHASES, EXPECTED_REVENUE_12M, P_ALIVE, REVENUE_IF_STAYS,
@@ -156,6 +163,7 @@ pub fn fit_triples(triples: &Triples, v: &ValueValid) -> Result<Purchases> {
             .check()?
             .fit(triples)?,
         ),
+        ModelKind::Auto => choice::by_bic(triples, v, String::new())?.0,
     })
 }
 
@@ -164,7 +172,13 @@ pub fn fit_triples(triples: &Triples, v: &ValueValid) -> Result<Purchases> {
 pub fn score(summary: &Summary, v: &ValueValid, unit: TimeUnit, seed: u64) -> Result<ValueScores> {
     let t0 = std::time::Instant::now();
     let distinct = summary.rfm.compress();
-    let mut purchases = fit_triples(&distinct, v)?;
+    let (mut purchases, choice) = match v.model {
+        ModelKind::Auto => {
+            let (fit, report) = choice::by_bic(&distinct, v, NO_HOLDOUT.into())?;
+            (fit, Some(report))
+        }
+        _ => (fit_triples(&distinct, v)?, None),
+    };
     let fit_seconds = t0.elapsed().as_secs_f64();
     let triples = distinct.len();
     let mut spend = GammaGammaParams {
@@ -203,6 +217,7 @@ pub fn score(summary: &Summary, v: &ValueValid, unit: TimeUnit, seed: u64) -> Re
         curve_cut,
         forecast,
         spread,
+        choice,
     })
 }
 

@@ -168,6 +168,7 @@ pub const COMMAND_OUTPUTS: &[(&str, &[&OutputSpec])] = &[
             &PARETO_NBD_MODEL,
             &GAMMA_GAMMA_MODEL,
             &VALUE_FORECAST,
+            &VALUE_CHOICE,
             &HOLDOUT_CHECK,
             &EXPECTED_CURVE,
             &REJECTS,

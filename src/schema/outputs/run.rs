@@ -181,6 +181,13 @@ pub const VALUE_FORECAST: OutputSpec = OutputSpec {
     doc: "The company's repeat purchases, revenue and CLV over the value horizon with their intervals (absent with `[value] intervals = \"none\"`).",
 };
 
+/// `models/value_choice.json`
+pub const VALUE_CHOICE: OutputSpec = OutputSpec {
+    file: "models/value_choice.json",
+    kind: OutputKind::Model,
+    doc: "With `[value] model = \"auto\"`: the purchase model chosen, on what basis (holdout or BIC), and every candidate's log-likelihood, BIC and holdout error.",
+};
+
 /// `models/holdout_check.json`
 pub const HOLDOUT_CHECK: OutputSpec = OutputSpec {
     file: "models/holdout_check.json",
@@ -277,6 +284,7 @@ pub const OUTPUTS: &[&OutputSpec] = &[
     &PARETO_NBD_MODEL,
     &GAMMA_GAMMA_MODEL,
     &VALUE_FORECAST,
+    &VALUE_CHOICE,
     &HOLDOUT_CHECK,
     &KMEANS_MODEL,
     &CHURN_MODEL,
