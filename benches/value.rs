@@ -1,6 +1,8 @@
 //! Criterion benches of the BG/NBD fit by number of customers, on customers simulated from a
 //! BG/NBD process with the CDNOW parameters (seeded), recency and T in whole days expressed in
-//! weeks as a daily log gives them. Run: `cargo bench --bench value`.
+//! weeks as a daily log gives them; and of the intervals (`bootstrap`: 200 seeded resamples
+//! refitted; `bands`: every customer's delta-method intervals and the company forecast).
+//! Run: `cargo bench --bench value`.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use kam::value::bgnbd::BgNbdParams;
@@ -63,5 +65,34 @@ fn bench_fit(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_fit);
+fn bench_intervals(c: &mut Criterion) {
+    use kam::value::bands::total_purchases;
+    use kam::value::intervals::{Spread, log_covariance};
+    use kam::value::purchases::Purchases;
+    let mut g = c.benchmark_group("bgnbd_intervals");
+    g.sample_size(10);
+    let fit = BgNbdParams::default().check().expect("params");
+    for n in [10_000, 100_000, 1_000_000] {
+        let data = simulate(n, 42);
+        let triples = data.compress();
+        let m = Purchases::Bgnbd(fit.fit(&triples).expect("fit"));
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_with_input(BenchmarkId::new("bootstrap_200", n), &triples, |bch, d| {
+            bch.iter(|| kam::value::bootstrap::purchases(&m, d, 0.0, 200, 7).expect("draws"))
+        });
+        let theta = m.log_params().map(f64::exp);
+        let u = m.uncertainty().expect("standard errors");
+        let spread = Spread {
+            level: 0.8,
+            purchases: log_covariance(u, &m.names(), &theta),
+            spend: None,
+        };
+        g.bench_with_input(BenchmarkId::new("forecast_band", n), &data, |bch, d| {
+            bch.iter(|| total_purchases(&m, d, 52.0, &spread).expect("band"))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench_fit, bench_intervals);
 criterion_main!(benches);

@@ -104,37 +104,29 @@ pub fn bands(
         .collect();
     let spend_moved = inp.spend.map(moved_spend).unwrap_or_default();
     let spend_cov = spread.spend.as_ref().filter(|_| inp.spend.is_some());
-    let (n, k) = (inp.rfm.len(), moved.len());
+    let n = inp.rfm.len();
+    let ctx = Context {
+        inp,
+        e0,
+        moved: &moved,
+        spend_moved: &spend_moved,
+        cov,
+        spend_cov,
+        z,
+    };
+    // fixed chunks, summed in chunk order: the same bits whatever the core count
+    let chunks = n.div_ceil(CHUNK);
+    let parts = crate::par::map_tasks(chunks, |c| {
+        Ok(ctx.chunk(c * CHUNK..((c + 1) * CHUNK).min(n)))
+    })
+    .ok()?;
     let mut cols: [Vec<Option<f64>>; 8] = Default::default();
-    let months = inp.discounts.len();
-    let mut upto = vec![0.0; months];
-    let mut totals = Totals::new(k);
-    for i in 0..n {
-        let q = quantities(e0, i, inp.discounts, &mut upto);
-        let qs: Vec<[f64; 3]> = (moved.iter())
-            .map(|e| quantities(e, i, inp.discounts, &mut upto))
-            .collect();
-        let (value, observed) = inp.values[i];
-        let gv = match (value, observed) {
-            (Some(v), false) => value_gradient(&spend_moved, inp, i, v),
-            _ => vec![],
-        };
-        let var_v = spend_cov
-            .filter(|_| !gv.is_empty())
-            .map_or(0.0, |c| quadratic(&gv, c));
-        let row = customer_row(&q, &qs, value, var_v, inp.margin, cov, z);
-        for (col, v) in cols.iter_mut().zip(row) {
-            col.push(v);
+    let mut totals = Totals::new(moved.len());
+    for (part, t) in parts {
+        for (col, p) in cols.iter_mut().zip(part) {
+            col.extend(p);
         }
-        let r = inp.model.rate_shape();
-        let var_x = purchase_variance(q[0], e0.if_alive(i)[0], inp.rfm.x[i], r);
-        totals.add(
-            &q,
-            &qs,
-            value.map(|v| (v, gv.as_slice())),
-            inp.margin,
-            var_x,
-        );
+        totals.merge(&t);
     }
     let names = [
         c::P_ALIVE_LOW,
@@ -211,6 +203,53 @@ fn customer_row(
     ]
 }
 
+/// Customers per work item of [`bands`].
+const CHUNK: usize = 1 << 15;
+
+/// What every customer's bands are computed from.
+struct Context<'a> {
+    inp: &'a Inputs<'a>,
+    e0: &'a Expected,
+    moved: &'a [Expected],
+    spend_moved: &'a [GammaGamma],
+    cov: &'a [Vec<f64>],
+    spend_cov: Option<&'a Vec<Vec<f64>>>,
+    z: f64,
+}
+
+impl Context<'_> {
+    /// The interval columns and the forecast sums of customers `range`.
+    fn chunk(&self, range: std::ops::Range<usize>) -> ([Vec<Option<f64>>; 8], Totals) {
+        let inp = self.inp;
+        let mut cols: [Vec<Option<f64>>; 8] = Default::default();
+        let mut upto = vec![0.0; inp.discounts.len()];
+        let mut totals = Totals::new(self.moved.len());
+        let r = inp.model.rate_shape();
+        for i in range {
+            let q = quantities(self.e0, i, inp.discounts, &mut upto);
+            let qs: Vec<[f64; 3]> = (self.moved.iter())
+                .map(|e| quantities(e, i, inp.discounts, &mut upto))
+                .collect();
+            let (value, observed) = inp.values[i];
+            let gv = match (value, observed) {
+                (Some(v), false) => value_gradient(self.spend_moved, inp, i, v),
+                _ => vec![],
+            };
+            let var_v = (self.spend_cov)
+                .filter(|_| !gv.is_empty())
+                .map_or(0.0, |c| quadratic(&gv, c));
+            let row = customer_row(&q, &qs, value, var_v, inp.margin, self.cov, self.z);
+            for (col, v) in cols.iter_mut().zip(row) {
+                col.push(v);
+            }
+            let var_x = purchase_variance(q[0], self.e0.if_alive(i)[0], inp.rfm.x[i], r);
+            let value = value.map(|v| (v, gv.as_slice()));
+            totals.add(&q, &qs, value, inp.margin, var_x);
+        }
+        (cols, totals)
+    }
+}
+
 /// Running sums of the company forecast: expectations, their gradients in the purchase
 /// model's log-parameters (`gp_*`) and the spend model's (`gs_*`), and the customers' own
 /// variances.
@@ -272,6 +311,21 @@ impl Totals {
             self.gs_revenue[j] += q[1] * v * g;
             self.gs_clv[j] += clv * g;
         }
+    }
+
+    /// Add the sums of another run of customers.
+    fn merge(&mut self, o: &Totals) {
+        let add = |a: &mut Vec<f64>, b: &Vec<f64>| a.iter_mut().zip(b).for_each(|(a, b)| *a += b);
+        self.purchases += o.purchases;
+        self.revenue += o.revenue;
+        self.clv += o.clv;
+        add(&mut self.gp_purchases, &o.gp_purchases);
+        add(&mut self.gp_revenue, &o.gp_revenue);
+        add(&mut self.gp_clv, &o.gp_clv);
+        add(&mut self.gs_revenue, &o.gs_revenue);
+        add(&mut self.gs_clv, &o.gs_clv);
+        self.var_purchases += o.var_purchases;
+        self.var_revenue += o.var_revenue;
     }
 
     fn forecast(&self, cov: &[Vec<f64>], spend: Option<&Vec<Vec<f64>>>, z: f64) -> Forecast {
