@@ -27,6 +27,10 @@ fn demo_run_writes_customers_and_a_reconciling_manifest() {
         "{}",
         o.stdout
     );
+    // the value forecast and the holdout check state their intervals
+    for line in ["value forecast, next 365 days (80%)", "% interval "] {
+        assert!(o.stdout.contains(line), "{line}: {}", o.stdout);
+    }
     assert_reconciles(&out);
     let m = manifest(&out);
     assert_eq!(m["as_of"], "2026-01-01");

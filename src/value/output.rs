@@ -177,6 +177,7 @@ pub fn model_outputs(scored: &ValueScores, out: &mut StageOutput) -> Result<()> 
         let v =
             serde_json::to_value(f).map_err(|e| crate::error::Error::Internal(e.to_string()))?;
         out.model(&o::VALUE_FORECAST, &v)?;
+        out.line(forecast_line(f));
     }
     if let Some(g) = &scored.spend {
         let v =
@@ -184,6 +185,24 @@ pub fn model_outputs(scored: &ValueScores, out: &mut StageOutput) -> Result<()> 
         out.model(&o::GAMMA_GAMMA_MODEL, &flatten(v, None))?;
     }
     Ok(())
+}
+
+/// `value forecast, next 365 days (80%): repeat purchases 12345 (11900 to 12800), revenue ...,
+/// CLV ... -> models/value_forecast.json`
+fn forecast_line(f: &super::bands::Forecast) -> Line {
+    let band =
+        |b: &super::intervals::Band| format!("{:.0} ({:.0} to {:.0})", b.expected, b.low, b.high);
+    Line::about(
+        format!(
+            "value forecast, next {:.0} days ({:.0}%): repeat purchases {}, revenue {}, CLV {}",
+            f.horizon_days,
+            f.level * 100.0,
+            band(&f.repeat_purchases),
+            band(&f.revenue),
+            band(&f.clv)
+        ),
+        &[o::VALUE_FORECAST.file],
+    )
 }
 
 /// A model's JSON with its `convergence` object lifted to the top level, keys sorted.
@@ -280,16 +299,36 @@ pub fn holdout_check(
         Ok(Some(h)) => {
             let mut out = StageOutput::default();
             out.table(&o::CALIBRATION_BY_FREQUENCY, h.by_frequency);
-            if let Some(check) = &h.interval
-                && let Err(e) = out.model(&o::HOLDOUT_CHECK, check)
-            {
-                out.add_note(format!("value: no holdout interval: {e}"));
+            if let Some(check) = &h.interval {
+                match out.model(&o::HOLDOUT_CHECK, check) {
+                    Ok(()) => out.line(holdout_line(check)),
+                    Err(e) => out.add_note(format!("value: no holdout interval: {e}")),
+                }
             }
             out
         }
         Ok(None) => StageOutput::default(),
         Err(e) => StageOutput::note(format!("value: no holdout check: {e}")),
     }
+}
+
+/// `value holdout 2025-07-03..2026-01-01: actual 12102 vs predicted 10494.1 repeat purchases
+/// (80% interval 10100 to 10890, not covered) -> models/holdout_check.json`
+fn holdout_line(c: &super::holdout::HoldoutCheck) -> Line {
+    let covered = if c.covered { "covered" } else { "not covered" };
+    Line::about(
+        format!(
+            "value holdout {}..{}: actual {:.0} vs predicted {:.1} repeat purchases ({:.0}% interval {:.0} to {:.0}, {covered})",
+            c.calibration_end,
+            c.holdout_end,
+            c.actual,
+            c.predicted,
+            c.level * 100.0,
+            c.low,
+            c.high
+        ),
+        &[o::HOLDOUT_CHECK.file],
+    )
 }
 
 fn holdout_table(
