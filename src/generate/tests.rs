@@ -63,7 +63,7 @@ fn columns_are_the_contract() -> Result<()> {
     for (df, spec) in frames(&c).into_iter().zip(specs) {
         let names: Vec<&str> = df.get_column_names().iter().map(|n| n.as_str()).collect();
         let mut want = spec.names(); // the demo does not generate the merge keys
-        want.retain(|c| !schema::MERGE_KEYS.contains(c));
+        want.retain(|c| !schema::NOT_GENERATED.contains(c));
         assert_eq!(names, want, "{}", spec.name);
         assert!(df.height() > 0, "{} is empty", spec.name);
     }

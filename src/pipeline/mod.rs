@@ -141,6 +141,9 @@ impl Company<'_> {
         let (table, value) = e.time("value", || {
             value::output::run(table, &cfg.rfm, &value_cfg, cfg.time_unit, cfg.seed)
         })?;
+        let (table, contracts) = e.time("value_contracts", || {
+            value::contract_output::run(table, self.as_of, &value_cfg)
+        })?;
         let holdout = e.time("value_holdout", || {
             Ok(value::output::holdout_check(
                 self.tx,
@@ -167,7 +170,7 @@ impl Company<'_> {
         progress.stage("writing outputs");
         let customers = customers_output(table);
         for out in [
-            choice, holdout, segment, churn, track, value, customers, keys, plan,
+            choice, holdout, segment, churn, track, value, contracts, customers, keys, plan,
         ] {
             e.emit(out)?;
         }

@@ -31,6 +31,18 @@ pub const EXPECTED_AVG_VALUE_LOW: &str = "expected_avg_value_low";
 pub const EXPECTED_AVG_VALUE_HIGH: &str = "expected_avg_value_high";
 pub const CLV_LOW: &str = "clv_low";
 pub const CLV_HIGH: &str = "clv_high";
+/// Contractual mode (`value::contract`): renewals completed, the probability of renewing at
+/// the next renewal, the discounted expected remaining periods and their value.
+pub const CONTRACT_RENEWALS: &str = "contract_renewals";
+pub const RENEWAL_PROBABILITY: &str = "renewal_probability";
+pub const EXPECTED_REMAINING_PERIODS: &str = "expected_remaining_periods";
+pub const CONTRACT_CLV: &str = "contract_clv";
+pub const CONTRACT_COLUMNS: [&str; 4] = [
+    CONTRACT_RENEWALS,
+    RENEWAL_PROBABILITY,
+    EXPECTED_REMAINING_PERIODS,
+    CONTRACT_CLV,
+];
 /// Expected revenue of the next 365 days (expected purchases x expected average value); it
 /// already counts the chance that the customer has left (p_alive).
 pub const EXPECTED_REVENUE_12M: &str = "expected_revenue_12m";

@@ -101,6 +101,24 @@ pub const CUSTOMERS: TableSpec = TableSpec {
             "tax id or unified social credit code (统一社会信用代码)",
         ),
         col(ADDRESS, Kind::Text, false, "postal or site address"),
+        col(
+            CONTRACT_START,
+            Kind::Date,
+            false,
+            "start of the customer's contract or card (contractual mode)",
+        ),
+        col(
+            CONTRACT_END,
+            Kind::Date,
+            false,
+            "the day the contract ended; empty while it runs",
+        ),
+        col(
+            RENEWAL_MONTHS,
+            Kind::Count,
+            false,
+            "months between renewals (default [value] renewal_months)",
+        ),
     ],
 };
 

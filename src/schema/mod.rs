@@ -88,8 +88,24 @@ pub const SHARES_RESOURCES: &str = "shares_resources";
 pub const PHONE: &str = "phone";
 pub const TAX_ID: &str = "tax_id";
 pub const ADDRESS: &str = "address";
+/// Contractual mode (optional): a contract or card that renews every `renewal_months`.
+pub const CONTRACT_START: &str = "contract_start";
+pub const CONTRACT_END: &str = "contract_end";
+pub const RENEWAL_MONTHS: &str = "renewal_months";
 /// The customers columns only the merge-candidate search reads (besides `name`, `district`).
 pub const MERGE_KEYS: [&str; 3] = [PHONE, TAX_ID, ADDRESS];
+/// The contractual mode's optional customer columns.
+pub const CONTRACT_KEYS: [&str; 3] = [CONTRACT_START, CONTRACT_END, RENEWAL_MONTHS];
+/// Optional customer columns the demo generator leaves out: the merge keys and the contract
+/// columns.
+pub const NOT_GENERATED: [&str; 6] = [
+    PHONE,
+    TAX_ID,
+    ADDRESS,
+    CONTRACT_START,
+    CONTRACT_END,
+    RENEWAL_MONTHS,
+];
 
 pub const DATE: &str = "date";
 pub const AMOUNT: &str = "amount";

@@ -7,6 +7,8 @@ pub mod bgnbd;
 pub mod bootstrap;
 pub mod choice;
 pub mod clv;
+pub mod contract;
+pub mod contract_output;
 pub mod data;
 pub mod gamma_gamma;
 pub mod holdout;

@@ -206,7 +206,10 @@ fn forecast_line(f: &super::bands::Forecast) -> Line {
 }
 
 /// A model's JSON with its `convergence` object lifted to the top level, keys sorted.
-fn flatten(v: serde_json::Value, extra: Option<(&str, serde_json::Value)>) -> serde_json::Value {
+pub(super) fn flatten(
+    v: serde_json::Value,
+    extra: Option<(&str, serde_json::Value)>,
+) -> serde_json::Value {
     let mut map: std::collections::BTreeMap<String, serde_json::Value> = Default::default();
     if let serde_json::Value::Object(o) = v {
         for (k, v) in o {

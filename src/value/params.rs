@@ -72,6 +72,9 @@ pub struct ValueParams {
     pub interval_level: f64,
     /// Resamples of `intervals = "bootstrap"`. Default 200.
     pub bootstrap_resamples: u32,
+    /// Contractual mode: months between renewals where the customers table gives no
+    /// `renewal_months`. Default 12.
+    pub renewal_months: u32,
 }
 
 impl Default for ValueParams {
@@ -87,6 +90,7 @@ impl Default for ValueParams {
             intervals: IntervalMethod::Laplace,
             interval_level: 0.8,
             bootstrap_resamples: 200,
+            renewal_months: 12,
         }
     }
 }
@@ -147,6 +151,12 @@ impl ValueParams {
             return bad(format!("penalizer must be >= 0, got {}", self.penalizer));
         }
         super::intervals::check_level(self.interval_level, self.bootstrap_resamples)?;
+        if !(1..=120).contains(&self.renewal_months) {
+            return bad(format!(
+                "renewal_months must be between 1 and 120, got {}",
+                self.renewal_months
+            ));
+        }
         Ok(ValueValid(self))
     }
 }

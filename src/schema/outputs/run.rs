@@ -25,6 +25,9 @@ pub const CUSTOMERS: OutputSpec = OutputSpec {
             "phone",
             "tax_id",
             "address",
+            "contract_start",
+            "contract_end",
+            "renewal_months",
             "in_customer_table",
             "first_purchase",
             "last_purchase",
@@ -63,6 +66,10 @@ pub const CUSTOMERS: OutputSpec = OutputSpec {
             "expected_avg_value_high",
             "clv_low",
             "clv_high",
+            "contract_renewals",
+            "renewal_probability",
+            "expected_remaining_periods",
+            "contract_clv",
             "segment",
             "segment_name",
             "churn_probability",
@@ -181,6 +188,13 @@ pub const VALUE_FORECAST: OutputSpec = OutputSpec {
     doc: "The company's repeat purchases, revenue and CLV over the value horizon with their intervals (absent with `[value] intervals = \"none\"`).",
 };
 
+/// `models/contract_retention.json`
+pub const CONTRACT_MODEL: OutputSpec = OutputSpec {
+    file: "models/contract_retention.json",
+    kind: OutputKind::Model,
+    doc: "Contractual mode: the shifted-beta-geometric retention model fitted on the customers' contracts (alpha, beta, the cohorts and customers fitted, the convergence report, standard errors).",
+};
+
 /// `models/value_choice.json`
 pub const VALUE_CHOICE: OutputSpec = OutputSpec {
     file: "models/value_choice.json",
@@ -286,6 +300,7 @@ pub const OUTPUTS: &[&OutputSpec] = &[
     &VALUE_FORECAST,
     &VALUE_CHOICE,
     &HOLDOUT_CHECK,
+    &CONTRACT_MODEL,
     &KMEANS_MODEL,
     &CHURN_MODEL,
     &FORECAST_MODEL,
