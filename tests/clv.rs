@@ -495,20 +495,7 @@ fn auto_chooses_by_holdout_and_falls_back_to_bic() {
 #[test]
 fn kam_run_with_auto_writes_its_choice() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let company = tmp.path().join("co");
-    let c = company.to_str().unwrap_or("");
-    let o = kam(&[
-        "generate",
-        "--out",
-        c,
-        "--customers",
-        "400",
-        "--months",
-        "24",
-        "--seed",
-        "5",
-    ]);
-    assert_eq!(o.code, 0, "{}", o.stderr);
+    let company = generated_company(tmp.path(), 200, 18, 5);
     let toml = company.join("kam.toml");
     let mut cfg = std::fs::read_to_string(&toml).unwrap_or_default();
     cfg.push_str("\n[value]\nmodel = \"auto\"\n");

@@ -125,20 +125,7 @@ fn a_broken_table_stops_with_file_row_and_column() {
 #[test]
 fn kam_run_scores_the_customers_contracts() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let company = tmp.path().join("co");
-    let c = company.to_str().unwrap_or("");
-    let o = kam(&[
-        "generate",
-        "--out",
-        c,
-        "--customers",
-        "200",
-        "--months",
-        "18",
-        "--seed",
-        "5",
-    ]);
-    assert_eq!(o.code, 0, "{}", o.stderr);
+    let company = generated_company(tmp.path(), 200, 18, 5);
     let path = company.join("customers.csv");
     let text = std::fs::read_to_string(&path).unwrap_or_default();
     let mut lines = text.lines();
