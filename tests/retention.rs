@@ -174,6 +174,12 @@ fn kam_run_scores_the_customers_contracts() {
         at("contract_end"),
         at("renewal_probability"),
     );
+    let (next, churn) = (at("next_renewal"), at("churn_probability"));
+    let as_of = manifest(&out)["as_of"].as_str().unwrap_or("").to_string();
+    let horizon_end = chrono::NaiveDate::parse_from_str(&as_of, "%Y-%m-%d")
+        .map(|d| (d + chrono::Duration::days(90)).to_string())
+        .unwrap_or_default();
+    let mut due = 0;
     assert!(
         prob < header.len() && at("contract_clv") < header.len(),
         "{header:?}"
@@ -190,6 +196,14 @@ fn kam_run_scores_the_customers_contracts() {
             (false, true) => {
                 running += 1;
                 assert!(p.is_some_and(|p| p > 0.0 && p < 1.0), "{row}");
+                // renewing within the churn horizon: churn is the contract's lapse
+                let q: Option<f64> = cell(churn).parse().ok();
+                if cell(next) <= horizon_end.as_str()
+                    && let (Some(p), Some(q)) = (p, q)
+                {
+                    due += 1;
+                    assert!((q - (1.0 - p)).abs() < 1e-6, "{row}");
+                }
             }
             (false, false) => {
                 ended += 1;
@@ -200,5 +214,9 @@ fn kam_run_scores_the_customers_contracts() {
     assert!(
         running > 30 && ended > 10,
         "{running} running, {ended} ended"
+    );
+    assert!(
+        due > 0,
+        "no running contract renews within the churn horizon"
     );
 }

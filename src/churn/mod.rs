@@ -12,6 +12,7 @@
 //! are [`behaviour::run`] and [`labelled::run`].
 
 pub mod behaviour;
+pub mod contracts;
 mod cutoff;
 pub mod design;
 mod fit;

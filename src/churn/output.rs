@@ -53,6 +53,8 @@ pub fn run(
         // the customer table's order: by customer_id
         .sort([s::CUSTOMER_ID], SortMultipleOptions::default())
         .collect()?;
+    let cuts = b.report.risk_cuts;
+    let joined = super::contracts::apply(joined, as_of, v.horizon_days, cuts, &mut out)?;
     Ok((joined, out))
 }
 

@@ -37,11 +37,15 @@ pub const CONTRACT_RENEWALS: &str = "contract_renewals";
 pub const RENEWAL_PROBABILITY: &str = "renewal_probability";
 pub const EXPECTED_REMAINING_PERIODS: &str = "expected_remaining_periods";
 pub const CONTRACT_CLV: &str = "contract_clv";
-pub const CONTRACT_COLUMNS: [&str; 4] = [
+/// The next renewal date of a running contract: where it falls within the churn horizon, the
+/// churn stage takes the contract's lapse probability.
+pub const NEXT_RENEWAL: &str = "next_renewal";
+pub const CONTRACT_COLUMNS: [&str; 5] = [
     CONTRACT_RENEWALS,
     RENEWAL_PROBABILITY,
     EXPECTED_REMAINING_PERIODS,
     CONTRACT_CLV,
+    NEXT_RENEWAL,
 ];
 /// Expected revenue of the next 365 days (expected purchases x expected average value); it
 /// already counts the chance that the customer has left (p_alive).

@@ -70,6 +70,7 @@ pub const CUSTOMERS: OutputSpec = OutputSpec {
             "renewal_probability",
             "expected_remaining_periods",
             "contract_clv",
+            "next_renewal",
             "segment",
             "segment_name",
             "churn_probability",
