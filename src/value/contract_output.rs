@@ -36,7 +36,8 @@ pub fn run(table: DataFrame, as_of: NaiveDate, v: &ValueValid) -> Result<(DataFr
         }
     };
     let revenue = revenue_per_month(&table)?;
-    let mut cols: [Vec<Option<f64>>; 4] = Default::default(); // the first four columns
+    let mut cols: [Vec<Option<f64>>; 4] = Default::default();
+    let (mut next, mut active) = (Vec::with_capacity(contracts.len()), 0);
     for (k, contract) in contracts.iter().enumerate() {
         let sc = contract.map(|ct| (ct, score(&model, &ct, as_of, v.discount_rate)));
         cols[0].push(sc.map(|(_, s)| f64::from(s.renewals)));
@@ -46,29 +47,22 @@ pub fn run(table: DataFrame, as_of: NaiveDate, v: &ValueValid) -> Result<(DataFr
         cols[3].push(sc.and_then(|(ct, s)| {
             revenue[k].map(|r| v.margin * r * f64::from(ct.months) * s.remaining_periods)
         }));
+        // a running contract's next renewal: start + (renewals + 1) periods
+        let running = sc.filter(|(ct, _)| ct.end.is_none_or(|e| e > as_of) && ct.start <= as_of);
+        active += usize::from(running.is_some());
+        next.push(running.and_then(|(ct, s)| {
+            let months = chrono::Months::new((s.renewals + 1) * ct.months);
+            ct.start
+                .checked_add_months(months)
+                .map(crate::frame::epoch_days)
+        }));
     }
     let mut table = table;
     for (name, col) in c::CONTRACT_COLUMNS.iter().zip(cols) {
         table.with_column(Column::new((*name).into(), col))?;
     }
-    // a running contract's next renewal: start + (renewals + 1) periods
-    let next: Vec<Option<i32>> = (contracts.iter())
-        .map(|ct| {
-            let ct = ct.filter(|ct| ct.end.is_none_or(|e| e > as_of) && ct.start <= as_of)?;
-            let done = super::contract::score(&model, &ct, as_of, v.discount_rate).renewals;
-            let months = chrono::Months::new((done + 1) * ct.months);
-            ct.start
-                .checked_add_months(months)
-                .map(crate::frame::epoch_days)
-        })
-        .collect();
     let next = Column::new(c::NEXT_RENEWAL.into(), next).cast(&DataType::Date)?;
     table.with_column(next)?;
-    let active = contracts
-        .iter()
-        .flatten()
-        .filter(|ct| ct.end.is_none_or(|e| e > as_of))
-        .count();
     let json =
         serde_json::to_value(&model).map_err(|e| crate::error::Error::Internal(e.to_string()))?;
     out.model(&o::CONTRACT_MODEL, &super::output::flatten(json, None))?;
