@@ -93,6 +93,8 @@ pub struct InputsConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub campaigns: Option<InputParams>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feedback: Option<InputParams>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_merges: Option<InputParams>,
 }
 
@@ -109,6 +111,7 @@ impl InputsConfig {
             (&schema::TARGETS, i.targets.as_ref()),
             (&schema::DEALS, i.deals.as_ref()),
             (&schema::CAMPAIGNS, i.campaigns.as_ref()),
+            (&schema::FEEDBACK, i.feedback.as_ref()),
             (&schema::CUSTOMER_MERGES, i.customer_merges.as_ref()),
         ];
         let mut inputs = Vec::new();

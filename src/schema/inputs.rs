@@ -7,6 +7,11 @@ use super::*;
 pub const PAYMENT_TERMS_VALUES: &[&str] = &["cash", "prepay", "credit"];
 pub const LEVEL_VALUES: &[&str] = &["company", "district", "station", "account_manager"];
 pub const METRIC_VALUES: &[&str] = &["revenue", "volume", "new_customers", "key_accounts"];
+pub const FEEDBACK_KINDS: &[&str] = &["survey", "complaint", "praise", "visit"];
+/// The satisfaction score's scale (CSAT, 1 = very dissatisfied, 5 = very satisfied).
+pub const SCORE_RANGE: (i64, i64) = (1, 5);
+/// The likelihood-to-recommend scale of NPS.
+pub const NPS_RANGE: (i64, i64) = (0, 10);
 pub const STAGE_VALUES: &[&str] = &["lead", "contact", "negotiation", "signed", "lost"];
 /// Customer types named in domain.md; other codes are accepted as they are.
 pub const CUSTOMER_TYPES: &[&str] = &[
@@ -262,6 +267,50 @@ pub const CAMPAIGNS: TableSpec = TableSpec {
     ],
 };
 
+/// Service feedback: one row per contact (a survey answer, a complaint, praise, a visit).
+/// Optional; when present, `satisfaction` figures per customer and per unit are written and the
+/// churn model may use them.
+pub const FEEDBACK: TableSpec = TableSpec {
+    name: "feedback",
+    required: false,
+    key: None,
+    columns: &[
+        col(CUSTOMER_ID, Kind::Text, true, "customer key"),
+        col(DATE, Kind::Date, true, "date of the contact"),
+        col(
+            KIND,
+            Kind::OneOf(FEEDBACK_KINDS),
+            true,
+            "survey, complaint, praise or visit",
+        ),
+        col(
+            SCORE,
+            Kind::Count,
+            false,
+            "satisfaction 1-5 (CSAT; 5 = very satisfied)",
+        ),
+        col(
+            NPS,
+            Kind::Count,
+            false,
+            "likelihood to recommend 0-10 (NPS question)",
+        ),
+        col(
+            RESOLVED_ON,
+            Kind::Date,
+            false,
+            "the day a complaint was resolved; empty while it is open",
+        ),
+        col(
+            TOPIC,
+            Kind::Code,
+            false,
+            "what it was about (delivery, quality, price, ...)",
+        ),
+        col(COMMENT, Kind::Text, false, "the customer's words"),
+    ],
+};
+
 /// The merges a person confirmed: every row of `customer_id` in every table is folded into
 /// `merge_into` before features (chains followed, cycles refused; see `master::merge`).
 /// No key: an exact repeat is harmless, a second, different target is rejected by its rule.
@@ -325,12 +374,13 @@ const RECENCY_IN: &str = "recency";
 const T_IN: &str = "T";
 
 /// Every input table, in the order they are loaded.
-pub const TABLES: [&TableSpec; 6] = [
+pub const TABLES: [&TableSpec; 7] = [
     &CUSTOMERS,
     &TRANSACTIONS,
     &TARGETS,
     &DEALS,
     &CAMPAIGNS,
+    &FEEDBACK,
     &CUSTOMER_MERGES,
 ];
 

@@ -139,6 +139,14 @@ pub const CONVERTED: &str = "converted";
 pub const COST: &str = "cost";
 pub const FIRST_TOPUP_TOTAL: &str = "first_topup_total";
 
+// ---- feedback (service contacts: surveys, complaints, praise, visits) ----
+pub const KIND: &str = "kind";
+pub const SCORE: &str = "score";
+pub const NPS: &str = "nps";
+pub const RESOLVED_ON: &str = "resolved_on";
+pub const TOPIC: &str = "topic";
+pub const COMMENT: &str = "comment";
+
 /// The surviving customer id a merged id is folded into (`customer_merges`).
 pub const MERGE_INTO: &str = "merge_into";
 

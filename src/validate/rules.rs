@@ -5,6 +5,7 @@
 //!   from the customers table (kept and counted, or rejected, per config).
 //! - targets: the company level needs no unit; other levels do.
 //! - campaigns: conversions cannot exceed reach; a campaign cannot end before it starts.
+//! - feedback: score within 1-5 and nps within 0-10; resolved_on not before date.
 //! - keyed tables: a repeated key rejects the later rows, naming the first.
 
 use chrono::NaiveDate;
@@ -78,6 +79,7 @@ pub(super) fn table_rules(
         n if n == s::TRANSACTIONS.name => transactions(out, present, v, as_of, known_customers),
         n if n == s::TARGETS.name => Ok(targets(out, present)),
         n if n == s::CAMPAIGNS.name => Ok(campaigns(out, present)),
+        n if n == s::FEEDBACK.name => Ok(feedback(out, present)),
         n if n == s::CUSTOMER_MERGES.name => Ok(super::merge_map::self_merge(
             out,
             label(present, s::CUSTOMER_ID),
@@ -285,6 +287,34 @@ fn campaigns(mut out: RuleOutput, present: &[Present]) -> RuleOutput {
             value_col(s::END).lt(value_col(s::START)),
             lit("end is before start"),
             "end: before start",
+        ));
+    }
+    out
+}
+
+/// Scores on their scales (CSAT 1-5, NPS 0-10); a complaint cannot be resolved before it was
+/// made.
+fn feedback(mut out: RuleOutput, present: &[Present]) -> RuleOutput {
+    for (name, (lo, hi)) in [(s::SCORE, s::SCORE_RANGE), (s::NPS, s::NPS_RANGE)] {
+        if !has(present, name) {
+            continue;
+        }
+        let v = value_col(name);
+        out.problems.push(Problem::new(
+            v.clone().lt(lit(lo)).or(v.gt(lit(hi))),
+            quoted(
+                label(present, name),
+                value_col(name).cast(DataType::String),
+                &format!("is outside {lo}-{hi}"),
+            ),
+            format!("{name}: outside {lo}-{hi}"),
+        ));
+    }
+    if has(present, s::RESOLVED_ON) {
+        out.problems.push(Problem::new(
+            value_col(s::RESOLVED_ON).lt(value_col(s::DATE)),
+            lit("resolved_on is before date"),
+            "resolved_on: before date",
         ));
     }
     out
