@@ -17,7 +17,9 @@ use crate::io::{InputParams, ValidInput};
 use crate::key_accounts::{KeyAccountParams, KeyAccountValid};
 use crate::master::{MasterParams, MasterValid};
 use crate::plan::{PlanParams, PlanValid};
+use crate::products::{ProductsParams, ProductsValid};
 use crate::report::Lang;
+use crate::satisfaction::{SatisfactionParams, SatisfactionValid};
 use crate::schema::{self, TimeUnit, parse_iso_date};
 use crate::segment::{SegmentParams, SegmentValid};
 use crate::track::{TrackParams, TrackValid};
@@ -73,6 +75,12 @@ pub struct Config {
     /// Attainment, weekly progress, leaderboard and forecast.
     #[serde(default)]
     pub track: TrackParams,
+    /// Product columns, affinity rules, cross-sell and channel mix.
+    #[serde(default)]
+    pub products: ProductsParams,
+    /// Satisfaction from the feedback table.
+    #[serde(default)]
+    pub satisfaction: SatisfactionParams,
 }
 
 fn default_seed() -> u64 {
@@ -162,6 +170,8 @@ pub struct ValidConfig {
     pub key_accounts: KeyAccountValid,
     pub plan: PlanValid,
     pub track: TrackValid,
+    pub products: ProductsValid,
+    pub satisfaction: SatisfactionValid,
     /// The config as resolved (defaults filled in), for the manifest.
     pub resolved: Config,
 }
@@ -258,6 +268,8 @@ impl Config {
             e => bad(e.to_string()),
         })?;
         let track = self.track.clone().check().map_err(|e| bad(e.to_string()))?;
+        let products = (self.products.clone().check()).map_err(|e| bad(e.to_string()))?;
+        let satisfaction = (self.satisfaction.clone().check()).map_err(|e| bad(e.to_string()))?;
         Ok(ValidConfig {
             config_path: path.to_path_buf(),
             as_of,
@@ -275,6 +287,8 @@ impl Config {
             key_accounts,
             plan,
             track,
+            products,
+            satisfaction,
             resolved: self,
         })
     }

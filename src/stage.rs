@@ -199,3 +199,13 @@ impl StageOutput {
         self.notes.extend(other.notes);
     }
 }
+
+/// Per-customer figures known on a day from what happened on or before it: how another
+/// source (feedback, products) lends the churn model features at each of its cutoffs
+/// without seeing the future.
+pub trait PointInTime: Sync {
+    /// The numeric columns [`PointInTime::at`] returns besides `customer_id`.
+    fn names(&self) -> Vec<&'static str>;
+    /// One row per customer known on `day`: `customer_id` and [`PointInTime::names`].
+    fn at(&self, day: chrono::NaiveDate) -> Result<DataFrame>;
+}

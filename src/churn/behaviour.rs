@@ -27,6 +27,7 @@ use crate::error::{Error, Result};
 use crate::frame::{self, epoch_days};
 use crate::schema as s;
 use crate::schema::columns::REVENUE_IF_STAYS;
+use crate::stage::PointInTime;
 
 pub use super::cutoff::{
     ATTR_CATEGORICAL, ATTR_NUMERIC, NUMERIC, ORDER_SIZE_CHANGE, PURCHASES_90D, RETURNS_SHARE,
@@ -50,8 +51,21 @@ pub fn run(
     p: &ChurnValid,
     seed: u64,
 ) -> Result<Behaviour> {
+    run_with(tx, table, as_of, p, seed, &[])
+}
+
+/// [`run`] with point-in-time features from other sources (satisfaction, products) added to
+/// every cutoff's rows.
+pub fn run_with(
+    tx: &DataFrame,
+    table: &DataFrame,
+    as_of: NaiveDate,
+    p: &ChurnValid,
+    seed: u64,
+    extra: &[&dyn PointInTime],
+) -> Result<Behaviour> {
     let cutoffs = cutoffs(tx, as_of, p)?;
-    let ex = examples(tx, table, &cutoffs, p)?;
+    let ex = examples(tx, table, &cutoffs, p, extra)?;
     let mut rows = Rows::of(&ex.sets, cutoffs.len());
     let eval = cutoffs[cutoffs.len() - 2].0;
     both_classes(&ex.labels(&rows.train), &ex.labels(&rows.evaluate), eval)?;
@@ -180,6 +194,7 @@ fn examples(
     table: &DataFrame,
     cutoffs: &[(NaiveDate, &'static str)],
     p: &ChurnValid,
+    extra: &[&dyn PointInTime],
 ) -> Result<Examples> {
     let mut frames = Vec::new();
     let mut sets: Vec<usize> = Vec::new();
@@ -207,10 +222,11 @@ fn examples(
             churners,
         });
         sets.extend(std::iter::repeat_n(k, n));
-        frames.push(a.features.lazy());
+        frames.push(with_extra(a.features.lazy(), extra, *c)?);
     }
     let stacked = concat(frames, UnionArgs::default())?.collect()?;
-    let (stacked, raw) = with_attributes(stacked, table)?;
+    let extra_names: Vec<&str> = extra.iter().flat_map(|x| x.names()).collect();
+    let (stacked, raw) = with_attributes(stacked, table, &extra_names)?;
     Ok(Examples {
         stacked,
         sets,
@@ -220,9 +236,34 @@ fn examples(
     })
 }
 
+/// One cutoff's rows with each extra source's figures as known on the cutoff (left join: a
+/// customer the source does not know has them empty).
+fn with_extra(rows: LazyFrame, extra: &[&dyn PointInTime], cutoff: NaiveDate) -> Result<LazyFrame> {
+    let mut rows = rows;
+    for x in extra {
+        let mut sel = vec![col(s::CUSTOMER_ID)];
+        sel.extend(
+            x.names()
+                .into_iter()
+                .map(|n| col(n).cast(DataType::Float64)),
+        );
+        rows = rows.join(
+            x.at(cutoff)?.lazy().select(sel),
+            [col(s::CUSTOMER_ID)],
+            [col(s::CUSTOMER_ID)],
+            JoinArgs::new(JoinType::Left).with_coalesce(JoinCoalesce::CoalesceColumns),
+        );
+    }
+    Ok(rows)
+}
+
 /// The stacked rows joined with the attributes `table` has (by customer id), and the raw
-/// features: [`NUMERIC`], then those attributes.
-fn with_attributes(stacked: DataFrame, table: &DataFrame) -> Result<(DataFrame, Vec<Raw>)> {
+/// features: [`NUMERIC`], the extra sources' columns, then those attributes.
+fn with_attributes(
+    stacked: DataFrame,
+    table: &DataFrame,
+    extra: &[&str],
+) -> Result<(DataFrame, Vec<Raw>)> {
     let attrs: Vec<&str> = ATTR_CATEGORICAL
         .iter()
         .chain(ATTR_NUMERIC.iter())
@@ -241,7 +282,7 @@ fn with_attributes(stacked: DataFrame, table: &DataFrame) -> Result<(DataFrame, 
         )
         .collect()?;
     let mut raw = Vec::new();
-    for c in NUMERIC {
+    for c in NUMERIC.iter().chain(extra) {
         raw.push(Raw::numeric(&stacked, c, c)?);
     }
     for c in &attrs {

@@ -8,7 +8,7 @@ use polars::prelude::*;
 use super::{CHURN_RISK, ChurnValid, REVENUE_AT_RISK, behaviour};
 use crate::error::Result;
 use crate::schema::{self as s, outputs as o};
-use crate::stage::{Line, StageOutput};
+use crate::stage::{Line, PointInTime, StageOutput};
 
 /// The customer table with the churn columns; customers who bought before but not within
 /// `active_days` are `lapsed` (not scored).
@@ -19,7 +19,20 @@ pub fn run(
     v: &ChurnValid,
     seed: u64,
 ) -> Result<(DataFrame, StageOutput)> {
-    let b = match behaviour::run(tx, &table, as_of, v, seed) {
+    run_with(table, tx, as_of, v, seed, &[])
+}
+
+/// [`run`] with point-in-time features from other sources (see [`behaviour::run_with`]); a
+/// note names them.
+pub fn run_with(
+    table: DataFrame,
+    tx: &DataFrame,
+    as_of: NaiveDate,
+    v: &ChurnValid,
+    seed: u64,
+    extra: &[&dyn PointInTime],
+) -> Result<(DataFrame, StageOutput)> {
+    let b = match behaviour::run_with(tx, &table, as_of, v, seed, extra) {
         Ok(b) => b,
         Err(e) => {
             return Ok((
@@ -30,6 +43,13 @@ pub fn run(
     };
     let mut out = StageOutput::default();
     out.line(summary_line(&b)?);
+    let names: Vec<&str> = extra.iter().flat_map(|x| x.names()).collect();
+    if !names.is_empty() {
+        out.add_note(format!(
+            "churn: the model also weighed {}, each as known at every cutoff",
+            names.join(", ")
+        ));
+    }
     out.model(&o::CHURN_MODEL, &b.report)?;
     let joined = table
         .lazy()

@@ -16,7 +16,8 @@ use crate::report::stage::{ReportInputs, RunFacts};
 use crate::schema::{self, outputs as o};
 use crate::stage::{Line, StageOutput};
 use crate::validate::{self, Validation};
-use crate::{churn, features, key_accounts, master, plan, report, segment, track, value};
+use crate::{churn, features, key_accounts, master, plan, products, report, satisfaction};
+use crate::{segment, track, value};
 
 pub use emit::{Emitter, Outcome};
 
@@ -131,6 +132,9 @@ impl Company<'_> {
     fn run_all(&self, e: &mut Emitter, progress: &dyn Progress) -> Result<()> {
         let cfg = self.cfg;
         let (table, keys) = self.features(e, progress)?;
+        let (table, bought, sat) = self.products_and_satisfaction(e, table)?;
+        let feedback = self.clean(schema::FEEDBACK.name);
+        let window = cfg.satisfaction.window_days;
         progress.stage("scoring customer value");
         let (value_cfg, choice) = match cfg.value.model {
             value::ModelKind::Auto => e.time("value_choice", || {
@@ -158,11 +162,35 @@ impl Company<'_> {
             segment::output::run(table, &cfg.segment, cfg.seed)
         })?;
         progress.stage("scoring churn risk");
+        // the churn model also weighs satisfaction and the products bought, as known at
+        // each of its cutoffs
+        let sat_at = feedback.map(|feedback| satisfaction::AtCutoff {
+            feedback,
+            window_days: window,
+        });
+        let products_at = bought.as_ref().map(products::bought::ProductCountAt);
+        let extra: Vec<&dyn crate::stage::PointInTime> = [sat_at.as_ref().map(as_source)]
+            .into_iter()
+            .chain([products_at.as_ref().map(as_source)])
+            .flatten()
+            .collect();
         let (table, churn) = match cfg.churn.enabled {
             true => e.time("churn", || {
-                churn::output::run(table, self.tx, self.as_of, &cfg.churn, cfg.seed)
+                churn::output::run_with(table, self.tx, self.as_of, &cfg.churn, cfg.seed, &extra)
             })?,
             false => (table, StageOutput::default()),
+        };
+        progress.stage("products, cross-sell and satisfaction");
+        let goods = e.time("products", || {
+            products::output::run(&table, bought.as_ref(), &cfg.products)
+        })?;
+        let satisfied = match &sat {
+            Some(per) => e.time("satisfaction_units", || {
+                satisfaction::output::run(&table, per)
+            })?,
+            None => StageOutput::note(
+                "satisfaction: no feedback table; no satisfaction columns or satisfaction.csv",
+            ),
         };
         progress.stage("tracking attainment and trend");
         let track = e.time("track", || self.track(&table))?;
@@ -170,7 +198,8 @@ impl Company<'_> {
         progress.stage("writing outputs");
         let customers = customers_output(table);
         for out in [
-            choice, holdout, segment, churn, track, value, contracts, customers, keys, plan,
+            choice, holdout, segment, churn, track, value, contracts, customers, keys, goods,
+            satisfied, plan,
         ] {
             e.emit(out)?;
         }
@@ -178,6 +207,30 @@ impl Company<'_> {
         let inputs = self.report_inputs(e)?;
         let report = e.time("report", || Ok(report::output::run(&inputs)))?;
         e.emit(report)
+    }
+
+    /// The product and channel columns (when transactions have products) and the satisfaction
+    /// columns (with a feedback table) added to the customer table, with what they came from.
+    #[allow(clippy::type_complexity)]
+    fn products_and_satisfaction(
+        &self,
+        e: &mut Emitter,
+        table: DataFrame,
+    ) -> Result<(DataFrame, Option<products::Bought>, Option<DataFrame>)> {
+        let cfg = self.cfg;
+        let bought = e.time("products_bought", || {
+            products::Bought::of(self.tx, &cfg.products)
+        })?;
+        let table = products::output::with_customer_columns(table, bought.as_ref())?;
+        let Some(fb) = self.clean(schema::FEEDBACK.name) else {
+            return Ok((table, bought, None));
+        };
+        let window = cfg.satisfaction.window_days;
+        let sat = e.time("satisfaction", || {
+            satisfaction::per_customer(fb, self.as_of, window)
+        })?;
+        let table = satisfaction::with_customer_columns(table, &sat)?;
+        Ok((table, bought, Some(sat)))
     }
 
     /// Features and the planner's outputs only.
@@ -282,6 +335,11 @@ impl Company<'_> {
             lang: self.cfg.lang,
         })
     }
+}
+
+/// A point-in-time source as the churn stage takes it.
+fn as_source<T: crate::stage::PointInTime>(x: &T) -> &dyn crate::stage::PointInTime {
+    x
 }
 
 /// `customers.csv` and `customers.parquet`: the customer table with every stage's columns.

@@ -45,6 +45,8 @@ pub struct Account {
     pub churn_probability: Option<f64>,
     pub churn_risk: Option<String>,
     pub revenue_at_risk: Option<f64>,
+    /// Complaints not yet resolved (with a feedback table; see `satisfaction`).
+    pub open_complaints: Option<f64>,
     /// Net quantity in the last 12 months and the 12 before.
     pub volume_12m: f64,
     pub volume_prev_12m: f64,
@@ -113,6 +115,7 @@ pub fn accounts(
     let churn_p = f64s(table, CHURN_PROBABILITY)?;
     let churn_r = strings(table, CHURN_RISK)?;
     let at_risk = f64s(table, REVENUE_AT_RISK)?;
+    let open = f64s(table, crate::schema::columns::OPEN_COMPLAINTS)?;
     let mut out = Vec::with_capacity(ids.len());
     for (i, id) in ids.into_iter().enumerate() {
         let Some(id) = id else { continue };
@@ -137,6 +140,7 @@ pub fn accounts(
             churn_probability: churn_p[i],
             churn_risk: churn_r[i].clone(),
             revenue_at_risk: at_risk[i],
+            open_complaints: open[i],
             volume_12m: a.volume_12m,
             volume_prev_12m: a.volume_prev_12m,
             active_months: a.active_months,

@@ -7,7 +7,9 @@
 //! - `deals_by_stage`: the count and amount of the owner's deals in each stage;
 //! - `high_churn_risk`: the owner's key accounts (`key_account_tier` set) at the review's churn
 //!   risk level (when churn scores are present), largest revenue at risk first: the meeting
-//!   spends its time on the accounts that matter.
+//!   spends its time on the accounts that matter;
+//! - `open_complaints`: the owner's key accounts with complaints not yet resolved (with a
+//!   feedback table), most open complaints first.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -21,7 +23,12 @@ use crate::error::Result;
 use crate::schema as s;
 
 pub use crate::schema::columns::plan::{AMOUNT, DEALS, ESCALATED, SECTION};
-pub const SECTIONS: [&str; 3] = ["deal_in_difficulty", "deals_by_stage", "high_churn_risk"];
+pub const SECTIONS: [&str; 4] = [
+    "deal_in_difficulty",
+    "deals_by_stage",
+    "high_churn_risk",
+    "open_complaints",
+];
 
 #[derive(Debug, Clone, Default)]
 struct Row {
@@ -40,6 +47,7 @@ struct Row {
     escalated: Option<bool>,
     churn_probability: Option<f64>,
     revenue_at_risk: Option<f64>,
+    open_complaints: Option<f64>,
 }
 
 /// The review pack, sorted by district, station, owner, section, amount (largest first).
@@ -52,8 +60,10 @@ pub fn review_pack(
 ) -> Result<DataFrame> {
     let mut rows = deal_rows(accounts, deals, (&p.review, key_min_deal), as_of);
     rows.extend(churn_rows(accounts, &p.review));
+    rows.extend(complaint_rows(accounts));
     sort_rows(&mut rows);
-    to_frame(&rows)
+    let with_complaints = accounts.iter().any(|a| a.open_complaints.is_some());
+    to_frame(&rows, with_complaints)
 }
 
 /// (district, station, owner) of a deal: its owner, else its account's manager; the
@@ -165,6 +175,29 @@ fn churn_rows(accounts: &[Account], k: &ReviewParams) -> Vec<Row> {
             name: a.name.clone(),
             churn_probability: a.churn_probability,
             revenue_at_risk: a.revenue_at_risk,
+            open_complaints: a.open_complaints,
+            ..Row::default()
+        })
+        .collect()
+}
+
+/// Section 3: the key accounts with open complaints, by their manager; the amount is the
+/// account's revenue of the last 12 months.
+fn complaint_rows(accounts: &[Account]) -> Vec<Row> {
+    accounts
+        .iter()
+        .filter(|a| a.key_tier.is_some() && a.open_complaints.is_some_and(|n| n > 0.0))
+        .map(|a| Row {
+            district: a.district().into(),
+            station: a.station().into(),
+            owner: a.manager().into(),
+            section: 3,
+            amount: Some(a.revenue_12m),
+            customer_id: Some(a.id.clone()),
+            name: a.name.clone(),
+            churn_probability: a.churn_probability,
+            revenue_at_risk: a.revenue_at_risk,
+            open_complaints: a.open_complaints,
             ..Row::default()
         })
         .collect()
@@ -192,11 +225,11 @@ fn sort_rows(rows: &mut [Row]) {
 }
 
 /// The rows as the review-pack table.
-fn to_frame(rows: &[Row]) -> Result<DataFrame> {
+fn to_frame(rows: &[Row], with_complaints: bool) -> Result<DataFrame> {
     let deal_field = |f: fn(&Deal) -> Option<String>| -> Vec<Option<String>> {
         rows.iter().map(|r| r.deal.as_ref().and_then(f)).collect()
     };
-    Ok(df![
+    let mut df = df![
         s::DISTRICT => rows.iter().map(|r| r.district.clone()).collect::<Vec<_>>(),
         s::STATION => rows.iter().map(|r| r.station.clone()).collect::<Vec<_>>(),
         s::OWNER => rows.iter().map(|r| r.owner.clone()).collect::<Vec<_>>(),
@@ -215,7 +248,19 @@ fn to_frame(rows: &[Row]) -> Result<DataFrame> {
         ESCALATED => rows.iter().map(|r| r.escalated).collect::<Vec<_>>(),
         super::data::CHURN_PROBABILITY => rows.iter().map(|r| r.churn_probability).collect::<Vec<_>>(),
         super::data::REVENUE_AT_RISK => rows.iter().map(|r| r.revenue_at_risk).collect::<Vec<_>>(),
-    ]?)
+    ]?;
+    // the column only with a feedback table (as churn's columns only with churn scores)
+    if with_complaints {
+        let open: Vec<Option<i64>> = rows
+            .iter()
+            .map(|r| r.open_complaints.map(|n| n as i64))
+            .collect();
+        df.with_column(Column::new(
+            crate::schema::columns::OPEN_COMPLAINTS.into(),
+            open,
+        ))?;
+    }
+    Ok(df)
 }
 
 #[cfg(test)]

@@ -60,7 +60,8 @@ mod tests {
         use ab_glyph::{Font, FontRef};
         let cjk = FontRef::try_from_slice(CJK).map_err(|e| Error::Internal(e.to_string()))?;
         let t = crate::report::i18n::ZH;
-        let missing: Vec<char> = format!("{t:?}")
+        let p = crate::report::i18n_products::ZH;
+        let missing: Vec<char> = format!("{t:?}{p:?}")
             .chars()
             .filter(|c| !c.is_control() && *c != '\\')
             .filter(|c| cjk.glyph_id(*c).0 == 0)

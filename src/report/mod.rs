@@ -4,9 +4,11 @@
 
 pub mod charts;
 pub mod data;
+pub mod data_products;
 pub mod fonts;
 pub mod html;
 pub mod i18n;
+pub mod i18n_products;
 pub mod output;
 pub mod stage;
 pub mod xlsx;

@@ -4,8 +4,9 @@
 
 use polars::prelude::*;
 
-use super::charts::{self, Chart, customers, plan, sales};
+use super::charts::{self, Chart, customers, plan, products, sales};
 use super::data::{self, Note};
+use super::data_products as dp;
 use super::html::{self, HtmlTable, Page, SvgChart};
 use super::i18n::Lang;
 use super::i18n::{Texts, texts};
@@ -80,6 +81,7 @@ pub struct ReportFiles {
 pub fn charts(inputs: &ReportInputs, t: &Texts) -> (Vec<(&'static str, Chart)>, Vec<Note>) {
     let (tables, c) = (&inputs.tables, &inputs.customers);
     let as_of = inputs.facts.as_of.as_deref();
+    let pt = crate::report::i18n_products::product_texts(inputs.lang);
     let candidates: Vec<(&'static str, std::result::Result<Chart, Note>)> = vec![
         (
             "sales_trend",
@@ -128,6 +130,22 @@ pub fn charts(inputs: &ReportInputs, t: &Texts) -> (Vec<(&'static str, Chart)>, 
         (
             "channel_conversion",
             data::channels(tables).map(|r| sales::channels_chart(&r, t)),
+        ),
+        (
+            "product_penetration",
+            dp::mix(tables, dp::PRODUCT_PENETRATION).map(|r| products::penetration_chart(&r, pt)),
+        ),
+        (
+            "product_affinity",
+            dp::rules(tables).map(|r| products::affinity_chart(&r, pt)),
+        ),
+        (
+            "channel_mix",
+            dp::mix(tables, dp::CHANNEL_MIX).map(|r| products::channel_mix_chart(&r, pt)),
+        ),
+        (
+            "nps_by_district",
+            dp::nps_by_district(tables).map(|r| products::nps_chart(&r, pt)),
         ),
     ];
     let mut out = Vec::new();
@@ -254,11 +272,15 @@ fn html_tables<'a>(
         title: t.top_customers.into(),
         df: top,
     }];
+    let pt = crate::report::i18n_products::product_texts(inputs.lang);
     for (stem, title) in [
         ("review_pack", t.review_pack),
         ("escalations", t.escalations),
         (data::MARKET_SHARE, t.market_share),
         ("quotas", t.quotas),
+        ("cross_sell", pt.cross_sell_table),
+        (dp::PRODUCT_AFFINITY, pt.affinity_table),
+        (dp::SATISFACTION, pt.satisfaction_table),
     ] {
         if let Some(df) = find(inputs, stem) {
             tables.push(HtmlTable {

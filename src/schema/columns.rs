@@ -65,6 +65,68 @@ pub const CUSTOMER_COUNT: &str = "customers";
 pub const TOP_CUSTOMER_TYPES: &str = "top_customer_types";
 pub const TOP_DISTRICTS: &str = "top_districts";
 
+// ---- products and channels (customers.csv; products::bought) ----
+/// Distinct products the customer bought (lines with a positive amount).
+pub const PRODUCT_COUNT: &str = "product_count";
+pub const TOP_PRODUCT: &str = "top_product";
+/// The top product's share of the customer's purchase revenue.
+pub const TOP_PRODUCT_SHARE: &str = "top_product_share";
+/// The products bought, by revenue, "; "-separated (at most 10, then "+N more").
+pub const PRODUCTS: &str = "products";
+pub const MAIN_CHANNEL: &str = "main_channel";
+pub const MAIN_CHANNEL_SHARE: &str = "main_channel_share";
+/// Revenue by channel, "direct 85%, phone 15%".
+pub const CHANNEL_MIX: &str = "channel_mix";
+/// The per-customer product and channel columns, in customers.csv order.
+pub const PRODUCT_COLUMNS: [&str; 7] = [
+    PRODUCT_COUNT,
+    TOP_PRODUCT,
+    TOP_PRODUCT_SHARE,
+    PRODUCTS,
+    MAIN_CHANNEL,
+    MAIN_CHANNEL_SHARE,
+    CHANNEL_MIX,
+];
+/// segments.csv: the most common main products of a segment with their shares.
+pub const TOP_PRODUCTS: &str = "top_products";
+
+// ---- satisfaction (customers.csv; satisfaction.csv) ----
+pub const CSAT_MEAN: &str = "csat_mean";
+/// The latest NPS answer (0-10) in the window, and its class.
+pub const NPS_SCORE: &str = "nps_score";
+pub const NPS_CLASS: &str = "nps_class";
+pub const COMPLAINTS: &str = "complaints";
+pub const OPEN_COMPLAINTS: &str = "open_complaints";
+pub const MEAN_DAYS_TO_RESOLVE: &str = "mean_days_to_resolve";
+pub const DAYS_SINCE_CONTACT: &str = "days_since_contact";
+pub const BY: &str = "by";
+pub const UNIT: &str = "unit";
+pub const CUSTOMERS_WITH_FEEDBACK: &str = "customers_with_feedback";
+pub const CSAT_RESPONSES: &str = "csat_responses";
+pub const NPS_RESPONSES: &str = "nps_responses";
+pub const PROMOTERS: &str = "promoters";
+pub const PASSIVES: &str = "passives";
+pub const DETRACTORS: &str = "detractors";
+/// 100 x (promoters - detractors) / customers who answered.
+pub const NPS: &str = "nps";
+/// Columns of `satisfaction.csv`, in order.
+pub const SATISFACTION_TABLE: [&str; 14] = [
+    BY,
+    UNIT,
+    CUSTOMER_COUNT,
+    CUSTOMERS_WITH_FEEDBACK,
+    CSAT_RESPONSES,
+    CSAT_MEAN,
+    NPS_RESPONSES,
+    PROMOTERS,
+    PASSIVES,
+    DETRACTORS,
+    NPS,
+    COMPLAINTS,
+    OPEN_COMPLAINTS,
+    MEAN_DAYS_TO_RESOLVE,
+];
+
 // ---- churn (customers.csv; churn.csv of kam churn) ----
 pub const CHURN_PROBABILITY: &str = "churn_probability";
 pub const CHURN_RISK: &str = "churn_risk";
@@ -314,3 +376,8 @@ pub const RETENTION_RATE: &str = "retention_rate";
 pub const EXPECTED_CUSTOMERS: &str = "expected_customers";
 /// True beyond the observed periods.
 pub const PROJECTED: &str = "projected";
+
+/// Columns of the products stage's tables (`product_affinity.csv`, `cross_sell.csv`,
+/// `product_penetration.csv`, `channel_mix.csv`).
+#[path = "columns_products.rs"]
+pub mod products;

@@ -152,9 +152,13 @@ pub fn profiles(
 }
 
 /// The columns listed in `top_customer_types` and `top_districts`, with their output column.
-const TOPS: [(&str, &str); 2] = [
+const TOPS: [(&str, &str); 3] = [
     (s::CUSTOMER_TYPE, TOP_CUSTOMER_TYPES),
     (s::DISTRICT, TOP_DISTRICTS),
+    (
+        crate::schema::columns::TOP_PRODUCT,
+        crate::schema::columns::TOP_PRODUCTS,
+    ),
 ];
 
 /// The profiled columns: the features, then the naming columns (the value column and those

@@ -460,3 +460,38 @@ fn used_transactions_keep_only_the_columns_stages_read() -> Result<()> {
     );
     Ok(())
 }
+
+#[test]
+fn feedback_scores_off_their_scale_are_rejected_with_their_reason() -> Result<()> {
+    let cfg = format!("{TX}[input.feedback]\npath = \"f.csv\"\n");
+    let tx_csv = "customer_id,date,amount\nC1,2025-01-02,100\n";
+    let fb = "customer_id,date,kind,score,nps,resolved_on,topic,comment\n\
+              C1,2025-01-02,survey,4,9,,,fine\n\
+              C1,2025-01-03,survey,7,,,,\n\
+              C1,2025-01-04,survey,,11,,,\n\
+              C1,2025-01-05,complaint,,,2025-01-01,delivery,late\n\
+              C1,2025-01-06,call,,,,,\n\
+              C1,2025-01-07,Complaint,1,,,Quality,\"cracks, twice\"\n";
+    let (v, _d) = run(&cfg, &[("t.csv", tx_csv), ("f.csv", fb)])?;
+    let t = v
+        .table("feedback")
+        .ok_or_else(|| Error::Internal("no feedback".into()))?;
+    assert_eq!((t.counts.read, t.counts.used, t.counts.rejected), (6, 2, 4));
+    assert_eq!(
+        reasons(t),
+        [
+            "score '7' is outside 1-5",
+            "nps '11' is outside 0-10",
+            "resolved_on is before date",
+            "kind 'call' is not one of survey, complaint, praise, visit",
+        ]
+    );
+    assert_eq!(
+        t.counts.rejected_by_check.get("score: outside 1-5"),
+        Some(&1)
+    );
+    // kinds and topics are read as codes
+    let kinds: Vec<Option<&str>> = t.clean.column("kind")?.str()?.iter().collect();
+    assert_eq!(kinds, [Some("survey"), Some("complaint")]);
+    Ok(())
+}

@@ -10,10 +10,12 @@ use super::{PALETTE, plot_error};
 use crate::error::Result;
 
 mod bars;
+mod heat;
 mod lines;
 mod scatter;
 
 pub use bars::bars;
+pub use heat::heat;
 pub use lines::lines;
 pub use scatter::scatter;
 

@@ -10,6 +10,7 @@ pub mod axis;
 pub mod customers;
 pub mod draw;
 pub mod plan;
+pub mod products;
 pub mod sales;
 
 use plotters::prelude::*;
@@ -153,12 +154,26 @@ pub struct ScatterChart {
     pub y_format: Format,
 }
 
+/// Values on a grid of rows and columns (e.g. product penetration by segment); NaN = empty.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeatChart {
+    pub title: String,
+    pub row_label: String,
+    pub column_label: String,
+    pub rows: Vec<String>,
+    pub columns: Vec<String>,
+    /// `values[row][column]`.
+    pub values: Vec<Vec<f64>>,
+    pub format: Format,
+}
+
 /// Any chart kam draws.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Chart {
     Bars(BarChart),
     Lines(LineChart),
     Scatter(ScatterChart),
+    Heat(HeatChart),
 }
 
 impl Chart {
@@ -167,6 +182,7 @@ impl Chart {
             Chart::Bars(c) => &c.title,
             Chart::Lines(c) => &c.title,
             Chart::Scatter(c) => &c.title,
+            Chart::Heat(c) => &c.title,
         }
     }
 }
@@ -181,6 +197,7 @@ pub fn draw<DB: DrawingBackend>(
         Chart::Bars(c) => draw::bars(c, family, area),
         Chart::Lines(c) => draw::lines(c, family, area),
         Chart::Scatter(c) => draw::scatter(c, family, area),
+        Chart::Heat(c) => draw::heat(c, family, area),
     }
 }
 

@@ -8,11 +8,13 @@
 
 mod commands;
 mod plan;
+mod products;
 mod run;
 mod track;
 
 pub use commands::*;
 pub use plan::*;
+pub use products::*;
 pub use run::*;
 pub use track::*;
 

@@ -146,11 +146,12 @@ pub const REVIEW_PACK: OutputSpec = OutputSpec {
             "escalated",
             "churn_probability",
             "revenue_at_risk",
+            "open_complaints",
         ],
         parquet: false,
         sheet: true,
     },
-    doc: "The review meeting pack grouped district, station, owner: deals in difficulty, counts by stage, high-risk accounts.",
+    doc: "The review meeting pack grouped district, station, owner: deals in difficulty, counts by stage, high-risk key accounts, key accounts with open complaints (with a feedback table).",
 };
 
 /// `key_accounts.csv`

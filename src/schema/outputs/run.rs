@@ -1,6 +1,7 @@
 //! The files of `kam run`, in the order the report's workbook takes its sheets.
 
 use super::plan::*;
+use super::products::*;
 use super::track::*;
 use super::{OutputKind, OutputSpec};
 
@@ -47,6 +48,20 @@ pub const CUSTOMERS: OutputSpec = OutputSpec {
             "trend_12m",
             "key_account_tier",
             "key_account_basis",
+            "product_count",
+            "top_product",
+            "top_product_share",
+            "products",
+            "main_channel",
+            "main_channel_share",
+            "channel_mix",
+            "csat_mean",
+            "nps_score",
+            "nps_class",
+            "complaints",
+            "open_complaints",
+            "mean_days_to_resolve",
+            "days_since_contact",
             "r_score",
             "f_score",
             "m_score",
@@ -100,6 +115,7 @@ pub const SEGMENTS: OutputSpec = OutputSpec {
             "<feature>_median",
             "top_customer_types",
             "top_districts",
+            "top_products",
         ],
         parquet: false,
         sheet: true,
@@ -290,6 +306,11 @@ pub const OUTPUTS: &[&OutputSpec] = &[
     &REVIEW_PACK,
     &KEY_ACCOUNTS,
     &PROSPECTS,
+    &CROSS_SELL,
+    &PRODUCT_AFFINITY,
+    &PRODUCT_PENETRATION,
+    &CHANNEL_MIX,
+    &SATISFACTION,
     &CALIBRATION_BY_FREQUENCY,
     &EXPECTED_CURVE,
     &MERGE_CANDIDATES,

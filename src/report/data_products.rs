@@ -1,0 +1,89 @@
+//! Adapters from the products and satisfaction tables to the rows their charts take (see
+//! [`super::data`] for the rule: a missing table or column skips the chart with a note).
+
+use super::charts::products::{MixCell, RuleRow, UnitNps};
+use super::data::{Note, Table};
+use crate::schema::columns::products as p;
+use crate::schema::columns::{BY, NPS, NPS_RESPONSES, UNIT};
+
+pub const PRODUCT_PENETRATION: &str = "product_penetration";
+pub const CHANNEL_MIX: &str = "channel_mix";
+pub const PRODUCT_AFFINITY: &str = "product_affinity";
+pub const SATISFACTION: &str = "satisfaction";
+
+/// The cells of `product_penetration.csv` or `channel_mix.csv` (`item` = its product or
+/// channel column); segments are named "1 Name".
+pub fn mix(
+    tables: &[(String, polars::prelude::DataFrame)],
+    stem: &str,
+) -> Result<Vec<MixCell>, Note> {
+    let t = Table::find(tables, stem)?;
+    let item = if stem == CHANNEL_MIX {
+        p::CHANNEL
+    } else {
+        p::PRODUCT
+    };
+    let (seg, name, items) = (t.strs(p::SEGMENT)?, t.strs(p::SEGMENT_NAME)?, t.strs(item)?);
+    let (pen, share) = (t.f64s(p::PENETRATION)?, t.f64s(p::SHARE_REVENUE)?);
+    let out: Vec<MixCell> = (0..t.df.height())
+        .map(|i| MixCell {
+            segment: seg[i].as_ref().map(|g| match &name[i] {
+                Some(n) => format!("{g} {n}"),
+                None => g.clone(),
+            }),
+            item: items[i].clone().unwrap_or_default(),
+            penetration: pen[i].unwrap_or(f64::NAN),
+            share_revenue: share[i].unwrap_or(0.0),
+        })
+        .collect();
+    if out.is_empty() {
+        return Err(format!("{stem}.csv has no rows"));
+    }
+    Ok(out)
+}
+
+/// The rules of `product_affinity.csv`, strongest first.
+pub fn rules(tables: &[(String, polars::prelude::DataFrame)]) -> Result<Vec<RuleRow>, Note> {
+    let t = Table::find(tables, PRODUCT_AFFINITY)?;
+    let (a, c, l) = (
+        t.strs(p::ANTECEDENT)?,
+        t.strs(p::CONSEQUENT)?,
+        t.f64s(p::LIFT)?,
+    );
+    let out: Vec<RuleRow> = (0..t.df.height())
+        .map(|i| RuleRow {
+            antecedent: a[i].clone().unwrap_or_default(),
+            consequent: c[i].clone().unwrap_or_default(),
+            lift: l[i].unwrap_or(f64::NAN),
+        })
+        .collect();
+    if out.is_empty() {
+        return Err("product_affinity.csv has no rules at these thresholds".into());
+    }
+    Ok(out)
+}
+
+/// Each district's NPS from `satisfaction.csv`.
+pub fn nps_by_district(
+    tables: &[(String, polars::prelude::DataFrame)],
+) -> Result<Vec<UnitNps>, Note> {
+    let t = Table::find(tables, SATISFACTION)?;
+    let (by, unit, nps, n) = (
+        t.strs(BY)?,
+        t.strs(UNIT)?,
+        t.f64s(NPS)?,
+        t.f64s(NPS_RESPONSES)?,
+    );
+    let out: Vec<UnitNps> = (0..t.df.height())
+        .filter(|&i| by[i].as_deref() == Some("district") && nps[i].is_some())
+        .map(|i| UnitNps {
+            unit: unit[i].clone().unwrap_or_default(),
+            nps: nps[i].unwrap_or(f64::NAN),
+            answered: n[i].unwrap_or(0.0),
+        })
+        .collect();
+    if out.is_empty() {
+        return Err("satisfaction.csv has no district with NPS answers".into());
+    }
+    Ok(out)
+}
