@@ -4,7 +4,7 @@
 
 use polars::prelude::*;
 
-use super::charts::{self, Chart, customers, plan, sales};
+use super::charts::{self, Chart, customers, plan, portfolios, sales};
 use super::data::{self, Note};
 use super::html::{self, HtmlTable, Page, SvgChart};
 use super::i18n::Lang;
@@ -32,10 +32,11 @@ const TOP_CUSTOMER_COLUMNS: &[&str] = &[
 ];
 
 /// Every chart the report can draw (file stems under `charts/`), in report order.
-pub const CHART_NAMES: [&str; 12] = [
+pub const CHART_NAMES: [&str; 13] = [
     "sales_trend",
     "attainment_by_district",
     "leaderboard",
+    "portfolios",
     "segment_map",
     "segment_profiles",
     "clv_concentration",
@@ -92,6 +93,10 @@ pub fn charts(inputs: &ReportInputs, t: &Texts) -> (Vec<(&'static str, Chart)>, 
         (
             "leaderboard",
             data::leaderboard(tables).map(|(l, r)| sales::leaderboard_chart(&l, &r, t)),
+        ),
+        (
+            "portfolios",
+            data::portfolios(tables).map(|r| portfolios::portfolios_chart(&r, t)),
         ),
         (
             "segment_map",

@@ -50,6 +50,11 @@ pub fn all_tables() -> PolarsResult<Vec<(String, DataFrame)>> {
                 "value" => [1.1, 0.7], "rank" => [1i64, 2])?,
         ),
         (
+            "portfolios".into(),
+            df!("account_manager" => ["M1", "M2"], "revenue_last_12m" => [900.0, 1200.0],
+                "revenue_at_risk" => [Some(100.0), None])?,
+        ),
+        (
             "campaigns".into(),
             df!("by" => ["channel", "campaign"], "channel" => ["flyer", "flyer"], "campaign_id" => [None, Some("CP1")],
                 "reached" => [100i64, 100], "converted" => [5i64, 5], "conversion_rate" => [0.05, 0.05])?,
@@ -116,7 +121,7 @@ fn every_chart_renders_from_the_agreed_tables() -> R {
     let html = html.unwrap_or_default();
     assert!(!html.contains("<script") && !html.contains("<img"));
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
-    assert_eq!(html.matches("<svg").count(), 12);
+    assert_eq!(html.matches("<svg").count(), 13);
     Ok(())
 }
 

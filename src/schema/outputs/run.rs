@@ -283,6 +283,7 @@ pub const OUTPUTS: &[&OutputSpec] = &[
     &AWARDS,
     &CAMPAIGNS,
     &TREND,
+    &PORTFOLIOS,
     &MARKET_SHARE,
     &CREDIT_MIX,
     &QUOTAS,
