@@ -120,12 +120,14 @@ impl Fixture {
     }
 
     fn track(&self) -> StageOutput {
+        let quality = self.cfg.plan.quality_rule();
         let input = track::stage::TrackInputs {
             transactions: self.tx(),
             customers: &self.scored,
             targets: self.clean(schema::TARGETS.name),
             campaigns: self.clean(schema::CAMPAIGNS.name),
             deals: self.clean(schema::DEALS.name),
+            quality: &quality,
         };
         track::output::run(input, self.as_of, &self.cfg.track).expect("track")
     }

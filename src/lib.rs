@@ -20,6 +20,7 @@ pub mod features;
 pub mod forecast;
 pub mod frame;
 pub mod generate;
+pub mod grades;
 pub mod io;
 pub mod key_accounts;
 pub mod manifest;

@@ -6,7 +6,9 @@
 //!   account manager → company);
 //! - `key_accounts.csv` holds exactly the customers whose `key_account_tier` is set;
 //! - revenue at risk never exceeds the revenue it is a share of;
-//! - quotas add up to their parents.
+//! - quotas add up to their parents;
+//! - the account managers' portfolios add up to the customers that have a manager, and their
+//!   quality-customer share is the credit mix's.
 
 mod common;
 
@@ -201,6 +203,58 @@ fn quotas_add_up(out: &Path) {
     }
 }
 
+/// A figure of one customer row.
+type RowValue = dyn Fn(&Row) -> f64;
+
+/// 1 when column `c` of the row is set, else 0.
+fn set(r: &Row, c: &str) -> f64 {
+    f64::from(u8::from(!r[c].is_empty()))
+}
+
+/// 1 for a key account at high churn risk, else 0.
+fn high(r: &Row) -> f64 {
+    set(r, "key_account_tier") * f64::from(u8::from(r["churn_risk"] == "high"))
+}
+
+/// `portfolios.csv` sums to the customers with an account manager; each manager's
+/// b_or_better_share is `credit_mix.csv`'s quality_share of that manager.
+fn portfolios_add_up(out: &Path) {
+    let books = table(&out.join("portfolios.csv"));
+    assert!(!books.is_empty(), "portfolios.csv has rows");
+    let customers: Vec<Row> = table(&out.join("customers.csv"))
+        .into_iter()
+        .filter(|r| !r["account_manager"].is_empty())
+        .collect();
+    let checks: [(&str, &RowValue); 7] = [
+        ("revenue_last_12m", &|r| num(r, "revenue_last_12m")),
+        ("revenue_prev_12m", &|r| num(r, "revenue_prev_12m")),
+        ("clv", &|r| num(r, "clv")),
+        ("revenue_at_risk", &|r| num(r, "revenue_at_risk")),
+        ("key_accounts", &|r| set(r, "key_account_tier")),
+        ("customers", &|r| set(r, "first_purchase")),
+        ("high_risk_key_accounts", &high),
+    ];
+    for (column, of_customer) in checks {
+        let books_sum: f64 = books.iter().map(|b| num(b, column)).sum();
+        let company: f64 = customers.iter().map(of_customer).sum();
+        close(books_sum, company, &format!("portfolios.csv {column}"));
+    }
+    let rows: f64 = books
+        .iter()
+        .map(|b| num(b, "customers") + num(b, "prospects"))
+        .sum();
+    close(rows, customers.len() as f64, "customers and prospects");
+    let mix = table(&out.join("credit_mix.csv"));
+    for b in &books {
+        let quality = mix
+            .iter()
+            .find(|r| r["level"] == "account_manager" && r["unit"] == b["account_manager"])
+            .map(|r| num(r, "quality_share"))
+            .unwrap_or_else(|| panic!("no credit mix of {}", b["account_manager"]));
+        close(num(b, "b_or_better_share"), quality, "b_or_better_share");
+    }
+}
+
 fn assert_consistent(out: &Path) {
     let m = manifest(out);
     let as_of = m["as_of"].as_str().expect("as_of").to_string();
@@ -209,6 +263,7 @@ fn assert_consistent(out: &Path) {
     key_accounts_are_the_tiered_customers(out);
     risk_is_a_share_of_what_is_at_stake(out);
     quotas_add_up(out);
+    portfolios_add_up(out);
 }
 
 /// The demo's headline numbers look like a business: key accounts are a minority that holds

@@ -14,7 +14,7 @@ const LAYERS: &[&[&str]] = &[
     &["io"],
     &["validate"],
     &["master"],
-    &["features", "forecast"],
+    &["features", "forecast", "grades"],
     &[
         "key_accounts",
         "value",

@@ -1,6 +1,6 @@
-//! `kam run` on the demo company writes the tracking tables (issue 7, items 1-5) with the
-//! agreed columns, the same bytes every run, and a forecast report that says whether the
-//! chosen method beat seasonal naive on the holdout.
+//! `kam run` on the demo company writes the tracking tables (issue 7, items 1-5, and the
+//! account-manager portfolios) with the agreed columns, the same bytes every run, and a
+//! forecast report that says whether the chosen method beat seasonal naive on the holdout.
 
 mod common;
 
@@ -8,7 +8,7 @@ use std::path::Path;
 
 use common::*;
 
-const FILES: [(&str, &str); 6] = [
+const FILES: [(&str, &str); 7] = [
     (
         "attainment.csv",
         "period,level,unit,metric,actual,target,completion_rate,ytd_actual,ytd_target,ytd_completion_rate,actual_last_year,yoy_change",
@@ -26,6 +26,10 @@ const FILES: [(&str, &str); 6] = [
     (
         "trend.csv",
         "level,unit,month,kind,revenue,volume,revenue_yoy_growth,revenue_ma3,revenue_lo,revenue_hi,method",
+    ),
+    (
+        "portfolios.csv",
+        "account_manager,district,station,customers,prospects,key_accounts,high_risk_key_accounts,revenue_last_12m,revenue_prev_12m,revenue_growth,clv,revenue_at_risk,b_or_better_share,ytd_revenue,ytd_target,ytd_attainment,open_deals,open_deal_amount",
     ),
 ];
 

@@ -271,12 +271,14 @@ impl Company<'_> {
     }
 
     fn track(&self, customers: &DataFrame) -> Result<StageOutput> {
+        let quality = self.cfg.plan.quality_rule();
         let input = track::stage::TrackInputs {
             transactions: self.tx,
             customers,
             targets: self.clean(schema::TARGETS.name),
             campaigns: self.clean(schema::CAMPAIGNS.name),
             deals: self.clean(schema::DEALS.name),
+            quality: &quality,
         };
         track::output::run(input, self.as_of, &self.cfg.track)
     }

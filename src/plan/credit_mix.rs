@@ -1,7 +1,8 @@
 //! The credit-grade mix (domain.md §6): per company, district, station and account manager,
 //! the share of customers and of revenue in each credit grade, and the "quality customer"
-//! share (customers rated `quality_min_grade` or better; the source's branch had 54%)
-//! against the configured goal. Long format: one row per unit and grade.
+//! share (customers rated `quality_min_grade` or better; the source's branch had 54%; the
+//! rule is [`crate::grades::QualityRule`], shared with tracking's portfolios) against the
+//! configured goal. Long format: one row per unit and grade.
 
 use std::collections::BTreeMap;
 
@@ -41,7 +42,7 @@ struct Cell {
 
 /// The long credit-mix table, sorted by level, unit and grade (best first).
 pub fn credit_mix(accounts: &[Account], p: &PlanValid) -> Result<DataFrame> {
-    let quality = p.grade_rank(&p.credit_mix.quality_min_grade).unwrap_or(0);
+    let rule = p.quality_rule();
     let grade = |a: &Account| a.grade.clone().unwrap_or_else(|| UNRATED.to_string());
     // configured grades first, then grades the company uses beyond them, then unrated
     let mut grades: Vec<String> = p.grades.clone();
@@ -81,12 +82,13 @@ pub fn credit_mix(accounts: &[Account], p: &PlanValid) -> Result<DataFrame> {
     for ((level, unit), by_grade) in &cells {
         let n: u64 = by_grade.values().map(|c| c.customers).sum();
         let rev: f64 = by_grade.values().map(|c| c.revenue).sum();
+        // unrated customers (and grades off the scale) count among the customers only
         let good: u64 = by_grade
             .iter()
-            .filter(|(g, _)| p.grade_rank(g).is_some_and(|r| r <= quality))
+            .filter(|(g, _)| rule.is_quality(Some(g.as_str())))
             .map(|(_, c)| c.customers)
             .sum();
-        let q = if n > 0 { good as f64 / n as f64 } else { 0.0 };
+        let q = rule.share(good, n);
         for g in &grades {
             let c = by_grade.get(g).copied().unwrap_or_default();
             lv.push(LEVELS[*level]);

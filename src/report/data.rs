@@ -6,6 +6,7 @@ use polars::prelude::*;
 
 use super::charts::customers::{CalibrationRow, ChurnRisk, CustomerPoint, SegmentProfile};
 use super::charts::plan::{Allocation, CreditMix};
+use super::charts::portfolios::ManagerBook;
 use super::charts::sales::{ChannelConversion, LeaderEntry, TrendPoint, UnitAttainment};
 use crate::schema as s;
 
@@ -21,6 +22,7 @@ pub const SEGMENTS: &str = "segments";
 pub const CALIBRATION: &str = "models/calibration_by_frequency";
 pub const MARKET_SHARE: &str = "market_share";
 pub const CREDIT_MIX: &str = "credit_mix";
+pub const PORTFOLIOS: &str = "portfolios";
 
 // ---- their columns, defined once in schema::columns ----
 use crate::schema::columns::track::{
@@ -368,6 +370,20 @@ pub fn credit_mix(tables: &[(String, DataFrame)]) -> Result<(String, Vec<CreditM
         })
         .collect();
     Ok((chosen, out))
+}
+
+/// Rows of `portfolios.csv` (revenue at risk NaN when the run scored no churn).
+pub fn portfolios(tables: &[(String, DataFrame)]) -> Result<Vec<ManagerBook>, Note> {
+    let t = Table::find(tables, PORTFOLIOS)?;
+    let (m, rev) = (t.strs(s::ACCOUNT_MANAGER)?, t.f64s(s::REVENUE_LAST_12M)?);
+    let risk = t.f64s(REVENUE_AT_RISK)?;
+    Ok((0..t.df.height())
+        .map(|i| ManagerBook {
+            manager: m[i].clone().unwrap_or_default(),
+            revenue_last_12m: nz(rev[i]),
+            revenue_at_risk: nz(risk[i]),
+        })
+        .collect())
 }
 
 #[cfg(test)]

@@ -172,6 +172,32 @@ fn credit_mix_prefers_districts_and_calibration_reads_rows() -> R {
 }
 
 #[test]
+fn portfolios_read_revenue_and_risk_per_manager() -> R {
+    let p = df!(
+        "account_manager" => ["M2", "M1"],
+        "revenue_last_12m" => [Some(1200.0), None],
+        "revenue_at_risk" => [Some(300.0), None],
+    )?;
+    let rows = portfolios(&[("portfolios".to_string(), p.clone())])?;
+    assert_eq!(rows.len(), 2);
+    assert_eq!(
+        (
+            rows[0].manager.as_str(),
+            rows[0].revenue_last_12m,
+            rows[0].revenue_at_risk
+        ),
+        ("M2", 1200.0, 300.0)
+    );
+    assert!(rows[1].revenue_last_12m.is_nan() && rows[1].revenue_at_risk.is_nan());
+    let no_risk = vec![("portfolios".to_string(), p.drop("revenue_at_risk")?)];
+    assert_eq!(
+        portfolios(&no_risk).err().as_deref(),
+        Some("portfolios.csv has no column 'revenue_at_risk'")
+    );
+    Ok(())
+}
+
+#[test]
 fn every_table_the_charts_read_is_a_declared_output() {
     use crate::schema::outputs::OUTPUTS;
     for stem in [
@@ -183,6 +209,7 @@ fn every_table_the_charts_read_is_a_declared_output() {
         CALIBRATION,
         MARKET_SHARE,
         CREDIT_MIX,
+        PORTFOLIOS,
     ] {
         assert!(
             OUTPUTS.iter().any(|o| o.stem() == stem),

@@ -85,6 +85,9 @@ pub struct Texts {
     pub revenue_share_axis: &'static str,
     /// `{}` = the credit grade.
     pub grade: &'static str,
+    // ---- account-manager portfolios ----
+    pub portfolios_title: &'static str,
+    pub revenue_last_12m: &'static str,
     // ---- channels ----
     pub channels_title: &'static str,
     pub channel: &'static str,
@@ -163,6 +166,8 @@ pub const EN: Texts = Texts {
     credit_mix_title: "Credit-grade mix of revenue by {}",
     revenue_share_axis: "Share of revenue (%)",
     grade: "Grade {}",
+    portfolios_title: "Account-manager portfolios: revenue and revenue at risk (top 20)",
+    revenue_last_12m: "Revenue, last 12 months",
     channels_title: "Channel conversion",
     channel: "Channel",
     conversion_axis: "Conversion rate (% of customers reached)",
@@ -238,6 +243,8 @@ pub const ZH: Texts = Texts {
     credit_mix_title: "按{}的信用等级销售额结构",
     revenue_share_axis: "销售额占比（%）",
     grade: "{}级",
+    portfolios_title: "客户经理业绩：销售额与风险销售额（前二十名）",
+    revenue_last_12m: "近十二个月销售额",
     channels_title: "渠道转化率",
     channel: "渠道",
     conversion_axis: "转化率（占触达客户的百分比）",

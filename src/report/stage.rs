@@ -4,7 +4,7 @@
 
 use polars::prelude::*;
 
-use super::charts::{self, Chart, customers, plan, products, sales};
+use super::charts::{self, Chart, customers, plan, portfolios, products, sales};
 use super::data::{self, Note};
 use super::data_products as dp;
 use super::html::{self, HtmlTable, Page, SvgChart};
@@ -33,10 +33,11 @@ const TOP_CUSTOMER_COLUMNS: &[&str] = &[
 ];
 
 /// Every chart the report can draw (file stems under `charts/`), in report order.
-pub const CHART_NAMES: [&str; 12] = [
+pub const CHART_NAMES: [&str; 17] = [
     "sales_trend",
     "attainment_by_district",
     "leaderboard",
+    "portfolios",
     "segment_map",
     "segment_profiles",
     "clv_concentration",
@@ -46,6 +47,10 @@ pub const CHART_NAMES: [&str; 12] = [
     "market_share",
     "credit_mix",
     "channel_conversion",
+    "product_penetration",
+    "product_affinity",
+    "channel_mix",
+    "nps_by_district",
 ];
 
 /// Facts about the run shown at the top of the report.
@@ -94,6 +99,10 @@ pub fn charts(inputs: &ReportInputs, t: &Texts) -> (Vec<(&'static str, Chart)>, 
         (
             "leaderboard",
             data::leaderboard(tables).map(|(l, r)| sales::leaderboard_chart(&l, &r, t)),
+        ),
+        (
+            "portfolios",
+            data::portfolios(tables).map(|r| portfolios::portfolios_chart(&r, t)),
         ),
         (
             "segment_map",

@@ -146,7 +146,8 @@ pub const CAPACITY: &str = "capacity";
 pub const CAP_MAX_VOLUME: &str = "cap_max_volume";
 pub const REVENUE_SHARE: &str = "revenue_share";
 
-/// Columns of the track tables (attainment, weekly progress, leaderboard, campaigns, trend).
+/// Columns of the track tables (attainment, weekly progress, leaderboard, campaigns, trend,
+/// portfolios).
 pub mod track {
     pub const PERIOD: &str = "period";
     pub const LEVEL: &str = "level";
@@ -208,6 +209,23 @@ pub mod track {
     pub const REVENUE_HI: &str = "revenue_hi";
     pub const METHOD: &str = "method";
 
+    pub const ACCOUNT_MANAGER: &str = "account_manager";
+    pub const STATION: &str = "station";
+    pub const CUSTOMERS: &str = "customers";
+    pub const PROSPECTS: &str = "prospects";
+    pub const KEY_ACCOUNTS: &str = "key_accounts";
+    pub const HIGH_RISK_KEY_ACCOUNTS: &str = "high_risk_key_accounts";
+    pub const REVENUE_LAST_12M: &str = "revenue_last_12m";
+    pub const REVENUE_PREV_12M: &str = "revenue_prev_12m";
+    pub const REVENUE_GROWTH: &str = "revenue_growth";
+    pub const CLV: &str = "clv";
+    pub const REVENUE_AT_RISK: &str = "revenue_at_risk";
+    pub const B_OR_BETTER_SHARE: &str = "b_or_better_share";
+    pub const YTD_REVENUE: &str = "ytd_revenue";
+    pub const YTD_ATTAINMENT: &str = "ytd_attainment";
+    pub const OPEN_DEALS: &str = "open_deals";
+    pub const OPEN_DEAL_AMOUNT: &str = "open_deal_amount";
+
     /// Columns of `attainment.csv`, in order.
     pub const ATTAINMENT: [&str; 12] = [
         PERIOD,
@@ -261,6 +279,27 @@ pub mod track {
         COST_PER_CONVERSION,
         FIRST_TOPUP_TOTAL,
         FIRST_TOPUP_PER_CONVERSION,
+    ];
+    /// Columns of `portfolios.csv`, in order.
+    pub const PORTFOLIOS: [&str; 18] = [
+        ACCOUNT_MANAGER,
+        DISTRICT,
+        STATION,
+        CUSTOMERS,
+        PROSPECTS,
+        KEY_ACCOUNTS,
+        HIGH_RISK_KEY_ACCOUNTS,
+        REVENUE_LAST_12M,
+        REVENUE_PREV_12M,
+        REVENUE_GROWTH,
+        CLV,
+        REVENUE_AT_RISK,
+        B_OR_BETTER_SHARE,
+        YTD_REVENUE,
+        YTD_TARGET,
+        YTD_ATTAINMENT,
+        OPEN_DEALS,
+        OPEN_DEAL_AMOUNT,
     ];
     /// Columns of `trend.csv`, in order.
     pub const TREND: [&str; 11] = [

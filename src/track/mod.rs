@@ -1,7 +1,8 @@
 //! Tracking what managers see every week and month (issue 7, items 1-5; issue 12, items 5-6):
 //! attainment against targets, the weekly progress report per district with its development
 //! progress, the leaderboard of stations and account managers and its awards, channel and
-//! campaign conversion, and the monthly trend with a seasonal forecast.
+//! campaign conversion, the monthly trend with a seasonal forecast, and each account
+//! manager's portfolio.
 //!
 //! [`stage::track`] takes the clean validated tables and the per-customer table and returns
 //! frames and the forecast report; it never touches the disk (the pipeline writes the files).
@@ -16,6 +17,7 @@ pub mod facts;
 pub mod leaderboard;
 pub mod output;
 pub mod params;
+pub mod portfolios;
 pub mod stage;
 pub mod trend;
 pub mod weekly;

@@ -1,5 +1,5 @@
 //! The tracking stage as the pipeline runs it: attainment, weekly progress, leaderboard,
-//! campaigns and trend tables with a summary line each, and `models/forecast.json`. A company
+//! campaigns, trend and portfolios tables with a summary line each, and `models/forecast.json`. A company
 //! the stage cannot track gets a note; the rest of the run stands.
 
 use chrono::NaiveDate;
@@ -26,11 +26,13 @@ pub fn run(input: TrackInputs, as_of: NaiveDate, v: &TrackValid) -> Result<Stage
         awards,
         campaigns,
         trend,
+        portfolios,
         forecast,
         notes,
         ..
     } = t;
     let (awards, awards_line) = awards.unzip();
+    let (portfolios, portfolios_line) = portfolios.unzip();
     let tables = [
         (&o::ATTAINMENT, attainment, "attainment"),
         (&o::WEEKLY_PROGRESS, weekly_progress, "weekly progress"),
@@ -38,6 +40,7 @@ pub fn run(input: TrackInputs, as_of: NaiveDate, v: &TrackValid) -> Result<Stage
         (&o::AWARDS, awards, "awards"),
         (&o::CAMPAIGNS, campaigns, "campaigns"),
         (&o::TREND, trend, "trend"),
+        (&o::PORTFOLIOS, portfolios, "portfolios"),
     ];
     for (spec, df, what) in tables {
         let Some(df) = df else { continue };
@@ -46,6 +49,9 @@ pub fn run(input: TrackInputs, as_of: NaiveDate, v: &TrackValid) -> Result<Stage
             line.push_str(&format!(" ({from} to {to})"));
         }
         if let (Some(l), true) = (&awards_line, spec.file == o::AWARDS.file) {
+            line = l.clone();
+        }
+        if let (Some(l), true) = (&portfolios_line, spec.file == o::PORTFOLIOS.file) {
             line = l.clone();
         }
         out.line(Line::about(line, &[spec.file]));

@@ -1,4 +1,4 @@
-//! The tracking stage: clean tables in, the six tracking tables and the forecast report out.
+//! The tracking stage: clean tables in, the seven tracking tables and the forecast report out.
 //! Pure (no file I/O); an absent input skips what needs it, with a note saying so.
 
 use chrono::NaiveDate;
@@ -9,9 +9,10 @@ use super::facts::{self, Facts, month_label, month_of};
 use super::leaderboard;
 use super::params::TrackValid;
 use super::trend::{self, ForecastReport};
-use super::{awards, campaigns, development, weekly};
+use super::{awards, campaigns, development, portfolios, weekly};
 use crate::error::Result;
 use crate::frame::epoch_days;
+use crate::grades::QualityRule;
 
 /// What the stage reads.
 #[derive(Debug, Clone, Copy)]
@@ -25,8 +26,10 @@ pub struct TrackInputs<'a> {
     /// Clean campaigns, when given.
     pub campaigns: Option<&'a DataFrame>,
     /// Clean deals (the development tracking sheet), when given: the weekly development
-    /// counts.
+    /// counts and the portfolios' open deals.
     pub deals: Option<&'a DataFrame>,
+    /// The quality-customer rule (`[plan]` grades), for the portfolios' b_or_better_share.
+    pub quality: &'a QualityRule,
 }
 
 /// What the stage returns; a table is None when its inputs were absent (see `notes`).
@@ -41,6 +44,8 @@ pub struct TrackOutputs {
     pub leaderboard_months: Option<(String, String)>,
     pub campaigns: Option<DataFrame>,
     pub trend: Option<DataFrame>,
+    /// `portfolios.csv` and its summary line.
+    pub portfolios: Option<(DataFrame, String)>,
     pub forecast: Option<ForecastReport>,
     pub notes: Vec<String>,
 }
@@ -65,6 +70,35 @@ fn grid_notes(f: &Facts, weekly_written: bool) -> Vec<String> {
         ));
     }
     notes
+}
+
+/// `portfolios.csv` with its summary line, or a note when no customer has an account manager.
+fn add_portfolios(
+    input: &TrackInputs,
+    rows: &[attainment::Row],
+    last_month: i32,
+    out: &mut TrackOutputs,
+) -> Result<()> {
+    let inp = portfolios::Inputs {
+        customers: input.customers,
+        deals: input.deals,
+        attainment: rows,
+        last_month,
+        rule: input.quality,
+    };
+    let Some((books, unattributed)) = portfolios::portfolios(&inp)? else {
+        out.notes
+            .push("no customer has an account manager: portfolios.csv not written".into());
+        return Ok(());
+    };
+    if unattributed > 0 {
+        out.notes.push(format!(
+            "portfolios.csv: {unattributed} open deals have neither a customer with an account manager nor a manager as owner"
+        ));
+    }
+    let line = format!("portfolios: {} account managers", books.len());
+    out.portfolios = Some((portfolios::frame(&books)?, line));
+    Ok(())
 }
 
 /// Build every tracking table the inputs allow.
@@ -92,6 +126,7 @@ pub fn track(input: TrackInputs, as_of: NaiveDate, p: &TrackValid) -> Result<Tra
     let actual = attainment::actuals(&f);
     let rows = attainment::rows(&f, &actual, &targets);
     out.attainment = Some(attainment::frame(&rows)?);
+    add_portfolios(&input, &rows, month_of(last), &mut out)?;
 
     let dev = match input.deals {
         Some(deals) => Some(development::by_week(deals, &f, epoch_days(as_of))?),
@@ -149,6 +184,11 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
     }
 
+    fn rule() -> QualityRule {
+        let plan = crate::plan::params::PlanParams::default().check();
+        plan.expect("the default [plan] is valid").quality_rule()
+    }
+
     #[test]
     fn absent_inputs_skip_their_outputs_with_a_note() -> Result<()> {
         let tx = df!(
@@ -164,6 +204,7 @@ mod tests {
             targets: None,
             campaigns: None,
             deals: None,
+            quality: &rule(),
         };
         let out = track(input, d(2025, 3, 1), &TrackValid::default())?;
         assert!(out.campaigns.is_none() && out.weekly_progress.is_none());
@@ -198,6 +239,7 @@ mod tests {
             targets: None,
             campaigns: None,
             deals: None,
+            quality: &rule(),
         };
         let out = track(input, d(2025, 3, 1), &TrackValid::default())?;
         assert_eq!(

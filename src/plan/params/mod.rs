@@ -227,4 +227,10 @@ impl PlanValid {
     pub fn grade_rank(&self, grade: &str) -> Option<usize> {
         self.0.grades.iter().position(|g| g == grade)
     }
+
+    /// The quality-customer rule of `grades` and `credit_mix.quality_min_grade`, shared with
+    /// tracking's portfolios.
+    pub fn quality_rule(&self) -> crate::grades::QualityRule {
+        crate::grades::QualityRule::new(&self.0.grades, &self.0.credit_mix.quality_min_grade)
+    }
 }

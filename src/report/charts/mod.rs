@@ -10,6 +10,7 @@ pub mod axis;
 pub mod customers;
 pub mod draw;
 pub mod plan;
+pub mod portfolios;
 pub mod products;
 pub mod sales;
 

@@ -299,6 +299,7 @@ pub const OUTPUTS: &[&OutputSpec] = &[
     &AWARDS,
     &CAMPAIGNS,
     &TREND,
+    &PORTFOLIOS,
     &MARKET_SHARE,
     &CREDIT_MIX,
     &QUOTAS,

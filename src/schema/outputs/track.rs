@@ -123,3 +123,33 @@ pub const TREND: OutputSpec = OutputSpec {
     },
     doc: "The monthly revenue and volume trend per level and unit with growth, moving average and the forecast with its interval.",
 };
+
+/// `portfolios.csv`
+pub const PORTFOLIOS: OutputSpec = OutputSpec {
+    file: "portfolios.csv",
+    kind: OutputKind::Table {
+        columns: &[
+            "account_manager",
+            "district",
+            "station",
+            "customers",
+            "prospects",
+            "key_accounts",
+            "high_risk_key_accounts",
+            "revenue_last_12m",
+            "revenue_prev_12m",
+            "revenue_growth",
+            "clv",
+            "revenue_at_risk",
+            "b_or_better_share",
+            "ytd_revenue",
+            "ytd_target",
+            "ytd_attainment",
+            "open_deals",
+            "open_deal_amount",
+        ],
+        parquet: false,
+        sheet: true,
+    },
+    doc: "One row per account manager: the book of customers and prospects, key accounts, revenue of the last 12 months and its growth, CLV, revenue at risk, the quality-customer share, year-to-date attainment and open deals.",
+};
