@@ -86,7 +86,6 @@ pub struct ReportFiles {
 pub fn charts(inputs: &ReportInputs, t: &Texts) -> (Vec<(&'static str, Chart)>, Vec<Note>) {
     let (tables, c) = (&inputs.tables, &inputs.customers);
     let as_of = inputs.facts.as_of.as_deref();
-    let pt = crate::report::i18n_products::product_texts(inputs.lang);
     let candidates: Vec<(&'static str, std::result::Result<Chart, Note>)> = vec![
         (
             "sales_trend",
@@ -140,6 +139,24 @@ pub fn charts(inputs: &ReportInputs, t: &Texts) -> (Vec<(&'static str, Chart)>, 
             "channel_conversion",
             data::channels(tables).map(|r| sales::channels_chart(&r, t)),
         ),
+    ];
+    let mut out = Vec::new();
+    let mut notes = Vec::new();
+    let candidates = candidates.into_iter().chain(product_charts(inputs));
+    for (name, chart) in candidates {
+        match chart {
+            Ok(c) => out.push((name, c)),
+            Err(n) => notes.push(format!("chart {name} skipped: {n}")),
+        }
+    }
+    (out, notes)
+}
+
+/// The product, channel and satisfaction charts (see [`charts`]).
+fn product_charts(inputs: &ReportInputs) -> Vec<(&'static str, std::result::Result<Chart, Note>)> {
+    let tables = &inputs.tables;
+    let pt = crate::report::i18n_products::product_texts(inputs.lang);
+    vec![
         (
             "product_penetration",
             dp::mix(tables, dp::PRODUCT_PENETRATION).map(|r| products::penetration_chart(&r, pt)),
@@ -156,16 +173,7 @@ pub fn charts(inputs: &ReportInputs, t: &Texts) -> (Vec<(&'static str, Chart)>, 
             "nps_by_district",
             dp::nps_by_district(tables).map(|r| products::nps_chart(&r, pt)),
         ),
-    ];
-    let mut out = Vec::new();
-    let mut notes = Vec::new();
-    for (name, chart) in candidates {
-        match chart {
-            Ok(c) => out.push((name, c)),
-            Err(n) => notes.push(format!("chart {name} skipped: {n}")),
-        }
-    }
-    (out, notes)
+    ]
 }
 
 /// The top customers by CLV (or total revenue), with the columns a manager reads.
