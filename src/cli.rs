@@ -58,8 +58,8 @@ pub enum Command {
         after_help = "Examples:\n  kam plan                                 # the bundled demo -> out/\n  kam plan --config shop/kam.toml --out shop/plan"
     )]
     Plan(RunArgs),
-    /// Write a seeded synthetic company (customers, transactions, targets, deals, campaigns)
-    /// and a matching kam.toml into a directory.
+    /// Write a seeded synthetic company (customers, transactions, targets, deals, campaigns,
+    /// feedback) and a matching kam.toml into a directory.
     #[command(
         after_help = "Examples:\n  kam generate --out demo --customers 2000 --months 36 --seed 42\n  kam generate --out big --customers 100000 --months 36 --format parquet\n  kam run --config demo/kam.toml"
     )]

@@ -205,6 +205,8 @@ fn bundled_demo_is_what_the_generator_writes() {
         "targets.csv",
         "deals.csv",
         "campaigns.csv",
+        "feedback.csv",
+        "kam.toml",
     ] {
         assert!(
             read(&demo.join(f)) == read(&out.join(f)),

@@ -312,13 +312,14 @@ fn demo_outputs_agree_with_each_other() {
 }
 
 /// The demo's planted mess is found, and confirming the candidates gives one customer each:
-/// 169 repeated rows rejected, exactly the 10 planted pairs proposed (each pairs an original
-/// id with one of the second ids C002001..C002010), and with them as the merge map the rerun
-/// has 2,000 customers, the same revenue, still consistent outputs and nothing left to propose.
+/// 206 repeated rows rejected (cement and add-on lines), exactly the 10 planted pairs proposed
+/// (each pairs an original id with one of the second ids C002001..C002010), and with them as
+/// the merge map the rerun has 2,000 customers, the same revenue, still consistent outputs and
+/// nothing left to propose.
 fn the_demo_merge_step(out: &Path, tmp: &Path) {
     let m = manifest(out);
     assert_eq!(
-        m["tables"]["transactions"]["rejected_by_check"]["duplicate row"], 169,
+        m["tables"]["transactions"]["rejected_by_check"]["duplicate row"], 206,
         "repeated rows rejected"
     );
     let pairs = table(&out.join("merge_candidates.csv"));

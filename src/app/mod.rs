@@ -198,8 +198,11 @@ fn generate(a: GenerateArgs, quiet: bool) -> Result<()> {
     }
     lines.push(format!(
         "planted, as real exports have them: {} customers recorded twice under a second id \
-         and spelling, {} transaction rows repeated by overlapping extracts",
-        company.planted.near_duplicates, company.planted.repeated_rows
+         and spelling, {} transaction rows repeated by overlapping extracts, {} feedback rows \
+         typed in wrong",
+        company.planted.near_duplicates,
+        company.planted.repeated_rows,
+        company.planted.bad_feedback
     ));
     let toml = company
         .config_toml()

@@ -5,7 +5,12 @@
 //!   `Ltd`, doubled spaces, a dropped letter), and part of the customer's sales booked under
 //!   it;
 //! - two monthly extracts that overlap by a few days, concatenated: the overlap's rows appear
-//!   twice, the second time at the end of the file.
+//!   twice, the second time at the end of the file;
+//! - a few feedback rows typed in wrong (a score of 7, an nps of 11, a complaint resolved
+//!   before it was made), at the end of the feedback table.
+//!
+//! An order's add-on lines follow its cement line and go with it: a doubled customer's order
+//! is booked under one id, and orders (not lines) decide who is doubled.
 //!
 //! Both come from their own random stream, after every table is drawn, so the rest of the
 //! company is the same with or without them.
@@ -28,6 +33,8 @@ const MIN_SALES: u32 = 4;
 const MOVED_SHARE: f64 = 0.4;
 /// Days by which two consecutive monthly extracts overlap.
 const OVERLAP_DAYS: i32 = 3;
+/// Feedback rows typed in wrong.
+const BAD_FEEDBACK: usize = 3;
 
 /// What was planted, for `kam generate`'s summary and the docs.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -36,6 +43,8 @@ pub struct Planted {
     pub near_duplicates: usize,
     /// Transaction rows that repeat an earlier row in every column.
     pub repeated_rows: usize,
+    /// Feedback rows with a value off its scale or a date out of order.
+    pub bad_feedback: usize,
 }
 
 /// Customers with near-duplicates added and transactions re-keyed and with the overlap
@@ -51,6 +60,7 @@ pub(super) fn plant(
     let planted = Planted {
         near_duplicates: moves.len(),
         repeated_rows,
+        bad_feedback: 0,
     };
     Ok((customers, transactions, planted))
 }
@@ -64,8 +74,12 @@ fn near_duplicates(
 ) -> Result<(DataFrame, BTreeMap<String, String>)> {
     let n = customers.height() / PER_NEAR_DUPLICATE;
     let mut sales: BTreeMap<&str, u32> = BTreeMap::new();
-    for id in transactions.column(s::CUSTOMER_ID)?.str()?.iter().flatten() {
-        *sales.entry(id).or_default() += 1;
+    let ids = transactions.column(s::CUSTOMER_ID)?.str()?;
+    let firsts = first_lines(transactions)?;
+    for (id, _) in ids.iter().zip(firsts).filter(|(_, f)| *f) {
+        if let Some(id) = id {
+            *sales.entry(id).or_default() += 1;
+        }
     }
     let mut eligible: Vec<&str> = sales
         .iter()
@@ -191,12 +205,20 @@ fn rebook(
         .iter()
         .map(|(a, b)| (a.as_str(), b.as_str()))
         .collect();
+    // one draw per order: its add-on lines go where its first line went
+    let mut moved = false;
     let ids: StringChunked = transactions
         .column(s::CUSTOMER_ID)?
         .str()?
         .iter()
-        .map(|id| match id.and_then(|i| lookup.get(i)) {
-            Some(second) if rng.random_bool(MOVED_SHARE) => Some(*second),
+        .zip(first_lines(&transactions)?)
+        .map(|(id, first)| match id.and_then(|i| lookup.get(i)) {
+            Some(second) => {
+                if first {
+                    moved = rng.random_bool(MOVED_SHARE);
+                }
+                if moved { Some(*second) } else { id }
+            }
             _ => id,
         })
         .collect();
@@ -225,4 +247,42 @@ fn overlap(transactions: DataFrame) -> Result<(DataFrame, usize)> {
     let mut out = transactions;
     out.vstack_mut(&repeated)?;
     Ok((out, n))
+}
+
+/// Per row, whether it starts an order (its order id differs from the row before's; an
+/// order's lines are adjacent). Rows without an order id each start one.
+fn first_lines(transactions: &DataFrame) -> Result<Vec<bool>> {
+    let orders = transactions.column(s::ORDER_ID)?.str()?;
+    let mut prev: Option<&str> = None;
+    Ok(orders
+        .iter()
+        .map(|o| {
+            let first = o.is_none() || o != prev;
+            prev = o;
+            first
+        })
+        .collect())
+}
+
+/// `feedback` with [`BAD_FEEDBACK`] copies of random rows appended, each typed in wrong: a
+/// score of 7, an nps of 11, a resolution two days before the contact.
+pub(super) fn bad_feedback(feedback: DataFrame, rng: &mut StdRng) -> Result<(DataFrame, usize)> {
+    let n = feedback.height();
+    if n == 0 {
+        return Ok((feedback, 0));
+    }
+    let mut out = feedback.clone();
+    for k in 0..BAD_FEEDBACK {
+        let mut row = feedback.slice(rng.random_range(0..n) as i64, 1);
+        match k {
+            0 => row.with_column(Column::new(s::SCORE.into(), [Some(7_i64)]))?,
+            1 => row.with_column(Column::new(s::NPS.into(), [Some(11_i64)]))?,
+            _ => {
+                let day = frame::days(&row, s::DATE)?.first().copied().flatten();
+                row.with_column(super::opt_date_col(s::RESOLVED_ON, &[day.map(|d| d - 2)]))?
+            }
+        };
+        out.vstack_mut(&row)?;
+    }
+    Ok((out, BAD_FEEDBACK))
 }

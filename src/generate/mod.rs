@@ -4,31 +4,35 @@
 //! account managers, and every customer type of domain.md — a few very large ready-mix,
 //! developer and distributor accounts, bursty construction and hydropower projects, steady
 //! government and enterprise buyers, and many small fleet and individual card customers. It
-//! owns the five input tables of the contract (customers, transactions, targets, deals,
-//! campaigns) as DataFrames, with contract column names and order, and nothing else: writing
-//! them to disk is `io`'s job.
+//! owns six input tables of the contract (customers, transactions, targets, deals, campaigns,
+//! feedback) as DataFrames, with contract column names and order, and nothing else: writing
+//! them to disk is `io`'s job. Orders carry add-on products (fly ash, slag powder, admixture,
+//! ready-mix concrete) as extra lines by customer type (`addons`).
 //!
 //! Deterministic by construction: every random draw comes from [`GenerateParams::seed`] through
 //! one stream per table (and per customer for purchases), iteration order is fixed, and rows
 //! are sorted, so the same parameters give identical frames.
 
+mod addons;
 mod campaigns;
 mod customers;
 mod deals;
+mod feedback;
 mod mess;
 mod names;
 mod org;
+mod phrases;
 mod settings;
+mod streams;
 mod targets;
 mod transactions;
 mod unique;
 
 pub use mess::Planted;
+use streams::{Stream, stream};
 
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
-use rand::SeedableRng;
-use rand::rngs::StdRng;
 use rand::{Rng, RngExt};
 
 use crate::error::{Error, Result};
@@ -107,7 +111,7 @@ impl GenerateValid {
     }
 }
 
-/// The five input tables of the demo company, in contract column order.
+/// The six input tables of the demo company, in contract column order.
 #[derive(Debug, Clone)]
 pub struct DemoCompany {
     pub customers: DataFrame,
@@ -115,6 +119,7 @@ pub struct DemoCompany {
     pub targets: DataFrame,
     pub deals: DataFrame,
     pub campaigns: DataFrame,
+    pub feedback: DataFrame,
     /// The near-duplicate customers and repeated rows planted in it.
     pub planted: Planted,
     seed: u64,
@@ -138,18 +143,19 @@ impl DemoCompany {
         self.plan.growth
     }
 
-    /// The five tables by name, in the order `kam generate` writes them.
-    pub fn tables(&self) -> [(&'static str, &DataFrame); 5] {
+    /// The six tables by name, in the order `kam generate` writes them.
+    pub fn tables(&self) -> [(&'static str, &DataFrame); 6] {
         [
             ("customers", &self.customers),
             ("transactions", &self.transactions),
             ("targets", &self.targets),
             ("deals", &self.deals),
             ("campaigns", &self.campaigns),
+            ("feedback", &self.feedback),
         ]
     }
 
-    /// A `kam.toml` reading the five tables as `<table>.csv` from its own directory, with the
+    /// A `kam.toml` reading the six tables as `<table>.csv` from its own directory, with the
     /// plant's capacity sized to the company's volume and the quota growth to its revenue.
     pub fn config_toml(&self) -> String {
         let mut s = format!(
@@ -162,6 +168,7 @@ impl DemoCompany {
             &schema::TARGETS,
             &schema::DEALS,
             &schema::CAMPAIGNS,
+            &schema::FEEDBACK,
         ] {
             s.push_str(&format!(
                 "\n[input.{name}]\npath = \"{name}.csv\"\n",
@@ -182,14 +189,18 @@ pub fn generate(p: &GenerateValid) -> Result<DemoCompany> {
     let sales = transactions::simulate(p, &cal, &people)?;
     let mut mess_rng = stream(p.seed, Stream::Mess, 0);
     let customers = unique::in_frame(customers::frame(&people, &org)?, &mut mess_rng)?;
-    let (customers, transactions, planted) = mess::plant(
+    let (customers, transactions, mut planted) = mess::plant(
         customers,
         transactions::frame(&sales, &people)?,
         &mut mess_rng,
     )?;
+    let feedback = feedback::frame(p, &cal, &people, &sales)?;
+    let (feedback, bad) = mess::bad_feedback(feedback, &mut mess_rng)?;
+    planted.bad_feedback = bad;
     Ok(DemoCompany {
         customers,
         transactions,
+        feedback,
         planted,
         targets: targets::frame(p, &cal, &org, &people, &sales)?,
         deals: deals::frame(p, &cal, &org, &people)?,
@@ -197,32 +208,6 @@ pub fn generate(p: &GenerateValid) -> Result<DemoCompany> {
         seed: p.seed,
         plan: settings::PlanSettings::of(&sales, &cal),
     })
-}
-
-/// One independent random stream per table, so changing one table's logic leaves the others.
-#[derive(Debug, Clone, Copy)]
-enum Stream {
-    Org = 1,
-    Customers = 2,
-    Market = 3,
-    Purchases = 4,
-    Targets = 5,
-    Deals = 6,
-    Campaigns = 7,
-    Mess = 8,
-}
-
-/// SplitMix64 finaliser: spreads nearby seeds over the whole 64-bit space.
-fn mix(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
-/// The RNG of stream `s`, sub-stream `index` (e.g. one per customer).
-fn stream(seed: u64, s: Stream, index: u64) -> StdRng {
-    StdRng::seed_from_u64(mix(mix(seed ^ mix(s as u64)) ^ index))
 }
 
 /// The months of the history: calendar months from `end`'s month back, the last cut at `end`.

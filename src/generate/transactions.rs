@@ -11,7 +11,7 @@
 //! customers, and for construction and hydropower customers only runs inside project windows.
 //! Each order's size is the mean order with log-normal noise; bagged cement comes in 50 kg
 //! bags. About 1% of orders are partly returned later (negative quantity and amount, order id
-//! `R` + the original's).
+//! `R` + the original's). Add-on products join some orders as extra lines (`addons`).
 
 use std::fmt::Write as _;
 
@@ -77,8 +77,8 @@ pub(super) struct Sale {
     pub channel: u8,
     pub is_return: bool,
     /// Days until part of this order comes back (0 = never), and the percentage returned.
-    ret_days: u8,
-    ret_pct: u8,
+    pub(super) ret_days: u8,
+    pub(super) ret_pct: u8,
 }
 
 impl Sale {
@@ -152,6 +152,7 @@ pub(super) fn simulate(
     for (k, s) in sales.iter_mut().enumerate() {
         s.order = k as u64 + 1;
     }
+    super::addons::add(p.seed, people, &mut sales);
     let returns: Vec<Sale> = sales
         .iter()
         .filter(|s| s.ret_days > 0 && s.date + i32::from(s.ret_days) <= cal.end)
@@ -173,8 +174,8 @@ pub(super) fn simulate(
         })
         .collect();
     sales.extend(returns);
-    // Sorted by date, then order id: "R…" sorts before "SO…", each by number.
-    sales.sort_unstable_by_key(|s| (s.date, !s.is_return, s.order));
+    // Sorted by date, then order id ("R…" before "SO…", each by number), cement line first.
+    sales.sort_unstable_by_key(|s| (s.date, !s.is_return, s.order, s.product));
     Ok(sales)
 }
 
@@ -362,7 +363,7 @@ fn project_windows(
 }
 
 pub(super) fn frame(sales: &[Sale], people: &[Profile]) -> Result<DataFrame> {
-    let purchases = sales.iter().filter(|s| !s.is_return).count();
+    let purchases = sales.iter().map(|s| s.order as usize).max().unwrap_or(0);
     let width = digits(purchases).max(7);
     let mut orders = StringChunkedBuilder::new(s::ORDER_ID.into(), sales.len());
     let mut buf = String::new();
@@ -387,7 +388,7 @@ pub(super) fn frame(sales: &[Sale], people: &[Profile]) -> Result<DataFrame> {
         orders.finish().into_column(),
         str_col(
             s::PRODUCT,
-            sales.iter().map(|x| PRODUCTS[usize::from(x.product)].0),
+            sales.iter().map(|x| super::addons::product_name(x.product)),
         ),
         str_col(
             s::CHANNEL,
