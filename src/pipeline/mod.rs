@@ -133,8 +133,6 @@ impl Company<'_> {
         let cfg = self.cfg;
         let (table, keys) = self.features(e, progress)?;
         let (table, bought, sat) = self.products_and_satisfaction(e, table)?;
-        let feedback = self.clean(schema::FEEDBACK.name);
-        let window = cfg.satisfaction.window_days;
         progress.stage("scoring customer value");
         let (value_cfg, choice) = match cfg.value.model {
             value::ModelKind::Auto => e.time("value_choice", || {
@@ -162,24 +160,7 @@ impl Company<'_> {
             segment::output::run(table, &cfg.segment, cfg.seed)
         })?;
         progress.stage("scoring churn risk");
-        // the churn model also weighs satisfaction and the products bought, as known at
-        // each of its cutoffs
-        let sat_at = feedback.map(|feedback| satisfaction::AtCutoff {
-            feedback,
-            window_days: window,
-        });
-        let products_at = bought.as_ref().map(products::bought::ProductCountAt);
-        let extra: Vec<&dyn crate::stage::PointInTime> = [sat_at.as_ref().map(as_source)]
-            .into_iter()
-            .chain([products_at.as_ref().map(as_source)])
-            .flatten()
-            .collect();
-        let (table, churn) = match cfg.churn.enabled {
-            true => e.time("churn", || {
-                churn::output::run_with(table, self.tx, self.as_of, &cfg.churn, cfg.seed, &extra)
-            })?,
-            false => (table, StageOutput::default()),
-        };
+        let (table, churn) = self.churn(e, table, bought.as_ref())?;
         progress.stage("products, cross-sell and satisfaction");
         let goods = e.time("products", || {
             products::output::run(&table, bought.as_ref(), &cfg.products)
@@ -207,6 +188,35 @@ impl Company<'_> {
         let inputs = self.report_inputs(e)?;
         let report = e.time("report", || Ok(report::output::run(&inputs)))?;
         e.emit(report)
+    }
+
+    /// The churn stage; the model also weighs satisfaction and the products bought, as known
+    /// at each of its cutoffs.
+    fn churn(
+        &self,
+        e: &mut Emitter,
+        table: DataFrame,
+        bought: Option<&products::Bought>,
+    ) -> Result<(DataFrame, StageOutput)> {
+        let cfg = self.cfg;
+        if !cfg.churn.enabled {
+            return Ok((table, StageOutput::default()));
+        }
+        let sat_at = (self.clean(schema::FEEDBACK.name)).map(|feedback| satisfaction::AtCutoff {
+            feedback,
+            window_days: cfg.satisfaction.window_days,
+        });
+        let products_at = bought
+            .filter(|b| b.has_products())
+            .map(products::bought::ProductCountAt);
+        let extra: Vec<&dyn crate::stage::PointInTime> = [sat_at.as_ref().map(as_source)]
+            .into_iter()
+            .chain([products_at.as_ref().map(as_source)])
+            .flatten()
+            .collect();
+        e.time("churn", || {
+            churn::output::run_with(table, self.tx, self.as_of, &cfg.churn, cfg.seed, &extra)
+        })
     }
 
     /// The product and channel columns (when transactions have products) and the satisfaction

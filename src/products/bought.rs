@@ -17,10 +17,8 @@ use crate::stage::PointInTime;
 const LIST_MAX: usize = 10;
 /// Revenue column of `by_product` and `by_channel`.
 pub const REVENUE: &str = "__prod_revenue";
-/// The first purchase date of each customer and product (or channel).
-const FIRST: &str = "__prod_first";
-const KEY: &str = "__prod_basket";
-const CODE: &str = "__prod_code";
+/// The first purchase date of each customer and product.
+pub const FIRST: &str = "__prod_first";
 
 /// The purchase lines, summed per customer and product (and channel when present).
 pub struct Bought {
@@ -36,42 +34,32 @@ pub struct Bought {
 }
 
 impl Bought {
-    /// `None` when the transactions have no product column or it is always blank.
+    /// `None` when the transactions have neither a product nor a channel column (or
+    /// `[products] enabled = false`). Without products, only the channel sums are filled.
     pub fn of(tx: &DataFrame, p: &ProductsValid) -> Result<Option<Bought>> {
-        if !p.enabled || !frame::has(tx, s::PRODUCT) {
+        if !p.enabled {
             return Ok(None);
         }
-        let lines = tx.clone().lazy().filter(
-            col(s::AMOUNT)
-                .gt(lit(0.0))
-                .and(col(s::PRODUCT).is_not_null()),
-        );
-        let by_product = sums(lines.clone(), s::PRODUCT)?;
-        if by_product.height() == 0 {
-            return Ok(None);
-        }
-        let mut catalog: Vec<String> = frame::strings(&by_product, s::PRODUCT)?
-            .into_iter()
-            .flatten()
-            .collect();
-        catalog.sort_unstable();
-        catalog.dedup();
-        let by_channel = match frame::has(tx, s::CHANNEL) {
-            true => Some(sums(
-                lines.clone().filter(col(s::CHANNEL).is_not_null()),
-                s::CHANNEL,
-            )?),
-            false => None,
-        };
         let by_order = p.basket == Basket::Order && frame::has(tx, s::ORDER_ID);
-        let baskets = baskets(lines, by_order, &catalog)?;
+        let names = super::walk::Names {
+            revenue: REVENUE,
+            first: FIRST,
+        };
+        let Some(w) = super::walk::walk(tx, by_order, names)? else {
+            return Ok(None);
+        };
         Ok(Some(Bought {
-            catalog,
-            by_product,
-            by_channel,
-            baskets,
+            catalog: w.catalog,
+            by_product: w.by_product,
+            by_channel: w.by_channel,
+            baskets: w.baskets,
             basket_kind: if by_order { "order" } else { "customer-day" },
         }))
+    }
+
+    /// Whether any line had a product.
+    pub fn has_products(&self) -> bool {
+        !self.catalog.is_empty()
     }
 
     /// Each customer's products as codes into the catalogue, ascending.
@@ -93,7 +81,7 @@ impl Bought {
         Ok(out)
     }
 
-    /// One row per buying customer: `product_count`, `top_product`, `top_product_share`,
+    /// One row per buying customer: with products `product_count`, `top_product`, `top_product_share`,
     /// `products` (by revenue, at most [`LIST_MAX`]), and with channels `main_channel`,
     /// `main_channel_share` and `channel_mix` ("direct 85%, phone 15%").
     pub fn customer_columns(&self) -> Result<DataFrame> {
@@ -110,45 +98,46 @@ impl Bought {
                 mix(what).alias(format!("__{what}_mix")),
             ])
         };
-        let products = top(
-            self.by_product.clone().lazy(),
-            s::PRODUCT,
-            c::TOP_PRODUCT,
-            c::TOP_PRODUCT_SHARE,
-        )
-        .select([
-            col(s::CUSTOMER_ID),
-            col(format!("__{}_n", s::PRODUCT)).alias(c::PRODUCT_COUNT),
-            col(c::TOP_PRODUCT),
-            col(c::TOP_PRODUCT_SHARE),
-            more(
-                col(format!("__{}_list", s::PRODUCT)),
-                col(format!("__{}_n", s::PRODUCT)),
+        let products = self.has_products().then(|| {
+            top(
+                self.by_product.clone().lazy(),
+                s::PRODUCT,
+                c::TOP_PRODUCT,
+                c::TOP_PRODUCT_SHARE,
             )
-            .alias(c::PRODUCTS),
-        ]);
-        let Some(ch) = &self.by_channel else {
-            return Ok(products
-                .sort([s::CUSTOMER_ID], Default::default())
-                .collect()?);
+            .select([
+                col(s::CUSTOMER_ID),
+                col(format!("__{}_n", s::PRODUCT)).alias(c::PRODUCT_COUNT),
+                col(c::TOP_PRODUCT),
+                col(c::TOP_PRODUCT_SHARE),
+                more(
+                    col(format!("__{}_list", s::PRODUCT)),
+                    col(format!("__{}_n", s::PRODUCT)),
+                )
+                .alias(c::PRODUCTS),
+            ])
+        });
+        let channels = self.by_channel.as_ref().map(|ch| {
+            top(
+                ch.clone().lazy(),
+                s::CHANNEL,
+                c::MAIN_CHANNEL,
+                c::MAIN_CHANNEL_SHARE,
+            )
+            .select([
+                col(s::CUSTOMER_ID),
+                col(c::MAIN_CHANNEL),
+                col(c::MAIN_CHANNEL_SHARE),
+                col(format!("__{}_mix", s::CHANNEL)).alias(c::CHANNEL_MIX),
+            ])
+        });
+        let args = JoinArgs::new(JoinType::Full).with_coalesce(JoinCoalesce::CoalesceColumns);
+        let both = match (products, channels) {
+            (Some(p), Some(ch)) => p.join(ch, [col(s::CUSTOMER_ID)], [col(s::CUSTOMER_ID)], args),
+            (Some(one), None) | (None, Some(one)) => one,
+            (None, None) => return Ok(df![s::CUSTOMER_ID => Vec::<String>::new()]?),
         };
-        let channels = top(
-            ch.clone().lazy(),
-            s::CHANNEL,
-            c::MAIN_CHANNEL,
-            c::MAIN_CHANNEL_SHARE,
-        )
-        .select([
-            col(s::CUSTOMER_ID),
-            col(c::MAIN_CHANNEL),
-            col(c::MAIN_CHANNEL_SHARE),
-            col(format!("__{}_mix", s::CHANNEL)).alias(c::CHANNEL_MIX),
-        ]);
-        let args = JoinArgs::new(JoinType::Left).with_coalesce(JoinCoalesce::CoalesceColumns);
-        Ok(products
-            .join(channels, [col(s::CUSTOMER_ID)], [col(s::CUSTOMER_ID)], args)
-            .sort([s::CUSTOMER_ID], Default::default())
-            .collect()?)
+        Ok(both.sort([s::CUSTOMER_ID], Default::default()).collect()?)
     }
 }
 
@@ -171,18 +160,6 @@ impl PointInTime for ProductCountAt<'_> {
             .agg([len().cast(DataType::Int64).alias(c::PRODUCT_COUNT)])
             .collect()?)
     }
-}
-
-/// Revenue per customer and `what` (product or channel).
-fn sums(lines: LazyFrame, what: &str) -> Result<DataFrame> {
-    Ok(lines
-        .group_by([col(s::CUSTOMER_ID), col(what)])
-        .agg([
-            frame::fixed_sum(col(s::AMOUNT)).alias(REVENUE),
-            col(s::DATE).min().alias(FIRST),
-        ])
-        .sort([s::CUSTOMER_ID, what], Default::default())
-        .collect()?)
 }
 
 /// Rows sorted by customer, then revenue (largest first), then name.
@@ -221,45 +198,6 @@ fn more(list: Expr, n: Expr) -> Expr {
             false,
         ))
         .otherwise(list)
-}
-
-/// The baskets: product codes per order (a line without an order id: its customer's day) or
-/// per customer-day. Products become codes first (a join with the small catalogue), so the
-/// grouping carries four bytes per line instead of its text.
-fn baskets(lines: LazyFrame, by_order: bool, catalog: &[String]) -> Result<Baskets> {
-    let n = catalog.len();
-    let codes = DataFrame::new(
-        n,
-        vec![
-            Column::new(s::PRODUCT.into(), catalog.to_vec()),
-            Column::new(CODE.into(), (0..n as u32).collect::<Vec<u32>>()),
-        ],
-    )?;
-    let keys = match by_order {
-        // lines of one order, or without an order id, of one customer-day
-        true => vec![
-            col(s::CUSTOMER_ID),
-            col(s::ORDER_ID),
-            when(col(s::ORDER_ID).is_null())
-                .then(col(s::DATE))
-                .otherwise(lit(NULL).cast(DataType::Date))
-                .alias(KEY),
-        ],
-        false => vec![col(s::CUSTOMER_ID), col(s::DATE)],
-    };
-    let args = JoinArgs::new(JoinType::Inner);
-    let grouped = lines
-        .join(codes.lazy(), [col(s::PRODUCT)], [col(s::PRODUCT)], args)
-        .group_by(keys)
-        .agg([col(CODE)])
-        .select([col(CODE)])
-        .collect()?;
-    let lists = grouped.column(CODE)?.list()?.clone();
-    let mut out = Vec::with_capacity(lists.len());
-    for l in lists.amortized_iter().flatten() {
-        out.push(l.as_ref().u32()?.iter().flatten().collect());
-    }
-    Ok(Baskets::count(out))
 }
 
 #[cfg(test)]

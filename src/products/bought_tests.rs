@@ -10,6 +10,125 @@ use crate::schema::columns as c;
 
 type TestResult = std::result::Result<(), Box<dyn std::error::Error>>;
 
+const KEY: &str = "__prod_basket";
+const CODE: &str = "__prod_code";
+
+// ---- the Polars group-by the walk replaced, kept as its oracle ----
+
+/// Revenue per customer and `what` (product or channel).
+fn oracle_sums(lines: LazyFrame, what: &str) -> crate::error::Result<DataFrame> {
+    Ok(lines
+        .group_by([col(s::CUSTOMER_ID), col(what)])
+        .agg([
+            frame::fixed_sum(col(s::AMOUNT)).alias(REVENUE),
+            col(s::DATE).min().alias(FIRST),
+        ])
+        .sort([s::CUSTOMER_ID, what], Default::default())
+        .collect()?)
+}
+
+/// The baskets: product codes per order (a line without an order id: its customer's day) or
+/// per customer-day. Products become codes first (a join with the small catalogue), so the
+/// grouping carries four bytes per line instead of its text.
+fn oracle_baskets(
+    lines: LazyFrame,
+    by_order: bool,
+    catalog: &[String],
+) -> crate::error::Result<Baskets> {
+    let n = catalog.len();
+    let codes = DataFrame::new(
+        n,
+        vec![
+            Column::new(s::PRODUCT.into(), catalog.to_vec()),
+            Column::new(CODE.into(), (0..n as u32).collect::<Vec<u32>>()),
+        ],
+    )?;
+    let keys = match by_order {
+        // lines of one order, or without an order id, of one customer-day
+        true => vec![
+            col(s::CUSTOMER_ID),
+            col(s::ORDER_ID),
+            when(col(s::ORDER_ID).is_null())
+                .then(col(s::DATE))
+                .otherwise(lit(NULL).cast(DataType::Date))
+                .alias(KEY),
+        ],
+        false => vec![col(s::CUSTOMER_ID), col(s::DATE)],
+    };
+    let args = JoinArgs::new(JoinType::Inner);
+    let grouped = lines
+        .join(codes.lazy(), [col(s::PRODUCT)], [col(s::PRODUCT)], args)
+        .group_by(keys)
+        .agg([col(CODE)])
+        .select([col(CODE)])
+        .collect()?;
+    let lists = grouped.column(CODE)?.list()?.clone();
+    let mut out = Vec::with_capacity(lists.len());
+    for l in lists.amortized_iter().flatten() {
+        out.push(l.as_ref().u32()?.iter().flatten().collect());
+    }
+    Ok(Baskets::count(out))
+}
+
+/// A seeded ledger: 300 customers, orders of 1-4 lines, some lines without an order id, a
+/// product or a channel, some returns.
+fn random_ledger(seed: u64) -> PolarsResult<DataFrame> {
+    use rand::{RngExt, SeedableRng};
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let (mut ids, mut days, mut orders, mut products, mut channels, mut amounts) =
+        (vec![], vec![], vec![], vec![], vec![], vec![]);
+    for o in 0..3000 {
+        let c = rng.random_range(0..300);
+        let day = d(1) + chrono::Duration::days(rng.random_range(0..20));
+        let order = (!rng.random_bool(0.1)).then(|| format!("O{o}"));
+        for _ in 0..rng.random_range(1..=4) {
+            ids.push(format!("C{c:03}"));
+            days.push(day);
+            orders.push(order.clone());
+            products
+                .push((!rng.random_bool(0.05)).then(|| format!("P{}", rng.random_range(0..12))));
+            channels.push(
+                (!rng.random_bool(0.05)).then(|| ["direct", "phone"][rng.random_range(0..2)]),
+            );
+            let sign = if rng.random_bool(0.05) { -1.0 } else { 1.0 };
+            amounts.push(sign * (rng.random_range(1..100_000) as f64) / 100.0);
+        }
+    }
+    df! {
+        "customer_id" => ids, "date" => days, "order_id" => orders, "product" => products,
+        "channel" => channels, "amount" => amounts,
+    }
+}
+
+#[test]
+fn the_walk_equals_the_group_by_it_replaced() -> TestResult {
+    for basket in [Basket::Order, Basket::Customer] {
+        let tx = random_ledger(11)?;
+        let p = ProductsParams {
+            basket,
+            ..ProductsParams::default()
+        }
+        .check()?;
+        let b = Bought::of(&tx, &p)?.ok_or("no products")?;
+        let positive = tx.clone().lazy().filter(col(s::AMOUNT).gt(lit(0.0)));
+        let with_product = positive.clone().filter(col(s::PRODUCT).is_not_null());
+        let by_product = oracle_sums(with_product.clone(), s::PRODUCT)?;
+        assert!(
+            b.by_product.equals_missing(&by_product),
+            "{}\n{by_product}",
+            b.by_product
+        );
+        let by_channel =
+            oracle_sums(positive.filter(col(s::CHANNEL).is_not_null()), s::CHANNEL)?.drop(FIRST)?;
+        let walked = b.by_channel.as_ref().ok_or("no channels")?;
+        assert!(walked.equals_missing(&by_channel));
+        let baskets = oracle_baskets(with_product, basket == Basket::Order, &b.catalog)?;
+        assert_eq!(b.baskets.items, baskets.items);
+        assert_eq!(b.baskets.counts, baskets.counts);
+    }
+    Ok(())
+}
+
 fn d(day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2025, 3, day).expect("date")
 }
@@ -76,8 +195,16 @@ fn customer_columns_rank_products_and_channels_by_revenue() -> TestResult {
     );
     // B's channel counts its line without a product too (110 through the depot)
     assert_eq!(s(c::CHANNEL_MIX)?[1].as_deref(), Some("depot 100%"));
-    // without a product column, nothing
+    // without a product column, channels only; without either, nothing
     let no_products = ledger()?.drop("product")?;
-    assert!(Bought::of(&no_products, &p)?.is_none());
+    let b = Bought::of(&no_products, &p)?.ok_or("channels")?;
+    assert!(!b.has_products() && b.baskets.total == 0);
+    let cols = b.customer_columns()?;
+    assert!(!crate::frame::has(&cols, c::PRODUCT_COUNT));
+    assert_eq!(
+        crate::frame::strings(&cols, c::CHANNEL_MIX)?[0].as_deref(),
+        Some("direct 92%, phone 8%")
+    );
+    assert!(Bought::of(&no_products.drop("channel")?, &p)?.is_none());
     Ok(())
 }

@@ -3,7 +3,8 @@
 //! (`cross_sell.csv`), product penetration and channel mix by segment. Runs when the
 //! transactions have a `product` column (channels when they have `channel`).
 //!
-//! - [`bought`]: revenue per customer and product / channel, the catalogue, the baskets;
+//! - [`bought`]: revenue per customer and product / channel, the catalogue, the baskets,
+//!   from one walk over each customer's lines ([`walk`]);
 //! - [`rules`]: support, confidence and lift over the distinct baskets;
 //! - [`cross_sell`]: the products a customer does not buy yet, scored, with the reason;
 //! - [`mix`]: penetration and channel mix by segment;
@@ -15,6 +16,7 @@ pub mod mix;
 pub mod output;
 pub mod params;
 pub mod rules;
+pub mod walk;
 
 pub use bought::Bought;
 pub use params::{Basket, CrossSellFor, ProductsParams, ProductsValid};

@@ -35,7 +35,7 @@ pub fn with_customer_columns(table: DataFrame, bought: Option<&Bought>) -> Resul
 pub fn run(table: &DataFrame, bought: Option<&Bought>, p: &ProductsValid) -> Result<StageOutput> {
     let Some(b) = bought else {
         let why = match p.enabled {
-            true => "the transactions have no product column",
+            true => "the transactions have no product or channel column",
             false => "[products] enabled = false",
         };
         return Ok(StageOutput::note(format!(
@@ -43,6 +43,20 @@ pub fn run(table: &DataFrame, bought: Option<&Bought>, p: &ProductsValid) -> Res
         )));
     };
     let mut out = StageOutput::default();
+    if let Some(ch) = &b.by_channel {
+        let mix = mix::by_segment(table, ch, s::CHANNEL)?;
+        out.line(Line::about(
+            "channel mix: revenue by channel and segment",
+            &[o::CHANNEL_MIX.file],
+        ));
+        out.table(&o::CHANNEL_MIX, mix);
+    }
+    if !b.has_products() {
+        out.add_note(
+            "products: no product affinity, penetration or cross-sell: the transactions have no product column",
+        );
+        return Ok(out);
+    }
     let t = Thresholds {
         min_support: p.min_support,
         min_confidence: p.min_confidence,
@@ -65,14 +79,6 @@ pub fn run(table: &DataFrame, bought: Option<&Bought>, p: &ProductsValid) -> Res
         ),
         &[o::PRODUCT_PENETRATION.file],
     ));
-    if let Some(ch) = &b.by_channel {
-        let mix = mix::by_segment(table, ch, s::CHANNEL)?;
-        out.line(Line::about(
-            "channel mix: revenue by channel and segment",
-            &[o::CHANNEL_MIX.file],
-        ));
-        out.table(&o::CHANNEL_MIX, mix);
-    }
     let owned = b.products_of()?;
     let pen = cross_sell::penetration_map(&penetration, &b.catalog)?;
     let e = Evidence {

@@ -39,7 +39,15 @@ impl Baskets {
                 *seen.entry(b).or_default() += 1;
             }
         }
-        let mut pairs: Vec<(Vec<u32>, u64)> = seen.into_iter().collect();
+        Baskets::from_counts(seen)
+    }
+}
+
+impl Baskets {
+    /// Baskets from distinct (sorted, deduplicated) product-code lists with their counts.
+    pub fn from_counts(counts: HashMap<Vec<u32>, u64>) -> Baskets {
+        let mut pairs: Vec<(Vec<u32>, u64)> =
+            counts.into_iter().filter(|(b, _)| !b.is_empty()).collect();
         pairs.sort_unstable();
         let total = pairs.iter().map(|(_, n)| n).sum();
         let (items, counts) = pairs.into_iter().unzip();

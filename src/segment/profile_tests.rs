@@ -291,7 +291,11 @@ fn segments_table_columns_are_pinned() -> TestResult {
     .map(String::from)
     .chain(stats)
     .collect::<Vec<_>>();
-    want.extend([TOP_CUSTOMER_TYPES.into(), TOP_DISTRICTS.into()]);
+    want.extend([
+        TOP_CUSTOMER_TYPES.into(),
+        TOP_DISTRICTS.into(),
+        crate::schema::columns::TOP_PRODUCTS.into(),
+    ]);
     assert_eq!(names, want);
     Ok(())
 }

@@ -442,7 +442,8 @@ fn used_transactions_keep_only_the_columns_stages_read() -> Result<()> {
                B,2024-01-02,1,x,o2,P.C 32.5,depot\n";
     let (v, _dir) = run(TX, &[("t.csv", csv)])?;
     let t = tx(&v)?;
-    // unit_price and product are still checked: B's price is no number
+    // unit_price is still checked (B's price is no number), then dropped; product and channel
+    // are kept for the products stage
     assert_eq!((t.counts.used, t.counts.rejected), (1, 1));
     let names: Vec<&str> = t
         .clean
@@ -452,7 +453,15 @@ fn used_transactions_keep_only_the_columns_stages_read() -> Result<()> {
         .collect();
     assert_eq!(
         names,
-        ["customer_id", "date", "quantity", "order_id", "amount"]
+        [
+            "customer_id",
+            "date",
+            "quantity",
+            "order_id",
+            "product",
+            "channel",
+            "amount"
+        ]
     );
     assert_eq!(
         crate::frame::f64_at(&t.clean, schema::AMOUNT, 0),

@@ -18,8 +18,8 @@ pub struct MixCell {
     pub share_revenue: f64,
 }
 
-/// Segments as rows (in table order, the company last), products as columns (by the
-/// company's penetration, at most [`MAX_PRODUCTS`]), penetration in the cells.
+/// Products as rows (by the company's penetration, at most [`MAX_PRODUCTS`]), segments as
+/// columns (in table order, the company last), penetration in the cells.
 pub fn penetration_chart(cells: &[MixCell], t: &ProductTexts) -> Chart {
     let mut items: Vec<(&str, f64)> = cells
         .iter()
@@ -28,13 +28,13 @@ pub fn penetration_chart(cells: &[MixCell], t: &ProductTexts) -> Chart {
         .collect();
     items.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
     items.truncate(MAX_PRODUCTS);
-    let rows = rows_of(cells, t);
-    let values = rows
+    let segments = rows_of(cells, t);
+    let values = items
         .iter()
-        .map(|(seg, _)| {
-            items
+        .map(|(item, _)| {
+            segments
                 .iter()
-                .map(|(item, _)| {
+                .map(|(seg, _)| {
                     cells
                         .iter()
                         .find(|c| &c.segment == seg && c.item == *item)
@@ -45,10 +45,10 @@ pub fn penetration_chart(cells: &[MixCell], t: &ProductTexts) -> Chart {
         .collect();
     Chart::Heat(HeatChart {
         title: t.penetration_title.into(),
-        row_label: t.segment.into(),
-        column_label: t.product.into(),
-        rows: rows.into_iter().map(|(_, name)| name).collect(),
-        columns: items.iter().map(|(i, _)| i.to_string()).collect(),
+        row_label: t.product.into(),
+        column_label: t.segment.into(),
+        rows: items.iter().map(|(i, _)| i.to_string()).collect(),
+        columns: segments.into_iter().map(|(_, name)| name).collect(),
         values,
         format: Format::Percent,
     })

@@ -13,7 +13,7 @@ fn cell(seg: Option<&str>, item: &str, pen: f64, share: f64) -> MixCell {
 }
 
 #[test]
-fn penetration_heat_map_has_segments_by_products_with_the_company_last() {
+fn penetration_heat_map_has_products_by_segments_with_the_company_last() {
     let cells = [
         cell(Some("1 Big"), "cement", 1.0, 0.8),
         cell(Some("1 Big"), "fly ash", 0.6, 0.2),
@@ -24,12 +24,12 @@ fn penetration_heat_map_has_segments_by_products_with_the_company_last() {
     let Chart::Heat(h) = penetration_chart(&cells, &EN) else {
         panic!("not a heat map")
     };
-    assert_eq!(h.rows, ["1 Big", "2 Small", "All customers"]);
-    assert_eq!(h.columns, ["cement", "fly ash"]);
-    assert_eq!(h.values[0], [1.0, 0.6]);
+    assert_eq!(h.columns, ["1 Big", "2 Small", "All customers"]);
+    assert_eq!(h.rows, ["cement", "fly ash"]);
+    assert_eq!(h.values[0], [1.0, 1.0, 1.0]);
     // segment 2 never bought fly ash: an empty cell
     assert!(h.values[1][1].is_nan());
-    assert_eq!(h.values[2], [1.0, 0.3]);
+    assert_eq!((h.values[1][0], h.values[1][2]), (0.6, 0.3));
     let Chart::Bars(b) = channel_mix_chart(&cells, &EN) else {
         panic!("not bars")
     };

@@ -41,12 +41,19 @@ pub fn heat<DB: DrawingBackend>(
     });
     let lo = lo.min(0.0);
     let longest = c.rows.iter().map(|s| s.chars().count()).max().unwrap_or(1) as u32;
+    let longest = longest.min(36);
+    // a column's name is cut to what its cell's width holds (about 7 px a character)
+    let room = ((1000 - 30 - 8 * longest.min(36) as usize) / nc / 7).max(4);
     let col_name = |v: &f64| {
         let p = (v - 0.5).round();
-        (p >= 0.0)
+        let name = (p >= 0.0)
             .then(|| c.columns.get(p as usize).cloned())
             .flatten()
-            .unwrap_or_default()
+            .unwrap_or_default();
+        match name.chars().count() > room {
+            true => name.chars().take(room - 3).collect::<String>() + "...",
+            false => name,
+        }
     };
     let row_name = |v: &f64| {
         let p = (v - 0.5).round();
@@ -96,6 +103,15 @@ pub fn heat<DB: DrawingBackend>(
         }
     }
     ch.draw_series(cells).map_err(plot_error)?;
+    draw_labels(&mut ch, labels, family)
+}
+
+/// The values written in their cells, centred.
+fn draw_labels<'a, DB: DrawingBackend + 'a>(
+    ch: &mut ChartContext<'a, DB, Cartesian2d<KeyAxis, KeyAxis>>,
+    labels: Vec<((f64, f64), String, RGBColor)>,
+    family: &str,
+) -> Result<()> {
     ch.draw_series(labels.into_iter().map(|(pt, text, colour)| {
         let style = (family, 13).into_font().color(&colour);
         let w = 4 * text.chars().count() as i32;

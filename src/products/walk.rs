@@ -1,0 +1,265 @@
+//! One walk over each customer's purchase lines ([`crate::rows::CustomerRows`]) gives the
+//! revenue and first day per customer and product, the revenue per customer and channel, and
+//! the baskets, with no string-keyed group-by over tens of millions of lines. Products and
+//! channels are numbered once (codes in name order); sums are taken in fixed point, as
+//! [`crate::frame::fixed_sum`] takes them. Tested equal to the Polars group-by it replaced.
+
+use std::collections::HashMap;
+
+use polars::prelude::*;
+
+use super::rules::Baskets;
+use crate::error::Result;
+use crate::frame::{self, to_fixed, unfixed_value};
+use crate::rows::{ByRow, CustomerRows, day_numbers, f64_chunk};
+use crate::schema as s;
+
+/// A row whose value is blank.
+const NONE: u32 = u32::MAX;
+/// Customers per task of the parallel walk.
+const CUSTOMERS_PER_TASK: usize = 4096;
+
+/// What the walk found (the frames sorted by customer id, then product or channel name).
+pub struct Walked {
+    pub catalog: Vec<String>,
+    /// customer_id, product, revenue, first day.
+    pub by_product: DataFrame,
+    /// customer_id, channel, revenue.
+    pub by_channel: Option<DataFrame>,
+    pub baskets: Baskets,
+}
+
+/// Names of the working columns of the frames.
+pub struct Names {
+    pub revenue: &'static str,
+    pub first: &'static str,
+}
+
+/// A code per row for its text (in sorted-name order; [`NONE`] when blank) and the names.
+fn dictionary(col: &StringChunked) -> (Vec<u32>, Vec<String>) {
+    let mut index: HashMap<&str, u32> = HashMap::new();
+    let first: Vec<u32> = col
+        .iter()
+        .map(|v| match v {
+            Some(v) => {
+                let next = index.len() as u32;
+                *index.entry(v).or_insert(next)
+            }
+            None => NONE,
+        })
+        .collect();
+    let mut names: Vec<(&str, u32)> = index.into_iter().collect();
+    names.sort_unstable();
+    let mut remap = vec![0u32; names.len()];
+    for (sorted, (_, old)) in names.iter().enumerate() {
+        remap[*old as usize] = sorted as u32;
+    }
+    let codes = first
+        .into_iter()
+        .map(|c| if c == NONE { c } else { remap[c as usize] })
+        .collect();
+    (
+        codes,
+        names.into_iter().map(|(n, _)| n.to_string()).collect(),
+    )
+}
+
+/// The per-row inputs of the walk.
+struct Lines<'a> {
+    amount: ByRow<'a>,
+    days: Vec<i32>,
+    product: Option<Vec<u32>>,
+    channel: Option<Vec<u32>>,
+    order: Option<StringChunked>,
+}
+
+/// One task's findings: (customer, code, fixed sum, first day) and (customer, code, fixed
+/// sum) rows, and its baskets with their counts.
+type Found = (
+    Vec<(u32, u32, i64, i32)>,
+    Vec<(u32, u32, i64)>,
+    HashMap<Vec<u32>, u64>,
+);
+
+/// Walk the purchase lines (a positive amount) of `tx`: products over the lines with one,
+/// channels over the lines with one. `None` when the transactions have neither column.
+pub fn walk(tx: &DataFrame, by_order: bool, names: Names) -> Result<Option<Walked>> {
+    let text = |name: &str| -> Result<StringChunked> {
+        Ok(tx.column(name)?.str()?.rechunk().into_owned())
+    };
+    let coded = |name: &str| -> Result<(Option<Vec<u32>>, Vec<String>)> {
+        match frame::has(tx, name) {
+            true => {
+                let (c, n) = dictionary(&text(name)?);
+                Ok((Some(c), n))
+            }
+            false => Ok((None, Vec::new())),
+        }
+    };
+    let (product, catalog) = coded(s::PRODUCT)?;
+    let (channel, channels) = coded(s::CHANNEL)?;
+    if catalog.is_empty() && channels.is_empty() {
+        return Ok(None);
+    }
+    let amounts = f64_chunk(tx, s::AMOUNT)?;
+    let lines = Lines {
+        amount: ByRow::of(&amounts),
+        days: day_numbers(tx)?,
+        product,
+        channel,
+        order: match by_order && frame::has(tx, s::ORDER_ID) {
+            true => Some(text(s::ORDER_ID)?),
+            false => None,
+        },
+    };
+    let keep = |r: usize| lines.amount.get(r).is_some_and(|a| a > 0.0);
+    let rows = CustomerRows::of(tx, keep)?;
+    let tasks = rows.len().div_ceil(CUSTOMERS_PER_TASK);
+    let found = crate::par::map_tasks(tasks, |t| {
+        let lo = t * CUSTOMERS_PER_TASK;
+        let hi = (lo + CUSTOMERS_PER_TASK).min(rows.len());
+        Ok(task(&rows, &lines, lo..hi))
+    })?;
+    let (mut prods, mut chans, mut baskets) = (Vec::new(), Vec::new(), HashMap::new());
+    for (p, c, b) in found {
+        prods.extend(p);
+        chans.extend(c);
+        for (k, n) in b {
+            *baskets.entry(k).or_insert(0) += n;
+        }
+    }
+    let ids = rows.ids();
+    let by_product = product_frame(ids, &prods, &catalog, &names)?;
+    let by_channel = match lines.channel.is_some() {
+        true => Some(channel_frame(ids, &chans, &channels, &names)?),
+        false => None,
+    };
+    Ok(Some(Walked {
+        catalog,
+        by_product,
+        by_channel,
+        baskets: Baskets::from_counts(baskets),
+    }))
+}
+
+/// The customers `range` of `rows`: their sums and baskets.
+fn task(rows: &CustomerRows, l: &Lines, range: std::ops::Range<usize>) -> Found {
+    let (mut prods, mut chans, mut baskets) = (Vec::new(), Vec::new(), HashMap::new());
+    let mut lines: Vec<(u32, i64, i32)> = Vec::new();
+    let mut keyed: Vec<(Option<&str>, i32, u32)> = Vec::new();
+    for k in range {
+        let rs = rows.rows(k);
+        let amount = |r: usize| to_fixed(l.amount.get(r).unwrap_or(0.0));
+        if let Some(p) = &l.product {
+            lines.clear();
+            lines.extend(
+                rs.iter()
+                    .map(|&r| r as usize)
+                    .filter(|&r| p[r] != NONE)
+                    .map(|r| (p[r], amount(r), l.days[r])),
+            );
+            fold(&mut lines, |code, sum, first| {
+                prods.push((k as u32, code, sum, first))
+            });
+        }
+        if let Some(ch) = &l.channel {
+            lines.clear();
+            lines.extend(
+                rs.iter()
+                    .map(|&r| r as usize)
+                    .filter(|&r| ch[r] != NONE)
+                    .map(|r| (ch[r], amount(r), 0)),
+            );
+            fold(&mut lines, |code, sum, _| chans.push((k as u32, code, sum)));
+        }
+        // a basket: the product lines of one order id, or (without one) of one day
+        let Some(p) = &l.product else { continue };
+        keyed.clear();
+        keyed.extend(
+            rs.iter()
+                .map(|&r| r as usize)
+                .filter(|&r| p[r] != NONE)
+                .map(|r| {
+                    let order = l.order.as_ref().and_then(|o| o.get(r));
+                    let day = if order.is_some() { 0 } else { l.days[r] };
+                    (order, day, p[r])
+                }),
+        );
+        keyed.sort_unstable();
+        for run in keyed.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+            let mut items: Vec<u32> = run.iter().map(|x| x.2).collect();
+            items.dedup();
+            *baskets.entry(items).or_insert(0) += 1;
+        }
+    }
+    (prods, chans, baskets)
+}
+
+/// `lines` (code, fixed amount, day) summed per code in code order: `emit(code, sum, first
+/// day)`.
+fn fold(lines: &mut [(u32, i64, i32)], mut emit: impl FnMut(u32, i64, i32)) {
+    lines.sort_unstable_by_key(|x| x.0);
+    for run in lines.chunk_by(|a, b| a.0 == b.0) {
+        let sum = run.iter().map(|x| x.1).sum();
+        let first = run.iter().map(|x| x.2).min().unwrap_or(0);
+        emit(run[0].0, sum, first);
+    }
+}
+
+fn product_frame(
+    ids: &[&str],
+    rows: &[(u32, u32, i64, i32)],
+    catalog: &[String],
+    n: &Names,
+) -> Result<DataFrame> {
+    let df = DataFrame::new(
+        rows.len(),
+        vec![
+            Column::new(
+                s::CUSTOMER_ID.into(),
+                rows.iter().map(|x| ids[x.0 as usize]).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                s::PRODUCT.into(),
+                rows.iter()
+                    .map(|x| catalog[x.1 as usize].as_str())
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new(
+                n.revenue.into(),
+                rows.iter().map(|x| unfixed_value(x.2)).collect::<Vec<_>>(),
+            ),
+            Column::new(n.first.into(), rows.iter().map(|x| x.3).collect::<Vec<_>>())
+                .cast(&DataType::Date)?,
+        ],
+    )?;
+    Ok(df.sort([s::CUSTOMER_ID, s::PRODUCT], Default::default())?)
+}
+
+fn channel_frame(
+    ids: &[&str],
+    rows: &[(u32, u32, i64)],
+    channels: &[String],
+    n: &Names,
+) -> Result<DataFrame> {
+    let df = DataFrame::new(
+        rows.len(),
+        vec![
+            Column::new(
+                s::CUSTOMER_ID.into(),
+                rows.iter().map(|x| ids[x.0 as usize]).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                s::CHANNEL.into(),
+                rows.iter()
+                    .map(|x| channels[x.1 as usize].as_str())
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new(
+                n.revenue.into(),
+                rows.iter().map(|x| unfixed_value(x.2)).collect::<Vec<_>>(),
+            ),
+        ],
+    )?;
+    Ok(df.sort([s::CUSTOMER_ID, s::CHANNEL], Default::default())?)
+}
