@@ -165,9 +165,12 @@ fn kam_run_scores_the_customers_contracts() {
     assert!(model["converged"].is_boolean(), "{model}");
     assert!(model["alpha"].as_f64().unwrap_or(0.0) > 0.0, "{model}");
     assert!(model["beta"].as_f64().unwrap_or(0.0) > 0.0, "{model}");
-    let table = std::fs::read_to_string(out.join("customers.csv")).unwrap_or_default();
-    let mut rows = table.lines();
-    let header: Vec<&str> = rows.next().unwrap_or("").split(',').collect();
+    let mut reader = csv::Reader::from_path(out.join("customers.csv")).expect("customers.csv");
+    let header: Vec<String> = reader
+        .headers()
+        .map(|h| h.iter().map(str::to_string).collect())
+        .unwrap_or_default();
+    let records: Vec<csv::StringRecord> = reader.records().map_while(|r| r.ok()).collect();
     let at = |name: &str| header.iter().position(|h| *h == name).unwrap_or(usize::MAX);
     let (start, end, prob) = (
         at("contract_start"),
@@ -185,29 +188,26 @@ fn kam_run_scores_the_customers_contracts() {
         "{header:?}"
     );
     let (mut running, mut ended) = (0, 0);
-    for row in rows {
-        // customer names may hold quoted commas: these columns are read from the right
-        let cells: Vec<&str> = row.split(',').collect();
-        let shift = cells.len() - header.len();
-        let cell = |k: usize| cells.get(k + shift).copied().unwrap_or("");
+    for row in &records {
+        let cell = |k: usize| row.get(k).unwrap_or("");
         let p: Option<f64> = cell(prob).parse().ok();
         match (cell(start).is_empty(), cell(end).is_empty()) {
-            (true, _) => assert!(p.is_none(), "{row}"),
+            (true, _) => assert!(p.is_none(), "{row:?}"),
             (false, true) => {
                 running += 1;
-                assert!(p.is_some_and(|p| p > 0.0 && p < 1.0), "{row}");
+                assert!(p.is_some_and(|p| p > 0.0 && p < 1.0), "{row:?}");
                 // renewing within the churn horizon: churn is the contract's lapse
                 let q: Option<f64> = cell(churn).parse().ok();
                 if cell(next) <= horizon_end.as_str()
                     && let (Some(p), Some(q)) = (p, q)
                 {
                     due += 1;
-                    assert!((q - (1.0 - p)).abs() < 1e-6, "{row}");
+                    assert!((q - (1.0 - p)).abs() < 1e-6, "{row:?}");
                 }
             }
             (false, false) => {
                 ended += 1;
-                assert_eq!(p, Some(0.0), "{row}");
+                assert_eq!(p, Some(0.0), "{row:?}");
             }
         }
     }
