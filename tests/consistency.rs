@@ -8,7 +8,10 @@
 //! - revenue at risk never exceeds the revenue it is a share of;
 //! - quotas add up to their parents;
 //! - the account managers' portfolios add up to the customers that have a manager, and their
-//!   quality-customer share is the credit mix's.
+//!   quality-customer share is the credit mix's;
+//! - cross-sell never proposes a product the customer buys, and the penetration table's
+//!   company rows count the customers that buy each product;
+//! - satisfaction.csv's company row is the sum of the customers' satisfaction columns.
 
 mod common;
 
@@ -255,6 +258,61 @@ fn portfolios_add_up(out: &Path) {
     }
 }
 
+/// Cross-sell proposes only products a customer does not buy; penetration counts buyers.
+fn products_agree(out: &Path) {
+    let customers = table(&out.join("customers.csv"));
+    let bought: BTreeMap<&str, BTreeSet<&str>> = customers
+        .iter()
+        .map(|r| {
+            let list = r["products"].split("; ").filter(|p| !p.is_empty());
+            (r["customer_id"].as_str(), list.collect())
+        })
+        .collect();
+    let proposals = table(&out.join("cross_sell.csv"));
+    assert!(!proposals.is_empty(), "cross_sell.csv has rows");
+    for p in &proposals {
+        let owned = &bought[p["customer_id"].as_str()];
+        assert!(
+            !owned.contains(p["product"].as_str()),
+            "{p:?} is bought already"
+        );
+        assert!(!p["reason"].is_empty());
+    }
+    for r in table(&out.join("product_penetration.csv")) {
+        if !r["segment"].is_empty() {
+            continue;
+        }
+        let buyers = bought
+            .values()
+            .filter(|b| b.contains(r["product"].as_str()))
+            .count();
+        close(num(&r, "customers"), buyers as f64, &r["product"]);
+    }
+}
+
+/// The company row of satisfaction.csv adds up the customers' own columns.
+fn satisfaction_agrees(out: &Path) {
+    let customers = table(&out.join("customers.csv"));
+    let units = table(&out.join("satisfaction.csv"));
+    let company = units
+        .iter()
+        .find(|r| r["by"] == "company")
+        .expect("company row");
+    let sum = |c: &str| customers.iter().map(|r| num(r, c)).sum::<f64>();
+    close(
+        num(company, "open_complaints"),
+        sum("open_complaints"),
+        "open complaints",
+    );
+    close(num(company, "complaints"), sum("complaints"), "complaints");
+    let class = |k: &str| customers.iter().filter(|r| r["nps_class"] == k).count() as f64;
+    close(num(company, "promoters"), class("promoter"), "promoters");
+    close(num(company, "detractors"), class("detractor"), "detractors");
+    let answered = class("promoter") + class("passive") + class("detractor");
+    let nps = 100.0 * (class("promoter") - class("detractor")) / answered;
+    close(num(company, "nps"), nps, "nps");
+}
+
 fn assert_consistent(out: &Path) {
     let m = manifest(out);
     let as_of = m["as_of"].as_str().expect("as_of").to_string();
@@ -264,6 +322,10 @@ fn assert_consistent(out: &Path) {
     risk_is_a_share_of_what_is_at_stake(out);
     quotas_add_up(out);
     portfolios_add_up(out);
+    products_agree(out);
+    if out.join("satisfaction.csv").exists() {
+        satisfaction_agrees(out);
+    }
 }
 
 /// The demo's headline numbers look like a business: key accounts are a minority that holds
