@@ -24,6 +24,7 @@ pub struct ProductTexts {
     pub cross_sell_table: &'static str,
     pub affinity_table: &'static str,
     pub satisfaction_table: &'static str,
+    pub portfolios_table: &'static str,
 }
 
 pub const EN: ProductTexts = ProductTexts {
@@ -45,6 +46,7 @@ pub const EN: ProductTexts = ProductTexts {
     cross_sell_table: "Cross-sell proposals",
     affinity_table: "Product affinity rules",
     satisfaction_table: "Satisfaction by unit",
+    portfolios_table: "Account-manager portfolios",
 };
 
 pub const ZH: ProductTexts = ProductTexts {
@@ -66,6 +68,7 @@ pub const ZH: ProductTexts = ProductTexts {
     cross_sell_table: "交叉销售建议",
     affinity_table: "产品关联规则",
     satisfaction_table: "各单位满意度",
+    portfolios_table: "客户经理客户组合",
 };
 
 pub fn product_texts(lang: Lang) -> &'static ProductTexts {

@@ -295,6 +295,7 @@ fn html_tables<'a>(
         ("escalations", t.escalations),
         (data::MARKET_SHARE, t.market_share),
         ("quotas", t.quotas),
+        ("portfolios", pt.portfolios_table),
         ("cross_sell", pt.cross_sell_table),
         (dp::PRODUCT_AFFINITY, pt.affinity_table),
         (dp::SATISFACTION, pt.satisfaction_table),
