@@ -290,6 +290,66 @@ fn products_agree(out: &Path) {
     }
 }
 
+/// The demo's strongest rules as mlxtend 0.25.0 finds them (`fpgrowth` + `association_rules`
+/// on the same baskets, `benches/compare_mlxtend.py`): (antecedent, consequent, support,
+/// confidence, lift). kam writes 6 decimals, so they agree to 1e-6; mlxtend finds 23 rules.
+const MLXTEND_RULES: [(&str, &str, f64, f64, f64); 4] = [
+    (
+        "P.O 52.5 + fly ash",
+        "slag powder S95",
+        0.02616438153554895,
+        0.5974332995609591,
+        7.869289463591663,
+    ),
+    (
+        "P.O 52.5 + slag powder S95",
+        "fly ash",
+        0.02616438153554895,
+        0.8062898814949864,
+        7.650023179589886,
+    ),
+    (
+        "slag powder S95",
+        "fly ash",
+        0.06114389670319918,
+        0.8053769725306837,
+        7.6413615618540645,
+    ),
+    (
+        "fly ash",
+        "slag powder S95",
+        0.06114389670319918,
+        0.5801291046870615,
+        7.641361561854064,
+    ),
+];
+
+fn affinity_matches_mlxtend(out: &Path) {
+    let rules = table(&out.join("product_affinity.csv"));
+    assert_eq!(
+        rules.len(),
+        23,
+        "mlxtend finds 23 rules at these thresholds"
+    );
+    for (ante, cons, support, confidence, lift) in MLXTEND_RULES {
+        let r = rules
+            .iter()
+            .find(|r| r["antecedent"] == ante && r["consequent"] == cons)
+            .unwrap_or_else(|| panic!("no rule {ante} -> {cons}"));
+        for (c, want) in [
+            ("support", support),
+            ("confidence", confidence),
+            ("lift", lift),
+        ] {
+            assert!(
+                (num(r, c) - want).abs() <= 1e-6,
+                "{ante} -> {cons} {c}: {} vs {want}",
+                num(r, c)
+            );
+        }
+    }
+}
+
 /// The company row of satisfaction.csv adds up the customers' own columns.
 fn satisfaction_agrees(out: &Path) {
     let customers = table(&out.join("customers.csv"));
@@ -370,6 +430,7 @@ fn demo_outputs_agree_with_each_other() {
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert_consistent(&out);
     demo_headlines(&out);
+    affinity_matches_mlxtend(&out);
     the_demo_merge_step(&out, tmp.path());
 }
 
