@@ -84,6 +84,10 @@ pub fn run(cfg: &ValidConfig, mode: Mode, progress: &dyn Progress) -> Result<Out
             crate::rows::with_customer_codes(&mut t.clean)
         })?;
     }
+    let bought = match mode {
+        Mode::Run => products_bought(&mut e, &mut v, cfg)?,
+        _ => None,
+    };
     let usable = v.transactions();
     if let (Ok(tx), Some(as_of)) = (&usable, v.as_of) {
         let company = Company {
@@ -91,6 +95,7 @@ pub fn run(cfg: &ValidConfig, mode: Mode, progress: &dyn Progress) -> Result<Out
             v: &v,
             tx,
             as_of,
+            bought: bought.as_ref(),
         };
         if mode != Mode::Plan {
             progress.stage("looking for near-duplicate customers");
@@ -119,12 +124,35 @@ fn fold_merges(e: &mut Emitter, v: Validation) -> Result<Validation> {
     Ok(v)
 }
 
+/// What each customer bought (products, channels, baskets), from one walk over the used
+/// transactions; their product and channel text is then dropped, since no later stage reads
+/// it (tens of millions of rows need not carry it through the run).
+fn products_bought(
+    e: &mut Emitter,
+    v: &mut Validation,
+    cfg: &ValidConfig,
+) -> Result<Option<products::Bought>> {
+    let Some(t) = (v.tables.iter_mut()).find(|t| t.spec.name == schema::TRANSACTIONS.name) else {
+        return Ok(None);
+    };
+    if t.clean.height() == 0 {
+        return Ok(None);
+    }
+    let bought = e.time("products_bought", || {
+        products::Bought::of(&t.clean, &cfg.products)
+    })?;
+    t.clean = t.clean.drop_many([schema::PRODUCT, schema::CHANNEL]);
+    Ok(bought)
+}
+
 /// A company whose transactions are usable, with the date the run stands on.
 struct Company<'a> {
     cfg: &'a ValidConfig,
     v: &'a Validation,
     tx: &'a DataFrame,
     as_of: NaiveDate,
+    /// What each customer bought (`kam run` only).
+    bought: Option<&'a products::Bought>,
 }
 
 impl Company<'_> {
@@ -132,7 +160,8 @@ impl Company<'_> {
     fn run_all(&self, e: &mut Emitter, progress: &dyn Progress) -> Result<()> {
         let cfg = self.cfg;
         let (table, keys) = self.features(e, progress)?;
-        let (table, bought, sat) = self.products_and_satisfaction(e, table)?;
+        let bought = self.bought;
+        let (table, sat) = self.products_and_satisfaction(e, table)?;
         progress.stage("scoring customer value");
         let (value_cfg, choice) = match cfg.value.model {
             value::ModelKind::Auto => e.time("value_choice", || {
@@ -160,10 +189,10 @@ impl Company<'_> {
             segment::output::run(table, &cfg.segment, cfg.seed)
         })?;
         progress.stage("scoring churn risk");
-        let (table, churn) = self.churn(e, table, bought.as_ref())?;
+        let (table, churn) = self.churn(e, table, bought)?;
         progress.stage("products, cross-sell and satisfaction");
         let goods = e.time("products", || {
-            products::output::run(&table, bought.as_ref(), &cfg.products)
+            products::output::run(&table, bought, &cfg.products)
         })?;
         let satisfied = match &sat {
             Some(per) => e.time("satisfaction_units", || {
@@ -221,26 +250,22 @@ impl Company<'_> {
 
     /// The product and channel columns (when transactions have products) and the satisfaction
     /// columns (with a feedback table) added to the customer table, with what they came from.
-    #[allow(clippy::type_complexity)]
     fn products_and_satisfaction(
         &self,
         e: &mut Emitter,
         table: DataFrame,
-    ) -> Result<(DataFrame, Option<products::Bought>, Option<DataFrame>)> {
+    ) -> Result<(DataFrame, Option<DataFrame>)> {
         let cfg = self.cfg;
-        let bought = e.time("products_bought", || {
-            products::Bought::of(self.tx, &cfg.products)
-        })?;
-        let table = products::output::with_customer_columns(table, bought.as_ref())?;
+        let table = products::output::with_customer_columns(table, self.bought)?;
         let Some(fb) = self.clean(schema::FEEDBACK.name) else {
-            return Ok((table, bought, None));
+            return Ok((table, None));
         };
         let window = cfg.satisfaction.window_days;
         let sat = e.time("satisfaction", || {
             satisfaction::per_customer(fb, self.as_of, window)
         })?;
         let table = satisfaction::with_customer_columns(table, &sat)?;
-        Ok((table, bought, Some(sat)))
+        Ok((table, Some(sat)))
     }
 
     /// Features and the planner's outputs only.

@@ -35,6 +35,31 @@ pub struct Names {
     pub first: &'static str,
 }
 
+/// A text column read by row number without copying it into one chunk: each row's chunk is
+/// found by a binary search over the chunks' first rows.
+struct TextByRow {
+    /// One zero-copy slice per chunk (a one-chunk array reads a row in constant time).
+    parts: Vec<StringChunked>,
+    starts: Vec<usize>,
+}
+
+impl TextByRow {
+    fn of(ca: &StringChunked) -> Self {
+        let (mut parts, mut starts, mut at) = (Vec::new(), Vec::new(), 0usize);
+        for len in ca.chunk_lengths() {
+            parts.push(ca.slice(at as i64, len));
+            starts.push(at);
+            at += len;
+        }
+        TextByRow { parts, starts }
+    }
+
+    fn get(&self, r: usize) -> Option<&str> {
+        let k = self.starts.partition_point(|&s| s <= r).saturating_sub(1);
+        self.parts.get(k)?.get(r - self.starts.get(k)?)
+    }
+}
+
 /// A code per row for its text (in sorted-name order; [`NONE`] when blank) and the names.
 fn dictionary(col: &StringChunked) -> (Vec<u32>, Vec<String>) {
     let mut index: HashMap<&str, u32> = HashMap::new();
@@ -70,7 +95,7 @@ struct Lines<'a> {
     days: Vec<i32>,
     product: Option<Vec<u32>>,
     channel: Option<Vec<u32>>,
-    order: Option<StringChunked>,
+    order: Option<TextByRow>,
 }
 
 /// One task's findings: (customer, code, fixed sum, first day) and (customer, code, fixed
@@ -84,13 +109,10 @@ type Found = (
 /// Walk the purchase lines (a positive amount) of `tx`: products over the lines with one,
 /// channels over the lines with one. `None` when the transactions have neither column.
 pub fn walk(tx: &DataFrame, by_order: bool, names: Names) -> Result<Option<Walked>> {
-    let text = |name: &str| -> Result<StringChunked> {
-        Ok(tx.column(name)?.str()?.rechunk().into_owned())
-    };
     let coded = |name: &str| -> Result<(Option<Vec<u32>>, Vec<String>)> {
         match frame::has(tx, name) {
             true => {
-                let (c, n) = dictionary(&text(name)?);
+                let (c, n) = dictionary(tx.column(name)?.str()?);
                 Ok((Some(c), n))
             }
             false => Ok((None, Vec::new())),
@@ -108,7 +130,7 @@ pub fn walk(tx: &DataFrame, by_order: bool, names: Names) -> Result<Option<Walke
         product,
         channel,
         order: match by_order && frame::has(tx, s::ORDER_ID) {
-            true => Some(text(s::ORDER_ID)?),
+            true => Some(TextByRow::of(tx.column(s::ORDER_ID)?.str()?)),
             false => None,
         },
     };
