@@ -98,11 +98,11 @@ struct Lines<'a> {
     order: Option<TextByRow>,
 }
 
-/// One task's findings: (customer, code, fixed sum, first day) and (customer, code, fixed
-/// sum) rows, and its baskets with their counts.
+/// One task's findings: (customer, code, fixed sum, first day) rows of products and of
+/// channels (day 0), and its baskets with their counts.
 type Found = (
     Vec<(u32, u32, i64, i32)>,
-    Vec<(u32, u32, i64)>,
+    Vec<(u32, u32, i64, i32)>,
     HashMap<Vec<u32>, u64>,
 );
 
@@ -151,9 +151,16 @@ pub fn walk(tx: &DataFrame, by_order: bool, names: Names) -> Result<Option<Walke
         }
     }
     let ids = rows.ids();
-    let by_product = product_frame(ids, &prods, &catalog, &names)?;
+    let by_product = sums_frame(ids, &prods, &catalog, s::PRODUCT, &names, true)?;
     let by_channel = match lines.channel.is_some() {
-        true => Some(channel_frame(ids, &chans, &channels, &names)?),
+        true => Some(sums_frame(
+            ids,
+            &chans,
+            &channels,
+            s::CHANNEL,
+            &names,
+            false,
+        )?),
         false => None,
     };
     Ok(Some(Walked {
@@ -192,7 +199,9 @@ fn task(rows: &CustomerRows, l: &Lines, range: std::ops::Range<usize>) -> Found 
                     .filter(|&r| ch[r] != NONE)
                     .map(|r| (ch[r], amount(r), 0)),
             );
-            fold(&mut lines, |code, sum, _| chans.push((k as u32, code, sum)));
+            fold(&mut lines, |code, sum, _| {
+                chans.push((k as u32, code, sum, 0))
+            });
         }
         // a basket: the product lines of one order id, or (without one) of one day
         let Some(p) = &l.product else { continue };
@@ -228,60 +237,36 @@ fn fold(lines: &mut [(u32, i64, i32)], mut emit: impl FnMut(u32, i64, i32)) {
     }
 }
 
-fn product_frame(
+/// customer_id, `what` (product or channel), revenue and, with `first`, the first day; sorted
+/// by customer id and name.
+fn sums_frame(
     ids: &[&str],
     rows: &[(u32, u32, i64, i32)],
-    catalog: &[String],
+    names: &[String],
+    what: &str,
     n: &Names,
+    first: bool,
 ) -> Result<DataFrame> {
-    let df = DataFrame::new(
-        rows.len(),
-        vec![
-            Column::new(
-                s::CUSTOMER_ID.into(),
-                rows.iter().map(|x| ids[x.0 as usize]).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                s::PRODUCT.into(),
-                rows.iter()
-                    .map(|x| catalog[x.1 as usize].as_str())
-                    .collect::<Vec<_>>(),
-            ),
-            Column::new(
-                n.revenue.into(),
-                rows.iter().map(|x| unfixed_value(x.2)).collect::<Vec<_>>(),
-            ),
-            Column::new(n.first.into(), rows.iter().map(|x| x.3).collect::<Vec<_>>())
-                .cast(&DataType::Date)?,
-        ],
-    )?;
-    Ok(df.sort([s::CUSTOMER_ID, s::PRODUCT], Default::default())?)
-}
-
-fn channel_frame(
-    ids: &[&str],
-    rows: &[(u32, u32, i64)],
-    channels: &[String],
-    n: &Names,
-) -> Result<DataFrame> {
-    let df = DataFrame::new(
-        rows.len(),
-        vec![
-            Column::new(
-                s::CUSTOMER_ID.into(),
-                rows.iter().map(|x| ids[x.0 as usize]).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                s::CHANNEL.into(),
-                rows.iter()
-                    .map(|x| channels[x.1 as usize].as_str())
-                    .collect::<Vec<_>>(),
-            ),
-            Column::new(
-                n.revenue.into(),
-                rows.iter().map(|x| unfixed_value(x.2)).collect::<Vec<_>>(),
-            ),
-        ],
-    )?;
-    Ok(df.sort([s::CUSTOMER_ID, s::CHANNEL], Default::default())?)
+    let mut cols = vec![
+        Column::new(
+            s::CUSTOMER_ID.into(),
+            rows.iter().map(|x| ids[x.0 as usize]).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            what.into(),
+            rows.iter()
+                .map(|x| names[x.1 as usize].as_str())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            n.revenue.into(),
+            rows.iter().map(|x| unfixed_value(x.2)).collect::<Vec<_>>(),
+        ),
+    ];
+    if first {
+        let days = Column::new(n.first.into(), rows.iter().map(|x| x.3).collect::<Vec<_>>());
+        cols.push(days.cast(&DataType::Date)?);
+    }
+    let df = DataFrame::new(rows.len(), cols)?;
+    Ok(df.sort([s::CUSTOMER_ID, what], Default::default())?)
 }
