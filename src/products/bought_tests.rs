@@ -72,7 +72,7 @@ fn oracle_baskets(
 
 /// A seeded ledger: 300 customers, orders of 1-4 lines, some lines without an order id, a
 /// product or a channel, some returns.
-fn random_ledger(seed: u64) -> PolarsResult<DataFrame> {
+fn random_ledger(seed: u64, catalog: u32) -> PolarsResult<DataFrame> {
     use rand::{RngExt, SeedableRng};
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     let (mut ids, mut days, mut orders, mut products, mut channels, mut amounts) =
@@ -85,8 +85,9 @@ fn random_ledger(seed: u64) -> PolarsResult<DataFrame> {
             ids.push(format!("C{c:03}"));
             days.push(day);
             orders.push(order.clone());
-            products
-                .push((!rng.random_bool(0.05)).then(|| format!("P{}", rng.random_range(0..12))));
+            products.push(
+                (!rng.random_bool(0.05)).then(|| format!("P{}", rng.random_range(0..catalog))),
+            );
             channels.push(
                 (!rng.random_bool(0.05)).then(|| ["direct", "phone"][rng.random_range(0..2)]),
             );
@@ -102,8 +103,13 @@ fn random_ledger(seed: u64) -> PolarsResult<DataFrame> {
 
 #[test]
 fn the_walk_equals_the_group_by_it_replaced() -> TestResult {
-    for basket in [Basket::Order, Basket::Customer] {
-        let tx = random_ledger(11)?;
+    // 12 products (baskets tallied as bit sets) and 200 (as code lists)
+    for (basket, products) in [
+        (Basket::Order, 12),
+        (Basket::Customer, 12),
+        (Basket::Order, 200),
+    ] {
+        let tx = random_ledger(11, products)?;
         let p = ProductsParams {
             basket,
             ..ProductsParams::default()

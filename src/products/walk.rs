@@ -92,6 +92,8 @@ fn dictionary(col: &StringChunked) -> (Vec<u32>, Vec<String>) {
 /// The per-row inputs of the walk.
 struct Lines<'a> {
     amount: ByRow<'a>,
+    /// Products in the catalogue.
+    products: usize,
     days: Vec<i32>,
     product: Option<Vec<u32>>,
     channel: Option<Vec<u32>>,
@@ -100,11 +102,55 @@ struct Lines<'a> {
 
 /// One task's findings: (customer, code, fixed sum, first day) rows of products and of
 /// channels (day 0), and its baskets with their counts.
-type Found = (
-    Vec<(u32, u32, i64, i32)>,
-    Vec<(u32, u32, i64, i32)>,
-    HashMap<Vec<u32>, u64>,
-);
+type Found = (Vec<(u32, u32, i64, i32)>, Vec<(u32, u32, i64, i32)>, Tally);
+
+/// Baskets counted by their products: as a bit set while the catalogue has at most 128
+/// products (no allocation per basket), else as the sorted codes.
+struct Tally {
+    bits: bool,
+    small: HashMap<u128, u64>,
+    large: HashMap<Vec<u32>, u64>,
+}
+
+impl Tally {
+    fn new(products: usize) -> Self {
+        Tally {
+            bits: products <= 128,
+            small: HashMap::new(),
+            large: HashMap::new(),
+        }
+    }
+
+    /// One basket of sorted, distinct codes.
+    fn add(&mut self, items: &[u32]) {
+        match self.bits {
+            true => {
+                let m = items.iter().fold(0u128, |m, &i| m | (1u128 << i));
+                *self.small.entry(m).or_insert(0) += 1;
+            }
+            false => *self.large.entry(items.to_vec()).or_insert(0) += 1,
+        }
+    }
+
+    fn merge(&mut self, other: Tally) {
+        for (k, n) in other.small {
+            *self.small.entry(k).or_insert(0) += n;
+        }
+        for (k, n) in other.large {
+            *self.large.entry(k).or_insert(0) += n;
+        }
+    }
+
+    /// The counts by sorted codes.
+    fn into_counts(self) -> HashMap<Vec<u32>, u64> {
+        let mut out = self.large;
+        for (m, n) in self.small {
+            let items: Vec<u32> = (0..128u32).filter(|i| m & (1u128 << i) != 0).collect();
+            *out.entry(items).or_insert(0) += n;
+        }
+        out
+    }
+}
 
 /// Walk the purchase lines (a positive amount) of `tx`: products over the lines with one,
 /// channels over the lines with one. `None` when the transactions have neither column.
@@ -126,6 +172,7 @@ pub fn walk(tx: &DataFrame, by_order: bool, names: Names) -> Result<Option<Walke
     let amounts = f64_chunk(tx, s::AMOUNT)?;
     let lines = Lines {
         amount: ByRow::of(&amounts),
+        products: catalog.len(),
         days: day_numbers(tx)?,
         product,
         channel,
@@ -142,13 +189,12 @@ pub fn walk(tx: &DataFrame, by_order: bool, names: Names) -> Result<Option<Walke
         let hi = (lo + CUSTOMERS_PER_TASK).min(rows.len());
         Ok(task(&rows, &lines, lo..hi))
     })?;
-    let (mut prods, mut chans, mut baskets) = (Vec::new(), Vec::new(), HashMap::new());
+    let (mut prods, mut chans) = (Vec::new(), Vec::new());
+    let mut baskets = Tally::new(catalog.len());
     for (p, c, b) in found {
         prods.extend(p);
         chans.extend(c);
-        for (k, n) in b {
-            *baskets.entry(k).or_insert(0) += n;
-        }
+        baskets.merge(b);
     }
     let ids = rows.ids();
     let by_product = sums_frame(ids, &prods, &catalog, s::PRODUCT, &names, true)?;
@@ -167,13 +213,15 @@ pub fn walk(tx: &DataFrame, by_order: bool, names: Names) -> Result<Option<Walke
         catalog,
         by_product,
         by_channel,
-        baskets: Baskets::from_counts(baskets),
+        baskets: Baskets::from_counts(baskets.into_counts()),
     }))
 }
 
 /// The customers `range` of `rows`: their sums and baskets.
 fn task(rows: &CustomerRows, l: &Lines, range: std::ops::Range<usize>) -> Found {
-    let (mut prods, mut chans, mut baskets) = (Vec::new(), Vec::new(), HashMap::new());
+    let (mut prods, mut chans) = (Vec::new(), Vec::new());
+    let mut baskets = Tally::new(l.products);
+    let mut items: Vec<u32> = Vec::new();
     let mut lines: Vec<(u32, i64, i32)> = Vec::new();
     let mut keyed: Vec<(Option<&str>, i32, u32)> = Vec::new();
     for k in range {
@@ -218,9 +266,10 @@ fn task(rows: &CustomerRows, l: &Lines, range: std::ops::Range<usize>) -> Found 
         );
         keyed.sort_unstable();
         for run in keyed.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
-            let mut items: Vec<u32> = run.iter().map(|x| x.2).collect();
+            items.clear();
+            items.extend(run.iter().map(|x| x.2));
             items.dedup();
-            *baskets.entry(items).or_insert(0) += 1;
+            baskets.add(&items);
         }
     }
     (prods, chans, baskets)
