@@ -177,7 +177,7 @@ impl Fixture {
                 seed: self.cfg.seed,
                 version: "bench".into(),
             },
-            lang: self.cfg.lang,
+            lang: self.cfg.lang.resolve(std::iter::empty()),
         }
     }
 }

@@ -18,7 +18,7 @@ use crate::key_accounts::{KeyAccountParams, KeyAccountValid};
 use crate::master::{MasterParams, MasterValid};
 use crate::plan::{PlanParams, PlanValid};
 use crate::products::{ProductsParams, ProductsValid};
-use crate::report::Lang;
+use crate::report::LangSetting;
 use crate::satisfaction::{SatisfactionParams, SatisfactionValid};
 use crate::schema::{self, TimeUnit, parse_iso_date};
 use crate::segment::{SegmentParams, SegmentValid};
@@ -43,9 +43,10 @@ pub struct Config {
     /// Unit of `recency` and `T` in the customer table: `weeks` (the BG/NBD literature) or `days`.
     #[serde(default)]
     pub time_unit: TimeUnit,
-    /// Language of chart titles and labels: `en` or `zh`.
+    /// Language of the report, its charts and findings: `en`, `zh` or `auto` (Chinese when
+    /// most customer names are Chinese).
     #[serde(default)]
-    pub lang: Lang,
+    pub lang: LangSetting,
     pub input: InputsConfig,
     #[serde(default)]
     pub validation: ValidationParams,
@@ -157,7 +158,7 @@ pub struct ValidConfig {
     pub as_of: Option<NaiveDate>,
     pub seed: u64,
     pub time_unit: TimeUnit,
-    pub lang: Lang,
+    pub lang: LangSetting,
     /// Present inputs in contract order ([`schema::TABLES`]).
     pub inputs: Vec<ValidInput>,
     pub validation: ValidationValid,

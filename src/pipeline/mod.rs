@@ -360,6 +360,7 @@ impl Company<'_> {
             .filter_map(|s| find(s))
             .map(|t| (t.stem().to_string(), t.df.clone()))
             .collect();
+        let lang = self.cfg.lang.for_customers(&customers);
         Ok(ReportInputs {
             customers,
             tables,
@@ -369,7 +370,7 @@ impl Company<'_> {
                 seed: self.cfg.seed,
                 version: e.manifest().kam_version.to_string(),
             },
-            lang: self.cfg.lang,
+            lang,
         })
     }
 }

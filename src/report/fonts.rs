@@ -61,7 +61,8 @@ mod tests {
         let cjk = FontRef::try_from_slice(CJK).map_err(|e| Error::Internal(e.to_string()))?;
         let t = crate::report::i18n::ZH;
         let p = crate::report::i18n_products::ZH;
-        let missing: Vec<char> = format!("{t:?}{p:?}")
+        let f = crate::report::i18n_findings::ZH;
+        let missing: Vec<char> = format!("{t:?}{p:?}{f:?}")
             .chars()
             .filter(|c| !c.is_control() && *c != '\\')
             .filter(|c| cjk.glyph_id(*c).0 == 0)

@@ -35,10 +35,19 @@ pub struct SvgChart<'a> {
     pub svg: &'a str,
 }
 
-/// A table shown on the page.
+/// A table shown on the page; `id` is its anchor (`table-<stem>`).
 pub struct HtmlTable<'a> {
+    pub id: String,
     pub title: String,
     pub df: &'a DataFrame,
+}
+
+/// The key figures and findings at the top of the page, with their headings.
+pub struct Summary<'a> {
+    pub key_figures: &'a str,
+    pub kpis: &'a [super::kpis::Kpi],
+    pub findings_title: &'a str,
+    pub findings: &'a [super::findings::Finding],
 }
 
 /// Everything on the page.
@@ -50,6 +59,7 @@ pub struct Page<'a> {
     pub charts: &'a [SvgChart<'a>],
     pub tables: &'a [HtmlTable<'a>],
     pub notes: &'a [String],
+    pub top: Summary<'a>,
 }
 
 const CSS: &str = "body{font-family:'DejaVu Sans','Noto Sans CJK SC','WenQuanYi Micro Hei','Microsoft YaHei',sans-serif;margin:2em auto;max-width:1100px;color:#222;padding:0 1em}\
@@ -60,7 +70,11 @@ figure{margin:1.5em 0}figure svg{max-width:100%;height:auto;border:1px solid #dd
 table{border-collapse:collapse;font-size:.85em;margin:.5em 0;display:block;overflow-x:auto}\
 th{background:#4E79A7;color:#fff;padding:.3em .6em;text-align:left;white-space:nowrap}\
 td{border-bottom:1px solid #e3e3e3;padding:.25em .6em;white-space:nowrap}td.n{text-align:right}\
-tr:nth-child(even) td{background:#f7f9fc}p.more{color:#666;font-size:.85em}";
+tr:nth-child(even) td{background:#f7f9fc}p.more{color:#666;font-size:.85em}\
+div.kpis{display:grid;grid-template-columns:repeat(auto-fill,minmax(230px,1fr));gap:.8em;margin:1em 0}\
+div.kpi{border:1px solid #d8e0ea;border-left:5px solid #4E79A7;padding:.6em .8em;background:#f7f9fc}\
+div.kpi .v{font-size:1.6em;font-weight:bold}div.kpi .l{color:#333}div.kpi .c{color:#666;font-size:.85em}\
+ul.findings li{margin:.35em 0}";
 
 /// The page as HTML text.
 pub fn page(p: &Page) -> String {
@@ -83,6 +97,7 @@ pub fn page(p: &Page) -> String {
         h.push_str(&format!("<dt>{}</dt><dd>{}</dd>\n", escape(k), escape(v)));
     }
     h.push_str("</dl>\n");
+    top(&mut h, &p.top);
     h.push_str(&format!("<h2>{}</h2>\n<pre>", escape(t.summary)));
     for line in p.summary {
         h.push_str(&escape(line));
@@ -104,7 +119,11 @@ pub fn page(p: &Page) -> String {
         h.push_str(&format!("<h2>{}</h2>\n", escape(t.tables)));
     }
     for tb in p.tables {
-        h.push_str(&format!("<h3>{}</h3>\n", escape(&tb.title)));
+        h.push_str(&format!(
+            "<h3 id=\"{}\">{}</h3>\n",
+            escape(&tb.id),
+            escape(&tb.title)
+        ));
         h.push_str(&table(tb.df, MAX_ROWS));
         if tb.df.height() > MAX_ROWS {
             let (shown, all) = (MAX_ROWS.to_string(), tb.df.height().to_string());
@@ -123,6 +142,44 @@ pub fn page(p: &Page) -> String {
     }
     h.push_str("</body>\n</html>\n");
     h
+}
+
+/// The key-figure cards (`data-kpi`, `data-value`) and the findings (`data-finding`, each
+/// linking to its chart or table).
+fn top(h: &mut String, s: &Summary) {
+    if !s.kpis.is_empty() {
+        h.push_str(&format!(
+            "<h2 id=\"key-figures\">{}</h2>\n<div class=\"kpis\">\n",
+            escape(s.key_figures)
+        ));
+        for k in s.kpis {
+            h.push_str(&format!(
+                "<div class=\"kpi\" data-kpi=\"{}\" data-value=\"{}\"><div class=\"v\">{}</div>\
+                 <div class=\"l\">{}</div><div class=\"c\">{}</div></div>\n",
+                escape(k.name),
+                k.value,
+                escape(&k.shown),
+                escape(&k.label),
+                escape(&k.comparison)
+            ));
+        }
+        h.push_str("</div>\n");
+    }
+    if !s.findings.is_empty() {
+        h.push_str(&format!(
+            "<h2 id=\"findings\">{}</h2>\n<ul class=\"findings\">\n",
+            escape(s.findings_title)
+        ));
+        for f in s.findings {
+            h.push_str(&format!(
+                "<li data-finding=\"{}\"><a href=\"{}\">{}</a></li>\n",
+                escape(f.name),
+                escape(&f.link),
+                escape(&f.text)
+            ));
+        }
+        h.push_str("</ul>\n");
+    }
 }
 
 /// plotters' SVG with a viewBox, so CSS can scale it to the page width.
@@ -205,8 +262,21 @@ mod tests {
             "orders" => [12345i64, 1],
         )?;
         let tables = [HtmlTable {
+            id: "table-x".into(),
             title: "<b>top</b>".into(),
             df: &df,
+        }];
+        let kpis = [crate::report::kpis::Kpi {
+            name: "revenue_12m",
+            label: "<i>Revenue</i>".into(),
+            value: 1234.5,
+            shown: "1,235".into(),
+            comparison: "+1%".into(),
+        }];
+        let findings = [crate::report::findings::Finding {
+            name: "lowest_district",
+            text: "<script> is lowest".into(),
+            link: "#chart-x".into(),
         }];
         let summary = ["customers: <2000> rows".to_string()];
         let facts = [("as_of".to_string(), "2026-01-01".to_string())];
@@ -218,6 +288,12 @@ mod tests {
             charts: &[],
             tables: &tables,
             notes: &["a <note>".to_string()],
+            top: Summary {
+                key_figures: "Key figures",
+                kpis: &kpis,
+                findings_title: "Findings",
+                findings: &findings,
+            },
         });
         assert!(!html.contains("<script"), "{html}");
         assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
@@ -229,6 +305,10 @@ mod tests {
         assert!(html.contains(">93%<"));
         assert!(html.contains(">12,345<"));
         assert!(html.contains("default-src 'none'"));
+        assert!(html.contains("data-kpi=\"revenue_12m\" data-value=\"1234.5\""));
+        assert!(html.contains("&lt;i&gt;Revenue&lt;/i&gt;"));
+        assert!(html.contains("<li data-finding=\"lowest_district\"><a href=\"#chart-x\">&lt;script&gt; is lowest</a></li>"));
+        assert!(html.contains("<h3 id=\"table-x\">"));
         Ok(())
     }
 

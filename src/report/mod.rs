@@ -5,12 +5,17 @@
 pub mod charts;
 pub mod data;
 pub mod data_products;
+pub mod findings;
 pub mod fonts;
 pub mod html;
 pub mod i18n;
+pub mod i18n_findings;
 pub mod i18n_products;
+pub mod kpis;
+pub mod lang;
 pub mod output;
 pub mod stage;
 pub mod xlsx;
 
 pub use i18n::Lang;
+pub use lang::LangSetting;

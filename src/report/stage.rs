@@ -239,6 +239,9 @@ pub fn build(inputs: &ReportInputs) -> Result<ReportFiles> {
         .iter()
         .map(|(name, title, svg)| SvgChart { name, title, svg })
         .collect();
+    let ft = super::i18n_findings::finding_texts(inputs.lang);
+    let kpis = super::kpis::key_figures(inputs, ft);
+    let findings = super::findings::findings(inputs, ft);
     let page = html::page(&Page {
         texts: t,
         lang: inputs.lang,
@@ -247,6 +250,12 @@ pub fn build(inputs: &ReportInputs) -> Result<ReportFiles> {
         charts: &chart_refs,
         tables: &tables,
         notes: &notes,
+        top: html::Summary {
+            key_figures: ft.key_figures,
+            kpis: &kpis,
+            findings_title: ft.findings,
+            findings: &findings,
+        },
     });
     files.push(("report.html".into(), page.into_bytes()));
     files.push(("report.xlsx".into(), workbook));
@@ -286,6 +295,7 @@ fn html_tables<'a>(
     period: Option<&str>,
 ) -> Vec<HtmlTable<'a>> {
     let mut tables = vec![HtmlTable {
+        id: "table-top_customers".into(),
         title: t.top_customers.into(),
         df: top,
     }];
@@ -302,6 +312,7 @@ fn html_tables<'a>(
     ] {
         if let Some(df) = find(inputs, stem) {
             tables.push(HtmlTable {
+                id: format!("table-{stem}"),
                 title: title.into(),
                 df,
             });
@@ -312,7 +323,11 @@ fn html_tables<'a>(
             Some(p) => format!("{} ({p})", t.attainment),
             None => t.attainment.into(),
         };
-        tables.push(HtmlTable { title, df });
+        tables.push(HtmlTable {
+            id: "table-attainment".into(),
+            title,
+            df,
+        });
     }
     tables
 }
