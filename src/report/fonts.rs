@@ -62,7 +62,11 @@ mod tests {
         let t = crate::report::i18n::ZH;
         let p = crate::report::i18n_products::ZH;
         let f = crate::report::i18n_findings::ZH;
-        let missing: Vec<char> = format!("{t:?}{p:?}{f:?}")
+        let c: Vec<&str> = crate::report::i18n_captions::CAPTIONS
+            .iter()
+            .map(|c| c.2)
+            .collect();
+        let missing: Vec<char> = format!("{t:?}{p:?}{f:?}{c:?} 数据截至 {{}}。")
             .chars()
             .filter(|c| !c.is_control() && *c != '\\')
             .filter(|c| cjk.glyph_id(*c).0 == 0)

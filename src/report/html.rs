@@ -33,6 +33,8 @@ pub struct SvgChart<'a> {
     pub name: &'a str,
     pub title: &'a str,
     pub svg: &'a str,
+    /// What to read from it and the data's date (also drawn under the chart).
+    pub caption: &'a str,
 }
 
 /// A table shown on the page; `id` is its anchor (`table-<stem>`).
@@ -74,7 +76,7 @@ tr:nth-child(even) td{background:#f7f9fc}p.more{color:#666;font-size:.85em}\
 div.kpis{display:grid;grid-template-columns:repeat(auto-fill,minmax(230px,1fr));gap:.8em;margin:1em 0}\
 div.kpi{border:1px solid #d8e0ea;border-left:5px solid #4E79A7;padding:.6em .8em;background:#f7f9fc}\
 div.kpi .v{font-size:1.6em;font-weight:bold}div.kpi .l{color:#333}div.kpi .c{color:#666;font-size:.85em}\
-ul.findings li{margin:.35em 0}";
+ul.findings li{margin:.35em 0}figcaption{color:#555;font-size:.9em}";
 
 /// The page as HTML text.
 pub fn page(p: &Page) -> String {
@@ -109,10 +111,11 @@ pub fn page(p: &Page) -> String {
     }
     for c in p.charts {
         h.push_str(&format!(
-            "<figure id=\"chart-{}\" aria-label=\"{}\">\n{}\n</figure>\n",
+            "<figure id=\"chart-{}\" aria-label=\"{}\">\n{}\n<figcaption>{}</figcaption>\n</figure>\n",
             escape(c.name),
             escape(c.title),
-            scalable(c.svg)
+            scalable(c.svg),
+            escape(c.caption)
         ));
     }
     if !p.tables.is_empty() {

@@ -9,6 +9,7 @@ pub mod findings;
 pub mod fonts;
 pub mod html;
 pub mod i18n;
+pub mod i18n_captions;
 pub mod i18n_findings;
 pub mod i18n_products;
 pub mod kpis;

@@ -218,11 +218,13 @@ pub fn build(inputs: &ReportInputs) -> Result<ReportFiles> {
     let (charts, mut notes) = charts(inputs, t);
     let mut files = Vec::new();
     let mut svgs = Vec::new();
+    let as_of = inputs.facts.as_of.as_deref();
     for (name, chart) in &charts {
-        let (png, svg) = charts::render(chart, fonts::family(inputs.lang))?;
+        let footer = super::i18n_captions::footer(name, inputs.lang, as_of);
+        let (png, svg) = charts::render_with_footer(chart, fonts::family(inputs.lang), &footer)?;
         files.push((format!("charts/{name}.png"), png));
         files.push((format!("charts/{name}.svg"), svg.clone().into_bytes()));
-        svgs.push((*name, chart.title().to_string(), svg));
+        svgs.push((*name, chart.title().to_string(), svg, footer));
     }
     let facts = facts(inputs, t);
     let (workbook, xlsx_notes) = workbook(inputs, t, &facts)?;
@@ -237,7 +239,12 @@ pub fn build(inputs: &ReportInputs) -> Result<ReportFiles> {
     let tables = html_tables(inputs, t, &top, attainment.as_ref(), period.as_deref());
     let chart_refs: Vec<SvgChart> = svgs
         .iter()
-        .map(|(name, title, svg)| SvgChart { name, title, svg })
+        .map(|(name, title, svg, caption)| SvgChart {
+            name,
+            title,
+            svg,
+            caption,
+        })
         .collect();
     let ft = super::i18n_findings::finding_texts(inputs.lang);
     let kpis = super::kpis::key_figures(inputs, ft);

@@ -205,3 +205,26 @@ fn readme_lists_every_chart_and_shows_committed_pngs() -> R {
     assert_eq!(names, CHART_NAMES);
     Ok(())
 }
+
+#[test]
+fn every_chart_has_a_caption_with_the_data_date() -> R {
+    for chart in CHART_NAMES {
+        let en = crate::report::i18n_captions::footer(chart, Lang::En, Some("2026-01-01"));
+        assert!(
+            en.ends_with("Data as of 2026-01-01.") && en.len() > 40,
+            "{chart}: {en}"
+        );
+        let zh = crate::report::i18n_captions::footer(chart, Lang::Zh, Some("2026-01-01"));
+        assert!(zh.ends_with("数据截至 2026-01-01。"), "{chart}: {zh}");
+    }
+    let files = build(&inputs(all_tables()?, Lang::En)?)?;
+    let html = files
+        .files
+        .iter()
+        .find(|f| f.0 == "report.html")
+        .map(|f| String::from_utf8_lossy(&f.1).into_owned())
+        .unwrap_or_default();
+    assert_eq!(html.matches("<figcaption>").count(), CHART_NAMES.len());
+    assert!(html.contains("Data as of 2026-01-01.</figcaption>"));
+    Ok(())
+}

@@ -204,21 +204,48 @@ pub fn draw<DB: DrawingBackend>(
 
 /// `chart` as PNG bytes and SVG text, [`SIZE`] pixels.
 pub fn render(chart: &Chart, family: &str) -> Result<(Vec<u8>, String)> {
+    render_with_footer(chart, family, "")
+}
+
+/// Height of the footer strip under a chart that has one.
+const FOOTER: u32 = 30;
+
+/// [`render`] with a one-line footer under the chart (what to read from it and the data's
+/// date), so a chart embedded on its own still says it.
+pub fn render_with_footer(chart: &Chart, family: &str, footer: &str) -> Result<(Vec<u8>, String)> {
     crate::report::fonts::register()?;
     let (w, h) = SIZE;
     let mut svg = String::new();
     {
         let area = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-        draw(chart, family, &area)?;
+        draw_with_footer(chart, family, footer, &area)?;
         area.present().map_err(plot_error)?;
     }
     let mut rgb = vec![0u8; (w * h * 3) as usize];
     {
         let area = BitMapBackend::with_buffer(&mut rgb, SIZE).into_drawing_area();
-        draw(chart, family, &area)?;
+        draw_with_footer(chart, family, footer, &area)?;
         area.present().map_err(plot_error)?;
     }
     Ok((encode_png(&rgb, w, h)?, svg))
+}
+
+fn draw_with_footer<DB: DrawingBackend>(
+    chart: &Chart,
+    family: &str,
+    footer: &str,
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+) -> Result<()> {
+    if footer.is_empty() {
+        return draw(chart, family, area);
+    }
+    let (upper, lower) = area.split_vertically(SIZE.1 - FOOTER);
+    draw(chart, family, &upper)?;
+    lower.fill(&WHITE).map_err(plot_error)?;
+    let style = (family, 14).into_font().color(&RGBColor(0x55, 0x55, 0x55));
+    lower
+        .draw(&Text::new(footer.to_string(), (18, 6), style))
+        .map_err(plot_error)
 }
 
 /// An RGB buffer as PNG bytes.

@@ -1,0 +1,108 @@
+//! One line under each chart saying what to read from it, in English and Chinese, and the
+//! data's date. The same line is drawn under the PNG and SVG (so a chart embedded on its own
+//! still says it) and is the chart's caption in `report.html`.
+
+use super::i18n::{Lang, fill};
+
+/// (chart, English, Chinese).
+pub const CAPTIONS: [(&str, &str, &str); 17] = [
+    (
+        "sales_trend",
+        "Monthly revenue with its 3-month average; the shaded band is the forecast interval.",
+        "月度收入及3个月移动平均；阴影为预测区间。",
+    ),
+    (
+        "attainment_by_district",
+        "Each district's revenue against its target in the month; bars short of the line missed it.",
+        "各片区当月收入完成率；未达红线即未完成目标。",
+    ),
+    (
+        "leaderboard",
+        "The best units by completion rate; the line is 100% of target.",
+        "完成率最高的单位；红线为目标 100%。",
+    ),
+    (
+        "portfolios",
+        "Each account manager's revenue of the last 12 months beside the part of it at risk.",
+        "各客户经理近12个月收入及其中的风险收入。",
+    ),
+    (
+        "segment_map",
+        "Each dot a customer: left = bought recently, up = spent more; colours are segments.",
+        "每个点是一个客户：越靠左越近期购买，越靠上消费越多；颜色为客户群。",
+    ),
+    (
+        "segment_profiles",
+        "A segment whose revenue bar is much longer than its customer bar holds the value.",
+        "收入占比远高于客户占比的客户群是价值所在。",
+    ),
+    (
+        "clv_concentration",
+        "How much of the value the top customers hold; the steeper the curve, the more concentrated.",
+        "头部客户占有的价值；曲线越陡越集中。",
+    ),
+    (
+        "churn_risk",
+        "Active customers by churn risk level.",
+        "活跃客户按流失风险分级。",
+    ),
+    (
+        "revenue_at_risk",
+        "Revenue at risk by churn risk level: where keeping customers pays most.",
+        "各风险等级的风险收入：留住客户的重点。",
+    ),
+    (
+        "clv_calibration",
+        "Holdout purchases, actual against predicted, by purchases before; close bars mean a model to trust.",
+        "验证期实际与预测购买次数（按此前购买次数分组）；越接近模型越可信。",
+    ),
+    (
+        "market_share",
+        "Each long-term customer's share of capacity against the cap.",
+        "各长期客户占产能的比例及上限。",
+    ),
+    (
+        "credit_mix",
+        "Revenue by credit grade in each district; more A and B is safer.",
+        "各片区按信用等级的收入结构；A、B级越多越安全。",
+    ),
+    (
+        "channel_conversion",
+        "Share of the people reached who became customers, by campaign channel.",
+        "各推广渠道触达人群的转化率。",
+    ),
+    (
+        "product_penetration",
+        "Share of each segment's buyers who buy each product; pale cells are room to cross-sell.",
+        "各客户群购买各产品的客户占比；浅色格为交叉销售空间。",
+    ),
+    (
+        "product_affinity",
+        "Products bought together more often than chance; lift 2 = twice as often.",
+        "比随机更常一起购买的产品；提升度 2 即两倍。",
+    ),
+    (
+        "channel_mix",
+        "How each segment's revenue splits over the sales channels.",
+        "各客户群收入的渠道构成。",
+    ),
+    (
+        "nps_by_district",
+        "Net promoter score per district with the customers who answered; a small base is uncertain.",
+        "各片区净推荐值及回答客户数；样本少时不确定。",
+    ),
+];
+
+/// The line under chart `name`: its caption and, with a date, "Data as of <date>."
+pub fn footer(name: &str, lang: Lang, as_of: Option<&str>) -> String {
+    let caption = CAPTIONS
+        .iter()
+        .find(|c| c.0 == name)
+        .map_or("", |c| if lang == Lang::Zh { c.2 } else { c.1 });
+    let date = match (as_of, lang) {
+        (Some(d), Lang::En) => fill(" Data as of {}.", &[d]),
+        (Some(d), Lang::Zh) => fill(" 数据截至 {}。", &[d]),
+        (None, _) => String::new(),
+    };
+    format!("{caption}{date}").trim().to_string()
+}
