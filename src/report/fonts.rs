@@ -3,7 +3,8 @@
 //! * English: `assets/fonts/kam-latin.ttf`, DejaVu Sans (Bitstream Vera licence, permissive)
 //!   subset to Latin scripts and common symbols (80 KB).
 //! * Chinese: `assets/fonts/kam-cjk.ttf`, WenQuanYi Micro Hei (Apache-2.0) subset to Latin-1,
-//!   CJK punctuation, the 3,755 GB2312 level-1 hanzi and every text of `i18n.rs`.
+//!   CJK punctuation, the 3,755 GB2312 level-1 hanzi and every text of `i18n.rs` (the
+//!   tests check `i18n_products.rs` and `i18n_weekly.rs` too).
 //!
 //! `scripts/make-fonts.sh` rebuilds both. Each is registered with plotters under a family
 //! name that is also a CSS font list, so the SVG files name a fallback the viewer has.
@@ -61,7 +62,8 @@ mod tests {
         let cjk = FontRef::try_from_slice(CJK).map_err(|e| Error::Internal(e.to_string()))?;
         let t = crate::report::i18n::ZH;
         let p = crate::report::i18n_products::ZH;
-        let missing: Vec<char> = format!("{t:?}{p:?}")
+        let w = crate::report::i18n_weekly::ZH;
+        let missing: Vec<char> = format!("{t:?}{p:?}{w:?}")
             .chars()
             .filter(|c| !c.is_control() && *c != '\\')
             .filter(|c| cjk.glyph_id(*c).0 == 0)
