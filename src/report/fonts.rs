@@ -3,7 +3,8 @@
 //! * English: `assets/fonts/kam-latin.ttf`, DejaVu Sans (Bitstream Vera licence, permissive)
 //!   subset to Latin scripts and common symbols (80 KB).
 //! * Chinese: `assets/fonts/kam-cjk.ttf`, WenQuanYi Micro Hei (Apache-2.0) subset to Latin-1,
-//!   CJK punctuation, the 3,755 GB2312 level-1 hanzi and every text of `i18n.rs`.
+//!   CJK punctuation, the 3,755 GB2312 level-1 hanzi and every text of `i18n.rs` (the
+//!   tests check `i18n_products.rs` and `i18n_weekly.rs` too).
 //!
 //! `scripts/make-fonts.sh` rebuilds both. Each is registered with plotters under a family
 //! name that is also a CSS font list, so the SVG files name a fallback the viewer has.
@@ -62,11 +63,12 @@ mod tests {
         let t = crate::report::i18n::ZH;
         let p = crate::report::i18n_products::ZH;
         let f = crate::report::i18n_findings::ZH;
+        let w = crate::report::i18n_weekly::ZH;
         let c: Vec<&str> = crate::report::i18n_captions::CAPTIONS
             .iter()
             .map(|c| c.2)
             .collect();
-        let missing: Vec<char> = format!("{t:?}{p:?}{f:?}{c:?} 数据截至 {{}}。")
+        let missing: Vec<char> = format!("{t:?}{p:?}{f:?}{w:?}{c:?} 数据截至 {{}}。")
             .chars()
             .filter(|c| !c.is_control() && *c != '\\')
             .filter(|c| cjk.glyph_id(*c).0 == 0)

@@ -64,6 +64,9 @@ pub struct Page<'a> {
     pub top: Summary<'a>,
 }
 
+/// The Content-Security-Policy of every page: nothing may load, only inline style applies.
+pub const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'";
+
 const CSS: &str = "body{font-family:'DejaVu Sans','Noto Sans CJK SC','WenQuanYi Micro Hei','Microsoft YaHei',sans-serif;margin:2em auto;max-width:1100px;color:#222;padding:0 1em}\
 h1{border-bottom:3px solid #4E79A7;padding-bottom:.3em}h2{color:#4E79A7;margin-top:2em}\
 dl.facts{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}dt{font-weight:bold}\
@@ -76,24 +79,31 @@ tr:nth-child(even) td{background:#f7f9fc}p.more{color:#666;font-size:.85em}\
 div.kpis{display:grid;grid-template-columns:repeat(auto-fill,minmax(230px,1fr));gap:.8em;margin:1em 0}\
 div.kpi{border:1px solid #d8e0ea;border-left:5px solid #4E79A7;padding:.6em .8em;background:#f7f9fc}\
 div.kpi .v{font-size:1.6em;font-weight:bold}div.kpi .l{color:#333}div.kpi .c{color:#666;font-size:.85em}\
-ul.findings li{margin:.35em 0}figcaption{color:#555;font-size:.9em}";
+ul.findings li{margin:.35em 0}figcaption{color:#555;font-size:.9em}\
+dl.headline{display:grid;grid-template-columns:max-content auto;gap:.3em 1.5em;font-size:1.15em}\
+dl.headline dd{margin:0;font-weight:bold;text-align:right}";
+
+/// The start of a page up to its `<h1>` (escaped `title`): the doctype, the strict
+/// Content-Security-Policy and the inline style. report.html and the district pages share it.
+pub fn head(title: &str, lang: Lang) -> String {
+    let lang = match lang {
+        Lang::En => "en",
+        Lang::Zh => "zh-CN",
+    };
+    let title = escape(title);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{title}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<h1>{title}</h1>\n"
+    )
+}
 
 /// The page as HTML text.
 pub fn page(p: &Page) -> String {
     let t = p.texts;
     let mut h = String::with_capacity(64 * 1024);
-    let lang = match p.lang {
-        Lang::En => "en",
-        Lang::Zh => "zh-CN",
-    };
-    h.push_str(&format!(
-        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<h1>{}</h1>\n",
-        escape(t.report_title),
-        escape(t.report_title)
-    ));
+    h.push_str(&head(t.report_title, p.lang));
     h.push_str("<dl class=\"facts\">\n");
     for (k, v) in p.facts {
         h.push_str(&format!("<dt>{}</dt><dd>{}</dd>\n", escape(k), escape(v)));

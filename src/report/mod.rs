@@ -1,5 +1,6 @@
-//! The charts and the report of `kam run`: `out/charts/<name>.png|svg`, `out/report.html`
-//! and `out/report.xlsx`, built in memory by [`stage::build`] from the run's tables; the
+//! The charts and the report of `kam run`: `out/charts/<name>.png|svg`, `out/report.html`,
+//! `out/report.xlsx`, a page per district `out/weekly/<district>.html` and `out/weekly.xlsx`,
+//! built in memory by [`stage::build`] from the run's tables; the
 //! pipeline writes the files.
 
 pub mod charts;
@@ -12,10 +13,13 @@ pub mod i18n;
 pub mod i18n_captions;
 pub mod i18n_findings;
 pub mod i18n_products;
+pub mod i18n_weekly;
 pub mod kpis;
 pub mod lang;
 pub mod output;
 pub mod stage;
+pub mod weekly;
+pub mod weekly_html;
 pub mod xlsx;
 
 pub use i18n::Lang;

@@ -1,4 +1,5 @@
-//! The report stage: from the run's tables to chart, HTML and XLSX bytes. No file I/O here;
+//! The report stage: from the run's tables to chart, HTML and XLSX bytes (the district pages
+//! come from [`super::weekly_html`]). No file I/O here;
 //! the pipeline writes [`ReportFiles`]. A chart whose table or column is missing is skipped
 //! with a note, never an error.
 
@@ -10,7 +11,7 @@ use super::data_products as dp;
 use super::html::{self, HtmlTable, Page, SvgChart};
 use super::i18n::Lang;
 use super::i18n::{Texts, texts};
-use super::{fonts, xlsx};
+use super::{fonts, weekly_html, xlsx};
 use crate::error::Result;
 use crate::schema as s;
 
@@ -229,6 +230,8 @@ pub fn build(inputs: &ReportInputs) -> Result<ReportFiles> {
     let facts = facts(inputs, t);
     let (workbook, xlsx_notes) = workbook(inputs, t, &facts)?;
     notes.extend(xlsx_notes);
+    let weekly = weekly_html::build(inputs)?;
+    notes.extend(weekly.notes);
     let top = top_customers(&inputs.customers)?;
     let period = data::attainment(&inputs.tables, inputs.facts.as_of.as_deref())
         .ok()
@@ -266,6 +269,7 @@ pub fn build(inputs: &ReportInputs) -> Result<ReportFiles> {
     });
     files.push(("report.html".into(), page.into_bytes()));
     files.push(("report.xlsx".into(), workbook));
+    files.extend(weekly.files);
     Ok(ReportFiles { files, notes })
 }
 

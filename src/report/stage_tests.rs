@@ -10,6 +10,7 @@ fn customers() -> PolarsResult<DataFrame> {
         "customer_id" => ["C1", "C2", "C3", "C4"],
         "name" => ["=HYPERLINK(\"http://x\",\"y\")", "<script>alert(1)</script>", "Acme", "Beta"],
         "district" => ["N", "N", "E", "E"],
+        "station" => ["S1", "S1", "S2", "S2"],
         "segment" => [Some(1i64), Some(2), Some(2), None],
         "segment_name" => [Some("Big"), Some("Small"), Some("Small"), None],
         "recency_days" => [5.0, 50.0, 100.0, 400.0],
@@ -48,6 +49,13 @@ pub fn all_tables() -> PolarsResult<Vec<(String, DataFrame)>> {
             "leaderboard".into(),
             df!("board" => ["completion_rate"; 2], "level" => ["station"; 2], "unit" => ["S1", "S2"],
                 "value" => [1.1, 0.7], "rank" => [1i64, 2])?,
+        ),
+        (
+            "weekly_progress".into(),
+            df!("district" => ["N", "E"], "week_end" => ["2025-12-28"; 2], "complete" => [true; 2],
+                "sales" => [90.0, 10.0], "month" => ["2025-12"; 2], "mtd_sales" => [900.0, 100.0],
+                "month_target" => [1000.0, 50.0], "mtd_completion_rate" => [0.9, 2.0],
+                "days_left_in_month" => [3i64, 3], "pace_needed_per_day" => [Some(33.3), None])?,
         ),
         (
             "portfolios".into(),
@@ -133,6 +141,9 @@ fn every_chart_renders_from_the_agreed_tables() -> R {
         assert!(names.contains(&format!("charts/{chart}.svg").as_str()));
     }
     assert!(names.contains(&"report.html") && names.contains(&"report.xlsx"));
+    for page in ["weekly/E.html", "weekly/N.html", "weekly.xlsx"] {
+        assert!(names.contains(&page), "{page} missing: {names:?}");
+    }
     let html = files
         .files
         .iter()

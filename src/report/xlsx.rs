@@ -70,13 +70,13 @@ pub fn sheet_name(stem: &str, taken: &[String]) -> String {
     name
 }
 
-fn xerr(e: XlsxError) -> Error {
+pub(super) fn xerr(e: XlsxError) -> Error {
     Error::Internal(format!("building report.xlsx failed: {e}"))
 }
 
 /// The cell formats of a workbook.
-struct Styles {
-    header: XFormat,
+pub(super) struct Styles {
+    pub(super) header: XFormat,
     integer: XFormat,
     decimal: XFormat,
     percent: XFormat,
@@ -87,7 +87,7 @@ struct Styles {
 }
 
 impl Styles {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         Styles {
             header: XFormat::new()
                 .set_bold()
@@ -175,6 +175,33 @@ fn cells(c: &Column, rows: usize) -> Result<Cells> {
 /// Write `df` into `ws`: header row, cells, frozen header, autofilter, widths. Returns the
 /// rows written (at most [`MAX_SHEET_ROWS`]).
 fn write_table(ws: &mut Worksheet, df: &DataFrame, st: &Styles) -> Result<usize> {
+    let (rows, widths) = write_block(ws, df, st, 0)?;
+    set_widths(ws, &widths)?;
+    ws.set_freeze_panes(1, 0).map_err(xerr)?;
+    if !df.columns().is_empty() {
+        ws.autofilter(0, 0, rows as u32, (df.width() - 1) as u16)
+            .map_err(xerr)?;
+    }
+    Ok(rows)
+}
+
+/// Column widths in characters, at most 50.
+pub(super) fn set_widths(ws: &mut Worksheet, widths: &[usize]) -> Result<()> {
+    for (j, w) in widths.iter().enumerate() {
+        ws.set_column_width(j as u16, (*w).min(50) as f64)
+            .map_err(xerr)?;
+    }
+    Ok(())
+}
+
+/// Write `df`'s header at row `top` and its cells below. Returns the rows written (at most
+/// [`MAX_SHEET_ROWS`]) and each column's width.
+pub(super) fn write_block(
+    ws: &mut Worksheet,
+    df: &DataFrame,
+    st: &Styles,
+    top: u32,
+) -> Result<(usize, Vec<usize>)> {
     let rows = df.height().min(MAX_SHEET_ROWS);
     let cols: Vec<Cells> = df
         .columns()
@@ -182,7 +209,7 @@ fn write_table(ws: &mut Worksheet, df: &DataFrame, st: &Styles) -> Result<usize>
         .map(|c| cells(c, rows))
         .collect::<Result<_>>()?;
     for (j, c) in df.columns().iter().enumerate() {
-        ws.write_string_with_format(0, j as u16, c.name().as_str(), &st.header)
+        ws.write_string_with_format(top, j as u16, c.name().as_str(), &st.header)
             .map_err(xerr)?;
     }
     let mut widths: Vec<usize> = df
@@ -191,7 +218,7 @@ fn write_table(ws: &mut Worksheet, df: &DataFrame, st: &Styles) -> Result<usize>
         .map(|c| c.name().chars().count() + 4)
         .collect();
     for i in 0..rows {
-        let r = (i + 1) as u32;
+        let r = top + (i + 1) as u32;
         for (j, cells) in cols.iter().enumerate() {
             let cj = j as u16;
             match cells {
@@ -231,21 +258,12 @@ fn write_table(ws: &mut Worksheet, df: &DataFrame, st: &Styles) -> Result<usize>
             }
         }
     }
-    for (j, w) in widths.iter().enumerate() {
-        ws.set_column_width(j as u16, (*w).min(50) as f64)
-            .map_err(xerr)?;
-    }
-    ws.set_freeze_panes(1, 0).map_err(xerr)?;
-    if !df.columns().is_empty() {
-        ws.autofilter(0, 0, rows as u32, (df.width() - 1) as u16)
-            .map_err(xerr)?;
-    }
-    Ok(rows)
+    Ok((rows, widths))
 }
 
 /// The workbook's creation date: the run's `as_of` (`YYYY-MM-DD`), else 2000-01-01, never
 /// the clock, so the same run writes the same bytes.
-fn created(as_of: Option<&str>) -> Result<ExcelDateTime> {
+pub(super) fn created(as_of: Option<&str>) -> Result<ExcelDateTime> {
     let parsed = as_of.and_then(|d| {
         let mut it = d.get(..10)?.split('-');
         Some((
@@ -302,82 +320,5 @@ pub fn workbook(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use calamine::{Data, Reader, Xlsx};
-    use std::io::Cursor;
-
-    type R = std::result::Result<(), Box<dyn std::error::Error>>;
-
-    #[test]
-    fn formula_like_text_is_neutralised_and_numbers_stay_numbers() -> R {
-        assert!(needs_neutralising("=1+1"));
-        assert!(needs_neutralising("@SUM(A1)"));
-        assert!(needs_neutralising("\tx"));
-        assert!(!needs_neutralising("Acme = good"));
-        let df = df!(
-            "name" => ["=HYPERLINK(\"http://x\",\"y\")", "-2+3", "Acme"],
-            "amount" => [-5.0, 1234.5, 0.0],
-            "share_of_capacity" => [0.25, 0.5, 0.0],
-        )?;
-        let (bytes, notes) = workbook(
-            &[("as_of".into(), "2026-01-01".into())],
-            &[("customers", &df)],
-            Some("2026-01-01"),
-        )?;
-        assert!(notes.is_empty());
-        let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes))?;
-        assert_eq!(book.sheet_names(), ["summary", "customers"]);
-        let range = book.worksheet_range("customers")?;
-        assert_eq!(
-            range.get((1, 0)),
-            Some(&Data::String("=HYPERLINK(\"http://x\",\"y\")".into()))
-        );
-        assert_eq!(range.get((2, 0)), Some(&Data::String("-2+3".into())));
-        assert_eq!(range.get((1, 1)), Some(&Data::Float(-5.0)));
-        let formulas = book.worksheet_formula("customers")?;
-        assert!(
-            formulas.cells().all(|(_, _, f)| f.is_empty()),
-            "a cell holds a formula"
-        );
-        Ok(())
-    }
-
-    #[test]
-    fn creation_date_comes_from_as_of_not_the_clock() -> R {
-        let df = df!("x" => [1i64])?;
-        let a = workbook(&[], &[("t", &df)], Some("2026-01-01"))?.0;
-        std::thread::sleep(std::time::Duration::from_millis(1100));
-        let b = workbook(&[], &[("t", &df)], Some("2026-01-01"))?.0;
-        assert!(a == b, "two builds differ");
-        assert!(created(Some("garbage")).is_ok());
-        Ok(())
-    }
-
-    #[test]
-    fn long_tables_are_cut_with_a_note() -> R {
-        let n = MAX_SHEET_ROWS as i64 + 1;
-        let df = df!("x" => (0..n).collect::<Vec<i64>>())?;
-        let (bytes, notes) = workbook(&[], &[("customers", &df)], None)?;
-        assert_eq!(notes.len(), 1, "{notes:?}");
-        assert!(notes[0].contains("first 50000 of 50001 rows"));
-        let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes))?;
-        assert_eq!(
-            book.worksheet_range("customers")?.height(),
-            MAX_SHEET_ROWS + 1
-        );
-        Ok(())
-    }
-
-    #[test]
-    fn sheet_names_are_valid_and_unique() {
-        let taken = vec!["summary".to_string()];
-        assert_eq!(
-            sheet_name("models/calibration_by_frequency", &taken),
-            "calibration_by_frequency"
-        );
-        assert_eq!(sheet_name("Summary", &taken), "Summary (2)");
-        assert_eq!(sheet_name("a:b", &[]), "a_b");
-        assert_eq!(sheet_name(&"x".repeat(40), &[]).len(), 31);
-    }
-}
+#[path = "xlsx_tests.rs"]
+mod tests;

@@ -282,6 +282,20 @@ pub const REPORT_XLSX: OutputSpec = OutputSpec {
     doc: "One workbook: a summary sheet, then a sheet per table.",
 };
 
+/// `weekly/<district>.html`
+pub const WEEKLY_HTML: OutputSpec = OutputSpec {
+    file: "weekly/<district>.html",
+    kind: OutputKind::Document,
+    doc: "One self-contained page per district: its sales pace against the month's target, its development work, its stations on the leaderboard, its escalated deals and its high-risk key accounts.",
+};
+
+/// `weekly.xlsx`
+pub const WEEKLY_XLSX: OutputSpec = OutputSpec {
+    file: "weekly.xlsx",
+    kind: OutputKind::Document,
+    doc: "The district pages as one workbook: a sheet per district.",
+};
+
 /// `manifest.json`
 pub const MANIFEST: OutputSpec = OutputSpec {
     file: "manifest.json",
@@ -331,5 +345,7 @@ pub const OUTPUTS: &[&OutputSpec] = &[
     &CHART_SVG,
     &REPORT_HTML,
     &REPORT_XLSX,
+    &WEEKLY_HTML,
+    &WEEKLY_XLSX,
     &MANIFEST,
 ];
