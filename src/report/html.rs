@@ -6,7 +6,7 @@ use polars::prelude::*;
 
 use super::charts::{Format, thousands};
 use super::i18n::Lang;
-use super::i18n::{Texts, fill};
+use super::i18n::Texts;
 use super::xlsx::is_ratio_column;
 
 /// Rows shown per key table (the workbook holds them all).
@@ -62,6 +62,10 @@ pub struct Page<'a> {
     pub tables: &'a [HtmlTable<'a>],
     pub notes: &'a [String],
     pub top: Summary<'a>,
+    /// The sections by reader; charts and tables none names go to the last.
+    pub sections: &'a [super::sections::SectionSpec],
+    pub contents: &'a str,
+    pub filter: &'a str,
 }
 
 /// The Content-Security-Policy of every page: nothing may load, only inline style applies.
@@ -76,6 +80,8 @@ table{border-collapse:collapse;font-size:.85em;margin:.5em 0;display:block;overf
 th{background:#4E79A7;color:#fff;padding:.3em .6em;text-align:left;white-space:nowrap}\
 td{border-bottom:1px solid #e3e3e3;padding:.25em .6em;white-space:nowrap}td.n{text-align:right}\
 tr:nth-child(even) td{background:#f7f9fc}p.more{color:#666;font-size:.85em}\
+th[data-dir]{text-decoration:underline}table.sortable th{cursor:pointer}input.filter{margin:.3em 0;padding:.2em .4em}\
+nav.toc{background:#f6f8fa;padding:.5em 1em}nav.toc li{margin:.2em 0}\
 div.kpis{display:grid;grid-template-columns:repeat(auto-fill,minmax(230px,1fr));gap:.8em;margin:1em 0}\
 div.kpi{border:1px solid #d8e0ea;border-left:5px solid #4E79A7;padding:.6em .8em;background:#f7f9fc}\
 div.kpi .v{font-size:1.6em;font-weight:bold}div.kpi .l{color:#333}div.kpi .c{color:#666;font-size:.85em}\
@@ -86,80 +92,31 @@ dl.headline dd{margin:0;font-weight:bold;text-align:right}";
 /// The start of a page up to its `<h1>` (escaped `title`): the doctype, the strict
 /// Content-Security-Policy and the inline style. report.html and the district pages share it.
 pub fn head(title: &str, lang: Lang) -> String {
+    head_with(title, lang, None)
+}
+
+/// [`head`] whose policy also allows the one inline script with this CSP hash source.
+pub fn head_with(title: &str, lang: Lang, script_hash: Option<&str>) -> String {
     let lang = match lang {
         Lang::En => "en",
         Lang::Zh => "zh-CN",
     };
     let title = escape(title);
+    let csp = match script_hash {
+        Some(h) => format!("{CSP}; script-src {h}"),
+        None => CSP.to_string(),
+    };
     format!(
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"{csp}\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>{title}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<h1>{title}</h1>\n"
     )
 }
 
-/// The page as HTML text.
-pub fn page(p: &Page) -> String {
-    let t = p.texts;
-    let mut h = String::with_capacity(64 * 1024);
-    h.push_str(&head(t.report_title, p.lang));
-    h.push_str("<dl class=\"facts\">\n");
-    for (k, v) in p.facts {
-        h.push_str(&format!("<dt>{}</dt><dd>{}</dd>\n", escape(k), escape(v)));
-    }
-    h.push_str("</dl>\n");
-    top(&mut h, &p.top);
-    h.push_str(&format!("<h2>{}</h2>\n<pre>", escape(t.summary)));
-    for line in p.summary {
-        h.push_str(&escape(line));
-        h.push('\n');
-    }
-    h.push_str("</pre>\n");
-    if !p.charts.is_empty() {
-        h.push_str(&format!("<h2>{}</h2>\n", escape(t.charts)));
-    }
-    for c in p.charts {
-        h.push_str(&format!(
-            "<figure id=\"chart-{}\" aria-label=\"{}\">\n{}\n<figcaption>{}</figcaption>\n</figure>\n",
-            escape(c.name),
-            escape(c.title),
-            scalable(c.svg),
-            escape(c.caption)
-        ));
-    }
-    if !p.tables.is_empty() {
-        h.push_str(&format!("<h2>{}</h2>\n", escape(t.tables)));
-    }
-    for tb in p.tables {
-        h.push_str(&format!(
-            "<h3 id=\"{}\">{}</h3>\n",
-            escape(&tb.id),
-            escape(&tb.title)
-        ));
-        h.push_str(&table(tb.df, MAX_ROWS));
-        if tb.df.height() > MAX_ROWS {
-            let (shown, all) = (MAX_ROWS.to_string(), tb.df.height().to_string());
-            h.push_str(&format!(
-                "<p class=\"more\">{}</p>\n",
-                escape(&fill(t.rows_shown, &[&shown, &all]))
-            ));
-        }
-    }
-    if !p.notes.is_empty() {
-        h.push_str(&format!("<h2>{}</h2>\n<ul>\n", escape(t.notes)));
-        for n in p.notes {
-            h.push_str(&format!("<li>{}</li>\n", escape(n)));
-        }
-        h.push_str("</ul>\n");
-    }
-    h.push_str("</body>\n</html>\n");
-    h
-}
-
 /// The key-figure cards (`data-kpi`, `data-value`) and the findings (`data-finding`, each
 /// linking to its chart or table).
-fn top(h: &mut String, s: &Summary) {
+pub(super) fn top(h: &mut String, s: &Summary) {
     if !s.kpis.is_empty() {
         h.push_str(&format!(
             "<h2 id=\"key-figures\">{}</h2>\n<div class=\"kpis\">\n",
@@ -196,7 +153,7 @@ fn top(h: &mut String, s: &Summary) {
 }
 
 /// plotters' SVG with a viewBox, so CSS can scale it to the page width.
-fn scalable(svg: &str) -> String {
+pub(super) fn scalable(svg: &str) -> String {
     let (w, h) = super::charts::SIZE;
     match svg.strip_prefix("<svg ") {
         Some(rest) => format!("<svg viewBox=\"0 0 {w} {h}\" {rest}"),
@@ -263,6 +220,7 @@ pub fn table(df: &DataFrame, max: usize) -> String {
 mod tests {
     use super::*;
     use crate::report::i18n::EN;
+    use crate::report::page::page;
 
     type R = std::result::Result<(), Box<dyn std::error::Error>>;
 
@@ -307,8 +265,18 @@ mod tests {
                 findings_title: "Findings",
                 findings: &findings,
             },
+            sections: &crate::report::sections::sections(&crate::report::i18n_findings::EN),
+            contents: "Contents",
+            filter: "Filter rows",
         });
-        assert!(!html.contains("<script"), "{html}");
+        // the one script is kam's own, allowed by its hash; the data's is text
+        assert_eq!(html.matches("<script").count(), 1, "{html}");
+        let hash = crate::report::sections::script_hash();
+        assert!(html.contains(&format!("script-src {hash}")));
+        assert!(html.contains(&format!(
+            "<script>{}</script>",
+            crate::report::sections::SCRIPT
+        )));
         assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
         assert!(html.contains("O&#39;Neil &amp; &quot;Sons&quot;"));
         assert!(html.contains("&lt;b&gt;top&lt;/b&gt;"));
@@ -322,6 +290,9 @@ mod tests {
         assert!(html.contains("&lt;i&gt;Revenue&lt;/i&gt;"));
         assert!(html.contains("<li data-finding=\"lowest_district\"><a href=\"#chart-x\">&lt;script&gt; is lowest</a></li>"));
         assert!(html.contains("<h3 id=\"table-x\">"));
+        assert!(html.contains("<table class=\"sortable\" id=\"rows-table-x\">"));
+        assert!(html.contains("data-table=\"rows-table-x\""));
+        assert!(html.contains("<nav class=\"toc\">"));
         Ok(())
     }
 

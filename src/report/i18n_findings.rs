@@ -6,6 +6,12 @@ use super::i18n::Lang;
 
 #[derive(Debug)]
 pub struct FindingTexts {
+    pub contents: &'static str,
+    pub sec_manager: &'static str,
+    pub sec_planning: &'static str,
+    pub sec_tracking: &'static str,
+    pub sec_customers: &'static str,
+    pub filter: &'static str,
     pub key_figures: &'static str,
     pub findings: &'static str,
     // ---- cards: label, then the comparison ----
@@ -60,6 +66,12 @@ pub struct FindingTexts {
 }
 
 pub const EN: FindingTexts = FindingTexts {
+    contents: "Contents",
+    sec_manager: "For the general manager: trend and top customers",
+    sec_planning: "Planning: key accounts, escalations, quotas, market share, credit mix",
+    sec_tracking: "Tracking: attainment, weekly progress, leaderboard, campaigns, portfolios",
+    sec_customers: "Customers: segments, value, churn, products and satisfaction",
+    filter: "Filter rows",
     key_figures: "Key figures",
     findings: "What matters this week",
     revenue_12m: "Revenue, last 12 months",
@@ -94,6 +106,12 @@ pub const EN: FindingTexts = FindingTexts {
 };
 
 pub const ZH: FindingTexts = FindingTexts {
+    contents: "目录",
+    sec_manager: "总经理：趋势与重点客户",
+    sec_planning: "计划：大客户、升级事项、任务、市场份额、信用结构",
+    sec_tracking: "跟踪：目标完成、周进度、排行榜、推广活动、客户经理",
+    sec_customers: "客户：分群、价值、流失、产品与满意度",
+    filter: "筛选",
     key_figures: "关键指标",
     findings: "本周要点",
     revenue_12m: "近12个月收入",

@@ -17,6 +17,8 @@ pub mod i18n_weekly;
 pub mod kpis;
 pub mod lang;
 pub mod output;
+pub mod page;
+pub mod sections;
 pub mod stage;
 pub mod weekly;
 pub mod weekly_html;

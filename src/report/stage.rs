@@ -252,7 +252,8 @@ pub fn build(inputs: &ReportInputs) -> Result<ReportFiles> {
     let ft = super::i18n_findings::finding_texts(inputs.lang);
     let kpis = super::kpis::key_figures(inputs, ft);
     let findings = super::findings::findings(inputs, ft);
-    let page = html::page(&Page {
+    let sections = super::sections::sections(ft);
+    let page = super::page::page(&Page {
         texts: t,
         lang: inputs.lang,
         facts: &facts,
@@ -266,6 +267,9 @@ pub fn build(inputs: &ReportInputs) -> Result<ReportFiles> {
             findings_title: ft.findings,
             findings: &findings,
         },
+        sections: &sections,
+        contents: ft.contents,
+        filter: ft.filter,
     });
     files.push(("report.html".into(), page.into_bytes()));
     files.push(("report.xlsx".into(), workbook));
@@ -325,6 +329,17 @@ fn html_tables<'a>(
             tables.push(HtmlTable {
                 id: format!("table-{stem}"),
                 title: title.into(),
+                df,
+            });
+        }
+    }
+    // every other table of the workbook too (the page shows its first rows)
+    for (stem, df) in &inputs.tables {
+        let id = format!("table-{}", stem.replace('/', "-"));
+        if stem != data::ATTAINMENT && !tables.iter().any(|x| x.id == id) {
+            tables.push(HtmlTable {
+                id,
+                title: stem.rsplit('/').next().unwrap_or(stem).to_string(),
                 df,
             });
         }

@@ -150,7 +150,8 @@ fn every_chart_renders_from_the_agreed_tables() -> R {
         .find(|f| f.0 == "report.html")
         .map(|f| String::from_utf8_lossy(&f.1).into_owned());
     let html = html.unwrap_or_default();
-    assert!(!html.contains("<script") && !html.contains("<img"));
+    // kam's one sorting script, nothing from the data
+    assert!(html.matches("<script").count() == 1 && !html.contains("<img"));
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert_eq!(html.matches("<svg").count(), CHART_NAMES.len());
     Ok(())
