@@ -1,7 +1,8 @@
 //! The report of a small generated company, end to end: `report.html` opens in headless
 //! Chromium with no request leaving the page and no console message; customers named
 //! `=HYPERLINK(...)` and `<script>...` come out inert in report.xlsx and report.html; the
-//! workbook has its sheets and styles.
+//! workbook has its sheets and styles; a click on a table header sorts it and the filter box
+//! hides rows, driven in the browser, with the key figures and findings on the page.
 //!
 //! Chromium is required (CI installs Debian's `chromium`): the test fails, never skips, when
 //! it is missing. `KAM_CHROMIUM` overrides its path.
@@ -341,4 +342,83 @@ fn report_xlsx_has_sheets_styles_frozen_headers_and_filters() {
         assert!(manifest["outputs"][f].is_u64(), "{f} not in the manifest");
         assert!(out.join(f).exists(), "{f} not written");
     }
+}
+
+/// A page beside report.html that loads it in a frame once it has run its own script, clicks
+/// the `clv` header of the top-customers table twice, types into that table's filter box and
+/// writes what it saw as JSON; Chromium dumps the DOM after the frame's load.
+const DRIVER: &str = r#"<!DOCTYPE html><html><body><pre id="result">none</pre>
+<iframe id="f" src="report.html" onload="go()"></iframe>
+<script>
+function cells(t,i){return Array.prototype.map.call(t.tBodies[0].rows,function(r){return r.cells[i].textContent;});}
+function go(){try{var d=document.getElementById('f').contentDocument;
+var t=d.getElementById('rows-table-top_customers');var ths=t.querySelectorAll('th');var i=-1;
+ths.forEach(function(th,k){if(th.textContent==='clv')i=k;});
+ths[i].click();var asc=cells(t,i);ths[i].click();var desc=cells(t,i);
+var f=d.querySelector('input.filter[data-table="rows-table-top_customers"]');f.value='zz-no-such-row';f.dispatchEvent(new Event('input'));
+var shown=Array.prototype.filter.call(t.tBodies[0].rows,function(r){return r.style.display!=='none';}).length;
+var kpis=d.querySelectorAll('[data-kpi]').length,findings=d.querySelectorAll('[data-finding]').length;
+document.getElementById('result').textContent=JSON.stringify({asc:asc,desc:desc,shown:shown,kpis:kpis,findings:findings});
+}catch(e){document.getElementById('result').textContent='error '+e;}}
+</script></body></html>"#;
+
+fn number(s: &str) -> f64 {
+    s.replace(',', "").parse().unwrap_or(f64::NAN)
+}
+
+#[test]
+fn a_click_on_a_header_sorts_the_table_in_chromium() {
+    let out = run_dir();
+    let driver = out.join("driver.html");
+    std::fs::write(&driver, DRIVER).unwrap();
+    let profile = out.parent().unwrap().join("browser").join("driver-profile");
+    let _ = std::fs::remove_dir_all(&profile);
+    let dom = Command::new(chromium())
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--allow-file-access-from-files",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("file://{}", driver.display()))
+        .output()
+        .expect("chromium starts");
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    let json = dom
+        .split("<pre id=\"result\">")
+        .nth(1)
+        .and_then(|r| r.split("</pre>").next())
+        .unwrap_or("")
+        .replace("&quot;", "\"");
+    let seen: serde_json::Value =
+        serde_json::from_str(&json).unwrap_or_else(|_| panic!("driver saw: {json}"));
+    let col = |k: &str| -> Vec<f64> {
+        seen[k]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| number(v.as_str().unwrap_or("")))
+            .collect()
+    };
+    let (asc, desc) = (col("asc"), col("desc"));
+    assert!(asc.len() >= 5, "{json}");
+    assert!(
+        asc.windows(2).all(|w| w[0] <= w[1]),
+        "not ascending: {asc:?}"
+    );
+    assert!(
+        desc.windows(2).all(|w| w[0] >= w[1]),
+        "not descending: {desc:?}"
+    );
+    assert_eq!(seen["shown"], 0, "the filter hid no row");
+    assert_eq!(seen["kpis"], 8, "{json}");
+    assert!(seen["findings"].as_u64().unwrap_or(0) >= 5, "{json}");
 }
