@@ -20,6 +20,8 @@ pub struct Metrics {
     pub brier: f64,
     pub calibration: Vec<CalibrationBin>,
     pub confusion: Confusion,
+    /// The ROC and cumulative-gains curves (issue 16's diagnostics).
+    pub curves: super::curves::Curves,
 }
 
 /// One bin of predicted probability, [lower, upper).
@@ -58,6 +60,7 @@ pub fn evaluate(y: &[bool], p: &[f64], cut: f64) -> Metrics {
         top_decile_capture,
         brier: brier(y, p),
         calibration: calibration(y, p, 10),
+        curves: super::curves::curves(y, p),
         confusion: confusion(y, p, cut),
     }
 }

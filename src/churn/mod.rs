@@ -13,6 +13,7 @@
 
 pub mod behaviour;
 pub mod contracts;
+pub mod curves;
 mod cutoff;
 pub mod design;
 mod fit;
