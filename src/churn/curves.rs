@@ -66,6 +66,26 @@ pub fn curves(y: &[bool], p: &[f64]) -> Curves {
     }
 }
 
+/// `models/churn_diagnostics.csv`: the ROC and gains points and the calibration bins with
+/// examples, as (kind, x, y) rows: `roc` (false-positive rate, true-positive rate), `gains`
+/// (share contacted, share of churners found), `calibration` (mean predicted, observed rate).
+pub fn table(m: &super::metrics::Metrics) -> crate::error::Result<polars::prelude::DataFrame> {
+    use polars::prelude::*;
+    let mut rows: Vec<(&str, f64, f64)> = Vec::new();
+    rows.extend(m.curves.roc.iter().map(|(x, y)| ("roc", *x, *y)));
+    rows.extend(m.curves.gains.iter().map(|(x, y)| ("gains", *x, *y)));
+    for b in &m.calibration {
+        if let (Some(x), Some(y)) = (b.mean_predicted, b.observed_rate) {
+            rows.push(("calibration", x, y));
+        }
+    }
+    Ok(df![
+        "kind" => rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+        "x" => rows.iter().map(|r| r.1).collect::<Vec<_>>(),
+        "y" => rows.iter().map(|r| r.2).collect::<Vec<_>>(),
+    ]?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

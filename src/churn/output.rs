@@ -51,6 +51,10 @@ pub fn run_with(
         ));
     }
     out.model(&o::CHURN_MODEL, &b.report)?;
+    out.table(
+        &o::CHURN_DIAGNOSTICS,
+        super::curves::table(&b.report.metrics)?,
+    );
     let joined = table
         .lazy()
         .join(

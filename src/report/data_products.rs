@@ -10,6 +10,7 @@ pub const PRODUCT_PENETRATION: &str = "product_penetration";
 pub const CHANNEL_MIX: &str = "channel_mix";
 pub const PRODUCT_AFFINITY: &str = "product_affinity";
 pub const SATISFACTION: &str = "satisfaction";
+pub const CHURN_DIAGNOSTICS: &str = "models/churn_diagnostics";
 
 /// The cells of `product_penetration.csv` or `channel_mix.csv` (`item` = its product or
 /// channel column); segments are named "1 Name".
@@ -86,4 +87,33 @@ pub fn nps_by_district(
         return Err("satisfaction.csv has no district with NPS answers".into());
     }
     Ok(out)
+}
+
+/// The rows of `models/churn_diagnostics.csv`.
+pub fn churn_diagnostics(
+    tables: &[(String, polars::prelude::DataFrame)],
+) -> Result<Vec<super::charts::diagnostics::DiagPoint>, Note> {
+    let t = Table::find(tables, CHURN_DIAGNOSTICS)?;
+    let (kind, x, y) = (t.strs("kind")?, t.f64s("x")?, t.f64s("y")?);
+    Ok((0..t.df.height())
+        .map(|i| super::charts::diagnostics::DiagPoint {
+            kind: kind[i].clone().unwrap_or_default(),
+            x: x[i].unwrap_or(f64::NAN),
+            y: y[i].unwrap_or(f64::NAN),
+        })
+        .collect())
+}
+
+/// One of the churn diagnostics charts, or why it is skipped.
+pub fn diag_chart(
+    inputs: &super::stage::ReportInputs,
+    name: &'static str,
+    kind: &str,
+) -> (&'static str, Result<super::charts::Chart, Note>) {
+    let t = crate::report::i18n_diag::diag_texts(inputs.lang);
+    let chart = churn_diagnostics(&inputs.tables).and_then(|p| {
+        super::charts::diagnostics::diagnostics_chart(&p, kind, t)
+            .ok_or_else(|| format!("models/churn_diagnostics.csv has no {kind} rows"))
+    });
+    (name, chart)
 }

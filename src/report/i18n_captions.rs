@@ -5,7 +5,7 @@
 use super::i18n::{Lang, fill};
 
 /// (chart, English, Chinese).
-pub const CAPTIONS: [(&str, &str, &str); 17] = [
+pub const CAPTIONS: [(&str, &str, &str); 20] = [
     (
         "sales_trend",
         "Monthly revenue with its 3-month average; the shaded band is the forecast interval.",
@@ -90,6 +90,21 @@ pub const CAPTIONS: [(&str, &str, &str); 17] = [
         "nps_by_district",
         "Net promoter score per district with the customers who answered; a small base is uncertain.",
         "各片区净推荐值及回答客户数；样本少时不确定。",
+    ),
+    (
+        "churn_roc",
+        "How well the churn score ranks who leaves: the further above the diagonal, the better.",
+        "流失评分区分流失客户的能力：离对角线越远越好。",
+    ),
+    (
+        "churn_gains",
+        "Share of the churners found by contacting the highest-risk customers first.",
+        "按风险从高到低联系客户时找到的流失客户比例。",
+    ),
+    (
+        "churn_calibration",
+        "Predicted against observed churn by probability band; on the diagonal, the probabilities can be taken at face value.",
+        "按概率分组的预测与实际流失率；越贴近对角线，概率越可信。",
     ),
 ];
 

@@ -11,6 +11,7 @@ pub mod fonts;
 pub mod html;
 pub mod i18n;
 pub mod i18n_captions;
+pub mod i18n_diag;
 pub mod i18n_findings;
 pub mod i18n_products;
 pub mod i18n_weekly;

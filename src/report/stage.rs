@@ -34,7 +34,7 @@ const TOP_CUSTOMER_COLUMNS: &[&str] = &[
 ];
 
 /// Every chart the report can draw (file stems under `charts/`), in report order.
-pub const CHART_NAMES: [&str; 17] = [
+pub const CHART_NAMES: [&str; 20] = [
     "sales_trend",
     "attainment_by_district",
     "leaderboard",
@@ -52,6 +52,9 @@ pub const CHART_NAMES: [&str; 17] = [
     "product_affinity",
     "channel_mix",
     "nps_by_district",
+    "churn_roc",
+    "churn_gains",
+    "churn_calibration",
 ];
 
 /// Facts about the run shown at the top of the report.
@@ -174,6 +177,9 @@ fn product_charts(inputs: &ReportInputs) -> Vec<(&'static str, std::result::Resu
             "nps_by_district",
             dp::nps_by_district(tables).map(|r| products::nps_chart(&r, pt)),
         ),
+        dp::diag_chart(inputs, "churn_roc", "roc"),
+        dp::diag_chart(inputs, "churn_gains", "gains"),
+        dp::diag_chart(inputs, "churn_calibration", "calibration"),
     ]
 }
 

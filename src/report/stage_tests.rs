@@ -107,6 +107,11 @@ pub fn all_tables() -> PolarsResult<Vec<(String, DataFrame)>> {
                 "channel" => ["direct", "direct"], "penetration" => [1.0, 1.0], "share_revenue" => [1.0, 1.0])?,
         ),
         (
+            "models/churn_diagnostics".into(),
+            df!("kind" => ["roc", "roc", "roc", "gains", "gains", "calibration", "calibration"],
+                "x" => [0.0, 0.3, 1.0, 0.1, 1.0, 0.2, 0.7], "y" => [0.0, 0.8, 1.0, 0.4, 1.0, 0.25, 0.6])?,
+        ),
+        (
             "satisfaction".into(),
             df!("by" => ["company", "district"], "unit" => ["all", "N"], "nps" => [Some(10.0), Some(-5.0)],
                 "nps_responses" => [20i64, 8])?,

@@ -8,6 +8,7 @@
 
 pub mod axis;
 pub mod customers;
+pub mod diagnostics;
 pub mod draw;
 pub mod plan;
 pub mod portfolios;

@@ -133,6 +133,17 @@ pub(super) const CALIBRATION_COLUMNS: &[&str] = &[
     "predicted_total",
 ];
 
+/// `models/churn_diagnostics.csv`
+pub const CHURN_DIAGNOSTICS: OutputSpec = OutputSpec {
+    file: "models/churn_diagnostics.csv",
+    kind: OutputKind::Table {
+        columns: &["kind", "x", "y"],
+        parquet: false,
+        sheet: true,
+    },
+    doc: "The churn model on its out-of-time cutoff: ROC curve points, cumulative gains and calibration bins, as (kind, x, y) rows for the diagnostics charts.",
+};
+
 /// `models/calibration_by_frequency.csv`
 pub const CALIBRATION_BY_FREQUENCY: OutputSpec = OutputSpec {
     file: "models/calibration_by_frequency.csv",
@@ -327,6 +338,7 @@ pub const OUTPUTS: &[&OutputSpec] = &[
     &CHANNEL_MIX,
     &SATISFACTION,
     &CALIBRATION_BY_FREQUENCY,
+    &CHURN_DIAGNOSTICS,
     &EXPECTED_CURVE,
     &MERGE_CANDIDATES,
     &REJECTS,
