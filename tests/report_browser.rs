@@ -124,27 +124,35 @@ struct BrowserRun {
     screenshot: Vec<u8>,
 }
 
+/// Headless Chromium with a fresh profile at `profile` and no background networking (the
+/// flags this machine's closed network needs), before the run's own flags.
+fn headless(profile: &Path) -> Command {
+    let _ = std::fs::remove_dir_all(profile);
+    let mut c = Command::new(chromium());
+    c.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ])
+    .arg(format!("--user-data-dir={}", profile.display()));
+    c
+}
+
 /// Open `page` in headless Chromium, take a full-page screenshot and read the net log.
 fn open_in_chromium(page: &Path, work: &Path) -> BrowserRun {
     std::fs::create_dir_all(work).unwrap();
-    let profile = work.join("profile");
-    let _ = std::fs::remove_dir_all(&profile);
     let (netlog, shot) = (work.join("netlog.json"), work.join("screenshot.png"));
-    let out = Command::new(chromium())
+    let out = headless(&work.join("profile"))
         .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
             "--hide-scrollbars",
             "--enable-logging=stderr",
             "--window-size=1280,3000",
         ])
-        .arg(format!("--user-data-dir={}", profile.display()))
         .arg(format!("--log-net-log={}", netlog.display()))
         .arg(format!("--screenshot={}", shot.display()))
         .arg(format!("file://{}", page.display()))
@@ -372,22 +380,12 @@ fn a_click_on_a_header_sorts_the_table_in_chromium() {
     let driver = out.join("driver.html");
     std::fs::write(&driver, DRIVER).unwrap();
     let profile = out.parent().unwrap().join("browser").join("driver-profile");
-    let _ = std::fs::remove_dir_all(&profile);
-    let dom = Command::new(chromium())
+    let dom = headless(&profile)
         .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
             "--allow-file-access-from-files",
             "--virtual-time-budget=5000",
             "--dump-dom",
         ])
-        .arg(format!("--user-data-dir={}", profile.display()))
         .arg(format!("file://{}", driver.display()))
         .output()
         .expect("chromium starts");

@@ -7,7 +7,7 @@ use polars::prelude::DataFrame;
 use super::data::Table;
 use super::i18n::{Lang, fill};
 use super::i18n_findings::FindingTexts;
-use super::stage::ReportInputs;
+use super::stage::{ReportInputs, find};
 use crate::schema as s;
 use crate::schema::columns::{self as c, plan as pc};
 
@@ -60,14 +60,6 @@ fn col(df: &DataFrame, stem: &'static str, name: &str) -> Vec<Option<f64>> {
 
 fn text(df: &DataFrame, stem: &'static str, name: &str) -> Vec<Option<String>> {
     Table { stem, df }.strs(name).unwrap_or_default()
-}
-
-fn find<'a>(inputs: &'a ReportInputs, stem: &str) -> Option<&'a DataFrame> {
-    inputs
-        .tables
-        .iter()
-        .find(|(n, _)| n == stem)
-        .map(|(_, d)| d)
 }
 
 /// Every key figure the run's tables allow, in reading order.

@@ -298,7 +298,7 @@ fn facts(inputs: &ReportInputs, t: &Texts) -> Vec<(String, String)> {
 }
 
 /// The table of `inputs` with this file stem.
-fn find<'a>(inputs: &'a ReportInputs, stem: &str) -> Option<&'a DataFrame> {
+pub(super) fn find<'a>(inputs: &'a ReportInputs, stem: &str) -> Option<&'a DataFrame> {
     inputs
         .tables
         .iter()
