@@ -95,6 +95,8 @@ pub fn run(a: ClvArgs, quiet: bool) -> Result<()> {
             ),
         ));
     }
+    let horizon = params.horizon_days;
+    crate::value::output::diagnostics(&summary, &scored.purchases, horizon, unit, &mut out)?;
     let table = clv_table(&summary, &scored)?;
     out.line(Line::about(
         format!("clv: {} customers", table.height()),

@@ -65,11 +65,12 @@ mod tests {
         let f = crate::report::i18n_findings::ZH;
         let w = crate::report::i18n_weekly::ZH;
         let g = crate::report::i18n_diag::ZH;
+        let v = crate::report::i18n_value_diag::ZH;
         let c: Vec<&str> = crate::report::i18n_captions::CAPTIONS
             .iter()
             .map(|c| c.2)
             .collect();
-        let missing: Vec<char> = format!("{t:?}{p:?}{f:?}{w:?}{g:?}{c:?} 数据截至 {{}}。")
+        let missing: Vec<char> = format!("{t:?}{p:?}{f:?}{w:?}{g:?}{v:?}{c:?} 数据截至 {{}}。")
             .chars()
             .filter(|c| !c.is_control() && *c != '\\')
             .filter(|c| cjk.glyph_id(*c).0 == 0)

@@ -5,7 +5,7 @@
 use super::i18n::{Lang, fill};
 
 /// (chart, English, Chinese).
-pub const CAPTIONS: [(&str, &str, &str); 20] = [
+pub const CAPTIONS: [(&str, &str, &str); 25] = [
     (
         "sales_trend",
         "Monthly revenue with its 3-month average; the shaded band is the forecast interval.",
@@ -105,6 +105,31 @@ pub const CAPTIONS: [(&str, &str, &str); 20] = [
         "churn_calibration",
         "Predicted against observed churn by probability band; on the diagonal, the probabilities can be taken at face value.",
         "按概率分组的预测与实际流失率；越贴近对角线，概率越可信。",
+    ),
+    (
+        "value_expected_matrix",
+        "What a customer of the longest age is expected to buy, by how often and how recently it bought; the top right is the best.",
+        "最长客户年龄下，按购买频次与最近购买时间的预期购买次数；右上角最好。",
+    ),
+    (
+        "value_p_alive_matrix",
+        "Chance that a customer is still buying: frequent buyers who have not bought for a long time are the ones slipping away.",
+        "客户仍在购买的概率：频次高但久未购买的客户正在流失。",
+    ),
+    (
+        "value_frequency_histogram",
+        "Customers by repeat purchases against the model's expectation; close bars mean the purchase model fits.",
+        "按重复购买次数的客户数与模型预期；柱高接近说明购买模型拟合良好。",
+    ),
+    (
+        "value_tracking_cumulative",
+        "Repeat purchases of the calibration customers, actual against predicted; after the dashed line the model forecasts weeks it never saw.",
+        "校准期客户的累计重复购买，实际与预测；虚线之后是模型未见过的周。",
+    ),
+    (
+        "value_tracking_weekly",
+        "The same week by week: the prediction is smooth, the actual follows the season.",
+        "逐周对比：预测平滑，实际随季节波动。",
     ),
 ];
 

@@ -14,6 +14,7 @@ pub mod i18n_captions;
 pub mod i18n_diag;
 pub mod i18n_findings;
 pub mod i18n_products;
+pub mod i18n_value_diag;
 pub mod i18n_weekly;
 pub mod kpis;
 pub mod lang;

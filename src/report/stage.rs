@@ -34,7 +34,7 @@ const TOP_CUSTOMER_COLUMNS: &[&str] = &[
 ];
 
 /// Every chart the report can draw (file stems under `charts/`), in report order.
-pub const CHART_NAMES: [&str; 20] = [
+pub const CHART_NAMES: [&str; 25] = [
     "sales_trend",
     "attainment_by_district",
     "leaderboard",
@@ -55,6 +55,11 @@ pub const CHART_NAMES: [&str; 20] = [
     "churn_roc",
     "churn_gains",
     "churn_calibration",
+    "value_expected_matrix",
+    "value_p_alive_matrix",
+    "value_frequency_histogram",
+    "value_tracking_cumulative",
+    "value_tracking_weekly",
 ];
 
 /// Facts about the run shown at the top of the report.
@@ -181,6 +186,9 @@ fn product_charts(inputs: &ReportInputs) -> Vec<(&'static str, std::result::Resu
         dp::diag_chart(inputs, "churn_gains", "gains"),
         dp::diag_chart(inputs, "churn_calibration", "calibration"),
     ]
+    .into_iter()
+    .chain(dp::value_charts(inputs))
+    .collect()
 }
 
 /// The top customers by CLV (or total revenue), with the columns a manager reads.

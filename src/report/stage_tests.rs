@@ -107,6 +107,25 @@ pub fn all_tables() -> PolarsResult<Vec<(String, DataFrame)>> {
                 "channel" => ["direct", "direct"], "penetration" => [1.0, 1.0], "share_revenue" => [1.0, 1.0])?,
         ),
         (
+            "models/value_matrices".into(),
+            df!("kind" => ["expected_purchases", "expected_purchases", "p_alive", "p_alive"],
+                "frequency" => [0.0, 2.0, 0.0, 2.0], "recency" => [0.0, 30.0, 0.0, 30.0],
+                "age" => [30.0; 4], "horizon" => [52.0; 4], "unit" => ["weeks"; 4],
+                "value" => [0.2, 3.1, 1.0, 0.9])?,
+        ),
+        (
+            "models/frequency_histogram".into(),
+            df!("frequency" => ["0", "1", "7+"], "actual_customers" => [5u64, 3, 1],
+                "model_customers" => [5.2, 2.6, 1.2])?,
+        ),
+        (
+            "models/holdout_tracking".into(),
+            df!("week_end" => ["2025-01-04", "2025-01-11"], "week" => [1u32, 2],
+                "period" => ["calibration", "holdout"], "actual_cumulative" => [1.0, 3.0],
+                "predicted_cumulative" => [1.5, 2.5], "actual_weekly" => [1.0, 2.0],
+                "predicted_weekly" => [1.5, 1.0])?,
+        ),
+        (
             "models/churn_diagnostics".into(),
             df!("kind" => ["roc", "roc", "roc", "gains", "gains", "calibration", "calibration"],
                 "x" => [0.0, 0.3, 1.0, 0.1, 1.0, 0.2, 0.7], "y" => [0.0, 0.8, 1.0, 0.4, 1.0, 0.25, 0.6])?,

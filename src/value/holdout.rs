@@ -33,7 +33,8 @@ pub struct Holdout {
     pub by_frequency: DataFrame,
     pub actual_total: f64,
     pub predicted_total: f64,
-    /// week_end, week, actual_cumulative, predicted_cumulative
+    /// week_end, week, period, actual_cumulative, predicted_cumulative, actual_weekly,
+    /// predicted_weekly
     pub tracking: DataFrame,
     /// The interval of the predicted total as a forecast of the actual (None without one).
     pub interval: Option<HoldoutCheck>,
@@ -169,7 +170,7 @@ fn by_frequency(buckets: &BTreeMap<usize, Bucket>) -> Result<DataFrame> {
     )?)
 }
 
-/// Tracking: cumulative repeat purchase days of the calibration cohort (customers of `cal`
+/// Tracking: cumulative (and each week's) repeat purchase days of the calibration cohort (customers of `cal`
 /// whose first purchase is on or before c0), actual and predicted, week by week to c1.
 /// E[X(t)] is taken once per distinct age `end - first` in days.
 fn tracking(
@@ -222,10 +223,26 @@ fn tracking(
         w += 7;
         k += 1;
     }
+    let weekly = |c: &[f64]| -> Vec<f64> {
+        (0..c.len())
+            .map(|k| c[k] - k.checked_sub(1).map_or(0.0, |j| c[j]))
+            .collect()
+    };
+    let (actual_weekly, predicted_weekly) = (weekly(&actual), weekly(&predicted));
+    // a week that ends after the calibration end is (mostly) the holdout's
+    let period: Vec<&str> = (week_end.iter())
+        .map(|d| match epoch_days(*d) > c0 {
+            true => "holdout",
+            false => "calibration",
+        })
+        .collect();
     Ok(df!(
         "week_end" => week_end,
         "week" => week,
+        "period" => period,
         "actual_cumulative" => actual,
         "predicted_cumulative" => predicted,
+        "actual_weekly" => actual_weekly,
+        "predicted_weekly" => predicted_weekly,
     )?)
 }

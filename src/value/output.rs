@@ -47,6 +47,7 @@ pub fn run(
     model_outputs(&scored, &mut out)?;
     out.line(summary_line(&scored));
     let table = if scored.purchases.convergence().converged {
+        diagnostics(&summary, &scored.purchases, v.horizon_days, unit, &mut out)?;
         spend_notes(&scored, &mut out);
         join_scores(table, &scored)?
     } else {
@@ -58,6 +59,27 @@ pub fn run(
         empty_value_columns(table)?
     };
     Ok((run_rate_if_stays(table)?, out))
+}
+
+/// The purchase model's matrices and frequency histogram (`value::diagnostics`).
+pub fn diagnostics(
+    summary: &Summary,
+    m: &stage::Purchases,
+    horizon_days: f64,
+    unit: TimeUnit,
+    out: &mut StageOutput,
+) -> Result<()> {
+    use super::diagnostics::{frequency_histogram, matrices};
+    let horizon = horizon_days / unit.days();
+    out.table(
+        &o::VALUE_MATRICES,
+        matrices(&summary.rfm, m, horizon, unit)?,
+    );
+    out.table(
+        &o::FREQUENCY_HISTOGRAM,
+        frequency_histogram(&summary.rfm, m)?,
+    );
+    Ok(())
 }
 
 /// revenue_if_stays where the models give none: the last 12 months' revenue (>= 0), the
@@ -289,7 +311,8 @@ pub fn choice_line(c: &choice::ValueChoice) -> Line {
 
 /// The purchase model's holdout check: refit on the history before `as_of - holdout_days`,
 /// then actual against predicted repeat purchases of the holdout, by calibration-period
-/// frequency (`models/calibration_by_frequency.csv`). Nothing when turned off or when the
+/// frequency (`models/calibration_by_frequency.csv`) and week by week
+/// (`models/holdout_tracking.csv`). Nothing when turned off or when the
 /// calibration fit does not converge; a note when the history is too short for it.
 pub fn holdout_check(
     tx: &DataFrame,
@@ -302,6 +325,7 @@ pub fn holdout_check(
         Ok(Some(h)) => {
             let mut out = StageOutput::default();
             out.table(&o::CALIBRATION_BY_FREQUENCY, h.by_frequency);
+            out.table(&o::HOLDOUT_TRACKING, h.tracking);
             if let Some(check) = &h.interval {
                 match out.model(&o::HOLDOUT_CHECK, check) {
                     Ok(()) => out.line(holdout_line(check)),

@@ -14,6 +14,7 @@ pub mod plan;
 pub mod portfolios;
 pub mod products;
 pub mod sales;
+pub mod value_diag;
 
 use plotters::prelude::*;
 

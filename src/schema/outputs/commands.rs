@@ -1,6 +1,7 @@
 //! The files of `kam clv`, `kam segment` and `kam churn`, written into their `--out`
 //! directory (outputs shared with `kam run` are declared there).
 
+use super::models::*;
 use super::run::*;
 use super::{OutputKind, OutputSpec};
 
@@ -49,12 +50,7 @@ pub const CLV_CALIBRATION: OutputSpec = OutputSpec {
 pub const CLV_TRACKING: OutputSpec = OutputSpec {
     file: "calibration_tracking.csv",
     kind: OutputKind::Table {
-        columns: &[
-            "week_end",
-            "week",
-            "actual_cumulative",
-            "predicted_cumulative",
-        ],
+        columns: TRACKING_COLUMNS,
         parquet: false,
         sheet: false,
     },
@@ -171,6 +167,8 @@ pub const COMMAND_OUTPUTS: &[(&str, &[&OutputSpec])] = &[
             &VALUE_CHOICE,
             &HOLDOUT_CHECK,
             &EXPECTED_CURVE,
+            &VALUE_MATRICES,
+            &FREQUENCY_HISTOGRAM,
             &REJECTS,
             &BGBB_SCORES,
             &BGBB_MODEL,

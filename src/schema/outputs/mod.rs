@@ -7,12 +7,14 @@
 //! table, `<feature>_mean` one column per clustering feature.
 
 mod commands;
+mod models;
 mod plan;
 mod products;
 mod run;
 mod track;
 
 pub use commands::*;
+pub use models::*;
 pub use plan::*;
 pub use products::*;
 pub use run::*;

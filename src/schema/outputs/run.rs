@@ -1,5 +1,6 @@
 //! The files of `kam run`, in the order the report's workbook takes its sheets.
 
+use super::models::*;
 use super::plan::*;
 use super::products::*;
 use super::track::*;
@@ -121,49 +122,6 @@ pub const SEGMENTS: OutputSpec = OutputSpec {
         sheet: true,
     },
     doc: "One row per segment: size, shares of customers and revenue, the mean and median of every clustering feature, the commonest customer types and districts, and the segment's name.",
-};
-
-/// Columns of the purchase model's holdout check, in `kam run` and `kam clv` alike.
-pub(super) const CALIBRATION_COLUMNS: &[&str] = &[
-    "frequency",
-    "customers",
-    "actual_mean",
-    "predicted_mean",
-    "actual_total",
-    "predicted_total",
-];
-
-/// `models/churn_diagnostics.csv`
-pub const CHURN_DIAGNOSTICS: OutputSpec = OutputSpec {
-    file: "models/churn_diagnostics.csv",
-    kind: OutputKind::Table {
-        columns: &["kind", "x", "y"],
-        parquet: false,
-        sheet: true,
-    },
-    doc: "The churn model on its out-of-time cutoff: ROC curve points, cumulative gains and calibration bins, as (kind, x, y) rows for the diagnostics charts.",
-};
-
-/// `models/calibration_by_frequency.csv`
-pub const CALIBRATION_BY_FREQUENCY: OutputSpec = OutputSpec {
-    file: "models/calibration_by_frequency.csv",
-    kind: OutputKind::Table {
-        columns: CALIBRATION_COLUMNS,
-        parquet: false,
-        sheet: true,
-    },
-    doc: "The value model's holdout check: actual against predicted repeat purchases of the holdout, by calibration-period frequency.",
-};
-
-/// `models/expected_curve.csv`
-pub const EXPECTED_CURVE: OutputSpec = OutputSpec {
-    file: "models/expected_curve.csv",
-    kind: OutputKind::Table {
-        columns: &["t", "expected_repeat_purchases"],
-        parquet: false,
-        sheet: false,
-    },
-    doc: "Expected cumulative repeat purchases of a new customer over time, E[X(t)], from the purchase model.",
 };
 
 /// `merge_candidates.csv`
@@ -338,6 +296,9 @@ pub const OUTPUTS: &[&OutputSpec] = &[
     &CHANNEL_MIX,
     &SATISFACTION,
     &CALIBRATION_BY_FREQUENCY,
+    &HOLDOUT_TRACKING,
+    &VALUE_MATRICES,
+    &FREQUENCY_HISTOGRAM,
     &CHURN_DIAGNOSTICS,
     &EXPECTED_CURVE,
     &MERGE_CANDIDATES,
