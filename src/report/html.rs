@@ -89,6 +89,10 @@ ul.findings li{margin:.35em 0}figcaption{color:#555;font-size:.9em}\
 dl.headline{display:grid;grid-template-columns:max-content auto;gap:.3em 1.5em;font-size:1.15em}\
 dl.headline dd{margin:0;font-weight:bold;text-align:right}";
 
+/// The font list of a Chinese page: the embedded font first.
+const ZH_FONT: &str =
+    "body{font-family:'WenQuanYi Micro Hei','Noto Sans CJK SC','Microsoft YaHei',sans-serif}";
+
 /// The start of a page up to its `<h1>` (escaped `title`): the doctype, the strict
 /// Content-Security-Policy and the inline style. report.html and the district pages share it.
 pub fn head(title: &str, lang: Lang) -> String {
@@ -102,15 +106,26 @@ pub fn head_with(title: &str, lang: Lang, script_hash: Option<&str>) -> String {
         Lang::Zh => "zh-CN",
     };
     let title = escape(title);
-    let csp = match script_hash {
+    let mut csp = match script_hash {
         Some(h) => format!("{CSP}; script-src {h}"),
         None => CSP.to_string(),
+    };
+    // A Chinese page carries its font (a machine without Chinese fonts would show boxes):
+    // the font from a data: URL is the one thing besides the page the policy lets in.
+    // It comes first in the page's font list: as a fallback behind fonts the machine lacks,
+    // Chromium drew boxes for the text it laid out before the font had loaded.
+    let (face, font) = match lang {
+        "zh-CN" => {
+            csp.push_str("; font-src data:");
+            (super::fonts::cjk_font_face(), ZH_FONT)
+        }
+        _ => ("", ""),
     };
     format!(
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta http-equiv=\"Content-Security-Policy\" content=\"{csp}\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{title}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<h1>{title}</h1>\n"
+         <title>{title}</title>\n<style>{face}{CSS}{font}</style>\n</head>\n<body>\n<h1>{title}</h1>\n"
     )
 }
 
@@ -294,6 +309,19 @@ mod tests {
         assert!(html.contains("data-table=\"rows-table-x\""));
         assert!(html.contains("<nav class=\"toc\">"));
         Ok(())
+    }
+
+    #[test]
+    fn a_chinese_page_carries_its_font_and_nothing_else_may_load() {
+        let zh = head("报告", Lang::Zh);
+        let csp = "default-src 'none'; style-src 'unsafe-inline'; font-src data:";
+        assert!(zh.contains(csp), "{}", &zh[..400]);
+        assert!(zh.contains(
+            "@font-face{font-family:'WenQuanYi Micro Hei';src:url(data:font/ttf;base64,AAEAAA"
+        ));
+        let en = head("Report", Lang::En);
+        assert!(zh.contains(ZH_FONT));
+        assert!(!en.contains("font-src") && !en.contains("@font-face") && !en.contains(ZH_FONT));
     }
 
     #[test]

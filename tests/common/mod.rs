@@ -1,6 +1,9 @@
 //! Helpers shared by the CLI tests: run the `kam` binary, read its outputs.
 #![allow(dead_code)]
 
+pub mod browser;
+pub mod figures;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
