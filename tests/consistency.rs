@@ -11,7 +11,9 @@
 //!   quality-customer share is the credit mix's;
 //! - cross-sell never proposes a product the customer buys, and the penetration table's
 //!   company rows count the customers that buy each product;
-//! - satisfaction.csv's company row is the sum of the customers' satisfaction columns.
+//! - satisfaction.csv's company row is the sum of the customers' satisfaction columns;
+//! - the purchase model's frequency histogram counts the buyers, its P(alive) matrix is 1 at
+//!   frequency 0 under BG/NBD, and the holdout's weeks add up to its cumulative totals.
 
 mod common;
 
@@ -373,6 +375,58 @@ fn satisfaction_agrees(out: &Path) {
     close(num(company, "nps"), nps, "nps");
 }
 
+/// The purchase model's diagnostics tables agree with the customers: the histogram counts
+/// every buyer by its frequency, and the model expects as many in all; under BG/NBD the
+/// P(alive) matrix is 1 at frequency 0; the holdout tracking's weeks add up to its totals.
+fn value_diagnostics_agree(out: &Path) {
+    let customers = table(&out.join("customers.csv"));
+    let buyers: Vec<f64> = (customers.iter())
+        .filter(|r| !r["frequency"].is_empty())
+        .map(|r| num(r, "frequency"))
+        .collect();
+    let hist = table(&out.join("models/frequency_histogram.csv"));
+    for r in &hist {
+        let want = match r["frequency"].as_str() {
+            "7+" => buyers.iter().filter(|f| **f >= 7.0).count(),
+            k => buyers.iter().filter(|f| f.to_string() == k).count(),
+        };
+        close(num(r, "actual_customers"), want as f64, "histogram bar");
+    }
+    let model: f64 = hist.iter().map(|r| num(r, "model_customers")).sum();
+    assert!((model - buyers.len() as f64).abs() < 1e-3 * buyers.len() as f64);
+    let cells = table(&out.join("models/value_matrices.csv"));
+    assert!(
+        cells
+            .iter()
+            .all(|r| ["weeks", "days"].contains(&r["unit"].as_str()))
+    );
+    if out.join("models/bgnbd.json").exists() {
+        let zero: Vec<&Row> = (cells.iter())
+            .filter(|r| r["kind"] == "p_alive" && num(r, "frequency") == 0.0)
+            .collect();
+        assert!(zero.len() >= 2, "no frequency-0 column");
+        assert!(zero.iter().all(|r| num(r, "value") == 1.0));
+    }
+    let weeks = table(&out.join("models/holdout_tracking.csv"));
+    let last = weeks.last().expect("tracking weeks");
+    let sum = |c: &str| weeks.iter().map(|r| num(r, c)).sum::<f64>();
+    close(
+        sum("actual_weekly"),
+        num(last, "actual_cumulative"),
+        "actual weeks",
+    );
+    close(
+        sum("predicted_weekly"),
+        num(last, "predicted_cumulative"),
+        "predicted weeks",
+    );
+    assert_eq!(
+        weeks.first().map(|r| r["period"].as_str()),
+        Some("calibration")
+    );
+    assert_eq!(last["period"], "holdout");
+}
+
 fn assert_consistent(out: &Path) {
     let m = manifest(out);
     let as_of = m["as_of"].as_str().expect("as_of").to_string();
@@ -383,6 +437,7 @@ fn assert_consistent(out: &Path) {
     quotas_add_up(out);
     portfolios_add_up(out);
     products_agree(out);
+    value_diagnostics_agree(out);
     if out.join("satisfaction.csv").exists() {
         satisfaction_agrees(out);
     }

@@ -13,26 +13,13 @@ use super::pmf::count_probabilities;
 use super::purchases::Purchases;
 use crate::error::Result;
 use crate::schema::TimeUnit;
+use crate::schema::outputs::{HISTOGRAM_COLUMNS, MATRIX_COLUMNS};
 
 /// Repeat purchases at or above this are pooled ("7+"), as in the holdout check.
 pub const POOL: usize = 7;
 
 /// At most this many frequency columns and recency rows in a matrix (a readable heat map).
 const GRID: usize = 12;
-
-/// Columns of `models/value_matrices.csv`.
-pub const MATRIX_COLUMNS: [&str; 7] = [
-    "kind",
-    "frequency",
-    "recency",
-    "age",
-    "horizon",
-    "unit",
-    "value",
-];
-
-/// Columns of `models/frequency_histogram.csv`.
-pub const HISTOGRAM_COLUMNS: [&str; 3] = ["frequency", "actual_customers", "model_customers"];
 
 /// Customers by repeat purchases over the period the model was fitted on (0..6, "7+"):
 /// how many there are, and how many the model expects, the sum over customers of

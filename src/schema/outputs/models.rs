@@ -3,6 +3,20 @@
 
 use super::{OutputKind, OutputSpec};
 
+/// Columns of `models/value_matrices.csv`.
+pub const MATRIX_COLUMNS: [&str; 7] = [
+    "kind",
+    "frequency",
+    "recency",
+    "age",
+    "horizon",
+    "unit",
+    "value",
+];
+
+/// Columns of `models/frequency_histogram.csv`.
+pub const HISTOGRAM_COLUMNS: [&str; 3] = ["frequency", "actual_customers", "model_customers"];
+
 /// Columns of the purchase model's holdout check, in `kam run` and `kam clv` alike.
 pub(super) const CALIBRATION_COLUMNS: &[&str] = &[
     "frequency",
@@ -40,7 +54,7 @@ pub const HOLDOUT_TRACKING: OutputSpec = OutputSpec {
 pub const VALUE_MATRICES: OutputSpec = OutputSpec {
     file: "models/value_matrices.csv",
     kind: OutputKind::Table {
-        columns: &crate::value::diagnostics::MATRIX_COLUMNS,
+        columns: &MATRIX_COLUMNS,
         parquet: false,
         sheet: true,
     },
@@ -51,7 +65,7 @@ pub const VALUE_MATRICES: OutputSpec = OutputSpec {
 pub const FREQUENCY_HISTOGRAM: OutputSpec = OutputSpec {
     file: "models/frequency_histogram.csv",
     kind: OutputKind::Table {
-        columns: &crate::value::diagnostics::HISTOGRAM_COLUMNS,
+        columns: &HISTOGRAM_COLUMNS,
         parquet: false,
         sheet: true,
     },
