@@ -1,7 +1,9 @@
 //! Criterion benches of the BG/NBD fit by number of customers, on customers simulated from a
 //! BG/NBD process with the CDNOW parameters (seeded), recency and T in whole days expressed in
 //! weeks as a daily log gives them; and of the intervals (`bootstrap`: 200 seeded resamples
-//! refitted; `bands`: every customer's delta-method intervals and the company forecast).
+//! refitted; `bands`: every customer's delta-method intervals and the company forecast); and of
+//! the model diagnostics (the frequency histogram from each customer's exact P(X(T) = x) under
+//! BG/NBD and Pareto/NBD, and the two frequency/recency matrices).
 //! Run: `cargo bench --bench value`.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
@@ -94,5 +96,38 @@ fn bench_intervals(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_fit, bench_intervals);
+fn bench_diagnostics(c: &mut Criterion) {
+    use kam::schema::TimeUnit;
+    use kam::value::diagnostics::{frequency_histogram, matrices};
+    use kam::value::pareto_nbd::ParetoNbdParams;
+    use kam::value::purchases::Purchases;
+    let mut g = c.benchmark_group("value_diagnostics");
+    g.sample_size(10);
+    let small = simulate(10_000, 7).compress();
+    let bg = Purchases::Bgnbd(
+        (BgNbdParams::default().check().expect("params").fit(&small)).expect("fit"),
+    );
+    let pareto = Purchases::Pareto(
+        (ParetoNbdParams::default()
+            .check()
+            .expect("params")
+            .fit(&small))
+        .expect("fit"),
+    );
+    for n in [100_000, 1_000_000] {
+        let data = simulate(n, 42);
+        g.throughput(Throughput::Elements(n as u64));
+        for (name, m) in [("histogram_bgnbd", &bg), ("histogram_pareto", &pareto)] {
+            g.bench_with_input(BenchmarkId::new(name, n), &data, |bch, d| {
+                bch.iter(|| frequency_histogram(d, m).expect("histogram"))
+            });
+        }
+        g.bench_with_input(BenchmarkId::new("matrices_bgnbd", n), &data, |bch, d| {
+            bch.iter(|| matrices(d, &bg, 52.0, TimeUnit::Weeks).expect("matrices"))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench_fit, bench_intervals, bench_diagnostics);
 criterion_main!(benches);
