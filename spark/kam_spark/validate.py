@@ -1,0 +1,283 @@
+"""Validation that loses nothing, as kam's (src/validate/mod.rs `validate_table`): every input
+row is either used (typed values) or rejected (row, check, reason and its original fields as
+text), and read = used + rejected for every table.
+
+The order of the steps is kam's: the row problems in contract order then the table rules
+(the first problem of a row is its reason); then the checks over the used rows as a whole:
+a repeated key (customers), a stray far-ahead tail when there is no as_of (future.rs), then
+transaction rows repeating an earlier row in every column (repeats.rs).
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from pyspark import StorageLevel
+from pyspark.sql import Window
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+
+from . import contract as c
+from . import rules
+from .config import Refused
+from .load import REASON, ROW
+from .parse import Parsing, Problem, source
+
+CHECK_I, REASON_I, FIRST, BAD = "__kam_check", "__kam_reason", "__kam_first", "__kam_bad"
+
+
+def V(name):  # noqa: N802 - the parsed value of a contract column while validating
+    return f"__kam_v_{name}"
+
+
+def O(i):  # noqa: N802 - the file's i-th column while validating
+    return f"__kam_o_{i}"
+
+
+@dataclass
+class ValidTable:
+    name: str
+    clean: object                   # used rows: contract names, typed
+    rejects: object                 # row, check, reason, the original columns as text
+    counts: dict                    # read, used, rejected, rejected_by_check
+    notes: list = field(default_factory=list)
+
+
+@dataclass
+class Present:
+    name: str
+    file_col: str
+    index: int
+    dtype: object
+    label: str
+
+
+def present_columns(raw):
+    """validate/columns.rs present: the contract columns the file has; a missing required or
+    mapped one stops the job as it stops kam."""
+    inp, out = raw.input, {}
+    types = {f.name: f.dataType for f in raw.frame.schema.fields}
+    for col in inp.table.columns:
+        fc = inp.file_column(col.name)
+        if fc in raw.columns:
+            label = col.name if fc == col.name else f"{col.name} ('{fc}')"
+            out[col.name] = Present(col.name, fc, raw.columns.index(fc), types[fc], label)
+        elif col.required or inp.is_mapped(col.name):
+            raise Refused(f"{inp.path}: no column '{fc}' for {col.name}; found: "
+                          + (", ".join(raw.columns) or "(none)"))
+    if inp.table is c.TRANSACTIONS and "amount" not in out and not (
+            "quantity" in out and "unit_price" in out):
+        raise Refused(f"{inp.path}: no column amount (or both quantity and unit_price); "
+                      "found: " + ", ".join(raw.columns))
+    return out
+
+
+def validate(spark, raws, cfg):
+    """Every table (customers first), the run's as_of and the span note."""
+    tables, known = {}, None
+    for raw in raws:
+        t = validate_table(spark, raw, cfg, known)
+        tables[t.name] = t
+        if t.name == c.CUSTOMERS.name:
+            known = t.clean.select(F.col("customer_id").alias("__kam_id")).distinct()
+    tx = tables[c.TRANSACTIONS.name]
+    span = tx.clean.agg(F.min("date").alias("a"), F.max("date").alias("b")).collect()[0]
+    as_of = cfg.as_of
+    if as_of is None and span["b"] is not None:
+        as_of = span["b"] + dt.timedelta(days=1)
+    if span["a"] is not None:
+        years = (span["b"] - span["a"]).days / 365.25
+        if years > cfg.validation.max_span_years:
+            tx.notes.append(
+                f"dates span {years:.0f} years ({span['a']} to {span['b']}), more than "
+                f"validation.max_span_years ({cfg.validation.max_span_years}); look for "
+                "placeholder or mistyped dates")
+    return tables, as_of
+
+
+def validate_table(spark, raw, cfg, known):
+    spec, inp = raw.input.table, raw.input
+    present = present_columns(raw)
+    label = lambda n: present[n].label if n in present else n  # noqa: E731
+    frame = raw.frame.select(F.col(ROW), *[F.col(f"`{col}`").alias(O(i))
+                                           for i, col in enumerate(raw.columns)])
+    texts, values, problems = [], [], []
+    for p in present.values():
+        if isinstance(p.dtype, T.StringType):
+            texts.append(rules_text(p).alias(f"__kam_t_{p.name}"))
+    frame = frame.select("*", *texts)
+    for p in present.values():
+        col = spec.column(p.name)
+        src = source(F.col(O(p.index)), p.dtype, f"__kam_t_{p.name}")
+        parsing = Parsing(src, p.name, p.label, F.col(V(p.name)))
+        if col.required:
+            problems.append(Problem(~src.present, F.lit(f"{p.label} is blank"),
+                                    f"{p.name}: blank"))
+        value, probs = parsing.parse(col, inp.date_format)
+        values.append(value.alias(V(p.name)))
+        problems.extend(probs)
+    frame = frame.select("*", *values)
+    flags, notes = {}, []
+    if spec is c.TRANSACTIONS:
+        if known is not None:
+            # membership in the known ids (rules.rs unknown_customers)
+            frame = (frame.join(known, frame[V("customer_id")] == known["__kam_id"], "left")
+                     .withColumnRenamed("__kam_id", "__kam_known"))
+        extra, more, flags, notes = rules.transactions(present, label, cfg, cfg.as_of, known)
+        frame = frame.select("*", *[e.alias(V(n)) for n, e in extra.items()])
+        problems.extend(more)
+    bad = F.lit(False)
+    for p in problems:
+        bad = bad | F.coalesce(p.when, F.lit(False))
+    frame = frame.select("*", *[f.alias(n) for n, f in flags.items()], bad.alias(BAD))
+    frame = frame.persist(StorageLevel.MEMORY_AND_DISK)
+    bad_rows = first_problems(frame.where(F.col(BAD)), problems)
+    ok = frame.where(~F.col(BAD))
+    later = []
+    if spec.key:
+        ok, dups = duplicates(ok, spec.key)
+        later.append(dups)
+    if spec is c.TRANSACTIONS and cfg.as_of is None:
+        ok, ahead = future_tail(ok, cfg.validation.max_future_days)
+        if ahead is not None:
+            later.append(ahead)
+    if spec is c.TRANSACTIONS and cfg.validation.duplicate_transactions != "keep":
+        kept, repeated = repeats(ok, len(raw.columns))
+        if cfg.validation.duplicate_transactions == "reject":
+            ok = kept
+            later.append(repeated)
+        else:
+            n = repeated.count()
+            if n:
+                notes.append((None, f"{n} rows repeat an earlier row in every column; kept "
+                                    '(validation.duplicate_transactions = "note")'))
+    ok = ok.persist(StorageLevel.MEMORY_AND_DISK)
+    out_notes = []
+    for flag, note in notes:
+        if flag is None:
+            out_notes.append(note)
+            continue
+        n = ok.where(F.col(flag)).count()
+        if n:
+            out_notes.append(note.replace("{n}", str(n)))
+    rejects = reject_rows(spark, raw, frame, bad_rows, later)
+    clean = ok.select(*[F.col(V(n)).alias(n) for n in clean_names(spec, present)])
+    return ValidTable(spec.name, clean, rejects, counts(ok, rejects), out_notes)
+
+
+def rules_text(p):
+    from .parse import text
+    return text(F.col(O(p.index)), p.dtype)
+
+
+def clean_names(spec, present):
+    names = [n for n in spec.names() if n in present or (n == "amount" and spec is
+                                                          c.TRANSACTIONS)]
+    if spec is c.TRANSACTIONS:
+        names = [n for n in names if n != "unit_price"]  # schema TRANSACTIONS_KEPT
+    return names
+
+
+def first_problems(bad, problems):
+    """rejects.rs first_problems: row, reason and check of each bad row's first problem."""
+    first = F.lit(None).cast("int")
+    for i, p in reversed(list(enumerate(problems))):
+        first = F.when(p.when, F.lit(i)).otherwise(first)
+    bad = bad.withColumn(FIRST, first)
+    reason, check = F.lit(None).cast("string"), F.lit(None).cast("string")
+    for i, p in reversed(list(enumerate(problems))):
+        hit = F.col(FIRST) == i
+        reason = F.when(hit, p.reason).otherwise(reason)
+        check = F.when(hit, F.lit(p.check)).otherwise(check)
+    return bad.select(F.col(ROW), reason.alias(REASON_I), check.alias(CHECK_I))
+
+
+def duplicates(ok, key):
+    """rules.rs duplicates: a repeated key rejects the later rows, naming the first."""
+    k = F.coalesce(F.col(V(key)).cast("string"), F.lit(""))
+    marked = ok.withColumn("__kam_first_row", F.min(ROW).over(Window.partitionBy(k)))
+    dup = F.col(ROW) != F.col("__kam_first_row")
+    dups = marked.where(dup).select(
+        F.col(ROW),
+        F.concat(F.lit(f"duplicate {key} (first on row "),
+                 F.col("__kam_first_row").cast("string"), F.lit(")")).alias(REASON_I),
+        F.lit(f"{key}: duplicate").alias(CHECK_I))
+    return marked.where(~dup).drop("__kam_first_row"), dups
+
+
+def future_tail(ok, max_days):
+    """future.rs split: without as_of, a small tail after a long gap is rejected."""
+    by_day = (ok.select(F.datediff(F.col(V("date")), F.lit(dt.date(1970, 1, 1))).alias("d"))
+              .where(F.col("d").isNotNull()).groupBy("d").count().orderBy("d").collect())
+    end = rules.bulk_end([r["d"] for r in by_day], [r["count"] for r in by_day], max_days)
+    if end is None:
+        return ok, None
+    end_day = dt.date(1970, 1, 1) + dt.timedelta(days=end)
+    ahead = F.col(V("date")) > F.lit(end_day)
+    rejected = ok.where(ahead).select(
+        F.col(ROW),
+        F.concat(F.lit("date '"), F.date_format(F.col(V("date")), "yyyy-MM-dd"),
+                 F.lit(f"' is more than validation.max_future_days ({max_days}) after "
+                       f"{end_day}, where the rest of the history ends")).alias(REASON_I),
+        F.lit(rules.FAR_AHEAD).alias(CHECK_I))
+    return ok.where(~ahead), rejected
+
+
+def repeats(ok, n_columns):
+    """repeats.rs: a used row equal to an earlier used row in every file column, as text
+    (missing and blank alike), is a repeat naming the first occurrence's row."""
+    key = [F.coalesce(F.col(O(i)).cast("string"), F.lit("")) for i in range(n_columns)]
+    marked = ok.withColumn("__kam_first_row", F.min(ROW).over(Window.partitionBy(*key)))
+    rep = F.col(ROW) != F.col("__kam_first_row")
+    repeated = marked.where(rep).select(
+        F.col(ROW),
+        F.concat(F.lit("repeats row "), F.col("__kam_first_row").cast("string"),
+                 F.lit(" in every column")).alias(REASON_I),
+        F.lit("duplicate row").alias(CHECK_I))
+    return marked.where(~rep).drop("__kam_first_row"), repeated
+
+
+def original_names(columns):
+    """rejects.rs original_names: `row`, `check`, `reason` in the file get `_original`."""
+    head = [c.ROW, c.CHECK, c.REASON]
+    taken = set(head) | set(columns)
+    out = []
+    for col in columns:
+        if col not in head:
+            out.append(col)
+            continue
+        name = f"{col}_original"
+        while name in taken:
+            name += "_original"
+        taken.add(name)
+        out.append(name)
+    return out
+
+
+def reject_rows(spark, raw, frame, bad_rows, later):
+    """rejects.rs reject_rows: row, check, reason, then the file's columns as text."""
+    names = original_names(raw.columns)
+    parts = bad_rows
+    for d in later:
+        parts = parts.unionByName(d)
+    origs = [F.col(O(i)).cast("string").alias(n) for i, n in enumerate(names)]
+    out = (parts.join(frame.select(F.col(ROW), *origs), ROW)
+           .select(F.col(ROW).alias(c.ROW), F.col(CHECK_I).alias(c.CHECK),
+                   F.col(REASON_I).alias(c.REASON), *[F.col(f"`{n}`") for n in names]))
+    if raw.pre_rejects is not None:
+        pre = raw.pre_rejects.select(
+            F.col(ROW).alias(c.ROW), F.lit("row: wrong number of fields").alias(c.CHECK),
+            F.col(REASON).alias(c.REASON),
+            *[F.col(f"`{col}`").alias(n) for col, n in zip(raw.columns, names)])
+        out = out.unionByName(pre)
+    return out.orderBy(c.ROW).persist(StorageLevel.MEMORY_AND_DISK)
+
+
+def counts(ok, rejects):
+    """mod.rs Counts::of: read = used + rejected, and the rejects per check."""
+    used = ok.count()
+    by_check = {r[c.CHECK]: r["count"] for r in rejects.groupBy(c.CHECK).count().collect()}
+    rejected = sum(by_check.values())
+    out = {"read": used + rejected, "used": used, "rejected": rejected}
+    if by_check:
+        out["rejected_by_check"] = dict(sorted(by_check.items()))
+    return out
