@@ -21,6 +21,10 @@ import math
 import os
 import sys
 
+import shutil
+import tempfile
+
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
@@ -66,6 +70,10 @@ def compare_manifest(kam, spark, r):
         if (k or {}).get("rejected_by_check", {}) != (s or {}).get("rejected_by_check", {}):
             r.bad("manifest", f"{t}.rejected_by_check: kam {k.get('rejected_by_check')} "
                               f"spark {s.get('rejected_by_check')}")
+    # the validation notes of the two tables (e.g. unknown customers kept), as kam words them
+    mine = lambda m: sorted(n for n in m.get("notes", []) if n.split(":")[0] in TABLES)  # noqa
+    if mine(kam) != mine(spark):
+        r.bad("notes", f"kam {mine(kam)} spark {mine(spark)}")
 
 
 def compare_rejects(kam_dir, spark_dir, r):
@@ -123,7 +131,7 @@ def compare_features(kam_dir, spark_dir, r):
     return len(spark), checked
 
 
-def main(kam_dir, spark_dir):
+def compare(kam_dir, spark_dir):
     r = Report()
     with open(os.path.join(kam_dir, "manifest.json")) as f:
         kam_m = json.load(f)
@@ -132,6 +140,13 @@ def main(kam_dir, spark_dir):
     compare_manifest(kam_m, spark_m, r)
     n_rej = compare_rejects(kam_dir, spark_dir, r)
     n_cust, n_vals = compare_features(kam_dir, spark_dir, r)
+    return r, n_rej, n_cust, n_vals
+
+
+def main(kam_dir, spark_dir):
+    r, n_rej, n_cust, n_vals = compare(kam_dir, spark_dir)
+    with open(os.path.join(kam_dir, "manifest.json")) as f:
+        kam_m = json.load(f)
     ok = r.print()
     counts = {t: kam_m["tables"][t] for t in TABLES if t in kam_m["tables"]}
     print(f"{'PASS' if ok else 'FAIL'}: {n_rej} rejects and {n_cust} customers x "
@@ -139,8 +154,61 @@ def main(kam_dir, spark_dir):
     return 0 if ok else 1
 
 
+def perturbed(spark_dir, what):
+    """A copy of the job's outputs with one thing changed (for --selftest)."""
+    out = tempfile.mkdtemp(prefix="kam-parity-selftest-")
+    shutil.copytree(spark_dir, out, dirs_exist_ok=True)
+    if what == "features":
+        t = pq.read_table(os.path.join(spark_dir, "features"))
+        rows = t.to_pylist()
+        i = next(i for i, r in enumerate(rows) if r["monetary_total"])
+        rows[i]["monetary_total"] += 0.01
+        shutil.rmtree(os.path.join(out, "features"))
+        os.makedirs(os.path.join(out, "features"))
+        pq.write_table(pa.Table.from_pylist(rows, schema=t.schema),
+                       os.path.join(out, "features", "part-0.parquet"))
+    elif what == "rejects":
+        d = os.path.join(spark_dir, "rejects", "transactions")
+        t = pq.read_table(d)
+        rows = t.to_pylist()
+        rows[0]["reason"] += "!"
+        shutil.rmtree(os.path.join(out, "rejects", "transactions"))
+        os.makedirs(os.path.join(out, "rejects", "transactions"))
+        pq.write_table(pa.Table.from_pylist(rows, schema=t.schema),
+                       os.path.join(out, "rejects", "transactions", "part-0.parquet"))
+    else:
+        path = os.path.join(out, "manifest.json")
+        with open(path) as f:
+            m = json.load(f)
+        m["tables"]["transactions"]["used"] += 1
+        with open(path, "w") as f:
+            json.dump(m, f)
+    return out
+
+
+def selftest(kam_dir, spark_dir):
+    """The comparison passes on the real outputs and fails on each perturbed copy."""
+    r = compare(kam_dir, spark_dir)[0]
+    if r.errors:
+        print("selftest: the unperturbed outputs already differ")
+        return 1
+    for what, kind in (("features", "features"), ("rejects", "rejects"),
+                       ("manifest", "manifest")):
+        out = perturbed(spark_dir, what)
+        r = compare(kam_dir, out)[0]
+        shutil.rmtree(out)
+        if kind not in r.errors:
+            print(f"selftest FAIL: a changed {what} was not caught")
+            return 1
+        print(f"selftest: a changed {what} is caught ({r.errors[kind][0]})")
+    return 0
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
+    args = sys.argv[1:]
+    if len(args) == 3 and args[0] == "--selftest":
+        sys.exit(selftest(args[1], args[2]))
+    if len(args) != 2:
         print(__doc__, file=sys.stderr)
         sys.exit(2)
-    sys.exit(main(sys.argv[1], sys.argv[2]))
+    sys.exit(main(args[0], args[1]))
