@@ -51,7 +51,7 @@ def run(args):
              .config("spark.sql.ansi.enabled", "false")     # make_date etc.: NULL when invalid
              .config("spark.sql.session.timeZone", "UTC")   # timestamps cut to the UTC day
              .getOrCreate())
-    spark.sparkContext.setLogLevel("WARN")
+    spark.sparkContext.setLogLevel(os.environ.get("KAM_SPARK_LOG_LEVEL", "WARN"))
     ship_package(spark)
     timings = {}
     t = time.time()
