@@ -44,7 +44,7 @@ def load(spark, inp):
         df = spark.read.parquet(inp.path)
         columns = list(df.columns)
         check_names(columns, inp.path)
-        return RawTable(inp, numbered(df, columns), columns, None)
+        return RawTable(inp, numbered(df, columns).localCheckpoint(eager=True), columns, None)
     return load_csv(spark, inp)
 
 
@@ -81,7 +81,8 @@ def load_csv(spark, inp):
                           + [T.StructField(CORRUPT, T.StringType())])
     df = (csv_reader(spark, inp, inp.has_header).schema(schema)
           .option("columnNameOfCorruptRecord", CORRUPT).csv(inp.path))
-    df = numbered(df, columns + [CORRUPT], check_utf8=columns, path=inp.path).cache()
+    df = numbered(df, columns + [CORRUPT], check_utf8=columns, path=inp.path)
+    df = df.localCheckpoint(eager=True)  # the numbering computed once
     ragged = df.where(F.col(CORRUPT).isNotNull()).select(ROW, CORRUPT).collect()
     pre = None
     if ragged:

@@ -11,7 +11,6 @@ transaction rows repeating an earlier row in every column (repeats.rs).
 import datetime as dt
 from dataclasses import dataclass, field
 
-from pyspark import StorageLevel
 from pyspark.sql import Window
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
@@ -125,11 +124,15 @@ def validate_table(spark, raw, cfg, known):
         extra, more, flags, notes = rules.transactions(present, label, cfg, cfg.as_of, known)
         frame = frame.select("*", *[e.alias(V(n)) for n, e in extra.items()])
         problems.extend(more)
+    # each problem materialized once as a flag column (null counts as no problem), and the
+    # lineage cut there: later plans read plain columns instead of re-planning the parsing
+    flag_cols = [F.coalesce(p.when, F.lit(False)).alias(f"__kam_p{i}")
+                 for i, p in enumerate(problems)]
+    frame = frame.select("*", *[f.alias(n) for n, f in flags.items()], *flag_cols)
     bad = F.lit(False)
-    for p in problems:
-        bad = bad | F.coalesce(p.when, F.lit(False))
-    frame = frame.select("*", *[f.alias(n) for n, f in flags.items()], bad.alias(BAD))
-    frame = frame.persist(StorageLevel.MEMORY_AND_DISK)
+    for i in range(len(problems)):
+        bad = bad | F.col(f"__kam_p{i}")
+    frame = cut(frame.select("*", bad.alias(BAD)))
     bad_rows = first_problems(frame.where(F.col(BAD)), problems)
     ok = frame.where(~F.col(BAD))
     later = []
@@ -150,7 +153,7 @@ def validate_table(spark, raw, cfg, known):
             if n:
                 notes.append((None, f"{n} rows repeat an earlier row in every column; kept "
                                     '(validation.duplicate_transactions = "note")'))
-    ok = ok.persist(StorageLevel.MEMORY_AND_DISK)
+    ok = cut(ok)
     out_notes = []
     for flag, note in notes:
         if flag is None:
@@ -177,17 +180,27 @@ def clean_names(spec, present):
     return names
 
 
+def cut(df):
+    """`df` computed once and kept on the executors, its lineage cut (later plans stay small;
+    a lost executor fails the job rather than recomputing)."""
+    return df.localCheckpoint(eager=True)
+
+
 def first_problems(bad, problems):
-    """rejects.rs first_problems: row, reason and check of each bad row's first problem."""
-    first = F.lit(None).cast("int")
-    for i, p in reversed(list(enumerate(problems))):
-        first = F.when(p.when, F.lit(i)).otherwise(first)
+    """rejects.rs first_problems: row, reason and check of each bad row's first problem (the
+    flags are the materialized `__kam_p<i>` columns)."""
+    first = F.when(F.col("__kam_p0"), F.lit(0)) if problems else F.lit(None).cast("int")
+    for i in range(1, len(problems)):
+        first = first.when(F.col(f"__kam_p{i}"), F.lit(i))
     bad = bad.withColumn(FIRST, first)
-    reason, check = F.lit(None).cast("string"), F.lit(None).cast("string")
-    for i, p in reversed(list(enumerate(problems))):
-        hit = F.col(FIRST) == i
-        reason = F.when(hit, p.reason).otherwise(reason)
-        check = F.when(hit, F.lit(p.check)).otherwise(check)
+    if not problems:
+        return bad.select(F.col(ROW), F.lit(None).cast("string").alias(REASON_I),
+                          F.lit(None).cast("string").alias(CHECK_I))
+    reason = F.when(F.col(FIRST) == 0, problems[0].reason)
+    check = F.when(F.col(FIRST) == 0, F.lit(problems[0].check))
+    for i, p in list(enumerate(problems))[1:]:
+        reason = reason.when(F.col(FIRST) == i, p.reason)
+        check = check.when(F.col(FIRST) == i, F.lit(p.check))
     return bad.select(F.col(ROW), reason.alias(REASON_I), check.alias(CHECK_I))
 
 
@@ -269,7 +282,7 @@ def reject_rows(spark, raw, frame, bad_rows, later):
             F.col(REASON).alias(c.REASON),
             *[F.col(f"`{col}`").alias(n) for col, n in zip(raw.columns, names)])
         out = out.unionByName(pre)
-    return out.orderBy(c.ROW).persist(StorageLevel.MEMORY_AND_DISK)
+    return cut(out.orderBy(c.ROW))
 
 
 def counts(ok, rejects):
