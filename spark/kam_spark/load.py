@@ -44,7 +44,8 @@ def load(spark, inp):
         df = spark.read.parquet(inp.path)
         columns = list(df.columns)
         check_names(columns, inp.path)
-        return RawTable(inp, numbered(df, columns).localCheckpoint(eager=True), columns, None)
+        df, _ = numbered(df, columns)
+        return RawTable(inp, df.localCheckpoint(eager=True), columns, None)
     return load_csv(spark, inp)
 
 
@@ -69,8 +70,16 @@ def load_csv(spark, inp):
     if not first:
         raise Refused(f"{inp.path}: the file is empty (no header, no rows)")
     width = len(first[0])
+    blank = (spark.read.text(inp.path)
+             .where(F.regexp_replace(F.col("value"), "\r$", "") == "").limit(1).count())
+    if blank:
+        raise Refused(f"{inp.path}: has blank lines; kam counts each as a row of empty fields "
+                      "(and numbers the rows after it so), Spark's CSV reader skips them: "
+                      "remove the blank lines or convert the file to Parquet")
     if inp.has_header:
         columns = [v if v is not None else "" for v in first[0]]
+        if columns and columns[0].startswith("\ufeff"):
+            columns[0] = columns[0][1:]  # a UTF-8 byte-order mark, as kam strips it
         if len(set(columns)) != len(columns) or "" in columns:
             raise Refused(f"{inp.path}: blank or repeated column names in the header are not "
                           "handled by the Spark job; name every column once")
@@ -81,11 +90,12 @@ def load_csv(spark, inp):
                           + [T.StructField(CORRUPT, T.StringType())])
     df = (csv_reader(spark, inp, inp.has_header).schema(schema)
           .option("columnNameOfCorruptRecord", CORRUPT).csv(inp.path))
-    df = numbered(df, columns + [CORRUPT], check_utf8=columns, path=inp.path)
+    df, any_ragged = numbered(df, columns + [CORRUPT], check_utf8=columns, path=inp.path,
+                              ragged=F.col(CORRUPT).isNotNull())
     df = df.localCheckpoint(eager=True)  # the numbering computed once
-    ragged = df.where(F.col(CORRUPT).isNotNull()).select(ROW, CORRUPT).collect()
     pre = None
-    if ragged:
+    if any_ragged:
+        ragged = df.where(F.col(CORRUPT).isNotNull()).select(ROW, CORRUPT).collect()
         pre, drop_rows = ragged_rows(spark, ragged, columns, inp.delimiter)
         if drop_rows:
             df = df.join(spark.createDataFrame([(r,) for r in drop_rows], [ROW]), ROW,
@@ -116,8 +126,9 @@ def ragged_rows(spark, ragged, columns, sep):
     return spark.createDataFrame(rows, schema), [r[0] for r in rows]
 
 
-def numbered(df, columns, check_utf8=(), path=""):
-    """`df` with ROW: the 1-based row number in file order (see the module's note)."""
+def numbered(df, columns, check_utf8=(), path="", ragged=None):
+    """`df` with ROW: the 1-based row number in file order (see the module's note), and
+    whether any row is `ragged`, from the same pass."""
     df = df.select(
         *[F.col(f"`{c}`") for c in columns],
         F.col("_metadata.file_path").alias("__kam_file"),
@@ -128,7 +139,9 @@ def numbered(df, columns, check_utf8=(), path=""):
         bad_text = bad_text | F.coalesce(F.col(f"`{c}`").contains("\ufffd"), F.lit(False))
     chunks = (df.groupBy("__kam_file", "__kam_block")
               .agg(F.count(F.lit(1)).alias("n"), F.min("__kam_mono").alias("m0"),
-                   F.max(bad_text.cast("int")).alias("bad"))
+                   F.max(bad_text.cast("int")).alias("bad"),
+                   F.max((ragged if ragged is not None else F.lit(False)).cast("int"))
+                   .alias("ragged"))
               .collect())
     if any(c["bad"] for c in chunks):
         raise Refused(f"{path}: is not valid UTF-8 (a field holds an undecodable byte); set "
@@ -143,4 +156,5 @@ def numbered(df, columns, check_utf8=(), path=""):
     off = spark.createDataFrame(offsets, schema) if offsets else spark.createDataFrame([], schema)
     out = df.join(F.broadcast(off), ["__kam_file", "__kam_block"])
     row = (F.col("__kam_off") + F.col("__kam_mono") - F.col("__kam_m0") + 1).alias(ROW)
-    return out.select(row, *[F.col(f"`{c}`") for c in columns])
+    return (out.select(row, *[F.col(f"`{c}`") for c in columns]),
+            any(c["ragged"] for c in chunks))

@@ -266,13 +266,23 @@ def original_names(columns):
     return out
 
 
+def original_text(col, dtype):
+    """A file's value as the rejects show it: Polars' cast to text (floats as Polars prints
+    them, see rules.polars_float_str; dates ISO; text as it is)."""
+    if isinstance(dtype, T.DoubleType):
+        return rules.float_text(col)
+    return col.cast("string")
+
+
 def reject_rows(spark, raw, frame, bad_rows, later):
     """rejects.rs reject_rows: row, check, reason, then the file's columns as text."""
     names = original_names(raw.columns)
     parts = bad_rows
     for d in later:
         parts = parts.unionByName(d)
-    origs = [F.col(O(i)).cast("string").alias(n) for i, n in enumerate(names)]
+    types = {f.name: f.dataType for f in raw.frame.schema.fields}
+    origs = [original_text(F.col(O(i)), types[col]).alias(n)
+             for i, (col, n) in enumerate(zip(raw.columns, names))]
     out = (parts.join(frame.select(F.col(ROW), *origs), ROW)
            .select(F.col(ROW).alias(c.ROW), F.col(CHECK_I).alias(c.CHECK),
                    F.col(REASON_I).alias(c.REASON), *[F.col(f"`{n}`") for n in names]))
