@@ -18,6 +18,7 @@ missing fields empty.
 
 import csv
 import io
+import os
 from dataclasses import dataclass
 
 from pyspark.sql import functions as F
@@ -65,11 +66,26 @@ def csv_reader(spark, inp, header):
             .option("ignoreLeadingWhiteSpace", False).option("ignoreTrailingWhiteSpace", False))
 
 
+def first_record(spark, inp):
+    """The file's first record (the header), read by Python for a local file or directory
+    (the first part in path order), by Spark otherwise."""
+    path = inp.path
+    if "://" not in path and os.path.isdir(path):
+        parts = sorted(f for f in os.listdir(path)
+                       if not f.startswith((".", "_")) and os.path.isfile(os.path.join(path, f)))
+        path = os.path.join(path, parts[0]) if parts else None
+    if path is not None and "://" not in path and os.path.isfile(path):
+        with open(path, newline="", encoding="utf-8", errors="replace") as f:
+            return next(csv.reader(f, delimiter=inp.delimiter), None)
+    rows = csv_reader(spark, inp, False).csv(inp.path).limit(1).collect()
+    return list(rows[0]) if rows else None
+
+
 def load_csv(spark, inp):
-    first = csv_reader(spark, inp, False).csv(inp.path).limit(1).collect()
+    first = first_record(spark, inp)
     if not first:
         raise Refused(f"{inp.path}: the file is empty (no header, no rows)")
-    width = len(first[0])
+    width = len(first)
     blank = (spark.read.text(inp.path)
              .where(F.regexp_replace(F.col("value"), "\r$", "") == "").limit(1).count())
     if blank:
@@ -77,7 +93,7 @@ def load_csv(spark, inp):
                       "(and numbers the rows after it so), Spark's CSV reader skips them: "
                       "remove the blank lines or convert the file to Parquet")
     if inp.has_header:
-        columns = [v if v is not None else "" for v in first[0]]
+        columns = [v if v is not None else "" for v in first]
         if columns and columns[0].startswith("\ufeff"):
             columns[0] = columns[0][1:]  # a UTF-8 byte-order mark, as kam strips it
         if len(set(columns)) != len(columns) or "" in columns:
