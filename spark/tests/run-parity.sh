@@ -34,6 +34,9 @@ SPARK_HOME="$("$PY" -c 'import os, pyspark; print(os.path.dirname(pyspark.__file
 export SPARK_HOME PYSPARK_PYTHON="$PY" PYSPARK_DRIVER_PYTHON="$PY" SPARK_LOCAL_IP=127.0.0.1
 [ -x "$SPARK_HOME/bin/spark-class" ] || die "no spark-class in $SPARK_HOME"
 
+say "unit tests of the job's pure parts"
+"$PY" spark/tests/test_units.py || die "spark/tests/test_units.py failed"
+
 if [ -z "${KAM_BIN:-}" ]; then
   cargo build --locked --quiet
   KAM_BIN="$ROOT/target/debug/kam"
