@@ -53,6 +53,8 @@ TX_ROWS = [
     ["C000013", "2024-02-29", "100", "1", "100", "M31", "x", "direct"],
     ["C000013", "29/02/2023", "100", "1", "100", "M32", "x", "direct"],            # not leap
     ["C000013", "2024-03-01", "1e-7", "1", "1e-7", "M33", "x", "direct"],
+    ["C000014", "2024-03-01", "100", "1", "100", "M34", "two\nlines", "direct"],  # one record
+    ["C000014", "2024-03-01", "x", "1", "100", "M35", "after a record of two lines", "direct"],
 ]
 # customers: the generated header's columns, by name
 CUSTOMER_ROWS = [
