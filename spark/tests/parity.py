@@ -7,7 +7,7 @@
 - rejects: the same rows (table and row number) with the same check, reason and original
   fields (kam's rejects/<table>.csv against the job's rejects/<table>/ Parquet);
 - features: the same customers; per customer every feature column of kam's customers.parquet
-  equal: counts, days and dates exactly, sums exactly and ratios (recency, T,
+  equal, in the same Parquet types: counts, days and dates exactly, sums exactly and ratios (recency, T,
   monetary_value, trend_12m) to 1e-9 relative, after rounding the job's value to the 6
   decimals kam writes (src/io/write.rs `rounded`: round half to even of x * 1e6, / 1e6).
 
@@ -112,6 +112,13 @@ def compare_features(kam_dir, spark_dir, r):
     want_cols = ["customer_id", *contract.FEATURES]
     if spark_table.column_names != want_cols:
         r.bad("columns", f"spark features columns {spark_table.column_names} != {want_cols}")
+    # the same Parquet types (Polars writes text as string_view, Spark as string: one type)
+    norm = lambda t: "string" if str(t) in ("string", "string_view", "large_string") else str(t)  # noqa
+    for col in want_cols:
+        if col in kam_table.column_names and col in spark_table.column_names:
+            kt, st = kam_table.schema.field(col).type, spark_table.schema.field(col).type
+            if norm(kt) != norm(st):
+                r.bad("columns", f"{col}: kam type {kt}, spark type {st}")
     spark = {row["customer_id"]: row for row in spark_table.to_pylist()}
     for cid in sorted(set(kam) ^ set(spark)):
         r.bad("customers", f"{cid} only in {'kam' if cid in kam else 'spark'}")
