@@ -44,55 +44,21 @@ fi
 [ -x "$KAM_BIN" ] || die "no kam binary at $KAM_BIN"
 
 WORK="$(mktemp -d /tmp/kam-parity.XXXXXX)"
-PIDS=()
+# shellcheck source=spark/tests/cluster.sh
+source "$ROOT/spark/tests/cluster.sh"
 cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do
-    for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-    kill -9 "$pid" 2>/dev/null || true
-  done
+  cluster_stop
   if [ "${KAM_SPARK_KEEP:-0}" = 1 ]; then echo "kept $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 
-free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-MASTER_PORT=$(free_port); MASTER_UI=$(free_port)
-export SPARK_LOG_DIR="$WORK/logs" SPARK_NO_DAEMONIZE=1
-# Short-lived JVMs on 2 cores: the quick JIT tier only and the serial collector (the
-# results do not depend on it; a run took 55 s -> 38 s in local mode on the demo).
-JVM_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
-export SPARK_DAEMON_JAVA_OPTS="$JVM_OPTS"
-mkdir -p "$SPARK_LOG_DIR"
-
-say "starting a Spark $("$PY" -c 'import pyspark; print(pyspark.__version__)') master and two workers on 127.0.0.1:$MASTER_PORT"
 t_cluster=$(date +%s)
-"$SPARK_HOME/bin/spark-class" org.apache.spark.deploy.master.Master --host 127.0.0.1 \
-  --port "$MASTER_PORT" --webui-port "$MASTER_UI" >"$WORK/logs/master.log" 2>&1 &
-PIDS+=($!)
-for w in 1 2; do
-  "$SPARK_HOME/bin/spark-class" org.apache.spark.deploy.worker.Worker --host 127.0.0.1 \
-    --cores 1 --memory 1g --webui-port "$(free_port)" --work-dir "$WORK/worker$w" \
-    "spark://127.0.0.1:$MASTER_PORT" >"$WORK/logs/worker$w.log" 2>&1 &
-  PIDS+=($!)
-done
-alive=0
-for _ in $(seq 1 120); do
-  alive=$("$PY" - "$MASTER_UI" <<'PYEOF' 2>/dev/null || echo 0
-import json, sys, urllib.request
-with urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/json/", timeout=2) as r:
-    print(sum(1 for w in json.load(r).get("workers", []) if w.get("state") == "ALIVE"))
-PYEOF
-)
-  [ "$alive" = 2 ] && break
-  for pid in "${PIDS[@]}"; do kill -0 "$pid" 2>/dev/null || { tail -20 "$WORK"/logs/*.log; die "a Spark process died while starting"; }; done
-  sleep 0.5
-done
-[ "$alive" = 2 ] || { tail -20 "$WORK"/logs/*.log; die "the two workers did not register with the master within 60 s"; }
+cluster_start "$WORK" 1g
 say "cluster up in $(( $(date +%s) - t_cluster )) s: 2 workers alive"
 
 SPARK_CONF=()  # extra --conf of the next case
 submit() { # config out [--as-of DATE]
-  "$SPARK_HOME/bin/spark-submit" --master "spark://127.0.0.1:$MASTER_PORT" \
+  "$SPARK_HOME/bin/spark-submit" --master "$MASTER_URL" \
     --driver-memory 1g --executor-memory 768m --executor-cores 1 --total-executor-cores 2 \
     --driver-java-options "$JVM_OPTS" --conf "spark.executor.extraJavaOptions=$JVM_OPTS" \
     --conf spark.ui.enabled=false --conf spark.sql.shuffle.partitions=4 \
