@@ -22,6 +22,9 @@ from .load import REASON, ROW
 from .parse import Parsing, Problem, source
 
 CHECK_I, REASON_I, FIRST, BAD = "__kam_check", "__kam_reason", "__kam_first", "__kam_bad"
+# Tables up to this many rows are sent whole to every executor for a join (known customer
+# ids, the rejected rows), so the transactions are never shuffled for it.
+BROADCAST_MAX = 2_000_000
 
 
 def V(name):  # noqa: N802 - the parsed value of a contract column while validating
@@ -78,6 +81,8 @@ def validate(spark, raws, cfg):
         tables[t.name] = t
         if t.name == c.CUSTOMERS.name:
             known = t.clean.select(F.col("customer_id").alias("__kam_id")).distinct()
+            if t.counts["used"] <= BROADCAST_MAX:
+                known = F.broadcast(known)  # a hash set on every executor, no shuffle
     tx = tables[c.TRANSACTIONS.name]
     span = tx.clean.agg(F.min("date").alias("a"), F.max("date").alias("b")).collect()[0]
     as_of = cfg.as_of
@@ -134,7 +139,10 @@ def validate_table(spark, raw, cfg, known):
         bad = bad | F.col(f"__kam_p{i}")
     frame = cut(frame.select("*", bad.alias(BAD)))
     bad_rows = first_problems(frame.where(F.col(BAD)), problems)
-    ok = frame.where(~F.col(BAD))
+    # the used rows keep only what the later checks and the clean table read
+    ok = frame.where(~F.col(BAD)).select(
+        ROW, *[V(n) for n in present], *[V(n) for n in extra_names(spec, present)],
+        *flags.keys(), *[O(i) for i in range(len(raw.columns))])
     later = []
     if spec.key:
         ok, dups = duplicates(ok, spec.key)
@@ -153,7 +161,7 @@ def validate_table(spark, raw, cfg, known):
             if n:
                 notes.append((None, f"{n} rows repeat an earlier row in every column; kept "
                                     '(validation.duplicate_transactions = "note")'))
-    ok = cut(ok)
+    ok = cut(ok.drop(*[O(i) for i in range(len(raw.columns))]))
     # the used rows and each note's flag counted in one pass (mod.rs flag_notes)
     flagged = [f for f, _ in notes if f is not None]
     tally = ok.agg(F.count(F.lit(1)).alias("__kam_n"),
@@ -167,6 +175,11 @@ def validate_table(spark, raw, cfg, known):
     rejects = reject_rows(spark, raw, frame, bad_rows, later)
     clean = ok.select(*[F.col(V(n)).alias(n) for n in clean_names(spec, present)])
     return ValidTable(spec.name, clean, rejects, counts(tally["__kam_n"], rejects), out_notes)
+
+
+def extra_names(spec, present):
+    """Values the table rules derive (amount = quantity x unit_price without an amount)."""
+    return ["amount"] if spec is c.TRANSACTIONS and "amount" not in present else []
 
 
 def rules_text(p):
@@ -239,16 +252,25 @@ def future_tail(ok, max_days):
 
 def repeats(ok, n_columns):
     """repeats.rs: a used row equal to an earlier used row in every file column, as text
-    (missing and blank alike), is a repeat naming the first occurrence's row."""
+    (missing and blank alike), is a repeat naming the first occurrence's row. Found on the
+    row numbers and file columns alone; the used rows then lose them by an anti join."""
     key = [F.coalesce(F.col(O(i)).cast("string"), F.lit("")) for i in range(n_columns)]
-    marked = ok.withColumn("__kam_first_row", F.min(ROW).over(Window.partitionBy(*key)))
-    rep = F.col(ROW) != F.col("__kam_first_row")
-    repeated = marked.where(rep).select(
+    narrow = ok.select(ROW, *[k.alias(f"__kam_k{i}") for i, k in enumerate(key)])
+    marked = narrow.withColumn(
+        "__kam_first_row",
+        F.min(ROW).over(Window.partitionBy(*[f"__kam_k{i}" for i in range(n_columns)])))
+    repeated = cut(marked.where(F.col(ROW) != F.col("__kam_first_row")).select(
         F.col(ROW),
         F.concat(F.lit("repeats row "), F.col("__kam_first_row").cast("string"),
                  F.lit(" in every column")).alias(REASON_I),
-        F.lit("duplicate row").alias(CHECK_I))
-    return marked.where(~rep).drop("__kam_first_row"), repeated
+        F.lit("duplicate row").alias(CHECK_I)))
+    n = repeated.count()
+    if n == 0:
+        return ok, repeated
+    rows = repeated.select(ROW)
+    if n <= BROADCAST_MAX:
+        rows = F.broadcast(rows)
+    return ok.join(rows, ROW, "left_anti"), repeated
 
 
 def original_names(columns):
@@ -285,6 +307,9 @@ def reject_rows(spark, raw, frame, bad_rows, later):
     types = {f.name: f.dataType for f in raw.frame.schema.fields}
     origs = [original_text(F.col(O(i)), types[col]).alias(n)
              for i, (col, n) in enumerate(zip(raw.columns, names))]
+    parts = cut(parts)
+    if parts.count() <= BROADCAST_MAX:
+        parts = F.broadcast(parts)
     out = (parts.join(frame.select(F.col(ROW), *origs), ROW)
            .select(F.col(ROW).alias(c.ROW), F.col(CHECK_I).alias(c.CHECK),
                    F.col(REASON_I).alias(c.REASON), *[F.col(f"`{n}`") for n in names]))
