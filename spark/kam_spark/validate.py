@@ -21,7 +21,7 @@ from .config import Refused
 from .load import REASON, ROW
 from .parse import Parsing, Problem, source
 
-CHECK_I, REASON_I, FIRST, BAD = "__kam_check", "__kam_reason", "__kam_first", "__kam_bad"
+CHECK_I, REASON_I, FIRST = "__kam_check", "__kam_reason", "__kam_first"
 # Tables up to this many rows are sent whole to every executor for a join (known customer
 # ids, the rejected rows), so the transactions are never shuffled for it.
 BROADCAST_MAX = 2_000_000
@@ -129,18 +129,18 @@ def validate_table(spark, raw, cfg, known):
         extra, more, flags, notes = rules.transactions(present, label, cfg, cfg.as_of, known)
         frame = frame.select("*", *[e.alias(V(n)) for n, e in extra.items()])
         problems.extend(more)
-    # each problem materialized once as a flag column (null counts as no problem), and the
-    # lineage cut there: later plans read plain columns instead of re-planning the parsing
-    flag_cols = [F.coalesce(p.when, F.lit(False)).alias(f"__kam_p{i}")
-                 for i, p in enumerate(problems)]
-    frame = frame.select("*", *[f.alias(n) for n, f in flags.items()], *flag_cols)
-    bad = F.lit(False)
-    for i in range(len(problems)):
-        bad = bad | F.col(f"__kam_p{i}")
-    frame = cut(frame.select("*", bad.alias(BAD)))
-    bad_rows = first_problems(frame.where(F.col(BAD)), problems)
+    # each row's first problem (NULL: none) computed once, and the lineage cut there: later
+    # plans read plain columns instead of re-planning the parsing. A CASE stops at the first
+    # problem that holds (a NULL condition does not), as kam's reason is the first problem.
+    first = F.lit(None).cast("int")
+    if problems:
+        first = F.when(problems[0].when, F.lit(0))
+        for i, p in enumerate(problems[1:], 1):
+            first = first.when(p.when, F.lit(i))
+    frame = cut(frame.select("*", *[f.alias(n) for n, f in flags.items()], first.alias(FIRST)))
+    bad_rows = first_problems(frame.where(F.col(FIRST).isNotNull()), problems)
     # the used rows keep only what the later checks and the clean table read
-    ok = frame.where(~F.col(BAD)).select(
+    ok = frame.where(F.col(FIRST).isNull()).select(
         ROW, *[V(n) for n in present], *[V(n) for n in extra_names(spec, present)],
         *flags.keys(), *[O(i) for i in range(len(raw.columns))])
     later = []
@@ -202,20 +202,16 @@ def cut(df):
 
 
 def first_problems(bad, problems):
-    """rejects.rs first_problems: row, reason and check of each bad row's first problem (the
-    flags are the materialized `__kam_p<i>` columns)."""
-    first = F.when(F.col("__kam_p0"), F.lit(0)) if problems else F.lit(None).cast("int")
-    for i in range(1, len(problems)):
-        first = first.when(F.col(f"__kam_p{i}"), F.lit(i))
-    bad = bad.withColumn(FIRST, first)
-    if not problems:
-        return bad.select(F.col(ROW), F.lit(None).cast("string").alias(REASON_I),
-                          F.lit(None).cast("string").alias(CHECK_I))
-    reason = F.when(F.col(FIRST) == 0, problems[0].reason)
-    check = F.when(F.col(FIRST) == 0, F.lit(problems[0].check))
-    for i, p in list(enumerate(problems))[1:]:
-        reason = reason.when(F.col(FIRST) == i, p.reason)
-        check = check.when(F.col(FIRST) == i, F.lit(p.check))
+    """rejects.rs first_problems: row, reason and check of each bad row, from the index of
+    its first problem (FIRST); the reasons are built for the bad rows only."""
+    reason = F.lit(None).cast("string")
+    check = F.lit(None).cast("string")
+    if problems:
+        reason = F.when(F.col(FIRST) == 0, problems[0].reason)
+        check = F.when(F.col(FIRST) == 0, F.lit(problems[0].check))
+        for i, p in enumerate(problems[1:], 1):
+            reason = reason.when(F.col(FIRST) == i, p.reason)
+            check = check.when(F.col(FIRST) == i, F.lit(p.check))
     return bad.select(F.col(ROW), reason.alias(REASON_I), check.alias(CHECK_I))
 
 
