@@ -6,7 +6,6 @@ cannot honour stops it before Spark starts, with one line naming the setting.
 
 import datetime as dt
 import os
-import re
 import tomllib
 from dataclasses import dataclass, field
 

@@ -19,7 +19,7 @@ from . import contract as c
 from . import rules
 from .config import Refused
 from .load import REASON, ROW
-from .parse import Parsing, Problem, source
+from .parse import Parsing, Problem, source, text
 
 CHECK_I, REASON_I, FIRST = "__kam_check", "__kam_reason", "__kam_first"
 # Tables up to this many rows are sent whole to every executor for a join (known customer
@@ -183,7 +183,7 @@ def extra_names(spec, present):
 
 
 def rules_text(p):
-    from .parse import text
+    """The trimmed text of a present text column (parse.rs text), materialized once."""
     return text(F.col(O(p.index)), p.dtype)
 
 
