@@ -157,6 +157,8 @@ def check_input(p, table, base):
         raise Refused("path is empty")
     if "://" not in path and not os.path.isabs(path):
         path = os.path.join(base, path)
+    if "://" not in path and not os.path.exists(path):
+        raise Refused(f"{path}: file not found")
     name = path.rstrip("/").rsplit("/", 1)[-1]
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     fmt = p.get("format") or {"parquet": "parquet", "pq": "parquet", "xlsx": "xlsx",

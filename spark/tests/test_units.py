@@ -21,7 +21,7 @@ import kam_features  # noqa: E402
 from kam_spark import config, dates, features, rules  # noqa: E402
 
 
-def write(text, files=("tx.csv",)):
+def write(text, files=("tx.csv", "tx.xlsx")):
     d = tempfile.mkdtemp(prefix="kam-spark-test-")
     atexit.register(shutil.rmtree, d, True)
     for f in files:
@@ -48,6 +48,9 @@ class Refusals(unittest.TestCase):
 
     def test_xlsx_is_refused(self):
         self.refused('[input.transactions]\npath = "tx.xlsx"\n', ["XLSX"])
+
+    def test_a_missing_file_is_refused(self):
+        self.refused('[input.transactions]\npath = "nowhere.csv"\n', ["nowhere.csv", "not found"])
 
     def test_other_encodings_are_refused(self):
         self.refused(TX + 'encoding = "gbk"\n', ['encoding = "gbk"', "UTF-8"])
