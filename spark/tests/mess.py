@@ -4,8 +4,10 @@ the feature job mirrors gets rows to reject, and the edge cases of parsing get r
     python spark/tests/mess.py DIR
 
 Rewrites DIR/transactions.csv (a third of the dates as %d/%m/%Y, the rest ISO, with
-`date_format = "%d/%m/%Y"` set in DIR/kam.toml) and appends bad and tricky rows to it and to
-DIR/customers.csv. Deterministic: the same DIR gives the same files.
+`date_format = "%d/%m/%Y"` set in DIR/kam.toml; the id and date columns under the file's own
+names, mapped with `columns`; `time_unit = "days"` and `max_abs_amount = 5e6`) and appends bad
+and tricky rows to it and to DIR/customers.csv. Deterministic: the same DIR gives the same
+files.
 """
 
 import csv
@@ -88,7 +90,9 @@ def main(d):
             r[di] = f"{day}/{m}/{y}"
     with open(tx_path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(header)
+        # the file's own names for two columns, mapped in kam.toml
+        w.writerow([{"customer_id": "Customer ID", "date": "Sale Date"}.get(c, c)
+                    for c in header])
         w.writerows(body)
         # the ragged rows need no quoting to keep their field counts
         w.writerows(TX_ROWS)
@@ -103,9 +107,15 @@ def main(d):
     toml_path = os.path.join(d, "kam.toml")
     text = open(toml_path, encoding="utf-8").read()
     text = re.sub(r'(\[input\.transactions\]\npath = "transactions.csv"\n)',
-                  r'\1date_format = "%d/%m/%Y"\n', text)
-    if "date_format" not in text:
+                  r'\1date_format = "%d/%m/%Y"\n'
+                  r'columns = { customer_id = "Customer ID", date = "Sale Date" }\n', text)
+    if "date_format" not in text or not text.startswith("#"):
         sys.exit("mess.py: could not set date_format in kam.toml")
+    # settings away from their defaults: days as the time unit, a lower implausible amount
+    text = re.sub(r"^(seed = \d+\n)", r'\1time_unit = "days"\n\n[validation]\n'
+                  r"max_abs_amount = 5e6\n", text, count=1, flags=re.M)
+    if "max_abs_amount" not in text:
+        sys.exit("mess.py: could not set [validation] in kam.toml")
     open(toml_path, "w", encoding="utf-8").write(text)
 
 
