@@ -139,11 +139,10 @@ def _pareto_p_alive(mo, x, t_x, t):
     q = (r, al, s, be)
     ln_e = -(r + x) * math.log(al + t) - s * math.log(be + t)
     g_tx, g_t = _pareto_ln_g(q, x, t_x), _pareto_ln_g(q, x, t)
-    rho = math.exp(g_t - g_tx) if not (math.isnan(g_t) or math.isnan(g_tx)) else NAN
+    # I = G(t_x) (1 - rho); rho >= 1 (or NaN, as Rust's `rho < 1.0` is false) -> I = 0
+    rho = _exp(g_t - g_tx)
     if rho < 1.0:
         ln_si = math.log(s) + g_tx + math.log1p(-rho)
-    elif math.isnan(rho):
-        return NAN
     else:
         ln_si = -math.inf
     return 1.0 / (1.0 + _exp(ln_si - ln_e))

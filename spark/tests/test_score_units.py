@@ -55,14 +55,39 @@ def test_kept_series_change_nothing():
         assert kept.rows(3.0, t, [39.0, 52.0]) == purchase.IfAlive(BG).rows(3.0, t, [39.0, 52.0])
 
 
-def test_pareto_limits():
-    mo = {"kind": "pareto", "r": 0.55, "alpha": 10.58, "s": 0.61, "beta": 11.67}
-    # no purchase yet at age ~0: alive; t_x > T is outside the domain
-    assert purchase.p_alive(mo, 0.0, 0.0, 1e-9) > 0.999999
-    assert math.isnan(purchase.p_alive(mo, 1.0, 5.0, 4.0))
-    # if alive, the expectation grows with the horizon and is 0 at 0
-    rows = purchase.IfAlive(mo).rows(2.0, 30.0, [0.0, 10.0, 52.0])
-    assert rows[0] == 0.0 and 0 < rows[1] < rows[2]
+PARETO_LIFETIMES = {"kind": "pareto", "r": 0.5532815861528053, "alpha": 10.577753122778805,
+                    "s": 0.6061714462872277, "beta": 11.666906530603386}
+
+
+def test_pareto_equals_lifetimes():
+    # pareto_nbd_tests.rs predictions_equal_lifetimes_at_its_estimate (CDNOW, to 1e-9)
+    rows = [(2.0, 30.43, 38.86, 0.869124471914, 1.455135768648, 0.424476666581),
+            (1.0, 1.71, 38.86, 0.167877160407, 0.170987606462, 0.049878678527),
+            (0.0, 0.0, 38.86, 0.295103517583, 0.107063990744, 0.031231564010),
+            (5.0, 24.43, 38.86, 0.586763988119, 2.136662715700, 0.623284429336),
+            (5.0, 36.14, 38.14, 0.972444608941, 3.585690940491, 1.047446680674),
+            (0.0, 0.0, 33.57, 0.329455968355, 0.131575701749, 0.038809389403)]
+    mo = PARETO_LIFETIMES
+    for x, tx, t, pa, e39, e10 in rows:
+        assert rel(purchase.p_alive(mo, x, tx, t), pa) < 1e-9, (x, tx, t)
+        assert rel(expected(mo, 39.0, x, tx, t), e39) < 1e-9, (x, tx, t)
+        assert rel(expected(mo, 10.0, x, tx, t), e10) < 1e-9, (x, tx, t)
+
+
+def test_pareto_extremes():
+    # pareto_nbd_tests.rs p_alive_is_exact_at_extremes_on_both_branches (scipy quad)
+    cases = [(0.55, 10.6, 0.6, 11.7, 200.0, 0.009, 0.01, -9.869489369922),
+             (0.55, 12.0, 0.6, 5.0, 200.0, 30.0, 39.0, 33.441158481153),
+             (2.0, 40.0, 3.0, 0.5, 0.0, 0.0, 39.0, 14.457316434451),
+             (0.55, 10.6, 0.6, 11.7, 400.0, 1e5, 1e6, 917.138564635276)]
+    for r, a, s, b, x, tx, t, want in cases:
+        mo = {"kind": "pareto", "r": r, "alpha": a, "s": s, "beta": b}
+        p_want = 1.0 / (1.0 + purchase._exp(want))   # 0 for the last (e^917 overflows)
+        assert abs(purchase.p_alive(mo, x, tx, t) - p_want) <= 1e-8 * p_want, x
+    mo = {"kind": "pareto", "r": 0.55, "alpha": 10.6, "s": 0.6, "beta": 11.7}
+    assert purchase.p_alive(mo, 3.0, 0.01, 0.01) == 1.0   # bought at the very end
+    assert math.isnan(purchase.p_alive(mo, 3.0, 5.0, 1.0))
+    assert purchase.IfAlive(mo).rows(2.0, 38.86, [0.0])[0] == 0.0
 
 
 def test_clv_months_discounted_one_by_one():
