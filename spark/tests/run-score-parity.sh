@@ -76,7 +76,7 @@ run_case() { # name config [--selftest]
   submit spark/score.py "$WORK/$name-score.log" --models "$WORK/$name-kam/models" \
     --features "$WORK/$name-spark/features" --out "$WORK/$name-score" \
     || { echo "FAIL: $name: score.py failed"; failed=1; return; }
-  say "$name: score.py took $(( $(date +%s) - t0 )) s: $(tail -1 "$WORK/$name-score.log")"
+  say "$name: score.py took $(( $(date +%s) - t0 )) s: $(grep '^scored:' "$WORK/$name-score.log" || true)"
   local extra=()
   [ "${3:-}" = --selftest ] && extra=(--selftest "$WORK/$name-spark/features")
   "$PY" spark/tests/score_parity.py "$WORK/$name-kam" "$WORK/$name-score" "${extra[@]}" \
