@@ -55,6 +55,8 @@ fn segments_of_the_demo_company_are_profiled_named_and_reproducible() {
         "iterations",
         "converged",
         "centroids",
+        "scaling",
+        "centroids_scaled",
         "stability_ari",
     ] {
         assert!(!model[key].is_null(), "kmeans.json lacks {key}");

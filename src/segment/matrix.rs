@@ -32,6 +32,9 @@ pub(super) struct FeatureMatrix {
     /// Mean and standard deviation of each kept column before standardising.
     pub(super) mu: Array1<f64>,
     pub(super) sd: Array1<f64>,
+    /// The median of each kept column's finite values (what a missing value takes), in
+    /// original units.
+    pub(super) median: Array1<f64>,
 }
 
 impl FeatureMatrix {
@@ -93,6 +96,7 @@ impl FeatureMatrix {
             z,
             mu: keep.iter().map(|&j| prepared[j].mean).collect(),
             sd: keep.iter().map(|&j| prepared[j].sd).collect(),
+            median: keep.iter().map(|&j| prepared[j].median).collect(),
         })
     }
 
@@ -127,6 +131,8 @@ struct Prepared {
     /// Mean and population standard deviation before standardising.
     mean: f64,
     sd: f64,
+    /// The median of the finite values (0 when none), imputed or not.
+    median: f64,
 }
 
 /// A feature column prepared into `out`: missing values (null, NaN, infinite) imputed with
@@ -147,7 +153,7 @@ fn prepare_column(c: &Column, transform: Transform, out: &mut [f64]) -> Result<P
             .zip(ca.iter())
             .for_each(|(o, v)| *o = v.unwrap_or(f64::NAN));
     }
-    let imputed = impute_median(out);
+    let (imputed, median) = impute_median(out);
     if transform == Transform::Log1pStandardize {
         out.iter_mut().for_each(|v| *v = slog(*v));
     }
@@ -156,7 +162,12 @@ fn prepare_column(c: &Column, transform: Transform, out: &mut [f64]) -> Result<P
     if transform != Transform::None && sd > MIN_SD {
         out.iter_mut().for_each(|v| *v = (*v - mean) / sd);
     }
-    Ok(Prepared { imputed, mean, sd })
+    Ok(Prepared {
+        imputed,
+        mean,
+        sd,
+        median,
+    })
 }
 
 /// Population variance of one column as ndarray's `var_axis(Axis(0), 0.0)` computes it for
@@ -172,23 +183,22 @@ pub(super) fn variance(values: impl ExactSizeIterator<Item = f64>) -> f64 {
     sum_sq / n
 }
 
-/// Missing values (not finite): the column's median over the placed customers. Returns how
-/// many were replaced.
-fn impute_median(values: &mut [f64]) -> usize {
-    if values.iter().all(|v| v.is_finite()) {
-        return 0;
-    }
+/// Missing values (not finite): the column's median over the placed customers (the middle
+/// finite value, the upper one of an even count; 0 when none is finite). Returns how many were
+/// replaced and the median, which is recorded even when nothing was missing so that a scorer
+/// can impute a customer fitted without one (`models/kmeans.json` `scaling`).
+fn impute_median(values: &mut [f64]) -> (usize, f64) {
     let mut finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
     let n_missing = values.len() - finite.len();
-    finite.sort_by(f64::total_cmp);
     let median = if finite.is_empty() {
         0.0
     } else {
-        finite[finite.len() / 2]
+        let mid = finite.len() / 2;
+        *finite.select_nth_unstable_by(mid, f64::total_cmp).1
     };
     values
         .iter_mut()
         .filter(|v| !v.is_finite())
         .for_each(|v| *v = median);
-    n_missing
+    (n_missing, median)
 }

@@ -20,6 +20,8 @@ pub(super) struct Profiled {
     pub(super) segments: DataFrame,
     pub(super) labels: DataFrame,
     pub(super) centroids: Vec<BTreeMap<String, f64>>,
+    /// The centroids in the matrix's units (transformed, standardised), by segment number.
+    pub(super) centroids_scaled: Vec<Vec<f64>>,
     pub(super) ordered_by: Option<String>,
     pub(super) notes: Vec<String>,
 }
@@ -44,7 +46,7 @@ pub(super) fn profile(
         let none = Column::full_null(SHARE_REVENUE.into(), segments.height(), &DataType::Float64);
         segments.with_column(none)?;
     }
-    let centroids = centroids(model, &raw, &ordered, m, p.transform);
+    let (centroids, centroids_scaled) = centroids(model, &raw, &ordered, m, p.transform);
     let labels = DataFrame::new_infer_height(vec![
         df.column(s::CUSTOMER_ID)?.clone(),
         Column::new(
@@ -57,6 +59,7 @@ pub(super) fn profile(
         segments,
         labels,
         centroids,
+        centroids_scaled,
         ordered_by,
         notes,
     })
@@ -89,15 +92,15 @@ fn profile_params(
     (pp, Some(first), vec![note])
 }
 
-/// The centroids in original units, by segment number (raw cluster ids mapped through the
-/// customers' raw and ordered labels).
+/// The centroids in original units and in the matrix's units, by segment number (raw cluster
+/// ids mapped through the customers' raw and ordered labels).
 fn centroids(
     model: &KMeansModel,
     raw: &[Option<usize>],
     ordered: &[Option<u32>],
     m: &FeatureMatrix,
     transform: Transform,
-) -> Vec<BTreeMap<String, f64>> {
+) -> (Vec<BTreeMap<String, f64>>, Vec<Vec<f64>>) {
     // raw cluster id -> ordered number
     let mut number_of: BTreeMap<usize, u32> = BTreeMap::new();
     for (r, o) in raw.iter().zip(ordered) {
@@ -105,11 +108,11 @@ fn centroids(
             number_of.insert(*r, *o);
         }
     }
-    let mut centroids: Vec<(u32, BTreeMap<String, f64>)> = Vec::new();
+    let mut centroids: Vec<(u32, BTreeMap<String, f64>, Vec<f64>)> = Vec::new();
     for (c, row) in model.centroids.rows().into_iter().enumerate() {
         let n = number_of.get(&c).copied().unwrap_or(u32::MAX);
-        centroids.push((n, m.original_units(row, transform)));
+        centroids.push((n, m.original_units(row, transform), row.to_vec()));
     }
-    centroids.sort_by_key(|(n, _)| *n);
-    centroids.into_iter().map(|(_, m)| m).collect()
+    centroids.sort_by_key(|(n, _, _)| *n);
+    centroids.into_iter().map(|(_, m, z)| (m, z)).unzip()
 }

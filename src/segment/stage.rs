@@ -47,6 +47,14 @@ pub struct KMeansReport {
     pub customers_unplaced: usize,
     /// Centroids in original units, one object per segment number (1 = highest value).
     pub centroids: Vec<BTreeMap<String, f64>>,
+    /// How a customer is placed, per kept feature (`features`): a missing value takes
+    /// `median`, then signed log1p when `transform` is `log1p-standardize`, then
+    /// `(v - mean) / sd` unless `transform` is `none`; the customer goes to the nearest of
+    /// `centroids_scaled` (squared Euclidean distance). `spark/score.py` places with these.
+    pub scaling: BTreeMap<String, Scaling>,
+    /// The centroids in the matrix's units (after `scaling`), by segment number, each in
+    /// `features` order.
+    pub centroids_scaled: Vec<Vec<f64>>,
     /// Mean adjusted Rand index between this labelling and refits with other seeds.
     pub stability_ari: f64,
     pub stability_runs: usize,
@@ -69,6 +77,16 @@ pub struct KMeansReport {
 }
 
 /// The seeded sample k = auto's scan ran on.
+/// One feature's preparation for k-means (see [`KMeansReport::scaling`]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Scaling {
+    /// Median of the placed customers' finite values, original units.
+    pub median: f64,
+    /// Mean and population standard deviation of the column after imputation and transform.
+    pub mean: f64,
+    pub sd: f64,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct ScanSample {
     pub rows_available: usize,
@@ -117,6 +135,7 @@ pub fn segment(df: &DataFrame, v: &SegmentValid, seed: u64) -> Result<Segmentati
         segments,
         labels,
         centroids,
+        centroids_scaled,
         ordered_by,
         notes,
     } = profiled?;
@@ -126,6 +145,15 @@ pub fn segment(df: &DataFrame, v: &SegmentValid, seed: u64) -> Result<Segmentati
     } else {
         aris.iter().sum::<f64>() / aris.len() as f64
     };
+    let scaling = m
+        .features
+        .iter()
+        .enumerate()
+        .map(|(j, f)| {
+            let (median, mean, sd) = (m.median[j], m.mu[j], m.sd[j]);
+            (f.clone(), Scaling { median, mean, sd })
+        })
+        .collect();
     let report = KMeansReport {
         k,
         inertia: model.inertia,
@@ -140,6 +168,8 @@ pub fn segment(df: &DataFrame, v: &SegmentValid, seed: u64) -> Result<Segmentati
         customers_placed: rows.len(),
         customers_unplaced: df.height() - rows.len(),
         centroids,
+        scaling,
+        centroids_scaled,
         stability_ari: stability,
         stability_runs: aris.len(),
         stability_sample,

@@ -150,3 +150,36 @@ fn above_scan_sample_the_k_scan_and_the_stability_refits_use_one_seeded_sample()
     assert!(whole.stability_ari > 0.99, "{}", whole.stability_ari);
     Ok(())
 }
+
+/// The recorded scaling and scaled centroids place every customer where the fit put it: a
+/// missing value takes the median, then signed log1p, then (v - mean) / sd, then the nearest
+/// centroid (what `spark/score.py` does on a cluster).
+#[test]
+fn the_recorded_scaling_places_each_customer_in_its_segment() -> Result<()> {
+    let df = table()?;
+    let seg = segment(&df, &params(KChoice::Fixed(2))?, 42)?;
+    let r = &seg.report;
+    assert_eq!(r.scaling.len(), r.features.len());
+    // trend_12m over the placed finite values 0.1, 0.2, -0.5, -0.4, -0.6: the middle one
+    assert_eq!(r.scaling.get(s::TREND_12M).map(|t| t.median), Some(-0.4));
+    let labels: Vec<Option<i64>> = seg.labels.column(SEGMENT)?.i64()?.iter().collect();
+    for (i, want) in labels.iter().enumerate() {
+        let Some(want) = want else { continue };
+        let z: Vec<f64> = r
+            .features
+            .iter()
+            .map(|f| -> Result<f64> {
+                let sc = r.scaling[f];
+                let v = df.column(f)?.cast(&DataType::Float64)?.f64()?.get(i);
+                let v = v.filter(|v| v.is_finite()).unwrap_or(sc.median);
+                Ok((v.signum() * v.abs().ln_1p() - sc.mean) / sc.sd)
+            })
+            .collect::<Result<_>>()?;
+        let dist = |c: &Vec<f64>| -> f64 { c.iter().zip(&z).map(|(a, b)| (a - b).powi(2)).sum() };
+        let nearest = (0..r.centroids_scaled.len())
+            .min_by(|a, b| dist(&r.centroids_scaled[*a]).total_cmp(&dist(&r.centroids_scaled[*b])))
+            .map(|c| c as i64 + 1);
+        assert_eq!(nearest, Some(*want), "customer {i}");
+    }
+    Ok(())
+}
