@@ -12,15 +12,11 @@ KAM="${KAM:-$ROOT/target/release/kam}"
 DIR="${DIR:-/tmp/kam-spark-scale}"
 CUSTOMERS="${CUSTOMERS:-100000}"
 WORKER_MEMORY="${WORKER_MEMORY:-4g}"
-VENV="${KAM_SPARK_VENV:-$HOME/.cache/kam/spark-venv}"
 t_start=$(date +%s)
 say() { printf '[scale %4ss] %s\n' "$(( $(date +%s) - t_start ))" "$*"; }
 die() { echo "spark-scale.sh: $*" >&2; exit 1; }
-command -v java >/dev/null 2>&1 || die "java not found"
-PY="$VENV/bin/python"
-"$PY" -c "import pyspark, pyarrow" 2>/dev/null || die "no pyspark in $VENV (spark/tests/run-parity.sh creates it)"
-SPARK_HOME="$("$PY" -c 'import os, pyspark; print(os.path.dirname(pyspark.__file__))')"
-export SPARK_HOME PYSPARK_PYTHON="$PY" PYSPARK_DRIVER_PYTHON="$PY" SPARK_LOCAL_IP=127.0.0.1
+# shellcheck source=spark/tests/spark-env.sh
+source "$ROOT/spark/tests/spark-env.sh"
 
 if [ ! -f "$DIR/company/transactions.parquet" ]; then
   say "generating $CUSTOMERS customers, 36 months, Parquet, into $DIR/company"

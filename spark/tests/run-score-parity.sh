@@ -20,17 +20,8 @@ t_start=$(date +%s)
 say() { printf '[score-parity %4ss] %s\n' "$(( $(date +%s) - t_start ))" "$*"; }
 die() { echo "run-score-parity.sh: $*" >&2; exit 1; }
 
-command -v java >/dev/null 2>&1 || die "java not found: Spark needs a JRE 17 or later"
-VENV="${KAM_SPARK_VENV:-$HOME/.cache/kam/spark-venv}"
-if ! "$VENV/bin/python" -c "import pyspark, pyarrow" >/dev/null 2>&1; then
-  say "creating $VENV with pyspark 4 and pyarrow (about 450 MB)"
-  python3 -m venv "$VENV" || die "cannot create the venv $VENV"
-  "$VENV/bin/pip" install --quiet 'pyspark==4.*' pyarrow || die "pip could not install pyspark"
-fi
-PY="$VENV/bin/python"
-SPARK_HOME="$("$PY" -c 'import os, pyspark; print(os.path.dirname(pyspark.__file__))')" \
-  || die "pyspark is not importable from $VENV"
-export SPARK_HOME PYSPARK_PYTHON="$PY" PYSPARK_DRIVER_PYTHON="$PY" SPARK_LOCAL_IP=127.0.0.1
+# shellcheck source=spark/tests/spark-env.sh
+source "$ROOT/spark/tests/spark-env.sh"
 
 say "unit tests of the scoring functions"
 "$PY" spark/tests/test_score_units.py || die "spark/tests/test_score_units.py failed"
