@@ -112,6 +112,11 @@ pub struct RunArgs {
     /// Seed of every random choice (overrides seed).
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Per-customer features prepared by the Spark feature job (its DIR/features: a Parquet
+    /// file or directory of parts), read instead of the raw transactions; the job's orders/
+    /// and manifest.json beside it (overrides [input.features] path).
+    #[arg(long, value_name = "PATH")]
+    pub features: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::churn::{ChurnParams, ChurnValid};
 use crate::error::{Error, Result};
+use crate::io::prepared::{FeaturesParams, ValidFeatures};
 use crate::io::{InputParams, ValidInput};
 use crate::key_accounts::{KeyAccountParams, KeyAccountValid};
 use crate::master::{MasterParams, MasterValid};
@@ -105,6 +106,9 @@ pub struct InputsConfig {
     pub feedback: Option<InputParams>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_merges: Option<InputParams>,
+    /// Per-customer features prepared elsewhere (the Spark feature job's output).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub features: Option<FeaturesParams>,
 }
 
 impl InputsConfig {
@@ -161,6 +165,8 @@ pub struct ValidConfig {
     pub lang: LangSetting,
     /// Present inputs in contract order ([`schema::TABLES`]).
     pub inputs: Vec<ValidInput>,
+    /// Features prepared elsewhere, read instead of the raw transactions (`--features`).
+    pub features: Option<ValidFeatures>,
     pub validation: ValidationValid,
     pub master: MasterValid,
     pub out_dir: PathBuf,
@@ -189,6 +195,8 @@ pub struct Overrides {
     pub out_dir: Option<PathBuf>,
     pub as_of: Option<String>,
     pub seed: Option<u64>,
+    /// `--features PATH`, relative to the working directory.
+    pub features: Option<PathBuf>,
 }
 
 impl Config {
@@ -242,6 +250,7 @@ impl Config {
             .check()
             .map_err(|e| bad(e.to_string()))?;
         let inputs = self.input.check(path)?;
+        let features = self.features_input(path, ov.features)?;
         let master = self
             .master
             .clone()
@@ -278,6 +287,7 @@ impl Config {
             time_unit: self.time_unit,
             lang: self.lang,
             inputs,
+            features,
             validation,
             master,
             out_dir,
@@ -292,6 +302,44 @@ impl Config {
             satisfaction,
             resolved: self,
         })
+    }
+}
+
+impl Config {
+    /// `[input.features]`, or `--features` (which wins, and is relative to the working
+    /// directory); refused with a merge map, which kam folds into the transactions' ids
+    /// before features are computed.
+    fn features_input(
+        &mut self,
+        path: &Path,
+        cli: Option<PathBuf>,
+    ) -> Result<Option<ValidFeatures>> {
+        if let Some(p) = cli {
+            let mut params = self.input.features.clone().unwrap_or(FeaturesParams {
+                path: String::new(),
+                orders: None,
+                manifest: None,
+            });
+            params.path = p.display().to_string();
+            self.input.features = Some(params);
+            let f = self.input.features.as_ref().map(|f| f.check(Path::new("")));
+            return self.no_merges(path, f);
+        }
+        let base = path.parent().unwrap_or(Path::new(""));
+        let f = self.input.features.as_ref().map(|f| f.check(base));
+        self.no_merges(path, f)
+    }
+
+    fn no_merges(&self, path: &Path, f: Option<ValidFeatures>) -> Result<Option<ValidFeatures>> {
+        if f.is_some() && self.input.customer_merges.is_some() {
+            return Err(Error::config(
+                path,
+                "[input.features] and [input.customer_merges] together: the merge map must be \
+                 folded into the transactions before features are computed; run kam on the raw \
+                 transactions, or leave the merge map out",
+            ));
+        }
+        Ok(f)
     }
 }
 

@@ -15,6 +15,8 @@ use polars::prelude::*;
 
 use crate::error::Result;
 mod onepass;
+pub mod prepared;
+pub mod prepared_rows;
 
 use crate::frame::{self, day, epoch_days, unfixed};
 use crate::schema as s;

@@ -153,6 +153,7 @@ fn run(a: RunArgs, mode: Mode, quiet: bool) -> Result<()> {
             out_dir: a.out,
             as_of: a.as_of,
             seed: a.seed,
+            features: a.features,
         },
     )?;
     let bar = Bar::new(quiet);

@@ -66,6 +66,8 @@ pub fn at_cutoffs(
                 day: c.days[r],
                 amount: amounts.get(r).unwrap_or(f64::NAN),
                 order: c.orders.as_ref().and_then(|o| o.get(r)),
+                lines: c.lines.as_ref().map_or(1, |l| l[r]),
+                largest: c.largest.as_ref().map_or(f64::NAN, |l| l[r]),
             }
         }));
         rows.sort_by_key(|r| r.day);
@@ -91,6 +93,11 @@ struct Columns {
     amounts: Float64Chunked,
     /// Order ids as text, read in place, when the table has them.
     orders: Option<StringChunked>,
+    /// Rows of the raw transactions each row sums, and their largest amount: present when the
+    /// rows are the Spark job's order aggregates (`kam run --features`); a raw row is one
+    /// line, its own largest.
+    lines: Option<Vec<i64>>,
+    largest: Option<Vec<f64>>,
 }
 
 impl Columns {
@@ -105,19 +112,54 @@ impl Columns {
             ),
             false => None,
         };
+        let aggregated = crate::frame::has(tx, s::LINES) && crate::frame::has(tx, s::LARGEST_LINE);
+        let (lines, largest) = match aggregated {
+            true => (
+                Some(
+                    tx.column(s::LINES)?
+                        .cast(&DataType::Int64)?
+                        .i64()?
+                        .iter()
+                        .map(|v| v.unwrap_or(1))
+                        .collect(),
+                ),
+                Some(
+                    f64_chunk(tx, s::LARGEST_LINE)?
+                        .iter()
+                        .map(|v| v.unwrap_or(f64::NAN))
+                        .collect(),
+                ),
+            ),
+            false => (None, None),
+        };
         Ok(Columns {
             days: day_numbers(tx)?,
             amounts: f64_chunk(tx, s::AMOUNT)?,
             orders,
+            lines,
+            largest,
         })
     }
 }
 
-/// One transaction of a customer.
+/// One transaction of a customer (or, from order aggregates, `lines` of them on one day and
+/// order with their summed `amount` and `largest` amount; NaN `largest`: the row's own).
 struct Row<'a> {
     day: i32,
     amount: f64,
     order: Option<&'a str>,
+    lines: i64,
+    largest: f64,
+}
+
+impl Row<'_> {
+    /// The largest single amount this row stands for.
+    fn largest_line(&self) -> f64 {
+        match self.largest.is_nan() {
+            true => self.amount,
+            false => self.largest,
+        }
+    }
 }
 
 /// round(x x FIXED_SCALE), half away from zero, as `frame::fixed`.
@@ -223,7 +265,8 @@ impl Sums {
         let v = fx(r.amount);
         let within = |from: i32, to: i32| r.day > from && r.day <= to;
         if r.order.is_none() {
-            self.largest_row = Some(self.largest_row.map_or(r.amount, |m| m.max(r.amount)));
+            let l = r.largest_line();
+            self.largest_row = Some(self.largest_row.map_or(l, |m| m.max(l)));
         }
         if within(cut.m12, c) {
             self.r12 += v;
@@ -249,18 +292,18 @@ impl Sums {
         }
         if within(c - 91, c) {
             self.r3 += v;
-            self.n90 += 1;
+            self.n90 += r.lines;
         }
         if within(c - 182, c - 91) {
             self.p3 += v;
         }
         if within(c - 182, c) {
             self.a6 += v;
-            self.n_a6 += 1;
+            self.n_a6 += r.lines;
         }
         if within(c - 365, c - 182) {
             self.b6 += v;
-            self.n_b6 += 1;
+            self.n_b6 += r.lines;
         }
         if within(c - 365, c) {
             self.bought += v;

@@ -82,7 +82,7 @@ pub fn digest(bytes: &[u8]) -> String {
     hasher.finalize().to_hex().to_string()
 }
 
-fn read_error(e: &std::io::Error) -> String {
+pub(super) fn read_error(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "file not found".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),

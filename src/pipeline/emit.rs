@@ -71,6 +71,11 @@ impl Emitter {
         }
     }
 
+    /// An input read outside validation (the prepared features), for the manifest.
+    pub fn record_input(&mut self, name: &str, file: crate::io::load::FileInfo) {
+        self.manifest.inputs.insert(name.into(), file);
+    }
+
     /// What the merge map folded.
     pub fn record_merges(&mut self, report: crate::master::merge::MergeReport) {
         self.manifest.merges = Some(report);

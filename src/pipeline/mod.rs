@@ -5,6 +5,7 @@
 
 pub mod emit;
 pub mod fuzz;
+pub mod prepared;
 
 use chrono::NaiveDate;
 use polars::prelude::DataFrame;
@@ -58,15 +59,38 @@ impl Mode {
 pub fn run(cfg: &ValidConfig, mode: Mode, progress: &dyn Progress) -> Result<Outcome> {
     let mut e = Emitter::new(cfg, mode.command());
     progress.stage("loading inputs");
-    let raw: Vec<load::RawTable> =
-        e.time("load", || cfg.inputs.iter().map(load::load).collect())?;
+    let (prepared, prepared_tx) = match &cfg.features {
+        Some(f) => {
+            let (run, tx) = e.time("load_features", || prepared::load(cfg, f))?;
+            (Some((run, f)), Some(tx))
+        }
+        None => (None, None),
+    };
+    // with prepared features the raw transactions are not read: the job read them
+    let read = |i: &&crate::io::ValidInput| {
+        prepared.is_none() || i.table.name != schema::TRANSACTIONS.name
+    };
+    let raw: Vec<load::RawTable> = e.time("load", || {
+        cfg.inputs.iter().filter(read).map(load::load).collect()
+    })?;
     progress.stage("validating rows");
+    let as_of = prepared
+        .as_ref()
+        .map_or(cfg.as_of, |(p, _)| Some(p.job.as_of));
     let v = e.time("validate", || {
-        validate::validate(&raw, &cfg.validation, cfg.as_of)
+        validate::validate(&raw, &cfg.validation, as_of)
     })?;
     drop(raw);
+    let v = match (&prepared, prepared_tx) {
+        (Some((p, f)), Some(tx)) => prepared::with_transactions(v, tx, p, f)?,
+        _ => v,
+    };
     e.record_validation(&v);
     e.emit(validate::output::output(&v))?;
+    if let Some((p, _)) = &prepared {
+        e.record_input("features", p.features_file.clone());
+        e.emit(prepared::notes(p, &v))?;
+    }
     let mut v = match fold_merges(&mut e, v) {
         Ok(v) => v,
         Err(err) => {
@@ -96,6 +120,9 @@ pub fn run(cfg: &ValidConfig, mode: Mode, progress: &dyn Progress) -> Result<Out
             tx,
             as_of,
             bought: bought.as_ref(),
+            prepared: prepared
+                .as_ref()
+                .map(|(p, f)| (&p.features, f.path.as_path())),
         };
         if mode != Mode::Plan {
             progress.stage("looking for near-duplicate customers");
@@ -153,6 +180,8 @@ struct Company<'a> {
     as_of: NaiveDate,
     /// What each customer bought (`kam run` only).
     bought: Option<&'a products::Bought>,
+    /// The prepared features (`--features`) and their file, used instead of computing them.
+    prepared: Option<(&'a DataFrame, &'a std::path::Path)>,
 }
 
 impl Company<'_> {
@@ -285,8 +314,9 @@ impl Company<'_> {
     ) -> Result<(DataFrame, StageOutput)> {
         progress.stage("computing customer features");
         let customers = self.clean(schema::CUSTOMERS.name);
-        let table = e.time("features", || {
-            features::customer_table(self.tx, customers, self.as_of, self.cfg.time_unit)
+        let table = e.time("features", || match self.prepared {
+            Some((f, file)) => features::prepared_rows::customer_table(f, customers, file),
+            None => features::customer_table(self.tx, customers, self.as_of, self.cfg.time_unit),
         })?;
         let deals = self.clean(schema::DEALS.name);
         e.time("key_accounts", || {

@@ -9,6 +9,11 @@ pub const KEY_ACCOUNT_TIER: &str = "key_account_tier";
 /// (first appearance order), added once so stages need not hash the ids again
 /// (`rows::with_customer_codes`). Never written.
 pub const CUSTOMER_CODE: &str = "__kam_customer_code";
+/// The order aggregates of the Spark feature job (one row per customer, day, order and
+/// direction, read by `kam run --features` as its transactions): how many transaction rows a
+/// row sums, and the largest amount among them.
+pub const LINES: &str = "lines";
+pub const LARGEST_LINE: &str = "largest_line";
 pub const KEY_ACCOUNT_BASIS: &str = "key_account_basis";
 pub const R_SCORE: &str = "r_score";
 pub const F_SCORE: &str = "f_score";

@@ -15,6 +15,14 @@ pub enum TimeUnit {
 }
 
 impl TimeUnit {
+    /// The name in the config and the manifest.
+    pub fn name(self) -> &'static str {
+        match self {
+            TimeUnit::Weeks => "weeks",
+            TimeUnit::Days => "days",
+        }
+    }
+
     /// Days per unit.
     pub fn days(self) -> f64 {
         match self {

@@ -40,13 +40,13 @@ const FIRST_PROBLEM: &str = "__kam_first_problem";
 const BAD: &str = "__kam_bad";
 
 /// Rows read, used and rejected for one table, with the per-check reject counts.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize, PartialEq)]
 pub struct Counts {
     pub read: u64,
     pub used: u64,
     pub rejected: u64,
     /// Reject counts by check (e.g. `amount: not a number`), sorted by check.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub rejected_by_check: std::collections::BTreeMap<String, u64>,
 }
 

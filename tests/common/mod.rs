@@ -3,6 +3,7 @@
 
 pub mod browser;
 pub mod figures;
+pub mod prepared;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
