@@ -314,19 +314,23 @@ impl Config {
         path: &Path,
         cli: Option<PathBuf>,
     ) -> Result<Option<ValidFeatures>> {
-        if let Some(p) = cli {
-            let mut params = self.input.features.clone().unwrap_or(FeaturesParams {
-                path: String::new(),
-                orders: None,
-                manifest: None,
-            });
-            params.path = p.display().to_string();
-            self.input.features = Some(params);
-            let f = self.input.features.as_ref().map(|f| f.check(Path::new("")));
-            return self.no_merges(path, f);
-        }
-        let base = path.parent().unwrap_or(Path::new(""));
-        let f = self.input.features.as_ref().map(|f| f.check(base));
+        let f = match cli {
+            // the flag stands for the whole section: the orders and manifest beside PATH
+            Some(p) => {
+                let params = FeaturesParams {
+                    path: p.display().to_string(),
+                    orders: None,
+                    manifest: None,
+                };
+                let f = params.check(Path::new(""));
+                self.input.features = Some(params);
+                Some(f)
+            }
+            None => {
+                let base = path.parent().unwrap_or(Path::new(""));
+                self.input.features.as_ref().map(|f| f.check(base))
+            }
+        };
         self.no_merges(path, f)
     }
 

@@ -109,3 +109,40 @@ fn max_abs_amount_must_be_positive() {
     let e = parse(&format!("{MINIMAL}[validation]\nmax_abs_amount = -1\n")).unwrap_err();
     assert!(e.to_string().contains("max_abs_amount"), "{e}");
 }
+
+#[test]
+fn prepared_features_resolve_beside_the_table_and_the_flag_wins() -> Result<()> {
+    let c = parse(&format!(
+        "{MINIMAL}[input.features]\npath = \"job/features\"\n"
+    ))?;
+    let f = c.features.ok_or(Error::Internal("no features".into()))?;
+    assert_eq!(f.path, PathBuf::from("/data/job/features"));
+    assert_eq!(f.orders, PathBuf::from("/data/job/orders"));
+    assert_eq!(f.manifest, PathBuf::from("/data/job/manifest.json"));
+    assert_eq!(f.rejects, PathBuf::from("/data/job/rejects/transactions"));
+    let p = Path::new("/data/kam.toml");
+    let ov = Overrides {
+        features: Some(PathBuf::from("other/features")),
+        ..Default::default()
+    };
+    let text = format!("{MINIMAL}[input.features]\npath = \"x\"\nmanifest = \"m.json\"\n");
+    let f = Config::from_toml(&text, p)?.check(p, ov)?.features;
+    let f = f.ok_or(Error::Internal("no features".into()))?;
+    assert_eq!(f.path, PathBuf::from("other/features"));
+    assert_eq!(f.orders, PathBuf::from("other/orders"));
+    assert_eq!(f.manifest, PathBuf::from("other/manifest.json"));
+    assert!(parse(MINIMAL)?.features.is_none());
+    Ok(())
+}
+
+#[test]
+fn prepared_features_with_a_merge_map_are_refused() {
+    let text = format!(
+        "{MINIMAL}[input.customer_merges]\npath = \"m.csv\"\n[input.features]\npath = \"f\"\n"
+    );
+    let e = parse(&text).map(|_| ()).unwrap_err().to_string();
+    assert!(
+        e.contains("[input.features] and [input.customer_merges]"),
+        "{e}"
+    );
+}

@@ -222,6 +222,22 @@ fn input_keys_are_documented() {
     assert_documented(&page("docs/config.md"), &keys);
 }
 
+#[test]
+fn prepared_features_keys_are_documented() {
+    let cfg = config_value(
+        "[input.transactions]\npath = \"a.csv\"\n[input.features]\npath = \"f\"\n\
+         orders = \"o\"\nmanifest = \"m.json\"\n",
+    );
+    let keys: Vec<(String, String)> = cfg["input"]["features"]
+        .as_table()
+        .expect("features table")
+        .keys()
+        .map(|k| ("[input.features]".to_string(), k.clone()))
+        .collect();
+    assert_eq!(keys.len(), 3, "{keys:?}");
+    assert_documented(&page("docs/config.md"), &keys);
+}
+
 // ---- 3. the outputs ----
 
 /// Every output of `kam run` declared in `kam::schema::outputs`: a table has its section

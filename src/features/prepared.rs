@@ -224,7 +224,6 @@ fn feature_rules(as_of: NaiveDate) -> Vec<(&'static str, &'static str, Expr)> {
         s::RECENCY,
         s::T,
         s::RECENCY_DAYS,
-        s::MONETARY_VALUE,
     ] {
         let wrong = col(c).is_null().neq(bought.clone().not());
         rules.push((c, "is blank exactly when first_purchase is not", wrong));
@@ -284,3 +283,7 @@ pub(super) fn first_bad(
         format!("row {row}, column {column}: {value}{what}"),
     ))
 }
+
+#[cfg(test)]
+#[path = "prepared_tests.rs"]
+mod tests;

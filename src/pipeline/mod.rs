@@ -5,6 +5,7 @@
 
 pub mod emit;
 pub mod fuzz;
+mod inputs;
 pub mod prepared;
 
 use chrono::NaiveDate;
@@ -12,11 +13,10 @@ use polars::prelude::DataFrame;
 
 use crate::config::ValidConfig;
 use crate::error::Result;
-use crate::io::load;
 use crate::report::stage::{ReportInputs, RunFacts};
 use crate::schema::{self, outputs as o};
 use crate::stage::{Line, StageOutput};
-use crate::validate::{self, Validation};
+use crate::validate::Validation;
 use crate::{churn, features, key_accounts, master, plan, products, report, satisfaction};
 use crate::{segment, track, value};
 
@@ -58,39 +58,7 @@ impl Mode {
 /// stages the mode asks for, then the manifest.
 pub fn run(cfg: &ValidConfig, mode: Mode, progress: &dyn Progress) -> Result<Outcome> {
     let mut e = Emitter::new(cfg, mode.command());
-    progress.stage("loading inputs");
-    let (prepared, prepared_tx) = match &cfg.features {
-        Some(f) => {
-            let (run, tx) = e.time("load_features", || prepared::load(cfg, f))?;
-            (Some((run, f)), Some(tx))
-        }
-        None => (None, None),
-    };
-    // with prepared features the raw transactions are not read: the job read them
-    let read = |i: &&crate::io::ValidInput| {
-        prepared.is_none() || i.table.name != schema::TRANSACTIONS.name
-    };
-    let raw: Vec<load::RawTable> = e.time("load", || {
-        cfg.inputs.iter().filter(read).map(load::load).collect()
-    })?;
-    progress.stage("validating rows");
-    let as_of = prepared
-        .as_ref()
-        .map_or(cfg.as_of, |(p, _)| Some(p.job.as_of));
-    let v = e.time("validate", || {
-        validate::validate(&raw, &cfg.validation, as_of)
-    })?;
-    drop(raw);
-    let v = match (&prepared, prepared_tx) {
-        (Some((p, f)), Some(tx)) => prepared::with_transactions(v, tx, p, f)?,
-        _ => v,
-    };
-    e.record_validation(&v);
-    e.emit(validate::output::output(&v))?;
-    if let Some((p, _)) = &prepared {
-        e.record_input("features", p.features_file.clone());
-        e.emit(prepared::notes(p, &v))?;
-    }
+    let (v, prepared) = inputs::read(&mut e, cfg, progress)?;
     let mut v = match fold_merges(&mut e, v) {
         Ok(v) => v,
         Err(err) => {
@@ -120,9 +88,7 @@ pub fn run(cfg: &ValidConfig, mode: Mode, progress: &dyn Progress) -> Result<Out
             tx,
             as_of,
             bought: bought.as_ref(),
-            prepared: prepared
-                .as_ref()
-                .map(|(p, f)| (&p.features, f.path.as_path())),
+            prepared: (prepared.as_ref()).map(|p| (&p.features, p.features_path.as_path())),
         };
         if mode != Mode::Plan {
             progress.stage("looking for near-duplicate customers");

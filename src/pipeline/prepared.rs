@@ -18,6 +18,8 @@ use crate::validate::{ValidTable, Validation};
 /// its order aggregates, and what its manifest says.
 pub struct PreparedRun {
     pub features: DataFrame,
+    /// Where the features were read (for messages).
+    pub features_path: std::path::PathBuf,
     pub features_file: FileInfo,
     pub job: JobFacts,
 }
@@ -34,6 +36,7 @@ pub fn load(cfg: &ValidConfig, f: &ValidFeatures) -> Result<(PreparedRun, ValidT
         prepared_rows::transactions_table(orders, read.orders_file, read.rejects.as_ref(), &job)?;
     let run = PreparedRun {
         features,
+        features_path: f.path.clone(),
         features_file: read.features_file,
         job,
     };
