@@ -149,6 +149,10 @@ pub struct GenerateArgs {
     /// File format of the tables.
     #[arg(long, value_enum, default_value_t = TableFormat::Csv)]
     pub format: TableFormat,
+    /// Write the transactions as a directory of this many Parquet parts (transactions/
+    /// part-00000.parquet, ...), as a data lake or Spark holds them; needs --format parquet.
+    #[arg(long, value_name = "N")]
+    pub parts: Option<usize>,
 }
 
 #[derive(Debug, Args)]

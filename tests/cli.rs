@@ -177,6 +177,41 @@ fn generate_is_deterministic_and_runs_from_csv_and_parquet_alike() {
         read(&dir("o1").join("customers.csv")) == read(&dir("op").join("customers.csv")),
         "Parquet and CSV inputs of the same company give different customer tables"
     );
+    // the transactions as a directory of parts: the same table, rows numbered across parts
+    let o = kam(&[
+        "generate",
+        "--quiet",
+        "--out",
+        s(&dir("gq")),
+        "--customers",
+        "150",
+        "--months",
+        "14",
+        "--seed",
+        "7",
+        "--format",
+        "parquet",
+        "--parts",
+        "3",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let parts: Vec<_> = std::fs::read_dir(dir("gq").join("transactions"))
+        .unwrap()
+        .collect();
+    assert_eq!(parts.len(), 3);
+    run(&dir("gq").join("kam.toml"), &dir("oq"));
+    for f in ["customers.csv", "rejects/transactions.csv", "trend.csv"] {
+        assert!(
+            read(&dir("op").join(f)) == read(&dir("oq").join(f)),
+            "{f}: a directory of Parquet parts reads otherwise than the single file"
+        );
+    }
+    let csv = kam(&["generate", "--out", s(&dir("gx")), "--parts", "2"]);
+    assert_eq!(
+        csv.code, 2,
+        "--parts without --format parquet: {}",
+        csv.stderr
+    );
 }
 
 #[test]

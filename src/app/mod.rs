@@ -175,6 +175,13 @@ fn generate(a: GenerateArgs, quiet: bool) -> Result<()> {
     set(&mut params.seed, a.seed);
     set(&mut params.activity, a.activity);
     let params = params.check()?;
+    match (a.parts, a.format) {
+        (Some(0), _) => return Err(Error::Usage("--parts must be at least 1".into())),
+        (Some(_), TableFormat::Csv) => {
+            return Err(Error::Usage("--parts needs --format parquet".into()));
+        }
+        _ => {}
+    }
     let bar = Bar::new(quiet);
     bar.stage("generating the company");
     let company = generate::generate(&params)?;
@@ -186,11 +193,21 @@ fn generate(a: GenerateArgs, quiet: bool) -> Result<()> {
     let mut lines = Vec::new();
     let tables = company.tables();
     for (name, df) in tables {
-        let path = a.out.join(format!("{name}.{ext}"));
-        match a.format {
-            TableFormat::Csv => write::csv(df, &path)?,
-            TableFormat::Parquet => write::parquet(df, &path)?,
-        }
+        let path = match (a.parts, name) {
+            (Some(n), "transactions") => {
+                let dir = a.out.join(name);
+                write::parquet_parts(df, &dir, n)?;
+                dir
+            }
+            _ => {
+                let path = a.out.join(format!("{name}.{ext}"));
+                match a.format {
+                    TableFormat::Csv => write::csv(df, &path)?,
+                    TableFormat::Parquet => write::parquet(df, &path)?,
+                }
+                path
+            }
+        };
         lines.push(format!(
             "{name}: {} rows -> {}",
             df.height(),
@@ -205,9 +222,15 @@ fn generate(a: GenerateArgs, quiet: bool) -> Result<()> {
         company.planted.repeated_rows,
         company.planted.bad_feedback
     ));
-    let toml = company
+    let mut toml = company
         .config_toml()
         .replace(".csv\"", &format!(".{ext}\""));
+    if a.parts.is_some() {
+        toml = toml.replace(
+            "path = \"transactions.parquet\"",
+            "path = \"transactions\"\nformat = \"parquet\"",
+        );
+    }
     let cfg_path = a.out.join("kam.toml");
     write::text(&toml, &cfg_path)?;
     drop(bar);

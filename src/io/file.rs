@@ -7,7 +7,7 @@
 //! Rayon tree hashing: the same digest as the one-thread hash).
 
 use std::fs::File;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::spec::ValidInput;
 use crate::error::{Error, Result};
@@ -21,7 +21,7 @@ pub fn read_bytes(input: &ValidInput) -> Result<Vec<u8>> {
     read_file(&input.path)
 }
 
-fn read_file(path: &Path) -> Result<Vec<u8>> {
+pub(super) fn read_file(path: &Path) -> Result<Vec<u8>> {
     let fail = |e: std::io::Error| Error::input(path, read_error(&e));
     let file = File::open(path).map_err(fail)?;
     let meta = file.metadata().map_err(fail)?;
@@ -89,6 +89,30 @@ pub(super) fn read_error(e: &std::io::Error) -> String {
         std::io::ErrorKind::IsADirectory => "is a directory, not a file".into(),
         _ => format!("cannot read the file: {e}"),
     }
+}
+
+/// The Parquet files of `path`: itself, or a directory's data files in name order (Spark's
+/// `_SUCCESS`, `.crc` and other hidden files skipped).
+pub fn parquet_parts(path: &Path) -> Result<Vec<PathBuf>> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::input(path, read_error(&e)))?;
+    if !meta.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let entries = std::fs::read_dir(path).map_err(|e| Error::input(path, read_error(&e)))?;
+    let mut out = Vec::new();
+    for e in entries {
+        let e = e.map_err(|e| Error::input(path, read_error(&e)))?;
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') || name.starts_with('_') || !e.path().is_file() {
+            continue;
+        }
+        out.push(e.path());
+    }
+    out.sort();
+    if out.is_empty() {
+        return Err(Error::input(path, "is a directory without Parquet parts"));
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

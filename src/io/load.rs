@@ -44,8 +44,11 @@ pub struct RawTable {
     pub file: FileInfo,
 }
 
-/// Read one input file.
+/// Read one input file (or directory of Parquet parts).
 pub fn load(input: &ValidInput) -> Result<RawTable> {
+    if input.path.is_dir() {
+        return super::parquet::load_parts(input);
+    }
     load_bytes(input, read_bytes(input)?)
 }
 
@@ -69,10 +72,23 @@ pub fn load_bytes(input: &ValidInput, bytes: Vec<u8>) -> Result<RawTable> {
         }
         Format::Parquet => {
             drop(bytes);
-            (scan_parquet(path)?, None)
+            (
+                super::parquet::numbered(super::parquet::scan_one(path)?),
+                None,
+            )
         }
     };
-    let mut frame = frame;
+    raw_table(input, frame, pre_rejects, file)
+}
+
+/// The raw table of a frame as read, with the file's own column names.
+pub(super) fn raw_table(
+    input: &ValidInput,
+    mut frame: LazyFrame,
+    pre_rejects: Option<DataFrame>,
+    file: FileInfo,
+) -> Result<RawTable> {
+    let path = &input.path;
     let schema = frame.collect_schema().map_err(|e| {
         Error::input(
             path,
@@ -93,33 +109,13 @@ pub fn load_bytes(input: &ValidInput, bytes: Vec<u8>) -> Result<RawTable> {
     })
 }
 
-fn first_line(e: &PolarsError) -> String {
+pub(super) fn first_line(e: &PolarsError) -> String {
     e.to_string()
         .lines()
         .next()
         .unwrap_or_default()
         .trim()
         .to_string()
-}
-
-fn scan_parquet(path: &Path) -> Result<LazyFrame> {
-    let p = PlRefPath::new(path.to_string_lossy().as_ref());
-    let mut lf = LazyFrame::scan_parquet(p, ScanArgsParquet::default()).map_err(|e| {
-        Error::input(
-            path,
-            format!("is not a readable Parquet file: {}", first_line(&e)),
-        )
-    })?;
-    let schema = lf.collect_schema().map_err(|e| {
-        Error::input(
-            path,
-            format!("cannot be read as Parquet: {}", first_line(&e)),
-        )
-    })?;
-    not_reserved(schema.iter_names().map(|n| n.as_str()), path)?;
-    Ok(lf
-        .with_row_index(ROW_INTERNAL, Some(1))
-        .with_column(col(ROW_INTERNAL).cast(DataType::Int64)))
 }
 
 /// CSV bytes → text columns. Fast path: Polars' reader. When it refuses the file (rows with
@@ -145,7 +141,10 @@ fn read_csv(bytes: Vec<u8>, input: &ValidInput) -> Result<(DataFrame, Option<Dat
 }
 
 /// A file column named like a working column (`__kam_row`, ...) would collide with it.
-fn not_reserved<'a>(mut names: impl Iterator<Item = &'a str>, path: &Path) -> Result<()> {
+pub(super) fn not_reserved<'a>(
+    mut names: impl Iterator<Item = &'a str>,
+    path: &Path,
+) -> Result<()> {
     match names.find(|n| n.starts_with(RESERVED_PREFIX)) {
         Some(n) => Err(Error::input(
             path,

@@ -4,6 +4,7 @@
 pub mod file;
 pub mod load;
 pub mod numbers;
+mod parquet;
 pub mod prepared;
 pub mod spec;
 pub mod text;

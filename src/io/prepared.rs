@@ -119,7 +119,7 @@ pub fn read(f: &ValidFeatures) -> Result<Prepared> {
 /// A Parquet file, or a directory's Parquet parts in name order, as one frame, with the
 /// identity of its bytes (the digest runs over the parts in the same order).
 pub fn read_table(path: &Path) -> Result<(DataFrame, FileInfo)> {
-    let parts = parts(path)?;
+    let parts = super::file::parquet_parts(path)?;
     let mut hasher = blake3::Hasher::new();
     let mut bytes = 0u64;
     let mut frames = Vec::with_capacity(parts.len());
@@ -147,30 +147,4 @@ pub fn read_table(path: &Path) -> Result<(DataFrame, FileInfo)> {
         blake3: hasher.finalize().to_hex().to_string(),
     };
     Ok((df, info))
-}
-
-/// The Parquet files of `path`: itself, or a directory's data files in name order (Spark's
-/// `_SUCCESS`, `.crc` and other hidden files skipped).
-fn parts(path: &Path) -> Result<Vec<PathBuf>> {
-    let meta =
-        std::fs::metadata(path).map_err(|e| Error::input(path, super::file::read_error(&e)))?;
-    if !meta.is_dir() {
-        return Ok(vec![path.to_path_buf()]);
-    }
-    let entries =
-        std::fs::read_dir(path).map_err(|e| Error::input(path, super::file::read_error(&e)))?;
-    let mut out = Vec::new();
-    for e in entries {
-        let e = e.map_err(|e| Error::input(path, super::file::read_error(&e)))?;
-        let name = e.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') || name.starts_with('_') || !e.path().is_file() {
-            continue;
-        }
-        out.push(e.path());
-    }
-    out.sort();
-    if out.is_empty() {
-        return Err(Error::input(path, "is a directory without Parquet parts"));
-    }
-    Ok(out)
 }

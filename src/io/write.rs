@@ -102,6 +102,23 @@ pub fn parquet(df: &DataFrame, path: &Path) -> Result<()> {
     parquet_exact(&rounded(df)?, path)
 }
 
+/// `df` as `parts` Parquet files `dir/part-00000.parquet`, ... of about equal rows (each
+/// written atomically), as Spark and data lakes hold a table; earlier parts are removed.
+pub fn parquet_parts(df: &DataFrame, dir: &Path, parts: usize) -> Result<()> {
+    let df = rounded(df)?;
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).map_err(|e| Error::write(dir, e))?;
+    }
+    std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
+    let per = df.height().div_ceil(parts.max(1)).max(1);
+    for k in 0..parts.max(1) {
+        let start = (k * per).min(df.height());
+        let part = df.slice(start as i64, per.min(df.height() - start));
+        parquet_exact(&part, &dir.join(format!("part-{k:05}.parquet")))?;
+    }
+    Ok(())
+}
+
 fn parquet_exact(df: &DataFrame, path: &Path) -> Result<()> {
     let mut df = df.clone();
     atomic(path, |w| {
