@@ -299,3 +299,51 @@ fn aggregates_and_a_manifest_from_another_run_are_refused() {
         &["orders", "order aggregates the feature job writes"],
     );
 }
+
+#[test]
+fn plan_and_validate_take_prepared_features_too() {
+    let tmp = tempfile::tempdir().unwrap();
+    let stripped = demo_without_products(&tmp.path().join("company"));
+    let job = tmp.path().join("job");
+    job_output(&root().join(DEMO), None, &job, 2);
+    let features = job.join("features");
+    let (raw, feat) = (tmp.path().join("raw"), tmp.path().join("feat"));
+    let r = kam(&[
+        "plan",
+        "--config",
+        s(&stripped),
+        "--out",
+        s(&raw),
+        "--quiet",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let f = kam(&[
+        "plan",
+        "--config",
+        DEMO,
+        "--features",
+        s(&features),
+        "--out",
+        s(&feat),
+    ]);
+    assert_eq!(f.code, 0, "{}", f.stderr);
+    assert!(assert_same_csvs(&raw, &feat) >= 8);
+    let out = tmp.path().join("validated");
+    let v = kam(&[
+        "validate",
+        "--config",
+        DEMO,
+        "--features",
+        s(&features),
+        "--out",
+        s(&out),
+    ]);
+    assert_eq!(v.code, 0, "{}", v.stderr);
+    assert!(
+        v.stdout
+            .contains("transactions: 85655 read = 85449 used + 206 rejected"),
+        "{}",
+        v.stdout
+    );
+    common::assert_reconciles(&out);
+}
