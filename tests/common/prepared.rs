@@ -74,8 +74,15 @@ pub fn orders(tx: &DataFrame) -> DataFrame {
         keys.push(col(s::ORDER_ID));
     }
     keys.push(col(s::AMOUNT).gt_eq(lit(0.0)).alias("__purchase"));
+    // returns whose lines all round to 0 in fixed point keep a negative amount (their
+    // largest line, itself rounding to 0), so the sign still tells a return
+    let fx = fixed(col(s::AMOUNT)).sum();
+    let tiny_return = col(s::AMOUNT).max().lt(lit(0.0)).and(fx.clone().eq(lit(0)));
     let mut aggs = vec![
-        unfixed(fixed(col(s::AMOUNT)).sum()).alias(s::AMOUNT),
+        when(tiny_return)
+            .then(col(s::AMOUNT).max())
+            .otherwise(unfixed(fx))
+            .alias(s::AMOUNT),
         len().cast(DataType::Int64).alias(s::LINES),
         col(s::AMOUNT).max().alias(s::LARGEST_LINE),
     ];
