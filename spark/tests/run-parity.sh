@@ -24,6 +24,11 @@ source "$ROOT/spark/tests/spark-env.sh"
 
 say "unit tests of the job's pure parts"
 "$PY" spark/tests/test_units.py || die "spark/tests/test_units.py failed"
+say "unit test of the orders table (local Spark, master local[1])"
+orders_log="$(mktemp /tmp/kam-test-orders.XXXXXX)"
+"$PY" spark/tests/test_orders.py >"$orders_log" 2>&1 \
+  || { cat "$orders_log"; die "spark/tests/test_orders.py failed"; }
+tail -3 "$orders_log"; rm -f "$orders_log"
 
 if [ -z "${KAM_BIN:-}" ]; then
   cargo build --locked --quiet
