@@ -50,6 +50,7 @@ class Report:
         self.mismatches = []   # (file, where, raw value, feat value)
         self.lines = []        # one summary line per file
         self.files = self.cells = 0
+        self.near = 0          # numbers equal within the tolerance, not as text
 
     def bad(self, file, where, raw, feat):
         self.mismatches.append((file, where, raw, feat))
@@ -63,7 +64,8 @@ class Report:
             print(f"  ... and {len(self.mismatches) - SHOW} more")
         ok = not self.mismatches
         print(f"{'PASS' if ok else 'FAIL'}: {self.files} files, {self.cells} cells and values "
-              f"compared; {len(self.mismatches)} mismatches")
+              f"compared ({self.near} numbers equal within the tolerance, not exactly); "
+              f"{len(self.mismatches)} mismatches")
         return ok
 
 
@@ -103,6 +105,8 @@ def compare_csv(raw_dir, feat_dir, rel, r):
                 x, y = number(a), number(b)
                 if x is None or y is None or not close(x, y):
                     r.bad(rel, f"row {i} column {col}", a, b)
+                else:
+                    r.near += 1
     n = len(r.mismatches) - before
     r.lines.append(f"{rel}: {max(len(raw) - 1, 0)} rows x {len(header)} columns, "
                    f"{'ok' if n == 0 else f'{n} mismatches'}")
@@ -134,6 +138,8 @@ def compare_json(a, b, file, where, r):
         if num(a) and num(b):
             if not (a == b or close(a, b)):
                 r.bad(file, where, a, b)
+            elif a != b:
+                r.near += 1
         elif a != b or type(a) is not type(b):
             r.bad(file, where, a, b)
 
