@@ -4,10 +4,12 @@
 
 Reads the transactions and customers named in kam's own kam.toml (CSV or Parquet, a file or a
 directory of parts), validates them with kam's checks and reasons, and writes
-DIR/features/ (Parquet, one row per customer, kam's feature columns), DIR/rejects/<table>/
-(Parquet: row, check, reason, the original fields) and DIR/manifest.json (read = used +
-rejected per table, rejects by check). What it cannot honour is refused before any work with
-one line on stderr and exit code 2; an internal error exits 1. See docs/scale-out.md.
+DIR/features/ (Parquet, one row per customer, kam's feature columns), DIR/orders/ (Parquet,
+the used transactions up to as_of summed per customer, day, order and sign: what `kam run
+--features DIR/features` reads in place of the transactions), DIR/rejects/<table>/ (Parquet:
+row, check, reason, the original fields) and DIR/manifest.json (read = used + rejected per
+table, rejects by check). What it cannot honour is refused before any work with one line on
+stderr and exit code 2; an internal error exits 1. See docs/scale-out.md.
 """
 
 import argparse
@@ -64,7 +66,7 @@ def run(args):
     timings["validate"] = int((time.time() - t) * 1000)
     tx = tables["transactions"]
     if tx.counts["used"] == 0:
-        output.write_manifest(args.out, output.manifest(cfg, tables, as_of, 0, timings,
+        output.write_manifest(args.out, output.manifest(cfg, tables, as_of, 0, 0, timings,
                                                         spark.version))
         raise Refused(f"transactions: no usable rows ({tx.counts['read']} read, "
                       f"{tx.counts['rejected']} rejected); see {args.out}/rejects/transactions")
@@ -75,8 +77,13 @@ def run(args):
     output.write_parquet(feats, os.path.join(args.out, "features"))
     n = spark.read.parquet(os.path.join(args.out, "features")).count()
     timings["features"] = int((time.time() - t) * 1000)
+    t = time.time()
+    output.write_parquet(features.order_aggregates(tx.clean, as_of),
+                         os.path.join(args.out, "orders"))
+    n_orders = spark.read.parquet(os.path.join(args.out, "orders")).count()
+    timings["orders"] = int((time.time() - t) * 1000)
     timings["total"] = int((time.time() - t0) * 1000)
-    output.write_manifest(args.out, output.manifest(cfg, tables, as_of, n, timings,
+    output.write_manifest(args.out, output.manifest(cfg, tables, as_of, n, n_orders, timings,
                                                     spark.version))
     print(f"as_of: {as_of}")
     for name, vt in tables.items():
@@ -85,6 +92,7 @@ def run(args):
         for check, m in k.get("rejected_by_check", {}).items():
             print(f"  {m:8d}  {check}")
     print(f"features: {n} customers -> {args.out}/features")
+    print(f"orders: {n_orders} rows -> {args.out}/orders")
     spark.stop()
 
 

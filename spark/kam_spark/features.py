@@ -1,6 +1,8 @@
 """Used transactions -> one row per customer: kam's feature columns, with kam's arithmetic
 (src/features.rs `per_customer`, `derived`, `customer_table`; src/features/onepass.rs
-`customer`, `purchase_days`, `orders`; src/frame.rs `fixed`, `unfixed`, `months_before`).
+`customer`, `purchase_days`, `orders`; src/frame.rs `fixed`, `unfixed`, `months_before`);
+and -> one row per customer, day, order and sign (`order_aggregates`), the rows `kam run
+--features` reads in place of the transactions.
 
 - A purchase is a row with amount >= 0; other rows are returns. Only rows dated on or
   before as_of count.
@@ -108,6 +110,42 @@ def per_customer(tx, as_of, unit):
         largest.alias("largest_order"),
         unfixed(F.col("r12")).alias("revenue_last_12m"),
         unfixed(F.col("r24")).alias("revenue_prev_12m"))
+
+
+def order_aggregates(tx, as_of):
+    """The used transactions dated on or before as_of, summed per customer, day, order id
+    (when the transactions have one) and sign (purchase: amount >= 0), for `kam run
+    --features`: kam's stages that read transaction rows (churn cutoffs, the value holdout
+    check, trend, attainment, weekly, plan) read these instead of the raw rows. Summing the
+    lines of one order on one day keeps every figure they compute: day sums, order totals,
+    purchase days, row counts (`lines`) and the largest row (`largest_line`).
+
+    Columns: customer_id, date, order_id (when present), amount (the lines' fixed-point sum,
+    as features are summed, so kam re-adding it in fixed point gets the same longs),
+    quantity (when present: a plain double sum, null when every line's is), lines (long),
+    largest_line (the largest amount of the lines). The sign key is not a column: amount's
+    sign shows it, except for returns whose lines round to 0 in fixed point (|amount| <
+    0.00005, summed to 0.0); largest_line >= 0 shows it always. Sorted by
+    customer_id, date, order_id (nulls first), purchases first, so the output is
+    deterministic."""
+    has_qty, has_order = "quantity" in tx.columns, "order_id" in tx.columns
+    order = ["order_id"] if has_order else []
+    rows = tx.where(F.col("date") <= F.lit(as_of)).select(
+        "customer_id", "date", *order, (F.col("amount") >= 0).alias("purchase"), "amount",
+        fixed(F.col("amount")).alias("fx"), *(["quantity"] if has_qty else []))
+    groups = rows.groupBy("customer_id", "date", *order, "purchase").agg(
+        F.sum("fx").alias("fx"),
+        *([F.sum("quantity").alias("quantity")] if has_qty else []),
+        F.count(F.lit(1)).cast("long").alias("lines"),
+        F.max("amount").alias("largest_line"))
+    return groups.orderBy(
+        "customer_id", "date", *[F.col(c).asc_nulls_first() for c in order],
+        F.col("purchase").desc()
+    ).select(
+        F.col("customer_id").cast("string"), "date", *[F.col(c).cast("string") for c in order],
+        unfixed(F.col("fx")).alias("amount"),
+        *([F.col("quantity").cast("double")] if has_qty else []),
+        "lines", F.col("largest_line").cast("double"))
 
 
 def customer_table(tx, customers, as_of, unit):

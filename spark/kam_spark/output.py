@@ -1,4 +1,4 @@
-"""What the job writes: DIR/features/ and DIR/rejects/<table>/ as Parquet, and
+"""What the job writes: DIR/features/, DIR/orders/ and DIR/rejects/<table>/ as Parquet, and
 DIR/manifest.json with kam's `tables.<name>` counts (src/pipeline/emit.rs
 `record_validation`, src/validate/mod.rs `Counts`)."""
 
@@ -12,7 +12,7 @@ def write_parquet(df, path):
     df.write.mode("overwrite").parquet(path)
 
 
-def manifest(cfg, tables, as_of, features_rows, timings, spark_version):
+def manifest(cfg, tables, as_of, features_rows, orders_rows, timings, spark_version):
     notes = []
     for t in tables.values():
         notes.extend(f"{t.name}: {n}" for n in t.notes)
@@ -26,7 +26,7 @@ def manifest(cfg, tables, as_of, features_rows, timings, spark_version):
         "inputs": {i.table.name: {"path": i.path, "format": i.format} for i in cfg.inputs},
         "tables": {name: t.counts for name, t in sorted(tables.items())},
         "notes": notes,
-        "outputs": {"features": features_rows,
+        "outputs": {"features": features_rows, "orders": orders_rows,
                     **{f"rejects/{n}": t.counts["rejected"] for n, t in tables.items()}},
         "feature_columns": ["customer_id", *contract.FEATURES],
         "timings_ms": timings,

@@ -6,8 +6,13 @@
 #   4. a generated Parquet company, read by the job as directories of parts (parts.py).
 # Each case: `kam run` and `spark-submit spark/kam_features.py` on the same kam.toml, then
 # spark/tests/parity.py compares rejects, manifest counts and features. The comparison is
-# first shown to fail on perturbed outputs. Exits nonzero on any mismatch; never skips:
-# without Java or pyspark it fails.
+# first shown to fail on perturbed outputs.
+# Then kam on the job's output: for cases 1, 2 and 4, `kam run --features JOB/features` (which
+# reads the job's features and orders) against `kam run` on the same inputs without the
+# transactions' product and channel columns (strip_products.py; the orders carry none),
+# compared file by file by spark/tests/kam_parity.py (shown first to fail on a changed
+# number and a missing file). Exits nonzero on any mismatch; never skips: without Java,
+# pyspark or a kam with `run --features` it fails.
 #
 # Environment: KAM_BIN (default: cargo build, target/debug/kam), KAM_SPARK_VENV (default
 # ~/.cache/kam/spark-venv; created with pyspark 4 and pyarrow when missing), KAM_SPARK_KEEP=1
@@ -24,12 +29,19 @@ source "$ROOT/spark/tests/spark-env.sh"
 
 say "unit tests of the job's pure parts"
 "$PY" spark/tests/test_units.py || die "spark/tests/test_units.py failed"
+say "unit test of the orders table (local Spark, master local[1])"
+orders_log="$(mktemp /tmp/kam-test-orders.XXXXXX)"
+"$PY" spark/tests/test_orders.py >"$orders_log" 2>&1 \
+  || { cat "$orders_log"; die "spark/tests/test_orders.py failed"; }
+tail -3 "$orders_log"; rm -f "$orders_log"
 
 if [ -z "${KAM_BIN:-}" ]; then
   cargo build --locked --quiet
   KAM_BIN="$ROOT/target/debug/kam"
 fi
 [ -x "$KAM_BIN" ] || die "no kam binary at $KAM_BIN"
+"$KAM_BIN" run --help | grep -q -- '--features' \
+  || die "$KAM_BIN has no 'run --features' (the kam-vs-kam cases need it)"
 
 WORK="$(mktemp -d /tmp/kam-parity.XXXXXX)"
 # shellcheck source=spark/tests/cluster.sh
@@ -67,10 +79,31 @@ run_case() { # name kam-config spark-config [--as-of DATE]
   "$PY" spark/tests/parity.py "$WORK/$name-kam" "$WORK/$name-spark" || failed=1
 }
 
+# kam on the job's output: `kam run --features` (the case's own config) against `kam run` on
+# a copy of the inputs without product and channel columns, both at the case's as_of.
+feat_case() { # name stripped-dir case-config [--as-of DATE]
+  local name=$1 stripped=$2 cfg=$3
+  [ -f "$WORK/$name-spark/manifest.json" ] || { echo "FAIL: $name: no job output for --features"; failed=1; return; }
+  say "$name: kam run without products; kam run --features $name-spark/features"
+  "$KAM_BIN" run --config "$stripped/kam.toml" --out "$WORK/$name-raw" --quiet "${@:4}" \
+    || { echo "FAIL: $name: kam run on the stripped inputs failed"; failed=1; return; }
+  "$KAM_BIN" run --config "$cfg" --features "$WORK/$name-spark/features" \
+    --out "$WORK/$name-feat" --quiet "${@:4}" \
+    || { echo "FAIL: $name: kam run --features failed"; failed=1; return; }
+  "$PY" spark/tests/kam_parity.py "$WORK/$name-raw" "$WORK/$name-feat" || failed=1
+}
+
 run_case demo data/demo/kam.toml data/demo/kam.toml
 say "selftest: the comparison must catch a changed feature, reject and count"
 "$PY" spark/tests/parity.py --selftest "$WORK/demo-kam" "$WORK/demo-spark" || failed=1
+"$PY" spark/tests/strip_products.py data/demo "$WORK/demo-stripped"
+feat_case demo "$WORK/demo-stripped" data/demo/kam.toml
+if [ -d "$WORK/demo-feat" ]; then
+  say "selftest: the kam-vs-kam comparison must catch a changed number and a missing file"
+  "$PY" spark/tests/kam_parity.py --selftest "$WORK/demo-raw" "$WORK/demo-feat" || failed=1
+fi
 run_case demo-asof data/demo/kam.toml data/demo/kam.toml --as-of 2025-10-01
+feat_case demo-asof "$WORK/demo-stripped" data/demo/kam.toml --as-of 2025-10-01
 "$KAM_BIN" generate --out "$WORK/messy" --customers 500 --months 24 --seed 11 --quiet
 "$PY" spark/tests/mess.py "$WORK/messy"
 run_case messy "$WORK/messy/kam.toml" "$WORK/messy/kam.toml"
@@ -81,9 +114,11 @@ run_case messy "$WORK/messy/kam.toml" "$WORK/messy/kam.toml"
 SPARK_CONF=(--conf spark.sql.files.maxPartitionBytes=16k --conf spark.sql.files.openCostInBytes=1k)
 run_case parquet "$WORK/parquet/kam.toml" "$WORK/parquet/kam-parts.toml"
 SPARK_CONF=()
+"$PY" spark/tests/strip_products.py "$WORK/parquet" "$WORK/parquet-stripped"
+feat_case parquet "$WORK/parquet-stripped" "$WORK/parquet/kam.toml"
 
 if [ "$failed" != 0 ]; then
   say "FAILED (logs in $WORK/logs; KAM_SPARK_KEEP=1 keeps them)"
   exit 1
 fi
-say "parity passed on 4 cases"
+say "parity passed on 4 cases, and kam --features on 3 of them"
