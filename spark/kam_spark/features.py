@@ -124,8 +124,8 @@ def order_aggregates(tx, as_of):
     as features are summed, so kam re-adding it in fixed point gets the same longs),
     quantity (when present: a plain double sum, null when every line's is), lines (long),
     largest_line (the largest amount of the lines). The sign key is not a column: amount's
-    sign shows it, except for returns whose lines round to 0 in fixed point (|amount| <
-    0.00005, summed to 0.0); largest_line >= 0 shows it always. Sorted by
+    sign shows it; a return whose lines all round to 0 in fixed point (|amount| < 0.00005)
+    gets its largest line as amount, negative and rounding to 0 as its lines do. Sorted by
     customer_id, date, order_id (nulls first), purchases first, so the output is
     deterministic."""
     has_qty, has_order = "quantity" in tx.columns, "order_id" in tx.columns
@@ -143,7 +143,10 @@ def order_aggregates(tx, as_of):
         F.col("purchase").desc()
     ).select(
         F.col("customer_id").cast("string"), "date", *[F.col(c).cast("string") for c in order],
-        unfixed(F.col("fx")).alias("amount"),
+        # a return whose lines all round to 0 in fixed point keeps a negative amount (its
+        # largest line, itself rounding to 0): kam tells a return by amount < 0
+        F.when(~F.col("purchase") & (F.col("fx") == 0), F.col("largest_line").cast("double"))
+        .otherwise(unfixed(F.col("fx"))).alias("amount"),
         *([F.col("quantity").cast("double")] if has_qty else []),
         "lines", F.col("largest_line").cast("double"))
 

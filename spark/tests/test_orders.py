@@ -1,7 +1,7 @@
 """Unit test of the job's DIR/orders/ table (features.order_aggregates) on a local Spark
 (master local[1]): a tiny transactions table, every output value checked. Two customers;
 same-day lines of one order; lines without an order id; a return in an order and one without;
-a return too small for fixed point (amount 0.0: only largest_line shows its sign); null
+a return too small for fixed point (its largest line as amount: negative, rounding to 0); null
 quantities; a row after as_of (left out); sums in fixed point (0.7 + 0.1 is 0.8, not the
 double sum 0.7999999999999999). Also the table without order_id and quantity columns.
 Run: python spark/tests/test_orders.py (with pyspark importable)
@@ -84,7 +84,7 @@ class Orders(unittest.TestCase):
             ("A", D(2024, 1, 5), "O1", -3.0, -1.0, 1, -3.0),
             ("A", D(2024, 1, 6), "O2", 4.0, None, 1, 4.0),
             ("B", D(2024, 1, 5), "O3", 0.8, 2.0, 2, 0.7),
-            ("B", D(2024, 1, 6), "O6", 0.0, None, 1, -0.00001),  # the sign: largest_line < 0
+            ("B", D(2024, 1, 6), "O6", -0.00001, None, 1, -0.00001),  # still a return
             ("B", D(2024, 1, 31), "O4", 0.0, 0.0, 1, 0.0),
         ])
         # the fixed-point sum, not the double sum
@@ -100,7 +100,7 @@ class Orders(unittest.TestCase):
             ("A", D(2024, 1, 5), -5.5, 2, -2.5),
             ("A", D(2024, 1, 6), 4.0, 1, 4.0),
             ("B", D(2024, 1, 5), 0.8, 2, 0.7),
-            ("B", D(2024, 1, 6), 0.0, 1, -0.00001),
+            ("B", D(2024, 1, 6), -0.00001, 1, -0.00001),
             ("B", D(2024, 1, 31), 0.0, 1, 0.0),
         ])
 
