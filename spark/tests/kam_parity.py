@@ -4,8 +4,9 @@
     python spark/tests/kam_parity.py RAW_OUT FEAT_OUT
     python spark/tests/kam_parity.py --selftest RAW_OUT FEAT_OUT
 
-- every *.csv under RAW_OUT (recursively) except rejects/transactions.csv (the feature run
-  reads no raw rows, so it has none to reject) against the same file in FEAT_OUT, and no
+- every *.csv under RAW_OUT (recursively) except rejects/transactions.csv (the feature run's
+  are the Spark job's, with the original file's columns; the raw run reads a copy without
+  product and channel) against the same file in FEAT_OUT, and no
   other *.csv in FEAT_OUT: the same header, the same number of rows, cell by cell text equal
   or, when both are numbers, |a - b| <= 1e-6 + 1e-9 |a| (kam prints floats at 6 decimals;
   sums added from pre-aggregated rows can differ in the last printed digit);

@@ -9,7 +9,7 @@ DIR_IN holds kam.toml. Every input file it names ([input.<table>] path: a file o
 directory of Parquet parts) is copied to DIR_OUT, the transactions without the file columns
 that are product and channel (under their own names, or the names `columns` maps them to):
 CSV through Python's csv module (the same values and rows, blank lines included; the quoting
-may differ), Parquet through pyarrow. kam.toml is copied byte for byte unless it must change:
+may differ; a row kam rejects for its field count stays rejected), Parquet through pyarrow. kam.toml is copied byte for byte unless it must change:
 an input outside DIR_IN (copied into DIR_OUT, its path rewritten) or a `columns` mapping of
 product or channel (removed, as its column is); a rewritten kam.toml loses its comments.
 Prints what it dropped, and how many rows repeat an earlier row in every column before and
@@ -69,6 +69,14 @@ def strip_csv(src, dst, spec, drop):
     body = rows[1:] if header else rows
     before = repeats(body)
     out = [[v for i, v in enumerate(r) if i not in idx] for r in rows]
+    # kam's ragged rows: when a row has more fields than the header, every row of another
+    # count is rejected. Stripping must not bring such a row to the new header's count (a
+    # 7-field row of an 8-column file would become a kept 6-field row), so it gets one more
+    # (empty) field and stays rejected; its values are never used.
+    if any(len(r) > width for r in body):
+        for r, o in zip(rows[1:] if header else rows, out[1:] if header else out):
+            if r and len(r) != width and len(o) == width - len(idx):
+                o.append("")
     after = repeats(out[1:] if header else out)
     with open(dst, "w", newline="", encoding="utf-8" if read_enc == "utf-8-sig" else enc) as f:
         csv.writer(f, delimiter=delim, lineterminator=eol).writerows(out)
