@@ -258,10 +258,26 @@ fn a_feature_table_that_breaks_the_contract_is_refused_naming_row_and_column() {
         df.drop("trend_12m").unwrap()
     });
     refused(&f, &[], &["has no column trend_12m"]);
+    // a customer without purchases (in the customers table) missing
+    let without = |df: DataFrame, bought: bool| {
+        let first = df.column("first_purchase").unwrap().is_not_null();
+        let k = first.iter().position(|b| b == Some(bought)).unwrap();
+        let keep: BooleanChunked = (0..df.height()).map(|i| i != k).collect();
+        df.filter(&keep).unwrap()
+    };
     let f = tampered(&tmp.path().join("fewer"), "features", |df| {
-        df.slice(1, df.height() - 1)
+        without(df, false)
     });
     refused(&f, &[], &["has no row for customer", "customers table"]);
+    // a buyer missing: its orders have no feature row
+    let f = tampered(&tmp.path().join("buyer"), "features", |df| {
+        without(df, true)
+    });
+    refused(
+        &f,
+        &[],
+        &["orders", "has orders but no row in the feature table"],
+    );
 }
 
 #[test]

@@ -160,6 +160,31 @@ pub fn checked_orders(df: &DataFrame, file: &Path, as_of: chrono::NaiveDate) -> 
     Ok(t)
 }
 
+/// Every customer of the order aggregates has a feature row (else the two tables are from
+/// different runs of the job).
+pub fn orders_have_features(orders: &DataFrame, features: &DataFrame, file: &Path) -> Result<()> {
+    let known: std::collections::HashSet<&str> = (features.column(s::CUSTOMER_ID)?.str()?)
+        .iter()
+        .flatten()
+        .collect();
+    let ids = orders.column(s::CUSTOMER_ID)?.str()?;
+    match ids
+        .iter()
+        .position(|id| !id.is_some_and(|id| known.contains(id)))
+    {
+        None => Ok(()),
+        Some(i) => Err(Error::input(
+            file,
+            format!(
+                "row {}, column customer_id: customer \"{}\" has orders but no row in the \
+                 feature table: the two are from different runs of the feature job",
+                i + 1,
+                ids.get(i).unwrap_or("")
+            ),
+        )),
+    }
+}
+
 /// The transactions' validation result of a prepared run: the order aggregates as the used
 /// rows, the job's counts, notes and rejected rows (kam's reject columns: `row`, `check`,
 /// `reason`, the file's own columns as text). The aggregates' lines must add up to the job's

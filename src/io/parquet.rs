@@ -19,7 +19,7 @@ pub(super) fn load_parts(input: &ValidInput) -> Result<RawTable> {
     if input.format != Format::Parquet {
         return Err(Error::input(
             path,
-            "is a directory; a directory of Parquet parts is read with format = \"parquet\"",
+            "is a directory, not a file (a directory of Parquet parts is read with format = \"parquet\")",
         ));
     }
     let parts = file::parquet_parts(path)?;

@@ -32,6 +32,7 @@ pub fn load(cfg: &ValidConfig, f: &ValidFeatures) -> Result<(PreparedRun, ValidT
     prepared::agrees(&job, cfg.as_of, cfg.time_unit, &f.manifest)?;
     let features = prepared::checked_features(&read.features, &f.path, job.as_of, cfg.time_unit)?;
     let orders = prepared_rows::checked_orders(&read.orders, &f.orders, job.as_of)?;
+    prepared_rows::orders_have_features(&orders, &features, &f.orders)?;
     let transactions =
         prepared_rows::transactions_table(orders, read.orders_file, read.rejects.as_ref(), &job)?;
     let run = PreparedRun {
