@@ -22,6 +22,14 @@ pub(super) fn load_parts(input: &ValidInput) -> Result<RawTable> {
             "is a directory, not a file (a directory of Parquet parts is read with format = \"parquet\")",
         ));
     }
+    let (frame, file) = scan_parts(path)?;
+    raw_table(input, numbered(frame), None, file)
+}
+
+/// A Parquet file, or a directory's parts in name order, scanned lazily as one frame, with the
+/// identity of its bytes (the digest runs over the parts in that order, one in memory at a
+/// time).
+pub(super) fn scan_parts(path: &Path) -> Result<(LazyFrame, FileInfo)> {
     let parts = file::parquet_parts(path)?;
     let mut hasher = blake3::Hasher::new();
     let mut bytes = 0u64;
@@ -39,7 +47,7 @@ pub(super) fn load_parts(input: &ValidInput) -> Result<RawTable> {
         bytes,
         blake3: hasher.finalize().to_hex().to_string(),
     };
-    raw_table(input, numbered(frame), None, file)
+    Ok((frame, file))
 }
 
 /// One Parquet file, scanned lazily; its column names checked against kam's working prefix.

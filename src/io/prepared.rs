@@ -119,32 +119,9 @@ pub fn read(f: &ValidFeatures) -> Result<Prepared> {
 /// A Parquet file, or a directory's Parquet parts in name order, as one frame, with the
 /// identity of its bytes (the digest runs over the parts in the same order).
 pub fn read_table(path: &Path) -> Result<(DataFrame, FileInfo)> {
-    let parts = super::file::parquet_parts(path)?;
-    let mut hasher = blake3::Hasher::new();
-    let mut bytes = 0u64;
-    let mut frames = Vec::with_capacity(parts.len());
-    for p in &parts {
-        let data = std::fs::read(p).map_err(|e| Error::input(p, super::file::read_error(&e)))?;
-        bytes += data.len() as u64;
-        hasher.update(&data);
-        let df = ParquetReader::new(std::io::Cursor::new(data))
-            .finish()
-            .map_err(|e| Error::input(p, format!("is not a readable Parquet file: {e}")))?;
-        frames.push(df);
-    }
-    let mut frames = frames.into_iter();
-    let mut df = frames
-        .next()
-        .ok_or_else(|| Error::input(path, "holds no Parquet part"))?;
-    for (p, next) in parts.iter().skip(1).zip(frames) {
-        df.vstack_mut(&next)
-            .map_err(|e| Error::input(p, format!("has other columns than the first part: {e}")))?;
-    }
-    df.rechunk_mut();
-    let info = FileInfo {
-        path: path.display().to_string(),
-        bytes,
-        blake3: hasher.finalize().to_hex().to_string(),
-    };
+    let (frame, info) = super::parquet::scan_parts(path)?;
+    let df = frame
+        .collect()
+        .map_err(|e| Error::input(path, format!("cannot be read as Parquet: {e}")))?;
     Ok((df, info))
 }
