@@ -69,6 +69,16 @@ pub fn date_column(name: &str, dates: Vec<Option<NaiveDate>>) -> Result<Column> 
 /// inside the Int64 range.
 pub const FIXED_SCALE: f64 = 1e4;
 
+/// Decimals of every float kam writes (tables and the report, `io::write::rounded`).
+pub const FLOAT_DECIMALS: u32 = 6;
+
+/// `e` as kam publishes it: rounded half to even to [`FLOAT_DECIMALS`]. A model input that is
+/// also an output column is taken so, so that a scorer outside kam reading kam's table feeds
+/// the model exactly the numbers kam fed it (rounding an already rounded value is a no-op).
+pub fn published(e: Expr) -> Expr {
+    e.round(FLOAT_DECIMALS, RoundMode::HalfToEven)
+}
+
 /// `e` in fixed point: round(e x FIXED_SCALE), half away from zero, as Int64.
 pub fn fixed(e: Expr) -> Expr {
     (e * lit(FIXED_SCALE))

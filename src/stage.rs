@@ -208,4 +208,9 @@ pub trait PointInTime: Sync {
     fn names(&self) -> Vec<&'static str>;
     /// One row per customer known on `day`: `customer_id` and [`PointInTime::names`].
     fn at(&self, day: chrono::NaiveDate) -> Result<DataFrame>;
+    /// Those of [`PointInTime::names`] that are counts: 0, not blank, for a customer the
+    /// source does not know on the day (as customers.* shows them).
+    fn counts(&self) -> Vec<&'static str> {
+        vec![]
+    }
 }

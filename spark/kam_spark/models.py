@@ -18,7 +18,8 @@ DAYS_PER_MONTH = 30.0  # src/value/clv.rs DAYS_PER_MONTH
 UNIT_DAYS = {"weeks": 7.0, "days": 1.0}  # src/schema/units.rs TimeUnit::days
 
 
-def _read(path):
+def read_json(path):
+    """A JSON file, or Refused naming it."""
     try:
         with open(path, encoding="utf-8") as f:
             return json.load(f)
@@ -36,7 +37,7 @@ def _purchase(models_dir):
     if len(found) > 1:
         raise Refused(f"{models_dir}: more than one purchase model ({', '.join(f for _, f in found)})")
     kind, name = found[0]
-    j = _read(os.path.join(models_dir, name))
+    j = read_json(os.path.join(models_dir, name))
     keys = ["r", "alpha", "s", "beta"] if kind == "pareto" else ["r", "alpha", "a", "b"]
     missing = [k for k in keys if not isinstance(j.get(k), (int, float))]
     if missing:
@@ -50,7 +51,7 @@ def _spend(models_dir):
     path = os.path.join(models_dir, "gamma_gamma.json")
     if not os.path.exists(path):
         return None  # kam: no spend model -> the observed average
-    j = _read(path)
+    j = read_json(path)
     if not j.get("converged"):
         return None
     return float(j["p"]), float(j["q"]), float(j["gamma"])
@@ -60,7 +61,7 @@ def _kmeans(models_dir):
     path = os.path.join(models_dir, "kmeans.json")
     if not os.path.exists(path):
         return None  # segmentation not computed: kam writes no segment
-    j = _read(path)
+    j = read_json(path)
     if "scaling" not in j or "centroids_scaled" not in j:
         raise Refused(f"{path}: written by a kam without `scaling` and `centroids_scaled`; "
                       "rerun kam to record how customers are placed")
@@ -72,7 +73,7 @@ def load(models_dir, manifest_path=None):
     """The settings dict of scores.py, and a description for the output manifest."""
     manifest_path = manifest_path or os.path.join(os.path.dirname(
         os.path.abspath(models_dir.rstrip("/"))), "manifest.json")
-    man = _read(manifest_path)
+    man = read_json(manifest_path)
     cfg = man.get("config") or {}
     unit = cfg.get("time_unit", "weeks")
     if unit not in UNIT_DAYS:

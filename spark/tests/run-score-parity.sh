@@ -2,12 +2,13 @@
 # Parity of spark/score.py with kam, on a real Spark standalone cluster on localhost (a master
 # and two workers, 1 core and 1 GB each, spark/tests/cluster.sh). Each case: `kam run`, the
 # feature job (spark/kam_features.py) on the same kam.toml, then spark/score.py with kam's
-# models on the job's features, and spark/tests/score_parity.py compares every scored column
-# with kam's customers.parquet. Cases, one per purchase model:
-#   1. the demo company (BG/NBD, its kam.toml); the comparison is first shown to fail on
-#      scores from a perturbed parameter (--selftest);
-#   2. a generated company with value.model = "pareto" (Pareto/NBD);
-#   3. a generated company with value.model = "mbgnbd" (MBG/NBD).
+# models on the job's features (and churn on the job's orders, with kam's customers.parquet as
+# the attribute table), and spark/tests/score_parity.py compares every scored column with
+# kam's customers.parquet. Cases, one per purchase model; each comparison is also shown to
+# fail on scores from a perturbed parameter (--selftest):
+#   1. the demo company (BG/NBD, its kam.toml: churn by the better AUC, trees);
+#   2. a generated company with value.model = "pareto" (Pareto/NBD), churn.model = "logistic";
+#   3. a generated company with value.model = "mbgnbd" (MBG/NBD), churn.model = "trees".
 # Exits nonzero on any mismatch; never skips: without Java or pyspark it fails.
 #
 # Environment: KAM_BIN (default: cargo build, target/debug/kam), KAM_SPARK_VENV (default
@@ -65,7 +66,8 @@ run_case() { # name config [--selftest]
   say "$name: spark-submit score.py"
   t0=$(date +%s)
   submit spark/score.py "$WORK/$name-score.log" --models "$WORK/$name-kam/models" \
-    --features "$WORK/$name-spark/features" --out "$WORK/$name-score" \
+    --features "$WORK/$name-spark/features" --orders "$WORK/$name-spark/orders" \
+    --attributes "$WORK/$name-kam/customers.parquet" --out "$WORK/$name-score" \
     || { echo "FAIL: $name: score.py failed"; failed=1; return; }
   say "$name: score.py took $(( $(date +%s) - t0 )) s: $(grep '^scored:' "$WORK/$name-score.log" || true)"
   local extra=()
@@ -74,22 +76,23 @@ run_case() { # name config [--selftest]
     || failed=1
 }
 
-with_model() { # dir model: set [value] model in the generated kam.toml
-  "$PY" - "$1/kam.toml" "$2" <<'PYEOF'
+with_model() { # dir model churn_model: set [value] and [churn] model in the generated kam.toml
+  "$PY" - "$1/kam.toml" "$2" "$3" <<'PYEOF'
 import sys
-path, model = sys.argv[1], sys.argv[2]
+path, model, churn = sys.argv[1], sys.argv[2], sys.argv[3]
 text = open(path, encoding="utf-8").read()
-assert "[value]" not in text, "the generated kam.toml already has [value]"
-open(path, "a", encoding="utf-8").write(f'\n[value]\nmodel = "{model}"\n')
+assert "[value]" not in text and "[churn]" not in text, "the generated kam.toml has them"
+open(path, "a", encoding="utf-8").write(
+    f'\n[value]\nmodel = "{model}"\n\n[churn]\nmodel = "{churn}"\n')
 PYEOF
 }
 
 run_case demo data/demo/kam.toml --selftest
 "$KAM_BIN" generate --out "$WORK/pareto" --customers 500 --months 24 --seed 11 --quiet
-with_model "$WORK/pareto" pareto
+with_model "$WORK/pareto" pareto logistic
 run_case pareto "$WORK/pareto/kam.toml" --selftest
 "$KAM_BIN" generate --out "$WORK/mbgnbd" --customers 400 --months 18 --seed 5 --quiet
-with_model "$WORK/mbgnbd" mbgnbd
+with_model "$WORK/mbgnbd" mbgnbd trees
 run_case mbgnbd "$WORK/mbgnbd/kam.toml" --selftest
 
 if [ "$failed" != 0 ]; then

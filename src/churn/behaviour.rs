@@ -109,6 +109,9 @@ pub fn run_with(
     let metrics = metrics::evaluate(&y_eval, &preds[best], p.risk_cuts[1]);
     let chosen_by = fit::chosen_by(&kinds, "out-of-time AUC");
     let mut report = scored.report("behavioural", chosen_by, candidates, metrics, p, seed);
+    if let Some(x) = report.scoring.as_mut() {
+        x.active_days = Some(p.active_days);
+    }
     report.cutoffs = ex.cutoffs;
     report.training_sample = (rows.labelled.len() < available).then_some(TrainingSample {
         rows_available: available,
@@ -237,7 +240,7 @@ fn examples(
 }
 
 /// One cutoff's rows with each extra source's figures as known on the cutoff (left join: a
-/// customer the source does not know has them empty).
+/// customer the source does not know has them empty, its counts 0).
 fn with_extra(rows: LazyFrame, extra: &[&dyn PointInTime], cutoff: NaiveDate) -> Result<LazyFrame> {
     let mut rows = rows;
     for x in extra {
@@ -247,12 +250,19 @@ fn with_extra(rows: LazyFrame, extra: &[&dyn PointInTime], cutoff: NaiveDate) ->
                 .into_iter()
                 .map(|n| col(n).cast(DataType::Float64)),
         );
-        rows = rows.join(
-            x.at(cutoff)?.lazy().select(sel),
-            [col(s::CUSTOMER_ID)],
-            [col(s::CUSTOMER_ID)],
-            JoinArgs::new(JoinType::Left).with_coalesce(JoinCoalesce::CoalesceColumns),
-        );
+        let zero: Vec<Expr> = x
+            .counts()
+            .into_iter()
+            .map(|n| col(n).fill_null(lit(0.0)))
+            .collect();
+        rows = rows
+            .join(
+                x.at(cutoff)?.lazy().select(sel),
+                [col(s::CUSTOMER_ID)],
+                [col(s::CUSTOMER_ID)],
+                JoinArgs::new(JoinType::Left).with_coalesce(JoinCoalesce::CoalesceColumns),
+            )
+            .with_columns(zero);
     }
     Ok(rows)
 }
@@ -272,6 +282,15 @@ fn with_attributes(
         .collect();
     let mut attr_sel = vec![col(s::CUSTOMER_ID)];
     attr_sel.extend(attrs.iter().map(|c| col(*c)));
+    // the numbers that are not behaviour features (the extras, numeric attributes) as kam
+    // publishes them in customers.*, 6 decimals: a scorer reading that table (spark/score.py)
+    // then feeds the model what kam fed it; behaviour features stay exact (score.py computes
+    // them from the orders as kam does)
+    let published: Vec<Expr> = extra
+        .iter()
+        .chain(ATTR_NUMERIC.iter().filter(|c| attrs.contains(c)))
+        .map(|c| frame::published(col(*c).cast(DataType::Float64)))
+        .collect();
     let stacked = stacked
         .lazy()
         .join(
@@ -280,6 +299,7 @@ fn with_attributes(
             [col(s::CUSTOMER_ID)],
             JoinArgs::new(JoinType::Left).with_coalesce(JoinCoalesce::CoalesceColumns),
         )
+        .with_columns(published)
         .collect()?;
     let mut raw = Vec::new();
     for c in NUMERIC.iter().chain(extra) {

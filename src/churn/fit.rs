@@ -4,6 +4,7 @@
 
 use super::ChurnValid;
 use super::design::{Encoder, Raw};
+use super::export::Scoring;
 use super::metrics::Metrics;
 use super::models::{self, Kind};
 use super::report::{self, Candidate, ChurnReport, Driver, Weight};
@@ -45,6 +46,8 @@ pub(super) struct Scored {
     pub weights: Vec<Weight>,
     /// Rows the model was fitted on.
     pub examples_used: usize,
+    /// The model as data, for scorers outside kam (`scoring` in `models/churn.json`).
+    pub scoring: Scoring,
 }
 
 /// Fit `kind` on rows `fit` (labels `y`) and score rows `score` (`None`: the fit rows).
@@ -68,6 +71,7 @@ pub(super) fn refit_and_score(
     let contrib = model.contributions(&xs, &enc.column_means)?;
     let drivers = report::drivers(&contrib, &enc, raw, rows, 3);
     let (intercept, weights) = model.weights(&enc.columns);
+    let scoring = Scoring::of(&model, &enc, None);
     Ok(Scored {
         kind,
         enc,
@@ -77,6 +81,7 @@ pub(super) fn refit_and_score(
         intercept,
         weights,
         examples_used: fit.len(),
+        scoring,
     })
 }
 
@@ -112,6 +117,7 @@ impl Scored {
             examples_used: self.examples_used,
             training_sample: None,
             seed,
+            scoring: Some(self.scoring.clone()),
         }
     }
 

@@ -16,6 +16,7 @@ pub mod contracts;
 pub mod curves;
 mod cutoff;
 pub mod design;
+pub mod export;
 mod fit;
 mod history;
 pub mod labelled;

@@ -79,6 +79,9 @@ pub struct ChurnReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub training_sample: Option<super::sample::TrainingSample>,
     pub seed: u64,
+    /// The fitted model as data, for scorers outside kam ([`super::export`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scoring: Option<super::export::Scoring>,
 }
 
 /// `low`, `medium` or `high` for a probability and the cut points [medium, high].

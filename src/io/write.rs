@@ -21,7 +21,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 
 /// Decimals kept for floats in CSV and Parquet outputs.
-pub const FLOAT_DECIMALS: u32 = 6;
+pub use crate::frame::FLOAT_DECIMALS;
 
 /// Write `path` atomically: `fill` writes into a temporary file that is renamed on success.
 pub fn atomic<F>(path: &Path, fill: F) -> Result<()>
@@ -63,7 +63,7 @@ pub fn rounded(df: &DataFrame) -> Result<DataFrame> {
         .columns()
         .iter()
         .filter(|c| matches!(c.dtype(), DataType::Float64 | DataType::Float32))
-        .map(|c| col(c.name().clone()).round(FLOAT_DECIMALS, RoundMode::HalfToEven))
+        .map(|c| crate::frame::published(col(c.name().clone())))
         .collect();
     if exprs.is_empty() {
         return Ok(df.clone());

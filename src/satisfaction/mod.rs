@@ -183,6 +183,11 @@ impl PointInTime for AtCutoff<'_> {
     fn at(&self, day: NaiveDate) -> Result<DataFrame> {
         per_customer(self.feedback, day, self.window_days)
     }
+
+    /// A customer without feedback has no complaints ([`with_customer_columns`]).
+    fn counts(&self) -> Vec<&'static str> {
+        vec![c::COMPLAINTS, c::OPEN_COMPLAINTS]
+    }
 }
 
 #[cfg(test)]
