@@ -26,6 +26,7 @@ source "$ROOT/spark/tests/spark-env.sh"
 
 say "unit tests of the scoring functions"
 "$PY" spark/tests/test_score_units.py || die "spark/tests/test_score_units.py failed"
+"$PY" spark/tests/test_churn_units.py || die "spark/tests/test_churn_units.py failed"
 
 if [ -z "${KAM_BIN:-}" ]; then
   cargo build --locked --quiet

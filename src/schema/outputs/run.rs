@@ -213,7 +213,7 @@ pub const KMEANS_MODEL: OutputSpec = OutputSpec {
 pub const CHURN_MODEL: OutputSpec = OutputSpec {
     file: "models/churn.json",
     kind: OutputKind::Model,
-    doc: "The churn model: kind and why it was chosen, cutoffs, features and their encoding, coefficients or importances, out-of-time metrics.",
+    doc: "The churn model: kind and why it was chosen, cutoffs, features and their encoding, coefficients or importances, out-of-time metrics, and the fitted model as data (scoring).",
 };
 
 /// `models/forecast.json`
