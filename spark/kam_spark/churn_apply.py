@@ -30,7 +30,7 @@ def behaviour_frame(orders, as_of, active_days):
     rows = orders.select(
         F.col("customer_id").cast("string"),
         F.datediff(F.col("date"), F.lit(EPOCH.isoformat()).cast("date")).alias("day"),
-        order.cast("string").alias("order"), F.col("amount").cast("double"),
+        F.col("amount").cast("double"), order.cast("string").alias("order"),
         F.col("lines").cast("long"), F.col("largest_line").cast("double"))
 
     def one(kv):
@@ -38,6 +38,7 @@ def behaviour_frame(orders, as_of, active_days):
         return [] if f is None else [(kv[0], *f)]
 
     schema = "customer_id string, " + ", ".join(f"{n} double" for n in churn.NUMERIC)
+    # (day, amount, order, lines, largest), the row layout churn.behaviour walks
     grouped = rows.rdd.map(lambda r: (r[0], tuple(r[1:]))).groupByKey()
     return orders.sparkSession.createDataFrame(grouped.flatMap(one), schema)
 

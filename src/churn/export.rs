@@ -115,3 +115,7 @@ fn trees(m: &GradientBooster) -> ModelData {
         trees,
     }
 }
+
+#[cfg(test)]
+#[path = "export_tests.rs"]
+mod tests;
