@@ -76,6 +76,12 @@ def load_churn(args, as_of):
     if not os.path.exists(path):
         raise Refused(f"--orders: {path} does not exist (kam's churn stage did not run)")
     model = churn.load(models.read_json(path))
+    if os.path.exists(os.path.join(args.models, "contract_retention.json")):
+        # src/churn/contracts.rs: kam gives contract customers due for renewal the contract
+        # model's lapse probability, which score.py does not mirror
+        raise Refused("--orders: this run has contract customers (models/"
+                      "contract_retention.json), whose churn kam takes from the contract "
+                      "model; score.py scores behavioural churn only")
     if not as_of:
         raise Refused("churn scoring needs the date the features stand on: --as-of DATE, or "
                       "the feature job's manifest.json beside the features")

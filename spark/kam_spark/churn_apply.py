@@ -70,17 +70,20 @@ def score_frame(orders, attributes, model, as_of):
 
 
 def with_churn(scored, feats, churn_scores):
-    """The value scores with the churn columns (null for customers not active at as_of) and
-    revenue_at_risk = churn_probability x revenue_if_stays (the last 12 months' revenue, >= 0,
+    """The value scores with the churn columns (null for customers not active at as_of;
+    churn_risk `lapsed` for those who bought before) and revenue_at_risk = churn_probability x revenue_if_stays (the last 12 months' revenue, >= 0,
     where there is none)."""
     from pyspark.sql import functions as F
     r = F.col("revenue_last_12m")
     # Polars' clip_min keeps a null null (Spark's greatest would skip it)
     run_rate = F.when(r.isNull(), F.lit(None)).otherwise(F.greatest(r, F.lit(0.0)))
     r12 = feats.select(F.col("customer_id").cast("string"),
-                       F.col("revenue_last_12m").cast("double"))
+                       F.col("revenue_last_12m").cast("double"), "last_purchase")
     out = scored.join(churn_scores, "customer_id", "left").join(r12, "customer_id", "left")
+    # src/churn/output.rs: bought before, not within active_days: lapsed, not scored
+    risk = F.when(F.col("churn_risk").isNull() & F.col("last_purchase").isNotNull(),
+                  F.lit("lapsed")).otherwise(F.col("churn_risk")).alias("churn_risk")
     return out.select(
-        *scored.columns, "churn_probability", "churn_risk",
+        *scored.columns, "churn_probability", risk,
         (F.col("churn_probability") * F.coalesce(F.col("revenue_if_stays"), run_rate))
         .alias("revenue_at_risk"), "churn_driver_1", "churn_driver_2", "churn_driver_3")

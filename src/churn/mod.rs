@@ -19,6 +19,7 @@ pub mod design;
 pub mod export;
 mod fit;
 mod history;
+mod inputs;
 pub mod labelled;
 mod logistic;
 pub mod metrics;
