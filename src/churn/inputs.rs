@@ -90,3 +90,7 @@ pub(super) fn with_attributes(
     }
     Ok((stacked, raw))
 }
+
+#[cfg(test)]
+#[path = "inputs_tests.rs"]
+mod tests;
