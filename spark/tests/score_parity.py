@@ -120,13 +120,17 @@ def selftest(kam, kam_dir, features_dir):
         s["kmeans"]["centroids_scaled"][0] = [v + 0.3 for v in s["kmeans"]["centroids_scaled"][0]]
         perturbed.append(("centroid 1 moved by 0.3 sd per feature", s))
     for what, s in perturbed:
-        fails = compare(kam, in_process(features_dir, s), what, quiet=True)
-        if fails:
-            print(f"  selftest: {what}: caught ({fails[0][:100]}...)")
-        else:
-            print(f"FAIL selftest: {what}: not caught")
-            ok = False
+        ok = caught(what, compare(kam, in_process(features_dir, s), what, quiet=True)) and ok
     return ok
+
+
+def caught(what, fails):
+    """A perturbed model's comparison must fail: True (and say so) when it did."""
+    if fails:
+        print(f"  selftest: {what}: caught ({fails[0][:100]}...)")
+        return True
+    print(f"FAIL selftest: {what}: not caught")
+    return False
 
 
 def churn_in_process(kam_dir, features_dir, model):
@@ -176,11 +180,7 @@ def churn_selftest(kam_dir, features_dir):
     first["mean"] += 1e-3 * first["std"]
     for what, mm in [("churn log-odds + 1e-5", m), (f"{first['name']} mean + 1e-3 sd", n)]:
         fails = compare(kam, churn_in_process(kam_dir, features_dir, mm), what, True, cols)
-        if fails:
-            print(f"  selftest: {what}: caught ({fails[0][:100]}...)")
-        else:
-            print(f"FAIL selftest: {what}: not caught")
-            ok = False
+        ok = caught(what, fails) and ok
     return ok
 
 
