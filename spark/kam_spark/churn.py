@@ -32,7 +32,11 @@ def load(churn_json):
     if churn_json.get("mode") != "behavioural" or s.get("active_days") is None:
         raise Refused("models/churn.json is a labelled churn model (kam churn); score.py "
                       "computes the behavioural features of `kam run` only")
-    return {"specs": churn_json["features"], "scoring": s,
+    specs = churn_json["features"]
+    # each categorical's kept level -> its slot, looked up once per customer
+    slots = [{lv: k for k, lv in enumerate(sp["levels"])} if sp["kind"] != "numeric" else None
+             for sp in specs]
+    return {"specs": specs, "slots": slots, "scoring": s,
             "risk_cuts": [float(v) for v in churn_json["risk_cuts"]]}
 
 
@@ -146,7 +150,7 @@ def encode(model, raw):
     """design.rs Encoder::transform for one row: the encoded columns in matrix order."""
     x = []
     codes = model["scoring"]["codes"]
-    for sp, v in zip(model["specs"], raw):
+    for sp, slots, v in zip(model["specs"], model["slots"], raw):
         if sp["kind"] == "numeric":
             x.append(((sp["median"] if v is None else v) - sp["mean"]) / sp["std"])
             if sp["missing_indicator"]:
@@ -156,10 +160,8 @@ def encode(model, raw):
         width = kept + int(other) + int(missing)
         if v is None:
             slot = kept + int(other) if missing else None
-        elif v in sp["levels"]:
-            slot = sp["levels"].index(v)
         else:
-            slot = kept if other else None
+            slot = slots.get(v, kept if other else None)
         if codes:
             x.append(float(width if slot is None else slot))
         else:
@@ -182,37 +184,36 @@ def _walk(tree, x):
     return path
 
 
-def log_odds(model, x):
-    """models.rs Fitted::predict before the sigmoid."""
-    m = model["scoring"]["model"]
+def evaluate(model, x):
+    """models.rs Fitted::predict before the sigmoid and Fitted::contributions, for one row:
+    (log-odds, log-odds per encoded column); each tree walked once for both."""
+    s = model["scoring"]
+    m = s["model"]
     if m["kind"] == "logistic":
         z = m["intercept"]
         for w, v in zip(m["weights"], x):
             z += w * v
-        return z
-    z = m["base_score"]
+        return z, [w * (v - mu) for w, v, mu in zip(m["weights"], x, s["column_means"])]
+    z, c = m["base_score"], [0.0] * len(x)
     for t in m["trees"]:
-        z += t["weight"][_walk(t, x)[-1]]
-    return z
+        path, avg = _walk(t, x), t["average"]
+        z += t["weight"][path[-1]]
+        for node, child in zip(path, path[1:]):
+            c[t["feature"][node]] += avg[child] - avg[node]
+    return z, c
+
+
+def log_odds(model, x):
+    return evaluate(model, x)[0]
+
+
+def contributions(model, x):
+    return evaluate(model, x)[1]
 
 
 def probability(z):
     """models.rs sigmoid."""
     return 1.0 / (1.0 + math.exp(-z))
-
-
-def contributions(model, x):
-    """models.rs Fitted::contributions for one row: log-odds per encoded column."""
-    s = model["scoring"]
-    m = s["model"]
-    if m["kind"] == "logistic":
-        return [w * (v - mu) for w, v, mu in zip(m["weights"], x, s["column_means"])]
-    c = [0.0] * len(x)
-    for t in m["trees"]:
-        path, avg = _walk(t, x), t["average"]
-        for node, child in zip(path, path[1:]):
-            c[t["feature"][node]] += avg[child] - avg[node]
-    return c
 
 
 def display(sp, v):
@@ -245,8 +246,8 @@ def risk_label(p, cuts):
 def score(model, row):
     """(churn_probability, churn_risk, driver 1, 2, 3) of one active customer."""
     raw = raw_values(model, row)
-    x = encode(model, raw)
-    p = probability(log_odds(model, x))
-    d = drivers(model, raw, contributions(model, x))
+    z, contrib = evaluate(model, encode(model, raw))
+    p = probability(z)
+    d = drivers(model, raw, contrib)
     d += [None] * (TOP_DRIVERS - len(d))
     return (p, risk_label(p, model["risk_cuts"]), *d)

@@ -41,7 +41,8 @@ def tree_model():
     scoring = {"active_days": 365, "codes": True, "columns": ["x", "x_missing", "t"],
                "feature_of": [0, 0, 1], "column_means": [0.0, 0.1, 0.0],
                "model": {"kind": "trees", "base_score": -0.5, "trees": [tree]}}
-    return {"specs": specs, "scoring": scoring, "risk_cuts": [0.3, 0.6]}
+    return churn.load({"mode": "behavioural", "features": specs, "scoring": scoring,
+                       "risk_cuts": [0.3, 0.6]})
 
 
 class Behaviour(unittest.TestCase):
